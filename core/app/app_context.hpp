@@ -1,0 +1,52 @@
+#pragma once
+// Shared set-up for every CLI command: global flags, the daemon config, the
+// store, the plugin registry and the clock, each created on first use so a
+// command that needs none of them (e.g. `schema`) opens nothing.
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/daemon_config.hpp"
+#include "plugin/registry.hpp"
+#include "store/store.hpp"
+#include "util/clock.hpp"
+
+namespace herald::app {
+
+struct GlobalOptions {
+  std::string config_path;               // --config
+  std::vector<std::string> plugin_dirs;  // --plugin-dir (repeatable)
+  std::string db_path;                   // --db
+  std::string now;                       // --now (ISO time; for tests and backfills)
+};
+
+// A command failed in a way already explained to the user on stderr.
+struct CommandFailed {
+  int exit_code = 1;
+};
+
+class AppContext {
+ public:
+  explicit AppContext(GlobalOptions options);
+  ~AppContext();
+
+  const GlobalOptions& options() const { return options_; }
+  // Loads the config (or defaults). Config errors are printed and throw CommandFailed.
+  const config::DaemonConfig& config();
+  // Opens the store at --db / config.database, creating its directory.
+  store::Store& store();
+  // Registers the built-ins and loads every plugin directory.
+  plugin::Registry& plugins();
+  const Clock& clock();
+
+ private:
+  GlobalOptions options_;
+  std::optional<config::DaemonConfig> config_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<plugin::Registry> registry_;
+  std::unique_ptr<Clock> clock_;
+};
+
+}  // namespace herald::app

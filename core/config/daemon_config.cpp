@@ -1,0 +1,158 @@
+#include "config/daemon_config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cctype>
+#include <fstream>
+#include <set>
+
+#include "util/yaml_json.hpp"
+
+namespace herald::config {
+namespace {
+
+SourcePos posOf(const std::filesystem::path& file, const YAML::Node& n) {
+  const auto m = n.Mark();
+  return {file.string(), m.line + 1, m.column + 1};
+}
+
+}  // namespace
+
+std::optional<std::chrono::milliseconds> parseDuration(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  int64_t total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
+    int64_t n = 0;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+      n = n * 10 + (text[i] - '0');
+      if (n > 1'000'000'000) return std::nullopt;
+      ++i;
+    }
+    std::string unit;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) unit += text[i++];
+    int64_t ms;
+    if (unit == "ms") ms = 1;
+    else if (unit == "s") ms = 1000;
+    else if (unit == "m") ms = 60'000;
+    else if (unit == "h") ms = 3'600'000;
+    else if (unit == "d") ms = 86'400'000;
+    else if (unit == "w") ms = 7 * 86'400'000LL;
+    else return std::nullopt;
+    total += n * ms;
+  }
+  return std::chrono::milliseconds(total);
+}
+
+std::optional<std::filesystem::path> defaultConfigPath() {
+  std::error_code ec;
+  for (const char* p : {"/etc/herald/herald.yaml", "config/herald.yaml"}) {
+    if (std::filesystem::exists(p, ec)) return std::filesystem::path(p);
+  }
+  return std::nullopt;
+}
+
+std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file, Diagnostics& diags) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file.string());
+  } catch (const YAML::BadFile&) {
+    diags.error({file.string(), 0, 0}, "cannot read the config file");
+    return std::nullopt;
+  } catch (const YAML::ParserException& e) {
+    diags.error({file.string(), e.mark.line + 1, e.mark.column + 1}, e.msg);
+    return std::nullopt;
+  }
+  DaemonConfig cfg;
+  cfg.source = file;
+  if (root.IsNull()) return cfg;
+  if (!root.IsMap()) {
+    diags.error(posOf(file, root), "the config must be a mapping of settings");
+    return std::nullopt;
+  }
+  const size_t before = diags.errorCount();
+  static const std::set<std::string> kKnown = {"state_dir", "database", "plugin_dirs", "engine",
+                                               "log_level", "plugins"};
+  auto known_list = [](const std::set<std::string>& s) {
+    std::string out;
+    for (const auto& k : s) out += (out.empty() ? "" : ", ") + k;
+    return out;
+  };
+  auto scalar = [&](const YAML::Node& n, const std::string& what) -> std::optional<std::string> {
+    if (!n.IsScalar()) {
+      diags.error(posOf(file, n), what + " must be a single value");
+      return std::nullopt;
+    }
+    return n.Scalar();
+  };
+  for (const auto& kv : root) {
+    const auto key = kv.first.Scalar();
+    const auto& v = kv.second;
+    if (!kKnown.count(key)) {
+      diags.error(posOf(file, kv.first),
+                  "unknown setting '" + key + "'; known settings: " + known_list(kKnown));
+    } else if (key == "state_dir") {
+      if (auto s = scalar(v, "state_dir")) cfg.state_dir = *s;
+    } else if (key == "database") {
+      if (auto s = scalar(v, "database")) cfg.database = *s;
+    } else if (key == "log_level") {
+      if (auto s = scalar(v, "log_level")) {
+        if (*s != "debug" && *s != "info" && *s != "warn" && *s != "error")
+          diags.error(posOf(file, v), "log_level must be one of debug, info, warn, error");
+        else
+          cfg.log_level = *s;
+      }
+    } else if (key == "plugin_dirs") {
+      if (!v.IsSequence()) {
+        diags.error(posOf(file, v), "plugin_dirs must be a list of directories");
+      } else {
+        for (const auto& d : v)
+          if (auto s = scalar(d, "each plugin_dirs entry")) cfg.plugin_dirs.emplace_back(*s);
+      }
+    } else if (key == "engine") {
+      if (!v.IsMap()) {
+        diags.error(posOf(file, v), "engine must be a mapping (batch_size, step_deadline)");
+        continue;
+      }
+      static const std::set<std::string> kEngine = {"batch_size", "step_deadline"};
+      for (const auto& e : v) {
+        const auto ek = e.first.Scalar();
+        if (!kEngine.count(ek)) {
+          diags.error(posOf(file, e.first),
+                      "unknown engine setting '" + ek + "'; known: " + known_list(kEngine));
+        } else if (ek == "batch_size") {
+          auto s = scalar(e.second, "batch_size");
+          int n = 0;
+          try {
+            n = s ? std::stoi(*s) : 0;
+          } catch (const std::exception&) {
+          }
+          if (n < 1 || n > 100000)
+            diags.error(posOf(file, e.second), "batch_size must be a whole number from 1 to 100000");
+          else
+            cfg.batch_size = n;
+        } else {
+          auto s = scalar(e.second, "step_deadline");
+          auto d = s ? parseDuration(*s) : std::nullopt;
+          if (!d || d->count() <= 0)
+            diags.error(posOf(file, e.second),
+                        "step_deadline must be a duration such as 30s, 5m or 1h");
+          else
+            cfg.step_deadline = *d;
+        }
+      }
+    } else if (key == "plugins") {
+      if (!v.IsMap()) {
+        diags.error(posOf(file, v), "plugins must map plugin names to their settings");
+      } else {
+        cfg.plugin_settings = yamlToJson(v);
+      }
+    }
+  }
+  if (diags.errorCount() > before) return std::nullopt;
+  if (cfg.database.empty()) cfg.database = cfg.state_dir / "herald.db";
+  return cfg;
+}
+
+}  // namespace herald::config

@@ -1,0 +1,36 @@
+#pragma once
+// The daemon's own configuration (config/herald.yaml, /etc/herald/herald.yaml).
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/diagnostic.hpp"
+
+namespace herald::config {
+
+struct DaemonConfig {
+  std::filesystem::path source;       // file it came from; empty for built-in defaults
+  std::filesystem::path state_dir = "var";   // relative paths are relative to the cwd
+  std::filesystem::path database;     // default: state_dir/herald.db
+  std::vector<std::filesystem::path> plugin_dirs;  // searched in order
+  int batch_size = 500;               // contacts per step call (a workflow may lower it)
+  std::chrono::milliseconds step_deadline{std::chrono::minutes(5)};
+  std::string log_level = "info";
+  nlohmann::json plugin_settings = nlohmann::json::object();  // plugins: NAME: {...}
+};
+
+// Parses a config file. Every problem goes to `diags` at FILE:LINE:COL
+// (unknown keys name the known ones); returns nullopt when there were errors.
+std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file, Diagnostics& diags);
+
+// The config file to use when none is given: /etc/herald/herald.yaml when it
+// exists, else ./config/herald.yaml when it exists (a checkout), else none.
+std::optional<std::filesystem::path> defaultConfigPath();
+
+// Parses "500ms", "30s", "5m", "2h", "3d", "1w" (also combined: "1h30m").
+std::optional<std::chrono::milliseconds> parseDuration(const std::string& text);
+
+}  // namespace herald::config

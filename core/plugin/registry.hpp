@@ -1,0 +1,128 @@
+#pragma once
+// The catalogue of step types (engine built-ins and plugin-provided), the
+// plugins that were loaded or refused, and the way to instantiate a step.
+// Owned by core/plugin; read by workflow validation, the engine and the CLI.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "herald/abi.h"
+
+namespace herald::store {
+class Store;
+}
+
+namespace herald::plugin {
+
+struct StepTypeInfo {
+  std::string name;        // used in `uses:`
+  std::string summary;     // one line
+  std::string plugin;      // providing plugin's name; "builtin" for engine built-ins
+  std::string channel;     // delivery steps: "email", "sms"; else empty
+  uint32_t flags = 0;      // HERALD_STEP_*
+  nlohmann::json schema;   // parsed config schema (JSON-Schema subset)
+  bool builtin = false;    // condition, wait, exit: handled by the engine itself
+  const herald_step_type* abi = nullptr;  // null for built-ins
+};
+
+struct PluginInfo {
+  std::string name;
+  std::string version;
+  std::string description;
+  std::filesystem::path path;
+  uint32_t abi_major = 0;
+  uint32_t abi_minor = 0;
+  std::vector<std::string> step_types;
+};
+
+struct RefusedPlugin {
+  std::filesystem::path path;
+  std::string plugin;   // name when it could be read, else empty
+  std::string reason;   // the one-line message printed to the user
+};
+
+// A problem a plugin reported against its config during create().
+struct ConfigProblem {
+  std::string json_pointer;  // RFC 6901 into the step's `with`
+  std::string message;
+};
+
+// Per-contact results of one batch, as the engine consumes them.
+struct Outcome {
+  herald_outcome_kind kind = HERALD_OUTCOME_CONTINUE;
+  std::string branch;
+  int64_t wait_until_ms = 0;
+  std::string reason;
+  nlohmann::json vars = nlohmann::json::object();  // may be empty object
+};
+
+struct BatchResult {
+  bool ok = true;             // false: the whole batch failed (retryable)
+  std::string error;          // when !ok
+  std::vector<Outcome> outcomes;   // one per contact when ok
+  std::vector<std::pair<size_t, std::string>> previews;  // dry-run previews (contact index, text)
+};
+
+// A live step instance of a plugin step type. Destroying it destroys the
+// plugin instance; the library stays loaded while any instance exists.
+class StepInstance {
+ public:
+  virtual ~StepInstance() = default;
+  // Calls the plugin's run_batch. `done` is invoked exactly once with the
+  // result: when the plugin completes (from whatever thread it completes
+  // on — the caller re-posts onto its own executor), or with ok=false when
+  // the plugin throws, returns garbage, completes twice (the second call is
+  // logged and ignored) or misses `deadline`.
+  virtual void runBatch(const herald_batch& batch, std::chrono::milliseconds deadline,
+                        std::function<void(BatchResult)> done) = 0;
+};
+
+class Registry {
+ public:
+  Registry();
+  ~Registry();
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  // Register an engine built-in step type (no library behind it).
+  void addBuiltin(StepTypeInfo info);
+
+  // Load every *.so in `dir` (non-recursive, sorted by name). Refusals are
+  // recorded (see refused()) and loading goes on.
+  void loadDirectory(const std::filesystem::path& dir);
+  // Load one file; false (and a recorded refusal) when refused.
+  bool loadFile(const std::filesystem::path& file);
+
+  const StepTypeInfo* find(const std::string& name) const;
+  std::vector<const StepTypeInfo*> stepTypes() const;  // sorted by name
+  const std::vector<PluginInfo>& plugins() const;
+  const std::vector<RefusedPlugin>& refused() const;
+
+  // Lets plugins reach the store (kv) through the host API. Optional:
+  // without a store, kv calls return HERALD_ERR_UNSUPPORTED.
+  void setStore(store::Store* store);
+
+  // Semantic check of a config that already passed the schema: create() then
+  // destroy() the instance, collecting the plugin's diagnostics. Empty when
+  // all is well. Built-ins always return empty here.
+  std::vector<ConfigProblem> checkConfig(const std::string& type, const std::string& step_id,
+                                         const nlohmann::json& config);
+
+  // Create a live instance for the engine; nullptr plus `problems` when the
+  // plugin refuses the config.
+  std::unique_ptr<StepInstance> instantiate(const std::string& type, const std::string& step_id,
+                                            const nlohmann::json& config,
+                                            std::vector<ConfigProblem>& problems);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace herald::plugin

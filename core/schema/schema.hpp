@@ -1,0 +1,40 @@
+#pragma once
+// The JSON-Schema subset in which step types describe their config
+// (documented in docs/plugins.md): type, properties, required,
+// additionalProperties, enum, minimum/maximum, minLength/maxLength, pattern,
+// items, default, description, plus x-secret and x-templated.
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "util/diagnostic.hpp"
+
+namespace herald::schema {
+
+// Problems with a schema itself (unknown keyword, wrong keyword type, bad
+// regex, required naming no property...). Each entry names the JSON pointer
+// into the schema and what is wrong. Empty when the schema is well formed.
+std::vector<std::string> checkWellFormed(const nlohmann::json& schema);
+
+// Validates `value` against `schema` and reports every problem into `diags`
+// at the position of the offending node: `positions` maps JSON pointers
+// (relative to `value`; keys also have "<pointer>#key" for the key itself)
+// to places in the file; a missing entry falls back to the nearest parent.
+// Messages say what would be valid, e.g.
+//   unknown key 'subjet' in 'with' of outbox.email; known keys: from, subject, text
+//   'batch' must be an integer from 1 to 1000, got "ten"
+// `context` names what is validated ("'with' of outbox.email").
+void validate(const nlohmann::json& schema, const nlohmann::json& value,
+              const std::map<std::string, SourcePos>& positions, const SourcePos& fallback,
+              const std::string& context, Diagnostics& diags);
+
+// JSON pointers of every property marked x-templated / x-secret (paths into
+// the config, e.g. "/subject", "/headers/*" for map values, "/items/*" arrays).
+std::vector<std::string> templatedPaths(const nlohmann::json& schema);
+std::vector<std::string> secretPaths(const nlohmann::json& schema);
+
+// Fills in `default` values of absent properties (recursively).
+nlohmann::json withDefaults(const nlohmann::json& schema, const nlohmann::json& value);
+
+}  // namespace herald::schema

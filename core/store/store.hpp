@@ -1,0 +1,123 @@
+#pragma once
+// The Store: the only way anything in Herald reads or writes persistent
+// state. Nothing outside core/store/ writes SQL; sqlite/ is the embedded
+// backend and a PostgreSQL backend can implement the same interface.
+//
+// Threading: a Store is used from one thread at a time (the engine thread);
+// the host API serialises plugin kv calls onto it.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "store/records.hpp"
+
+namespace herald::store {
+
+// Thrown for a database that cannot be used (newer schema, corrupt, locked
+// past the busy timeout). Start-up and CLI code catch it and print what().
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Bulk upsert of contacts inside one transaction: nothing is visible until
+// commit(); destroying without commit() rolls everything back.
+class ContactImport {
+ public:
+  virtual ~ContactImport() = default;
+  // Insert or update by external_id, else by email. Attributes are merged
+  // (new keys win); tags are unioned; consents are appended.
+  // Returns the contact id.
+  virtual int64_t upsert(const Contact& c) = 0;
+  virtual void commit() = 0;
+};
+
+class EventImport {
+ public:
+  virtual ~EventImport() = default;
+  // Resolve a contact by external id or email: nullopt when unknown.
+  virtual std::optional<int64_t> resolveContact(const std::optional<std::string>& external_id,
+                                                const std::optional<std::string>& email) = 0;
+  virtual void insert(const Event& e) = 0;
+  virtual void commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- contacts and events ----
+  virtual std::unique_ptr<ContactImport> beginContactImport() = 0;
+  virtual std::unique_ptr<EventImport> beginEventImport() = 0;
+  virtual std::optional<Contact> contactById(int64_t id) = 0;
+  virtual std::optional<Contact> contactByExternalId(const std::string& external_id) = 0;
+  virtual int64_t contactCount() = 0;
+  virtual int64_t eventCount() = 0;
+  virtual std::vector<Event> eventsOf(int64_t contact_id) = 0;
+
+  // ---- workflows and runs ----
+  virtual void saveWorkflowRevision(const WorkflowRevision& rev) = 0;
+  // The newest run of (workflow, revision) that is still kRunning or kWaiting.
+  virtual std::optional<Run> findResumableRun(const std::string& workflow,
+                                              const std::string& revision, bool dry_run) = 0;
+  virtual Run createRun(const std::string& workflow, const std::string& revision,
+                        const std::string& trigger, bool dry_run, int64_t now_ms) = 0;
+  virtual void setRunStatus(int64_t run_id, RunStatus status, int64_t now_ms) = 0;
+  virtual std::optional<Run> runById(int64_t run_id) = 0;
+  virtual std::vector<Run> listRuns(int limit) = 0;
+
+  // Enrol every contact matching `filter` (up to `limit` if set) into the run
+  // at `first_step`, in one transaction, and mark the run enrolled. Safe to
+  // call again: contacts already enrolled in the run are not enrolled twice.
+  virtual int64_t enrollAudience(int64_t run_id, const std::string& first_step,
+                                 const AudienceFilter& filter, std::optional<int64_t> limit,
+                                 int64_t now_ms) = 0;
+  // Enrol one contact (event triggers).
+  virtual int64_t enrollContact(int64_t run_id, const std::string& first_step, int64_t contact_id,
+                                int64_t now_ms) = 0;
+
+  // Active journeys of the run at `step_id` whose wake time is <= now,
+  // oldest first, at most `limit`, with their contacts.
+  virtual std::vector<DueJourney> dueJourneys(int64_t run_id, const std::string& step_id,
+                                              int64_t now_ms, int limit) = 0;
+  // Step ids that have due journeys in the run now.
+  virtual std::vector<std::string> stepsWithDueJourneys(int64_t run_id, int64_t now_ms) = 0;
+  // Turn journeys whose wake time has come from kWaiting into kActive.
+  virtual int64_t wakeDueJourneys(int64_t run_id, int64_t now_ms) = 0;
+  virtual JourneySummary journeySummary(int64_t run_id) = 0;
+
+  // One transaction: journey moves, one visit row per move that counts as a
+  // visit, per-step outcome counters, and the ledger settlements.
+  virtual void commitBatch(const BatchCommit& batch) = 0;
+
+  virtual std::vector<StepCount> stepCounts(int64_t run_id) = 0;
+  virtual std::vector<JourneyFailure> failures(int64_t run_id, int limit) = 0;
+
+  // ---- send ledger ----
+  // One transaction: for each key, insert a kSending row with its decision,
+  // unless the key already exists. Returns, per key in order, the entry as
+  // stored after the call: a new kSending row, or the existing row (a row
+  // found in kSending is from a crashed attempt and is first turned into
+  // kUnknown). The caller delivers only for rows it created.
+  struct Claim {
+    LedgerEntry entry;
+    bool created = false;
+  };
+  virtual std::vector<Claim> claimDeliveries(std::span<const LedgerEntry> wanted) = 0;
+  virtual std::optional<LedgerEntry> ledgerEntry(const LedgerKey& key) = 0;
+  virtual int64_t ledgerCount(const std::string& workflow) = 0;
+
+  // ---- plugin key/value store (namespaced) ----
+  virtual std::optional<std::string> kvGet(const std::string& ns, const std::string& key) = 0;
+  virtual void kvPut(const std::string& ns, const std::string& key, const std::string& value) = 0;
+  virtual bool kvDelete(const std::string& ns, const std::string& key) = 0;
+};
+
+// Opens (creating if needed) the SQLite store at `path` and applies
+// migrations. Throws StoreError for a database from a newer Herald.
+std::unique_ptr<Store> openSqliteStore(const std::string& path);
+
+}  // namespace herald::store

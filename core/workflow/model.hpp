@@ -1,0 +1,65 @@
+#pragma once
+// A workflow as loaded from YAML: what the engine runs and what validation
+// checks. Every node keeps its source position so errors point at
+// FILE:LINE:COL.
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/records.hpp"
+#include "util/diagnostic.hpp"
+
+namespace herald::workflow {
+
+// JSON pointer (RFC 6901, relative to a step's `with`) -> position in the file.
+using PositionMap = std::map<std::string, SourcePos>;
+
+struct Trigger {
+  enum class Kind { kManual, kSchedule, kEvent };
+  Kind kind = Kind::kManual;
+  std::string cron;        // kSchedule: 5-field cron expression
+  std::string timezone;    // kSchedule: IANA zone the cron is read in (default UTC)
+  std::string event_type;  // kEvent: the event type that enrols its contact
+  SourcePos pos;
+};
+
+struct RetryPolicy {
+  int max_attempts = 3;            // attempts in all, including the first
+  int64_t backoff_ms = 60'000;     // wait before the 2nd attempt; doubles after
+};
+
+struct Step {
+  std::string id;
+  std::string uses;                 // step type name ("condition", "outbox.email", ...)
+  nlohmann::json config = nlohmann::json::object();  // the `with` block
+  PositionMap config_positions;     // where each `with` node stands
+  std::optional<std::string> next;  // explicit `next`
+  std::map<std::string, std::string> branches;  // label -> step id
+  RetryPolicy retry;
+  SourcePos pos;                    // the step's `- id:` line
+  SourcePos uses_pos;
+  SourcePos next_pos;
+  std::map<std::string, SourcePos> branch_pos;
+};
+
+struct Workflow {
+  std::string path;         // file it was loaded from
+  std::string source;       // the file's text
+  std::string revision;     // hex SHA-256 of `source`: a changed file is a new revision
+  std::string name;
+  std::string description;
+  Trigger trigger;
+  store::AudienceFilter audience;  // who a manual or scheduled run enrols
+  int batch_size = 500;     // contacts per step call
+  std::vector<Step> steps;
+
+  const Step* find(const std::string& id) const;
+  // Where a journey goes after `step` continues: its `next`, else the step
+  // that follows it in the file, else nowhere (the journey is done).
+  std::optional<std::string> nextOf(const Step& step) const;
+};
+
+}  // namespace herald::workflow
