@@ -4,6 +4,7 @@
 // FILE:LINE:COL.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -13,6 +14,10 @@
 #include "util/diagnostic.hpp"
 
 namespace herald::workflow {
+
+class Expr;          // workflow/expression.hpp
+struct WaitSpec;     // workflow/wait.hpp
+class CronSchedule;  // workflow/cron.hpp
 
 // JSON pointer (RFC 6901, relative to a step's `with`) -> position in the file.
 using PositionMap = std::map<std::string, SourcePos>;
@@ -24,6 +29,8 @@ struct Trigger {
   std::string timezone;    // kSchedule: IANA zone the cron is read in (default UTC)
   std::string event_type;  // kEvent: the event type that enrols its contact
   SourcePos pos;
+  // kSchedule, once validated: the parsed cron (nextAfter() gives fire times).
+  std::shared_ptr<const CronSchedule> schedule;
 };
 
 struct RetryPolicy {
@@ -43,6 +50,10 @@ struct Step {
   SourcePos uses_pos;
   SourcePos next_pos;
   std::map<std::string, SourcePos> branch_pos;
+  // Set by validation for built-ins, so the engine never parses at run time:
+  std::shared_ptr<const Expr> condition;  // uses: condition (branch "then" / "else")
+  std::shared_ptr<const WaitSpec> wait;   // uses: wait
+  SourcePos with_pos;                     // the `with` value (or the step when absent)
 };
 
 struct Workflow {

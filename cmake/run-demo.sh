@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Herald's main job on the embedded default (SQLite, local outbox): import the
+# sample contacts and events, run the sample workflow into the outbox, then say
+# how many messages are where and show one. Safe to run again: the import
+# upserts and the send ledger keeps every message from being written twice.
+set -euo pipefail
+herald="$1"
+cd "$2"   # the checkout: config/herald.yaml puts state in ./var
+
+"$herald" contacts import workflows/data/contacts.csv
+"$herald" events import workflows/data/events.csv
+"$herald" run workflows/welcome.yaml
+
+outbox=var/outbox
+emails=$(find "$outbox/new" -type f -name '*.eml' 2>/dev/null | wc -l)
+sms=0
+[ -f "$outbox/sms.jsonl" ] && sms=$(wc -l < "$outbox/sms.jsonl")
+echo
+echo "Outbox: $emails email messages in $outbox/new, $sms SMS in $outbox/sms.jsonl"
+first=$(find "$outbox/new" -type f -name '*.eml' 2>/dev/null | sort | head -n 1)
+if [ -n "$first" ]; then
+  echo "One of them, $first:"
+  echo "----------------------------------------------------------------------"
+  cat "$first"
+  echo "----------------------------------------------------------------------"
+fi

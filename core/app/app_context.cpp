@@ -1,0 +1,89 @@
+#include "app/app_context.hpp"
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <iostream>
+
+#include "workflow/builtins.hpp"
+
+namespace herald::app {
+
+AppContext::AppContext(GlobalOptions options) : options_(std::move(options)) {}
+
+AppContext::~AppContext() {
+  // Step instances and plugin libraries go before the store they may use.
+  registry_.reset();
+  store_.reset();
+}
+
+const config::DaemonConfig& AppContext::config() {
+  if (config_) return *config_;
+  std::optional<std::filesystem::path> path;
+  if (!options_.config_path.empty()) {
+    path = options_.config_path;
+  } else {
+    path = config::defaultConfigPath();
+  }
+  if (path) {
+    Diagnostics diags;
+    auto loaded = config::loadDaemonConfig(*path, diags);
+    diags.print(std::cerr);
+    if (!loaded) throw CommandFailed{1};
+    config_ = std::move(*loaded);
+  } else {
+    config_ = config::DaemonConfig{};
+    config_->database = config_->state_dir / "herald.db";
+  }
+  return *config_;
+}
+
+store::Store& AppContext::store() {
+  if (store_) return *store_;
+  std::filesystem::path db = options_.db_path.empty() ? config().database : options_.db_path;
+  std::error_code ec;
+  if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path(), ec);
+  try {
+    store_ = store::openSqliteStore(db.string());
+  } catch (const store::StoreError& e) {
+    std::cerr << "herald: error: " << e.what() << '\n';
+    throw CommandFailed{1};
+  }
+  if (registry_) registry_->setStore(store_.get());
+  return *store_;
+}
+
+plugin::Registry& AppContext::plugins() {
+  if (registry_) return *registry_;
+  const auto& cfg = config();
+  registry_ = std::make_unique<plugin::Registry>();
+  workflow::registerBuiltins(*registry_);
+  registry_->setPluginSettings(cfg.plugin_settings, cfg.state_dir);
+  if (store_) registry_->setStore(store_.get());
+  std::vector<std::filesystem::path> dirs;
+  for (const auto& d : options_.plugin_dirs) dirs.emplace_back(d);
+  if (dirs.empty()) dirs = cfg.plugin_dirs;
+  if (dirs.empty()) {
+    // Installed layout and build tree alike: bin/herald, lib/herald/plugins/.
+    dirs.push_back(boost::dll::program_location().parent_path().parent_path().string() +
+                   "/lib/herald/plugins");
+  }
+  for (const auto& d : dirs) registry_->loadDirectory(d);
+  return *registry_;
+}
+
+const Clock& AppContext::clock() {
+  if (clock_) return *clock_;
+  if (!options_.now.empty()) {
+    auto t = parseIsoTime(options_.now);
+    if (!t) {
+      std::cerr << "herald: error: --now '" << options_.now
+                << "' is not an ISO 8601 time such as 2026-11-22T09:00:00Z\n";
+      throw CommandFailed{2};
+    }
+    clock_ = std::make_unique<FixedClock>(*t);
+  } else {
+    clock_ = std::make_unique<SystemClock>();
+  }
+  return *clock_;
+}
+
+}  // namespace herald::app

@@ -1,0 +1,28 @@
+#pragma once
+// The engine's control-flow step types, described like plugin step types
+// (name, summary, config schema) so validation, `herald schema` and
+// `herald plugins` treat them the same way.
+#include <string>
+
+#include "plugin/registry.hpp"
+#include "util/diagnostic.hpp"
+#include "workflow/model.hpp"
+
+namespace herald::workflow {
+
+inline constexpr const char* kConditionStep = "condition";
+inline constexpr const char* kWaitStep = "wait";
+inline constexpr const char* kExitStep = "exit";
+
+// Adds condition, wait and exit (StepTypeInfo::builtin = true).
+void registerBuiltins(plugin::Registry& registry);
+
+bool isBuiltinStep(const std::string& uses);
+
+// Semantic checks and compilation of a built-in step whose `with` already
+// passed its schema: parses the condition (errors at the exact column inside
+// the expression) or the wait (duration, time of day, time zone) and stores
+// the result in step.condition / step.wait. Does nothing for other types.
+void compileBuiltin(Step& step, Diagnostics& diags);
+
+}  // namespace herald::workflow

@@ -1,0 +1,87 @@
+#include "config/daemon_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace herald::config {
+namespace {
+
+std::filesystem::path writeTemp(const std::string& name, const std::string& text) {
+  auto dir = std::filesystem::temp_directory_path() / "herald-config-test";
+  std::filesystem::create_directories(dir);
+  auto p = dir / name;
+  std::ofstream(p) << text;
+  return p;
+}
+
+TEST(DaemonConfig, ReadsEverySetting) {
+  auto p = writeTemp("ok.yaml",
+                     "state_dir: /tmp/st\nplugin_dirs: [/a, /b]\nengine:\n  batch_size: 42\n"
+                     "  step_deadline: 90s\nlog_level: debug\nplugins:\n  outbox:\n    dir: /o\n");
+  Diagnostics diags;
+  auto cfg = loadDaemonConfig(p, diags);
+  ASSERT_TRUE(cfg) << diags.items().front().message;
+  EXPECT_EQ(cfg->state_dir, "/tmp/st");
+  EXPECT_EQ(cfg->database, "/tmp/st/herald.db");
+  ASSERT_EQ(cfg->plugin_dirs.size(), 2u);
+  EXPECT_EQ(cfg->batch_size, 42);
+  EXPECT_EQ(cfg->step_deadline.count(), 90'000);
+  EXPECT_EQ(cfg->log_level, "debug");
+  EXPECT_EQ(cfg->plugin_settings["outbox"]["dir"], "/o");
+}
+
+TEST(DaemonConfig, ReportsEveryProblemWithItsPosition) {
+  auto p = writeTemp("bad.yaml", "stat_dir: x\nengine:\n  batch_size: ten\n  deadline: 1s\n");
+  Diagnostics diags;
+  EXPECT_FALSE(loadDaemonConfig(p, diags));
+  ASSERT_EQ(diags.errorCount(), 3u);
+  EXPECT_EQ(formatDiagnostic(diags.items()[0]),
+            p.string() +
+                ":1:1: error: unknown setting 'stat_dir'; known settings: database, engine, "
+                "log_level, plugin_dirs, plugins, state_dir");
+  EXPECT_EQ(formatDiagnostic(diags.items()[1]),
+            p.string() + ":3:15: error: batch_size must be a whole number from 1 to 100000");
+  EXPECT_EQ(formatDiagnostic(diags.items()[2]),
+            p.string() + ":4:3: error: unknown engine setting 'deadline'; known: batch_size, "
+                         "step_deadline");
+}
+
+TEST(DaemonConfig, ReportsYamlSyntaxErrors) {
+  auto p = writeTemp("syntax.yaml", "engine: [1, 2\n");
+  Diagnostics diags;
+  EXPECT_FALSE(loadDaemonConfig(p, diags));
+  ASSERT_EQ(diags.errorCount(), 1u);
+  EXPECT_EQ(diags.items()[0].pos.line, 2);
+}
+
+TEST(DaemonConfig, RejectsBadDeadlineAndLogLevel) {
+  auto p = writeTemp("bad2.yaml", "log_level: loud\nengine: {step_deadline: soon}\n");
+  Diagnostics diags;
+  EXPECT_FALSE(loadDaemonConfig(p, diags));
+  ASSERT_EQ(diags.errorCount(), 2u);
+  EXPECT_EQ(diags.items()[0].message, "log_level must be one of debug, info, warn, error");
+  EXPECT_EQ(diags.items()[1].message, "step_deadline must be a duration such as 30s, 5m or 1h");
+}
+
+TEST(Duration, ParsesUnitsAndCombinations) {
+  EXPECT_EQ(parseDuration("500ms")->count(), 500);
+  EXPECT_EQ(parseDuration("2d")->count(), 2 * 86'400'000LL);
+  EXPECT_EQ(parseDuration("1h30m")->count(), 5'400'000);
+  EXPECT_EQ(parseDuration("1w")->count(), 7 * 86'400'000LL);
+  EXPECT_FALSE(parseDuration("5"));
+  EXPECT_FALSE(parseDuration("5 minutes"));
+  EXPECT_FALSE(parseDuration(""));
+  EXPECT_FALSE(parseDuration("m5"));
+}
+
+TEST(ShippedConfig, TheCheckedInConfigIsValid) {
+  Diagnostics diags;
+  auto cfg = loadDaemonConfig(HERALD_SOURCE_DIR "/config/herald.yaml", diags);
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(diags.items().size(), 0u);
+}
+
+}  // namespace
+}  // namespace herald::config
