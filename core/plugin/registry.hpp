@@ -18,7 +18,13 @@ namespace herald::store {
 class Store;
 }
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace herald::plugin {
+
+class Metrics;
 
 struct StepTypeInfo {
   std::string name;        // used in `uses:`
@@ -29,6 +35,9 @@ struct StepTypeInfo {
   nlohmann::json schema;   // parsed config schema (JSON-Schema subset)
   bool builtin = false;    // condition, wait, exit: handled by the engine itself
   const herald_step_type* abi = nullptr;  // null for built-ins
+  // Branch labels the type's outcomes may name (condition: then, else).
+  // Validation rejects `branches:` labels not listed here.
+  std::vector<std::string> branches;
 };
 
 struct PluginInfo {
@@ -77,10 +86,18 @@ class StepInstance {
   // Calls the plugin's run_batch. `done` is invoked exactly once with the
   // result: when the plugin completes (from whatever thread it completes
   // on — the caller re-posts onto its own executor), or with ok=false when
-  // the plugin throws, returns garbage, completes twice (the second call is
-  // logged and ignored) or misses `deadline`.
+  // the plugin throws, returns garbage (wrong outcome count, unknown kind,
+  // BRANCH without a label, vars_json not a JSON object) or misses
+  // `deadline`. A second complete() is logged as a plugin bug and ignored.
+  // `done` may run before runBatch returns (a step that finishes at once);
+  // do not destroy the instance from inside `done`.
+  // The batch is copied (contacts and all): the caller may free it as soon
+  // as runBatch returns. The deadline timer is a steady_timer on `io` (the
+  // engine's io_context), so a missed deadline calls `done` on a thread
+  // running `io`; the timer is cancelled when the plugin completes in time,
+  // so it never keeps io.run() waiting.
   virtual void runBatch(const herald_batch& batch, std::chrono::milliseconds deadline,
-                        std::function<void(BatchResult)> done) = 0;
+                        boost::asio::io_context& io, std::function<void(BatchResult)> done) = 0;
 };
 
 class Registry {
@@ -94,9 +111,11 @@ class Registry {
   void addBuiltin(StepTypeInfo info);
 
   // Load every *.so in `dir` (non-recursive, sorted by name). Refusals are
-  // recorded (see refused()) and loading goes on.
+  // recorded (see refused()) and loading goes on. A directory that does not
+  // exist is skipped with an error line on the log.
   void loadDirectory(const std::filesystem::path& dir);
-  // Load one file; false (and a recorded refusal) when refused.
+  // Load one file; false (and a recorded refusal) when refused. A file that
+  // is already loaded (same canonical path) is skipped and returns true.
   bool loadFile(const std::filesystem::path& file);
 
   const StepTypeInfo* find(const std::string& name) const;
@@ -108,9 +127,22 @@ class Registry {
   // without a store, kv calls return HERALD_ERR_UNSUPPORTED.
   void setStore(store::Store* store);
 
+  // The daemon config's `plugins:` section ({NAME: {...}}) and state
+  // directory, served to each plugin through host->plugin_settings_json as
+  // its own object plus "state_dir". Call before instantiating steps.
+  void setPluginSettings(const nlohmann::json& plugins_section,
+                         const std::filesystem::path& state_dir);
+
+  // Counters and gauges the plugins report (core/plugin/metrics.hpp), for
+  // the /metrics endpoint.
+  Metrics& metrics();
+
   // Semantic check of a config that already passed the schema: create() then
   // destroy() the instance, collecting the plugin's diagnostics. Empty when
-  // all is well. Built-ins always return empty here.
+  // all is well. Built-ins always return empty here. Both this and
+  // instantiate() fill in the schema's defaults before the plugin sees the
+  // config. A plugin that refuses without a diagnostic, or throws, yields a
+  // problem at "" that says so.
   std::vector<ConfigProblem> checkConfig(const std::string& type, const std::string& step_id,
                                          const nlohmann::json& config);
 

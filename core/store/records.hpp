@@ -40,6 +40,9 @@ struct Event {
   std::string type;  // "purchase", "open", "click", or any custom name
   nlohmann::json properties = nlohmann::json::object();
   int64_t at_ms = 0;
+  // The source system's event id: importing an event whose id is already
+  // stored is a no-op, so re-running an import does not double purchases.
+  std::optional<std::string> external_id;
 };
 
 struct WorkflowRevision {
@@ -68,6 +71,7 @@ struct Run {
 
 enum class JourneyStatus { kActive, kWaiting, kDone, kExited, kFailed };
 const char* toString(JourneyStatus s);
+std::optional<JourneyStatus> journeyStatusFromString(const std::string& s);
 
 // A journey that is due, with its contact, as the engine hands it to a step.
 struct DueJourney {

@@ -23,6 +23,14 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown by ContactImport::upsert when a contact cannot be stored without
+// breaking a uniqueness rule (its email belongs to another contact). Nothing
+// of that contact was written and the import can go on with the next one.
+class ContactConflict : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 // Bulk upsert of contacts inside one transaction: nothing is visible until
 // commit(); destroying without commit() rolls everything back.
 class ContactImport {
@@ -33,6 +41,9 @@ class ContactImport {
   // Returns the contact id.
   virtual int64_t upsert(const Contact& c) = 0;
   virtual void commit() = 0;
+  // Contacts created / updated by upsert() so far.
+  virtual int64_t createdCount() const = 0;
+  virtual int64_t updatedCount() const = 0;
 };
 
 class EventImport {
@@ -43,6 +54,10 @@ class EventImport {
                                                 const std::optional<std::string>& email) = 0;
   virtual void insert(const Event& e) = 0;
   virtual void commit() = 0;
+  // Events stored by insert() so far, and events skipped because an event
+  // with the same external_id was already stored.
+  virtual int64_t insertedCount() const = 0;
+  virtual int64_t duplicateCount() const = 0;
 };
 
 class Store {
@@ -101,7 +116,10 @@ class Store {
   // unless the key already exists. Returns, per key in order, the entry as
   // stored after the call: a new kSending row, or the existing row (a row
   // found in kSending is from a crashed attempt and is first turned into
-  // kUnknown). The caller delivers only for rows it created.
+  // kUnknown). A row found in kFailed or kSkipped delivered nothing, so a
+  // retry (or a later run) may deliver it: it is reopened as kSending with
+  // the new decision and run, and counts as created. The caller delivers
+  // only for rows it created.
   struct Claim {
     LedgerEntry entry;
     bool created = false;

@@ -23,6 +23,7 @@ bool isBuiltinStep(const std::string& uses);
 // passed its schema: parses the condition (errors at the exact column inside
 // the expression) or the wait (duration, time of day, time zone) and stores
 // the result in step.condition / step.wait. Does nothing for other types.
-void compileBuiltin(Step& step, Diagnostics& diags);
+// `source` is the file's text, used to place errors inside the expression.
+void compileBuiltin(Step& step, const std::string& source, Diagnostics& diags);
 
 }  // namespace herald::workflow

@@ -9,4 +9,9 @@ namespace herald::workflow {
 
 nlohmann::json workflowJsonSchema(const plugin::Registry& registry);
 
+// A step type's config schema as draft-07 reads it: Herald's subset treats
+// an object that lists properties as closed, draft-07 as open, so objects
+// with properties and no additionalProperties get additionalProperties: false.
+nlohmann::json toDraft07(const nlohmann::json& schema);
+
 }  // namespace herald::workflow

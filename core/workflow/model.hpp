@@ -54,6 +54,8 @@ struct Step {
   std::shared_ptr<const Expr> condition;  // uses: condition (branch "then" / "else")
   std::shared_ptr<const WaitSpec> wait;   // uses: wait
   SourcePos with_pos;                     // the `with` value (or the step when absent)
+  SourcePos branches_pos;                 // the `branches` value (or the step when absent)
+  std::string description;                // free text for people and reports
 };
 
 struct Workflow {
@@ -61,6 +63,7 @@ struct Workflow {
   std::string source;       // the file's text
   std::string revision;     // hex SHA-256 of `source`: a changed file is a new revision
   std::string name;
+  SourcePos name_pos;       // the `name` value
   std::string description;
   Trigger trigger;
   store::AudienceFilter audience;  // who a manual or scheduled run enrols

@@ -1,0 +1,301 @@
+// `herald run WORKFLOW.yaml [--dry-run] [--limit N] [--contact ID] [--json]`:
+// validate, then start or resume the workflow's run, process every journey
+// that is due now, and report per-step counts and where the output went.
+#include <fmt/format.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <charconv>
+#include <csignal>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "app/command.hpp"
+#include "engine/engine.hpp"
+#include "engine/report.hpp"
+#include "engine/run_plan.hpp"
+#include "util/log.hpp"
+#include "workflow/validate.hpp"
+
+namespace herald::app {
+namespace {
+
+struct RunFlags {
+  std::string file;
+  bool dry_run = false;
+  std::optional<int64_t> limit;
+  std::string contact;
+  bool json = false;
+};
+
+// Where a delivery step's messages end up, for the report. The embedded
+// outbox writes files we can point at (same rule as plugins/outbox: a
+// relative `dir` is under the state directory); other channel plugins hand
+// messages to their providers.
+std::string outputLocation(const plugin::StepTypeInfo& type, const config::DaemonConfig& cfg) {
+  if (type.plugin != "outbox") return "";
+  std::filesystem::path dir = cfg.state_dir / "outbox";
+  if (auto s = cfg.plugin_settings.find("outbox");
+      s != cfg.plugin_settings.end() && s->is_object()) {
+    if (auto d = s->find("dir"); d != s->end() && d->is_string()) {
+      dir = cfg.state_dir / d->get<std::string>();
+    }
+  }
+  dir = dir.lexically_normal();
+  if (type.channel == "email") return (dir / "new").string();
+  if (type.channel == "sms") return (dir / "sms.jsonl").string();
+  return dir.string();
+}
+
+std::optional<int64_t> resolveContact(store::Store& store, const std::string& text) {
+  if (auto c = store.contactByExternalId(text)) return c->id;
+  int64_t id = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec == std::errc() && p == text.data() + text.size()) {
+    if (auto c = store.contactById(id)) return c->id;
+  }
+  return std::nullopt;
+}
+
+struct Delivery {
+  const engine::StepRuntime* step;
+  engine::StepActivity activity;
+  std::string location;
+  std::string channel;
+};
+
+struct Report {
+  const engine::RunPlan& plan;
+  const engine::RunResult& result;
+  std::vector<engine::StepRow> rows;  // the run's totals
+  std::vector<Delivery> deliveries;   // this invocation
+  int64_t journey_steps = 0;          // journeys handled by this invocation, over all steps
+};
+
+Report buildReport(const engine::RunPlan& plan, const engine::RunResult& result,
+                   store::Store& store, const config::DaemonConfig& cfg) {
+  Report r{plan, result, {}, {}, 0};
+  r.rows = engine::buildStepRows(store.stepCounts(result.run.id), &plan.workflow());
+  for (const auto& [id, a] : result.activity) r.journey_steps += a.journeys;
+  for (const auto& rt : plan.steps()) {
+    if (rt.builtin() || !rt.delivery()) continue;
+    auto it = result.activity.find(rt.step->id);
+    r.deliveries.push_back({&rt, it != result.activity.end() ? it->second : engine::StepActivity{},
+                            outputLocation(*rt.type, cfg),
+                            rt.type->channel.empty() ? rt.step->uses : rt.type->channel});
+  }
+  return r;
+}
+
+std::string messagesLine(const Report& r) {
+  const bool dry = r.result.run.dry_run;
+  std::string line;
+  for (const auto& d : r.deliveries) {
+    if (!line.empty()) line += ", ";
+    const int64_t n = d.activity.delivered;
+    if (dry) {
+      line += fmt::format("{} by '{}' ({})", n, d.step->step->id, d.channel);
+    } else if (!d.location.empty()) {
+      line += fmt::format("{} written to {} ({})", n, d.location, d.channel);
+    } else {
+      line += fmt::format("{} sent by '{}' via {} ({})", n, d.step->step->id, d.step->step->uses,
+                          d.channel);
+    }
+  }
+  return (dry ? "messages that would be sent: " : "messages: ") + line;
+}
+
+void printText(std::ostream& out, const Report& r, const std::string& file) {
+  const auto& res = r.result;
+  const auto& run = res.run;
+  out << fmt::format("run {} of '{}' (revision {}, {})\n", run.id, run.workflow,
+                     run.revision.substr(0, 12), res.resumed ? "resumed" : "new");
+  if (run.dry_run) out << "DRY RUN: nothing was delivered and nothing written to the send ledger\n";
+  out << fmt::format("enrolled: {} now, {} in the run\n\n", res.enrolled_now, run.enrolled_count);
+  engine::printStepTable(out, r.rows);
+  out << '\n';
+
+  if (!r.deliveries.empty()) {
+    out << messagesLine(r) << '\n';
+    int64_t already = 0, refused = 0, unknown = 0, redelivered = 0;
+    for (const auto& d : r.deliveries) {
+      already += d.activity.already_sent;
+      refused += d.activity.refused;
+      unknown += d.activity.unknown;
+      redelivered += d.activity.redelivered;
+    }
+    if (already) out << fmt::format("not sent again: {} already sent earlier\n", already);
+    if (refused) out << fmt::format("not sent: {} refused by policy (e.g. no address)\n", refused);
+    if (unknown) {
+      out << fmt::format(
+          "not resent: {} whose outcome a crash left unknown (the step is not idempotent)\n",
+          unknown);
+    }
+    if (redelivered) {
+      out << fmt::format("delivered again: {} left unknown by a crash (idempotent step)\n",
+                         redelivered);
+    }
+  }
+  for (const auto& s : res.samples) {
+    const engine::StepRuntime* rt = r.plan.find(s.step_id);
+    out << fmt::format("\nsample message from step '{}' ({}) for contact {}:\n", s.step_id,
+                       rt ? rt->step->uses : "", s.contact_id);
+    out << "----8<----\n" << s.text;
+    if (!s.text.empty() && s.text.back() != '\n') out << '\n';
+    out << "----8<----\n";
+  }
+  if (run.dry_run) {
+    for (const auto& d : r.deliveries) {
+      bool have = false;
+      for (const auto& s : res.samples) have = have || s.step_id == d.step->step->id;
+      if (!have && d.activity.delivered == 0) {
+        out << fmt::format("\nno sample from step '{}': no contact reached it\n", d.step->step->id);
+      }
+    }
+  }
+
+  const auto& j = res.journeys;
+  out << fmt::format("\njourneys: {} done, {} exited, {} failed", j.done, j.exited, j.failed);
+  if (j.failed > 0) out << fmt::format(" (reasons: herald runs show {})", run.id);
+  out << '\n';
+  if (auto waiting = engine::describeWaiting(j); !waiting.empty()) {
+    out << waiting << "; run 'herald run " << file << "' again then to go on\n";
+  }
+  const double rate = res.seconds > 0 ? static_cast<double>(r.journey_steps) / res.seconds : 0;
+  out << fmt::format("run {}: {} ({} journey steps in {:.2f} s, {:.0f}/s)\n", run.id,
+                     store::toString(run.status), r.journey_steps, res.seconds, rate);
+}
+
+nlohmann::json toJson(const Report& r) {
+  const auto& res = r.result;
+  nlohmann::json out;
+  out["run"] = engine::toJson(res.run);
+  out["resumed"] = res.resumed;
+  out["enrolled_now"] = res.enrolled_now;
+  out["steps"] = engine::toJson(r.rows);
+  out["journeys"] = engine::toJson(res.journeys);
+  nlohmann::json messages = nlohmann::json::array();
+  for (const auto& d : r.deliveries) {
+    messages.push_back({{"step", d.step->step->id},
+                        {"type", d.step->step->uses},
+                        {"channel", d.channel},
+                        {"delivered", d.activity.delivered},
+                        {"already_sent", d.activity.already_sent},
+                        {"refused", d.activity.refused},
+                        {"unknown", d.activity.unknown},
+                        {"redelivered", d.activity.redelivered},
+                        {"batch_failures", d.activity.batch_failures},
+                        {"location", d.location.empty() ? nlohmann::json() : d.location}});
+  }
+  out["messages"] = std::move(messages);
+  nlohmann::json samples = nlohmann::json::array();
+  for (const auto& s : res.samples) {
+    samples.push_back({{"step", s.step_id}, {"contact_id", s.contact_id}, {"text", s.text}});
+  }
+  out["samples"] = std::move(samples);
+  out["journey_steps"] = r.journey_steps;
+  out["seconds"] = res.seconds;
+  return out;
+}
+
+int runWorkflow(AppContext& ctx, const RunFlags& flags) {
+  plugin::Registry& registry = ctx.plugins();
+  Diagnostics diags;
+  auto wf = workflow::loadAndValidate(flags.file, registry, diags);
+  if (wf) engine::RunPlan::checkTemplates(*wf, registry, diags);
+  diags.sort();
+  diags.print(std::cerr);
+  if (!wf || diags.hasErrors()) return 1;
+
+  if (wf->trigger.kind == workflow::Trigger::Kind::kEvent && flags.contact.empty()) {
+    std::cerr << fmt::format(
+        "herald: error: workflow '{}' starts on the event '{}': the daemon enrols a contact when "
+        "its event arrives; to try it here, name one contact with --contact ID\n",
+        wf->name, wf->trigger.event_type);
+    return 1;
+  }
+
+  const config::DaemonConfig& cfg = ctx.config();
+  store::Store& store = ctx.store();
+  engine::RunOptions options;
+  options.dry_run = flags.dry_run;
+  options.limit = flags.limit;
+  options.batch_size = cfg.batch_size;
+  options.step_deadline = cfg.step_deadline;
+  if (!flags.contact.empty()) {
+    options.contact_id = resolveContact(store, flags.contact);
+    if (!options.contact_id) {
+      std::cerr << "herald: error: --contact '" << flags.contact
+                << "': no contact has this external id or contact id\n";
+      return 1;
+    }
+    options.trigger = wf->trigger.kind == workflow::Trigger::Kind::kEvent ? "event" : "manual";
+  }
+
+  auto plan = engine::RunPlan::build(std::move(*wf), registry, diags);
+  if (!plan) {
+    diags.sort();
+    diags.print(std::cerr);
+    return 1;
+  }
+
+  boost::asio::io_context io;
+  engine::Engine engine(io, store, ctx.clock());
+  std::optional<engine::RunResult> result;
+  // Ctrl-C or SIGTERM: finish the batches in flight (they commit), then
+  // report; the run stays resumable.
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    log::warn("run", "stopping after the batches in flight; run it again to go on");
+    engine.stop();
+  });
+  try {
+    engine.start(*plan, options, [&](engine::RunResult r) {
+      result = std::move(r);
+      signals.cancel();
+    });
+  } catch (const store::StoreError& e) {
+    std::cerr << "herald: error: " << e.what() << '\n';
+    return 1;
+  }
+  io.run();
+  if (!result) {
+    std::cerr << "herald: error: the engine stopped before the run finished\n";
+    return 1;
+  }
+
+  Report report = buildReport(*plan, *result, store, cfg);
+  if (flags.json) {
+    std::cout << toJson(report).dump(2) << '\n';
+  } else {
+    printText(std::cout, report, flags.file);
+  }
+  if (result->error) {
+    std::cerr << "herald: error: run " << result->run.id << " stopped: " << *result->error << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void addRunCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
+  auto flags = std::make_shared<RunFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "run",
+      "Run a workflow over its audience: process every journey that is due now, then report "
+      "(run it again to resume or to go on after waits)");
+  cmd->add_option("WORKFLOW", flags->file, "The workflow file (YAML)")->required();
+  cmd->add_flag("--dry-run", flags->dry_run,
+                "Run every step but deliver nothing and write nothing to the send ledger; "
+                "show one sample message per delivery step");
+  cmd->add_option("--limit", flags->limit, "Enrol at most N contacts")->check(CLI::PositiveNumber);
+  cmd->add_option("--contact", flags->contact,
+                  "Enrol only this contact (external id or contact id); required for "
+                  "event-triggered workflows");
+  cmd->add_flag("--json", flags->json, "Print the report as JSON");
+  cmd->callback([&ctx, &exit_code, flags] { exit_code = runWorkflow(ctx, *flags); });
+}
+
+}  // namespace herald::app

@@ -1,0 +1,130 @@
+#include "engine/report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "util/clock.hpp"
+
+namespace herald::engine {
+namespace {
+
+void add(StepRow& row, const std::string& outcome, int64_t count) {
+  if (outcome == "retry") {
+    row.retries += count;
+    return;
+  }
+  row.entered += count;
+  if (outcome == "continue" || outcome == "done") {
+    row.continued += count;
+  } else if (outcome.rfind("branch:", 0) == 0) {
+    row.branches[outcome.substr(7)] += count;
+  } else if (outcome == "wait") {
+    row.waiting += count;
+  } else if (outcome == "exit") {
+    row.exited += count;
+  } else if (outcome == "fail") {
+    row.failed += count;
+  }
+}
+
+std::string plural(int64_t n, const char* one, const char* many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+}  // namespace
+
+std::vector<StepRow> buildStepRows(const std::vector<store::StepCount>& counts,
+                                   const workflow::Workflow* workflow) {
+  std::vector<StepRow> rows;
+  auto rowFor = [&](const std::string& id) -> StepRow& {
+    for (auto& r : rows)
+      if (r.id == id) return r;
+    rows.push_back(StepRow{});
+    rows.back().id = id;
+    return rows.back();
+  };
+  if (workflow) {
+    for (const auto& s : workflow->steps) rowFor(s.id).type = s.uses;
+  }
+  for (const auto& c : counts) add(rowFor(c.step_id), c.outcome, c.count);
+  return rows;
+}
+
+void printStepTable(std::ostream& out, const std::vector<StepRow>& rows) {
+  size_t id_w = 4, type_w = 4;
+  for (const auto& r : rows) {
+    id_w = std::max(id_w, r.id.size());
+    for (const auto& [label, n] : r.branches) id_w = std::max(id_w, label.size() + 4);
+    type_w = std::max(type_w, r.type.size());
+  }
+  const bool any_retries =
+      std::any_of(rows.begin(), rows.end(), [](const StepRow& r) { return r.retries > 0; });
+  out << fmt::format("{:<{}}  {:<{}}  {:>8}  {:>9}  {:>7}  {:>6}  {:>6}", "step", id_w, "type",
+                     type_w, "entered", "continued", "waiting", "exited", "failed");
+  if (any_retries) out << fmt::format("  {:>7}", "retries");
+  out << '\n';
+  for (const auto& r : rows) {
+    out << fmt::format("{:<{}}  {:<{}}  {:>8}  {:>9}  {:>7}  {:>6}  {:>6}", r.id, id_w, r.type,
+                       type_w, r.entered, r.continued, r.waiting, r.exited, r.failed);
+    if (any_retries) out << fmt::format("  {:>7}", r.retries);
+    out << '\n';
+    for (const auto& [label, n] : r.branches) {
+      out << fmt::format("{:<{}}  {:<{}}  {:>8}  {:>9}\n", "  -> " + label, id_w, "", type_w, "",
+                         n);
+    }
+  }
+}
+
+nlohmann::json toJson(const std::vector<StepRow>& rows) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : rows) {
+    out.push_back({{"id", r.id},
+                   {"type", r.type},
+                   {"entered", r.entered},
+                   {"continued", r.continued},
+                   {"branches", r.branches},
+                   {"waiting", r.waiting},
+                   {"exited", r.exited},
+                   {"failed", r.failed},
+                   {"retries", r.retries}});
+  }
+  return out;
+}
+
+nlohmann::json toJson(const store::Run& run) {
+  return {{"id", run.id},
+          {"workflow", run.workflow},
+          {"revision", run.revision},
+          {"trigger", run.trigger},
+          {"dry_run", run.dry_run},
+          {"status", store::toString(run.status)},
+          {"enrolled", run.enrolled_count},
+          {"started", formatIsoTime(run.started_ms)},
+          {"updated", formatIsoTime(run.updated_ms)}};
+}
+
+nlohmann::json toJson(const store::JourneySummary& s) {
+  nlohmann::json out = {{"active", s.active},
+                        {"waiting", s.waiting},
+                        {"done", s.done},
+                        {"exited", s.exited},
+                        {"failed", s.failed}};
+  out["next_wake"] = s.next_wake_ms ? nlohmann::json(formatIsoTime(*s.next_wake_ms)) : nullptr;
+  return out;
+}
+
+std::string describeWaiting(const store::JourneySummary& s) {
+  const int64_t pending = s.waiting + s.active;
+  if (pending == 0) return "";
+  std::string text = plural(pending, "journey", "journeys") + (pending == 1 ? " waits" : " wait");
+  if (s.active > 0 && s.waiting > 0) {
+    text += fmt::format(" ({} for a retry)", s.active);
+  } else if (s.active > 0) {
+    text += " for a retry";
+  }
+  if (s.next_wake_ms) text += ", the first until " + formatIsoTime(*s.next_wake_ms);
+  return text;
+}
+
+}  // namespace herald::engine

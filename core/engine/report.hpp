@@ -1,0 +1,43 @@
+#pragma once
+// Per-step counts of a run as people and machines read them: shared by
+// `herald run`, `herald runs show` and (later) the admin API.
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "store/records.hpp"
+#include "workflow/model.hpp"
+
+namespace herald::engine {
+
+struct StepRow {
+  std::string id;
+  std::string type;       // empty when the workflow revision is not at hand
+  int64_t entered = 0;    // journeys that passed the step (retries not counted again)
+  int64_t continued = 0;  // went on to the next step (or finished the workflow there)
+  std::map<std::string, int64_t> branches;  // took branch LABEL
+  int64_t waiting = 0;                      // were sent waiting by the step
+  int64_t exited = 0;
+  int64_t failed = 0;
+  int64_t retries = 0;  // failed attempts that were retried
+};
+
+// Rows in workflow order (every step, counted or not) when `workflow` is
+// given, else in the order the counts come.
+std::vector<StepRow> buildStepRows(const std::vector<store::StepCount>& counts,
+                                   const workflow::Workflow* workflow);
+
+// A fixed-width table with one line per branch under its step.
+void printStepTable(std::ostream& out, const std::vector<StepRow>& rows);
+
+nlohmann::json toJson(const std::vector<StepRow>& rows);
+nlohmann::json toJson(const store::Run& run);
+nlohmann::json toJson(const store::JourneySummary& summary);
+
+// "2 journeys waiting, the first wakes at 2026-11-23T09:00:00Z" and the like;
+// empty when nothing waits.
+std::string describeWaiting(const store::JourneySummary& summary);
+
+}  // namespace herald::engine

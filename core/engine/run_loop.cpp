@@ -1,0 +1,340 @@
+#include "engine/run_loop.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+
+#include "engine/batch_input.hpp"
+#include "engine/builtin_steps.hpp"
+#include "engine/delivery.hpp"
+#include "engine/moves.hpp"
+#include "util/log.hpp"
+
+namespace herald::engine {
+
+namespace asio = boost::asio;
+
+struct RunLoop::InFlight {
+  StepRuntime* rt = nullptr;
+  int64_t now_ms = 0;
+  std::vector<store::DueJourney> journeys;
+  DeliveryPlan delivery;       // call/settled/keys per journey
+  std::vector<size_t> called;  // journey indexes handed to the plugin, in batch order
+  std::chrono::steady_clock::time_point called_at;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+};
+
+RunLoop::RunLoop(asio::io_context& io, store::Store& store, const Clock& clock, RunPlan& plan,
+                 RunOptions options, std::function<void(RunResult)> done)
+    : io_(io),
+      store_(store),
+      clock_(clock),
+      plan_(plan),
+      options_(std::move(options)),
+      done_(std::move(done)),
+      started_(std::chrono::steady_clock::now()) {}
+
+int RunLoop::batchSize() const {
+  return std::max(1, std::min(options_.batch_size, plan_.workflow().batch_size));
+}
+
+void RunLoop::prepare() {
+  const workflow::Workflow& wf = plan_.workflow();
+  const int64_t now = clock_.nowMs();
+  store_.saveWorkflowRevision({wf.name, wf.revision, wf.source, now});
+  if (auto existing = store_.findResumableRun(wf.name, wf.revision, options_.dry_run)) {
+    result_.run = *existing;
+    result_.resumed = true;
+  } else {
+    result_.run = store_.createRun(wf.name, wf.revision, options_.trigger, options_.dry_run, now);
+  }
+  if (!wf.steps.empty()) {
+    const std::string& first = wf.steps.front().id;
+    if (options_.contact_id) {
+      result_.enrolled_now = store_.enrollContact(result_.run.id, first, *options_.contact_id, now);
+    } else if (!result_.run.enrolled) {
+      result_.enrolled_now =
+          store_.enrollAudience(result_.run.id, first, wf.audience, options_.limit, now);
+    }
+  }
+  store_.setRunStatus(result_.run.id, store::RunStatus::kRunning, now);
+  if (auto run = store_.runById(result_.run.id)) result_.run = *run;
+}
+
+void RunLoop::start() {
+  // Everything may be due: the first pump asks the store.
+  schedulePump();
+}
+
+void RunLoop::stop() {
+  asio::post(io_, [self = shared_from_this()] {
+    self->stopping_ = true;
+    self->schedulePump();
+  });
+}
+
+void RunLoop::schedulePump() {
+  if (pump_scheduled_ || finished_) return;
+  pump_scheduled_ = true;
+  asio::post(io_, [self = shared_from_this()] { self->pump(); });
+}
+
+void RunLoop::refreshDue(int64_t now) {
+  store_.wakeDueJourneys(result_.run.id, now);
+  for (const auto& id : store_.stepsWithDueJourneys(result_.run.id, now)) {
+    if (const StepRuntime* rt = plan_.find(id)) {
+      maybe_due_.insert(rt->index);
+    } else {
+      log::warn("engine", "run " + std::to_string(result_.run.id) + ": journeys stand at step '" +
+                              id + "', which revision " + plan_.workflow().revision.substr(0, 12) +
+                              " does not have; they are left where they are");
+    }
+  }
+}
+
+void RunLoop::pump() {
+  pump_scheduled_ = false;
+  if (finished_) return;
+  try {
+    if (stopping_) {
+      if (in_flight_.empty()) finish();
+      return;
+    }
+    const int64_t now = clock_.nowMs();
+    while (true) {
+      // Deepest step first: journeys already under way finish before new
+      // ones start, so messages go out early and little is in the middle.
+      std::optional<size_t> pick;
+      for (auto it = maybe_due_.rbegin(); it != maybe_due_.rend(); ++it) {
+        if (!in_flight_.count(*it)) {
+          pick = *it;
+          break;
+        }
+      }
+      if (!pick) {
+        if (!in_flight_.empty()) return;  // a completion pumps again
+        if (refreshed_idle_) {
+          finish();
+          return;
+        }
+        refreshDue(now);
+        refreshed_idle_ = true;
+        continue;
+      }
+      if (runStep(plan_.steps()[*pick], now)) return;
+    }
+  } catch (const std::exception& e) {
+    fail(e.what());
+  }
+}
+
+// Returns true when the pump should yield (a batch was committed at once).
+bool RunLoop::runStep(StepRuntime& rt, int64_t now) {
+  const int limit = batchSize();
+  auto journeys = store_.dueJourneys(result_.run.id, rt.step->id, now, limit);
+  if (journeys.size() < static_cast<size_t>(limit)) maybe_due_.erase(rt.index);
+  if (journeys.empty()) return false;
+  refreshed_idle_ = false;
+  StepActivity& activity = result_.activity[rt.step->id];
+  ++activity.batches;
+  activity.journeys += static_cast<int64_t>(journeys.size());
+  if (rt.builtin()) {
+    runBuiltinBatch(rt, std::move(journeys), now);
+    schedulePump();
+    return true;
+  }
+  runPluginBatch(rt, std::move(journeys), now);
+  return false;
+}
+
+void RunLoop::runBuiltinBatch(StepRuntime& rt, std::vector<store::DueJourney> journeys,
+                              int64_t now) {
+  MoveContext ctx{plan_.workflow(), *rt.step, now};
+  store::BatchCommit batch;
+  batch.run_id = result_.run.id;
+  batch.now_ms = now;
+  batch.moves.reserve(journeys.size());
+  for (const auto& j : journeys) batch.moves.push_back(runBuiltin(ctx, j, options_.dry_run));
+  commit(batch);
+}
+
+void RunLoop::runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> journeys,
+                             int64_t now) {
+  auto flight = std::make_shared<InFlight>();
+  flight->rt = &rt;
+  flight->now_ms = now;
+  flight->journeys = std::move(journeys);
+  const size_t n = flight->journeys.size();
+  MoveContext ctx{plan_.workflow(), *rt.step, now};
+  if (rt.delivery()) {
+    DeliveryContext dctx{store_, ctx, rt, result_.run, options_.dry_run};
+    flight->delivery = planDeliveries(dctx, flight->journeys, result_.activity[rt.step->id]);
+  } else {
+    flight->delivery.call.assign(n, true);
+    flight->delivery.settled.resize(n);
+    flight->delivery.keys.resize(n);
+  }
+
+  BatchInput input(std::to_string(result_.run.id), plan_.workflow().name, plan_.workflow().revision,
+                   rt.step->id, now, options_.dry_run, n);
+  for (size_t i = 0; i < n; ++i) {
+    if (!flight->delivery.call[i]) continue;
+    const store::DueJourney& j = flight->journeys[i];
+    std::string config = rt.config ? rt.config->render({j.contact, j.vars}) : std::string("{}");
+    std::optional<std::string> key;
+    if (flight->delivery.keys[i]) key = flight->delivery.keys[i]->text();
+    input.add(j.contact, j.vars, std::move(config), std::move(key));
+    flight->called.push_back(i);
+  }
+  if (flight->called.empty()) {
+    onPluginDone(flight, plugin::BatchResult{});
+    return;
+  }
+
+  in_flight_.insert(rt.index);
+  flight->work.emplace(io_.get_executor());
+  auto self = shared_from_this();
+  flight->called_at = std::chrono::steady_clock::now();
+  auto done = [self, flight](plugin::BatchResult result) {
+    // From whatever thread the plugin completes on: back onto the engine.
+    asio::post(self->io_, [self, flight, result = std::move(result)]() mutable {
+      self->onPluginDone(flight, std::move(result));
+    });
+  };
+  try {
+    rt.instance->runBatch(input.batch(), options_.step_deadline, io_, done);
+  } catch (const std::exception& e) {
+    plugin::BatchResult failed;
+    failed.ok = false;
+    failed.error = std::string("calling the step failed: ") + e.what();
+    done(std::move(failed));
+  }
+}
+
+void RunLoop::onPluginDone(const std::shared_ptr<InFlight>& flight, plugin::BatchResult result) {
+  StepRuntime& rt = *flight->rt;
+  in_flight_.erase(rt.index);
+  flight->work.reset();
+  try {
+    StepActivity& activity = result_.activity[rt.step->id];
+    MoveContext ctx{plan_.workflow(), *rt.step, flight->now_ms};
+    const size_t called = flight->called.size();
+    std::string error;
+    bool ok = result.ok;
+    if (!ok) {
+      error = result.error.empty() ? "the step failed the batch" : result.error;
+    } else if (result.outcomes.size() != called) {
+      ok = false;
+      error = "the step returned " + std::to_string(result.outcomes.size()) + " outcomes for " +
+              std::to_string(called) + " contacts";
+    }
+    // A step that missed its deadline may still deliver what it was given:
+    // its keys are unknown, not failed, so only an idempotent step resends.
+    const bool timed_out = !result.ok && std::chrono::steady_clock::now() - flight->called_at >=
+                                             options_.step_deadline;
+    if (!ok && called > 0) {
+      ++activity.batch_failures;
+      log::warn("engine", "step '" + rt.step->id + "' (" + rt.step->uses + ") failed a batch of " +
+                              std::to_string(called) + ": " + error);
+    }
+
+    store::BatchCommit batch;
+    batch.run_id = result_.run.id;
+    batch.now_ms = clock_.nowMs();
+    batch.ledger_updates = std::move(flight->delivery.ledger_updates);
+    std::vector<std::optional<store::JourneyMove>> moves = std::move(flight->delivery.settled);
+    moves.resize(flight->journeys.size());
+    for (size_t k = 0; k < called; ++k) {
+      const size_t i = flight->called[k];
+      const store::DueJourney& j = flight->journeys[i];
+      const auto& key = flight->delivery.keys[i];
+      if (!ok) {
+        moves[i] = failureMove(
+            ctx, j, "step '" + rt.step->id + "' failed the whole batch: " + error, true, j.vars);
+        if (key) {
+          batch.ledger_updates.push_back(settle(
+              *key, rt, result_.run,
+              timed_out ? store::LedgerStatus::kUnknown : store::LedgerStatus::kFailed, error,
+              batch.now_ms));
+        }
+        continue;
+      }
+      const plugin::Outcome& o = result.outcomes[k];
+      moves[i] = moveFor(ctx, j, o);
+      if (rt.delivery()) {
+        const auto status = ledgerStatusFor(o.kind);
+        if (status == store::LedgerStatus::kSent) ++activity.delivered;
+        if (key) {
+          batch.ledger_updates.push_back(
+              settle(*key, rt, result_.run, status, o.reason, batch.now_ms));
+        }
+      }
+    }
+    if (options_.dry_run && !result.previews.empty()) {
+      bool have = false;
+      for (const auto& s : result_.samples) have = have || s.step_id == rt.step->id;
+      if (!have) {
+        const auto& [index, text] = result.previews.front();
+        int64_t contact = index < called ? flight->journeys[flight->called[index]].contact.id : 0;
+        result_.samples.push_back({rt.step->id, contact, text});
+      }
+    }
+    batch.moves.reserve(moves.size());
+    for (auto& m : moves) {
+      if (m) batch.moves.push_back(std::move(*m));
+    }
+    commit(batch);
+    if (!stopping_) {
+      maybe_due_.insert(rt.index);  // the step may have more
+      refreshed_idle_ = false;
+    }
+  } catch (const std::exception& e) {
+    fail(e.what());
+    return;
+  }
+  schedulePump();
+}
+
+void RunLoop::commit(store::BatchCommit& batch) {
+  if (batch.moves.empty() && batch.ledger_updates.empty()) return;
+  store_.commitBatch(batch);
+  noteMoves(batch.moves, batch.now_ms);
+}
+
+void RunLoop::noteMoves(const std::vector<store::JourneyMove>& moves, int64_t now) {
+  for (const auto& m : moves) {
+    if (m.to_step && m.status == store::JourneyStatus::kActive && m.wake_ms <= now) {
+      if (const StepRuntime* rt = plan_.find(*m.to_step)) maybe_due_.insert(rt->index);
+    }
+  }
+}
+
+void RunLoop::fail(const std::string& message) {
+  log::error("engine", "run " + std::to_string(result_.run.id) + " stopped: " + message);
+  if (!result_.error) result_.error = message;
+  stopping_ = true;
+  if (in_flight_.empty()) finish();
+}
+
+void RunLoop::finish() {
+  if (finished_) return;
+  finished_ = true;
+  const int64_t now = clock_.nowMs();
+  try {
+    result_.journeys = store_.journeySummary(result_.run.id);
+    if (!stopping_) {
+      // Journeys still active here have a future wake time (a retry).
+      const bool pending = result_.journeys.active + result_.journeys.waiting > 0;
+      store_.setRunStatus(result_.run.id,
+                          pending ? store::RunStatus::kWaiting : store::RunStatus::kDone, now);
+    }
+    if (auto run = store_.runById(result_.run.id)) result_.run = *run;
+  } catch (const std::exception& e) {
+    if (!result_.error) result_.error = e.what();
+  }
+  result_.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  auto done = std::move(done_);
+  if (done) done(std::move(result_));
+}
+
+}  // namespace herald::engine

@@ -1,0 +1,57 @@
+#pragma once
+// Everything a run needs from a validated workflow, prepared once per run:
+// each step's type, its templated config compiled, and one live instance per
+// plugin step (destroyed with the plan, at the end of the run).
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plugin/registry.hpp"
+#include "template/templated_config.hpp"
+#include "util/diagnostic.hpp"
+#include "workflow/model.hpp"
+
+namespace herald::engine {
+
+struct StepRuntime {
+  const workflow::Step* step = nullptr;
+  const plugin::StepTypeInfo* type = nullptr;
+  size_t index = 0;                                // position in the workflow file
+  std::optional<tmpl::TemplatedConfig> config;     // plugin steps
+  std::unique_ptr<plugin::StepInstance> instance;  // plugin steps
+
+  bool builtin() const { return type->builtin; }
+  bool delivery() const { return (type->flags & HERALD_STEP_DELIVERY) != 0; }
+  bool idempotent() const { return (type->flags & HERALD_STEP_IDEMPOTENT) != 0; }
+};
+
+class RunPlan {
+ public:
+  // Compiles every templated field and instantiates every plugin step of a
+  // workflow that passed validation. Problems (a malformed template, a
+  // plugin refusing its config) go to `diags` at FILE:LINE:COL; nullptr then.
+  static std::unique_ptr<RunPlan> build(workflow::Workflow workflow, plugin::Registry& registry,
+                                        Diagnostics& diags);
+  // Only compiles the templates (what `validate` can check without creating
+  // instances); reports into `diags`.
+  static void checkTemplates(const workflow::Workflow& workflow, plugin::Registry& registry,
+                             Diagnostics& diags);
+
+  RunPlan(const RunPlan&) = delete;
+  RunPlan& operator=(const RunPlan&) = delete;
+  ~RunPlan();
+
+  const workflow::Workflow& workflow() const { return workflow_; }
+  std::vector<StepRuntime>& steps() { return steps_; }
+  const std::vector<StepRuntime>& steps() const { return steps_; }
+  StepRuntime* find(const std::string& id);
+  const StepRuntime* find(const std::string& id) const;
+
+ private:
+  RunPlan() = default;
+  workflow::Workflow workflow_;
+  std::vector<StepRuntime> steps_;
+};
+
+}  // namespace herald::engine

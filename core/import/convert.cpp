@@ -1,0 +1,149 @@
+#include "import/convert.hpp"
+
+#include <fmt/format.h>
+
+#include "import/values.hpp"
+
+namespace herald::import {
+
+std::string quoteValue(std::string_view value) {
+  constexpr size_t kMax = 60;
+  if (value.size() <= kMax) return fmt::format("'{}'", value);
+  size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
+  return fmt::format("'{}…'", value.substr(0, cut));
+}
+
+bool textValue(const Column& col, std::string_view text, nlohmann::json& out, std::string& why) {
+  switch (col.type) {
+    case ValueType::kString:
+    case ValueType::kAny:
+      out = text;
+      return true;
+    case ValueType::kNumber:
+      if (auto n = parseNumber(text)) {
+        out = std::move(*n);
+        return true;
+      }
+      why = quoteValue(text) + " is not a number";
+      if (text.find(',') != std::string_view::npos && text.find('.') == std::string_view::npos) {
+        why += " (write the decimal separator as '.', with no thousands separator)";
+      }
+      return false;
+    case ValueType::kDate:
+      if (auto t = parseTimestamp(text)) {
+        out = formatTimestamp(*t);
+        return true;
+      }
+      why = quoteValue(text) +
+            " is not a date (write YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ for a date and time)";
+      return false;
+    case ValueType::kBoolean:
+      if (auto b = parseBoolean(text)) {
+        out = *b;
+        return true;
+      }
+      why = quoteValue(text) + " is not a boolean (write true or false, yes or no, 1 or 0)";
+      return false;
+    case ValueType::kList: {
+      std::vector<std::string> items;
+      splitList(text, items);
+      out = std::move(items);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool jsonValue(const Column& col, const nlohmann::json& value, nlohmann::json& out,
+               std::string& why) {
+  if (value.is_string()) {
+    std::string_view text = trim(value.get_ref<const std::string&>());
+    if (!col.typed || col.type == ValueType::kAny) {
+      out = value;
+      return true;
+    }
+    return textValue(col, text, out, why);
+  }
+  if (!col.typed || col.type == ValueType::kAny) {
+    out = value;
+    return true;
+  }
+  switch (col.type) {
+    case ValueType::kString:
+      if (value.is_primitive()) {
+        out = value.dump();
+        return true;
+      }
+      break;
+    case ValueType::kNumber:
+      if (value.is_number()) {
+        out = value;
+        return true;
+      }
+      why = quoteValue(value.dump()) + " is not a number";
+      return false;
+    case ValueType::kBoolean:
+      if (value.is_boolean()) {
+        out = value;
+        return true;
+      }
+      why = quoteValue(value.dump()) + " is not a boolean (write true or false)";
+      return false;
+    case ValueType::kDate:
+      why = quoteValue(value.dump()) + " is not a date (write a string such as \"2024-05-01\")";
+      return false;
+    case ValueType::kList:
+      if (value.is_array()) {
+        out = nlohmann::json::array();
+        for (const auto& item : value) {
+          if (item.is_string()) {
+            out.push_back(item);
+          } else if (item.is_number() || item.is_boolean()) {
+            out.push_back(item.dump());
+          } else {
+            why = "a list may hold only strings, not " + quoteValue(item.dump());
+            return false;
+          }
+        }
+        return true;
+      }
+      break;
+    case ValueType::kAny:
+      break;
+  }
+  why = fmt::format("{} is not a {}", quoteValue(value.dump()), toString(col.type));
+  return false;
+}
+
+int keyColumn(std::string_view line, std::string_view key, size_t from, size_t* at) {
+  std::string needle = fmt::format("\"{}\"", key);
+  size_t pos = line.find(needle, from);
+  if (at != nullptr) *at = pos == std::string_view::npos ? from : pos;
+  if (pos == std::string_view::npos) return 1;
+  int col = 1;
+  for (size_t i = 0; i < pos; ++i) {
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++col;
+  }
+  return col;
+}
+
+}  // namespace herald::import
+
+namespace herald::import {
+
+Problem jsonSyntaxProblem(std::string_view line) {
+  try {
+    auto ignored = nlohmann::json::parse(line);
+    (void)ignored;
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string what = e.what();
+    // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..."
+    auto pos = what.find(": ");
+    std::string why = pos == std::string::npos ? what : what.substr(pos + 2);
+    return {static_cast<int>(e.byte), "not valid JSON: " + why};
+  }
+  return {1, "not valid JSON"};
+}
+
+}  // namespace herald::import

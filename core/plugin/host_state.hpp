@@ -1,0 +1,68 @@
+#pragma once
+// Internal to core/plugin: what the host keeps behind the opaque handles it
+// gives plugins (herald_step_ctx, herald_call) and behind the Registry.
+#include <boost/dll/shared_library.hpp>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "herald/abi.h"
+#include "plugin/metrics.hpp"
+#include "plugin/registry.hpp"
+
+namespace herald::plugin {
+
+// A library that passed every check. Step instances and contexts hold it by
+// shared_ptr, so it stays mapped while any of them exists.
+struct LoadedPlugin {
+  boost::dll::shared_library library;
+  const herald_plugin* descriptor = nullptr;
+  std::string name;
+  std::filesystem::path path;
+};
+
+// State shared by the Registry and every context it hands out; contexts
+// hold it by shared_ptr so they may outlive the Registry.
+struct HostShared {
+  std::mutex store_mu;  // serialises plugin kv calls (any thread) onto the store
+  store::Store* store = nullptr;
+
+  Metrics metrics;
+
+  std::mutex settings_mu;
+  nlohmann::json plugin_settings = nlohmann::json::object();
+  std::filesystem::path state_dir;
+
+  // The plugin's settings object plus "state_dir", as JSON text.
+  std::string settingsFor(const std::string& plugin);
+};
+
+// Labels for errors: "plugin 'outbox' (step type 'outbox.email')".
+std::string describeStep(const std::string& plugin, const std::string& type);
+
+// Counts a plugin bug (double completion, missed deadline...) in the
+// metrics as bugs_total{plugin, step, bug}.
+void countBug(HostShared& host, const std::string& plugin, const std::string& step,
+              const std::string& bug);
+
+// The one host API table; static, so valid for the life of the process.
+const herald_host_api* hostApi();
+
+}  // namespace herald::plugin
+
+// Defined in the global namespace to complete the ABI's opaque type.
+struct herald_step_ctx {
+  std::shared_ptr<herald::plugin::HostShared> host;
+  std::shared_ptr<herald::plugin::LoadedPlugin> plugin;
+  std::string plugin_name;
+  std::string type;
+  std::string step_id;
+  std::string log_source;     // "plugin/step_id"
+  std::string settings_json;  // served by plugin_settings_json; lives as long as the ctx
+
+  std::mutex diag_mu;
+  std::vector<herald::plugin::ConfigProblem>* diagnostics = nullptr;  // set during create()
+};

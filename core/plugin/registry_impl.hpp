@@ -1,0 +1,34 @@
+#pragma once
+// Internal to core/plugin: the Registry's state, shared by registry.cpp
+// (catalogue, instantiation) and loader.cpp (loading and refusing plugins).
+#include <map>
+#include <memory>
+#include <set>
+
+#include "plugin/call.hpp"
+#include "plugin/host_state.hpp"
+#include "plugin/registry.hpp"
+
+namespace herald::plugin {
+
+struct Registry::Impl {
+  std::shared_ptr<HostShared> host = std::make_shared<HostShared>();
+  std::map<std::string, StepTypeInfo> types;
+  std::map<std::string, std::shared_ptr<LoadedPlugin>> type_owner;  // plugin step types only
+  std::vector<PluginInfo> plugins;
+  std::vector<RefusedPlugin> refused;
+  std::set<std::filesystem::path> loaded_files;  // canonical paths
+};
+
+// Calls a step type's create() for `config`, collecting its diagnostics.
+// Returns the live core, or nullptr with at least one problem.
+std::shared_ptr<InstanceCore> createInstance(const std::shared_ptr<HostShared>& host,
+                                             const std::shared_ptr<LoadedPlugin>& plugin,
+                                             const StepTypeInfo& type, const std::string& step_id,
+                                             const nlohmann::json& config,
+                                             std::vector<ConfigProblem>& problems);
+
+// The engine-facing handle of a live instance.
+std::unique_ptr<StepInstance> makeStepInstance(std::shared_ptr<InstanceCore> core);
+
+}  // namespace herald::plugin

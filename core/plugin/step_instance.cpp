@@ -1,0 +1,143 @@
+// Creating plugin step instances and running batches through them, with a
+// catch around every call into plugin code.
+#include <fmt/format.h>
+
+#include "plugin/registry_impl.hpp"
+#include "util/log.hpp"
+
+namespace herald::plugin {
+namespace {
+
+class PluginStepInstance final : public StepInstance {
+ public:
+  explicit PluginStepInstance(std::shared_ptr<InstanceCore> core) : core_(std::move(core)) {}
+
+  ~PluginStepInstance() override {
+    const int pending = core_->in_flight.load();
+    if (pending == 0) return;
+    // The plugin may still touch the instance for batches it never
+    // completed; destroying it now could crash the daemon. Keep it.
+    log::error(core_->ctx->log_source,
+               fmt::format("{} never completed {} batch{}; its instance is kept alive instead of "
+                           "destroyed (plugin bug)",
+                           who(), pending, pending == 1 ? "" : "es"));
+    static std::mutex mu;
+    static std::vector<std::shared_ptr<InstanceCore>> kept;
+    std::lock_guard lock(mu);
+    kept.push_back(core_);
+  }
+
+  void runBatch(const herald_batch& batch, std::chrono::milliseconds deadline,
+                boost::asio::io_context& io, std::function<void(BatchResult)> done) override {
+    const auto expiry = std::chrono::steady_clock::now() + deadline;
+    std::shared_ptr<CallState> st;
+    try {
+      st = std::make_shared<CallState>(core_, batch);
+    } catch (const std::exception& e) {
+      BatchResult r;
+      r.ok = false;
+      r.error = fmt::format("{}: could not prepare the batch: {}", who(), e.what());
+      done(std::move(r));
+      return;
+    }
+    st->who = who();
+    st->deadline = deadline;
+    st->io = &io;
+    st->done = std::move(done);
+    core_->in_flight.fetch_add(1);
+    herald_call* call = registerCall(st);
+
+    std::string thrown;
+    try {
+      core_->type->run_batch(core_->instance, st->batch.get(), call);
+    } catch (const std::exception& e) {
+      thrown = e.what();
+      if (thrown.empty()) thrown = "std::exception";
+    } catch (...) {
+      thrown = "an exception that is not a std::exception";
+    }
+    if (!thrown.empty()) {
+      std::string msg = fmt::format("{} threw an exception from run_batch: {}", who(), thrown);
+      log::error(core_->ctx->log_source, msg + " (plugin bug); the batch fails");
+      countBug(*core_->ctx->host, core_->ctx->plugin_name, core_->ctx->step_id, "exception");
+      failCall(st, msg);
+      retireThrownCall(call, st);
+      return;
+    }
+    if (deadline.count() > 0) armDeadline(st, expiry);
+  }
+
+ private:
+  std::string who() const { return describeStep(core_->ctx->plugin_name, core_->ctx->type); }
+
+  std::shared_ptr<InstanceCore> core_;
+};
+
+}  // namespace
+
+std::shared_ptr<InstanceCore> createInstance(const std::shared_ptr<HostShared>& host,
+                                             const std::shared_ptr<LoadedPlugin>& plugin,
+                                             const StepTypeInfo& type, const std::string& step_id,
+                                             const nlohmann::json& config,
+                                             std::vector<ConfigProblem>& problems) {
+  auto core = std::make_shared<InstanceCore>();
+  core->type = type.abi;
+  core->ctx = std::make_unique<herald_step_ctx>();
+  herald_step_ctx& ctx = *core->ctx;
+  ctx.host = host;
+  ctx.plugin = plugin;
+  ctx.plugin_name = plugin->name;
+  ctx.type = type.name;
+  ctx.step_id = step_id;
+  ctx.log_source = plugin->name + "/" + step_id;
+  ctx.settings_json = host->settingsFor(plugin->name);
+
+  const std::string who = describeStep(plugin->name, type.name);
+  const std::string text = config.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const size_t before = problems.size();
+  {
+    std::lock_guard lock(ctx.diag_mu);
+    ctx.diagnostics = &problems;
+  }
+  void* instance = nullptr;
+  herald_status status = HERALD_ERR_INTERNAL;
+  std::string thrown;
+  try {
+    status = type.abi->create(hostApi(), &ctx, text.c_str(), &instance);
+  } catch (const std::exception& e) {
+    thrown = e.what();
+  } catch (...) {
+    thrown = "an exception that is not a std::exception";
+  }
+  {
+    std::lock_guard lock(ctx.diag_mu);
+    ctx.diagnostics = nullptr;
+  }
+  if (!thrown.empty()) {
+    std::string msg = fmt::format("{} threw an exception from create(): {} (plugin bug)", who, thrown);
+    log::error(ctx.log_source, msg);
+    problems.push_back({"", msg});
+    return nullptr;
+  }
+  const bool reported = problems.size() > before;
+  if (status != HERALD_OK) {
+    if (!reported)
+      problems.push_back({"", fmt::format("{} refused this config (status {}) without saying why",
+                                          who, static_cast<int>(status))});
+    return nullptr;  // an instance it may have set anyway is not ours to destroy
+  }
+  if (!instance) {
+    problems.push_back({"", who + " reported success from create() but returned no instance "
+                                  "(plugin bug)"});
+    return nullptr;
+  }
+  core->instance = instance;
+  if (reported) return nullptr;  // created, but it found problems: destroyed with `core`
+  return core;
+}
+
+std::unique_ptr<StepInstance> makeStepInstance(std::shared_ptr<InstanceCore> core) {
+  return std::make_unique<PluginStepInstance>(std::move(core));
+}
+
+}  // namespace herald::plugin

@@ -1,0 +1,527 @@
+#include "schema/schema.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <regex>
+#include <set>
+
+#include "util/yaml_json.hpp"
+
+namespace herald::schema {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string> kKeywords = {
+    "type",      "properties", "required",    "additionalProperties", "enum",     "minimum",
+    "maximum",   "minLength",  "maxLength",   "pattern",              "items",    "default",
+    "description", "title",    "x-secret",    "x-templated"};
+const std::vector<std::string> kTypes = {"string", "number", "integer", "boolean",
+                                         "object", "array",  "null"};
+
+std::string joined(const std::vector<std::string>& items, const std::string& sep = ", ") {
+  std::string out;
+  for (const auto& s : items) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// The declared types of a schema; empty when any type is allowed.
+std::vector<std::string> typesOf(const json& schema) {
+  std::vector<std::string> out;
+  auto it = schema.find("type");
+  if (it == schema.end()) return out;
+  if (it->is_string()) {
+    out.push_back(it->get<std::string>());
+  } else if (it->is_array()) {
+    for (const auto& t : *it)
+      if (t.is_string()) out.push_back(t.get<std::string>());
+  }
+  return out;
+}
+
+bool isInteger(const json& v) {
+  if (v.is_number_integer()) return true;
+  if (!v.is_number_float()) return false;
+  double d = v.get<double>();
+  return std::isfinite(d) && std::floor(d) == d;
+}
+
+bool hasType(const json& v, const std::string& type) {
+  if (type == "string") return v.is_string();
+  if (type == "number") return v.is_number();
+  if (type == "integer") return isInteger(v);
+  if (type == "boolean") return v.is_boolean();
+  if (type == "object") return v.is_object();
+  if (type == "array") return v.is_array();
+  if (type == "null") return v.is_null();
+  return false;
+}
+
+// Length in code points, as JSON Schema counts it (not bytes).
+size_t codePoints(const std::string& s) {
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::string truncated(std::string s, size_t max = 60) {
+  if (s.size() > max) s = s.substr(0, max - 3) + "...";
+  return s;
+}
+
+// How a value reads in a message: scalars as written, containers by kind.
+std::string describe(const json& v) {
+  if (v.is_object()) return "an object";
+  if (v.is_array()) return "a list";
+  return truncated(v.dump());
+}
+
+std::string typeNoun(const std::string& type) {
+  if (type == "string") return "a string";
+  if (type == "number") return "a number";
+  if (type == "integer") return "an integer";
+  if (type == "boolean") return "true or false";
+  if (type == "object") return "an object";
+  if (type == "array") return "a list";
+  return "null";
+}
+
+std::string plural(const json& n, const std::string& word) {
+  return n.dump() + " " + word + (n == 1 ? "" : "s");
+}
+
+// What a valid value looks like, e.g. "an integer from 1 to 1000".
+std::string expectation(const json& s) {
+  if (auto e = s.find("enum"); e != s.end() && e->is_array()) {
+    std::vector<std::string> vals;
+    for (const auto& v : *e) vals.push_back(truncated(v.dump(), 40));
+    return "one of " + joined(vals);
+  }
+  auto types = typesOf(s);
+  std::string out;
+  if (types.empty()) {
+    out = "a value";
+  } else {
+    std::vector<std::string> nouns;
+    for (const auto& t : types) nouns.push_back(typeNoun(t));
+    out = joined(nouns, " or ");
+  }
+  const bool numeric = types.empty() || contains(types, "number") || contains(types, "integer");
+  const bool text = types.empty() || contains(types, "string");
+  auto min = s.find("minimum");
+  auto max = s.find("maximum");
+  if (numeric && min != s.end() && max != s.end()) {
+    out += " from " + min->dump() + " to " + max->dump();
+  } else if (numeric && min != s.end()) {
+    out += " of at least " + min->dump();
+  } else if (numeric && max != s.end()) {
+    out += " of at most " + max->dump();
+  }
+  auto minl = s.find("minLength");
+  auto maxl = s.find("maxLength");
+  if (text && minl != s.end() && maxl != s.end()) {
+    out += " of " + minl->dump() + " to " + plural(*maxl, "character");
+  } else if (text && minl != s.end()) {
+    out += " of at least " + plural(*minl, "character");
+  } else if (text && maxl != s.end()) {
+    out += " of at most " + plural(*maxl, "character");
+  }
+  if (auto p = s.find("pattern"); text && p != s.end() && p->is_string()) {
+    out += " matching the pattern '" + p->get<std::string>() + "'";
+  }
+  return out;
+}
+
+// A Liquid template cannot be checked against enum/pattern/length before it
+// is rendered for a contact, so such checks apply to literal text only.
+bool looksTemplated(const json& schema, const json& value) {
+  auto t = schema.find("x-templated");
+  if (t == schema.end() || *t != true || !value.is_string()) return false;
+  const auto& s = value.get_ref<const std::string&>();
+  return s.find("{{") != std::string::npos || s.find("{%") != std::string::npos;
+}
+
+// ---------------------------------------------------------------------------
+// checkWellFormed
+
+class WellFormedChecker {
+ public:
+  std::vector<std::string> problems;
+
+  void check(const json& s, const std::string& ptr) {
+    if (!s.is_object()) {
+      add(ptr, "a schema must be a JSON object, got " + describe(s));
+      return;
+    }
+    for (const auto& [key, val] : s.items()) {
+      if (!contains(kKeywords, key)) {
+        add(ptr, "unknown keyword '" + key + "' (known keywords: " + joined(kKeywords) + ")");
+      }
+    }
+    checkType(s, ptr);
+    checkProperties(s, ptr);
+    if (auto it = s.find("additionalProperties"); it != s.end()) {
+      if (it->is_object()) {
+        check(*it, ptr + "/additionalProperties");
+      } else if (!it->is_boolean()) {
+        add(ptr, "'additionalProperties' must be true, false or a schema, got " + describe(*it));
+      }
+    }
+    if (auto it = s.find("items"); it != s.end()) {
+      if (it->is_object()) {
+        check(*it, ptr + "/items");
+      } else {
+        add(ptr, "'items' must be a schema (an object), got " + describe(*it));
+      }
+    }
+    checkEnum(s, ptr);
+    checkBounds(s, ptr, "minimum", "maximum", false);
+    checkBounds(s, ptr, "minLength", "maxLength", true);
+    if (auto it = s.find("pattern"); it != s.end()) {
+      if (!it->is_string()) {
+        add(ptr, "'pattern' must be a string, got " + describe(*it));
+      } else {
+        try {
+          std::regex re(it->get<std::string>(), std::regex::ECMAScript);
+        } catch (const std::regex_error& e) {
+          add(ptr, "'pattern' " + truncated(it->dump()) +
+                       " is not a valid ECMAScript regular expression: " + e.what());
+        }
+      }
+    }
+    for (const char* k : {"description", "title"}) {
+      if (auto it = s.find(k); it != s.end() && !it->is_string())
+        add(ptr, "'" + std::string(k) + "' must be a string, got " + describe(*it));
+    }
+    if (auto it = s.find("x-secret"); it != s.end() && !it->is_boolean())
+      add(ptr, "'x-secret' must be true or false, got " + describe(*it));
+    if (auto it = s.find("x-templated"); it != s.end()) {
+      if (!it->is_boolean()) {
+        add(ptr, "'x-templated' must be true or false, got " + describe(*it));
+      } else if (*it == true && !contains(typesOf(s), "string")) {
+        add(ptr, "'x-templated' is only allowed on string properties (\"type\": \"string\")");
+      }
+    }
+    checkDefault(s, ptr);
+  }
+
+ private:
+  void add(const std::string& ptr, const std::string& what) {
+    problems.push_back((ptr.empty() ? std::string("top level") : ptr) + ": " + what);
+  }
+
+  void checkType(const json& s, const std::string& ptr) {
+    auto it = s.find("type");
+    if (it == s.end()) return;
+    const std::string known = "string, number, integer, boolean, object, array, null";
+    if (it->is_string()) {
+      if (!contains(kTypes, it->get<std::string>()))
+        add(ptr, "unknown type " + it->dump() + " (known types: " + known + ")");
+      return;
+    }
+    if (!it->is_array() || it->empty()) {
+      add(ptr, "'type' must be a type name or a non-empty list of them, got " + describe(*it));
+      return;
+    }
+    std::set<std::string> seen;
+    for (const auto& t : *it) {
+      if (!t.is_string() || !contains(kTypes, t.get<std::string>())) {
+        add(ptr, "unknown type " + truncated(t.dump()) + " (known types: " + known + ")");
+      } else if (!seen.insert(t.get<std::string>()).second) {
+        add(ptr, "type " + t.dump() + " is listed twice");
+      }
+    }
+  }
+
+  void checkProperties(const json& s, const std::string& ptr) {
+    auto props = s.find("properties");
+    if (props != s.end()) {
+      if (!props->is_object()) {
+        add(ptr, "'properties' must be an object mapping names to schemas, got " +
+                     describe(*props));
+      } else {
+        for (const auto& [name, sub] : props->items())
+          check(sub, ptr + "/properties/" + escapeJsonPointerToken(name));
+      }
+    }
+    auto req = s.find("required");
+    if (req == s.end()) return;
+    if (!req->is_array()) {
+      add(ptr, "'required' must be a list of property names, got " + describe(*req));
+      return;
+    }
+    std::set<std::string> seen;
+    for (const auto& r : *req) {
+      if (!r.is_string()) {
+        add(ptr, "'required' must list property names, got " + describe(r));
+      } else if (!seen.insert(r.get<std::string>()).second) {
+        add(ptr, "'required' lists " + r.dump() + " twice");
+      } else if (props == s.end() || !props->is_object() || !props->contains(r.get<std::string>())) {
+        add(ptr, "'required' names " + r.dump() + ", which is not in 'properties'");
+      }
+    }
+  }
+
+  void checkEnum(const json& s, const std::string& ptr) {
+    auto it = s.find("enum");
+    if (it == s.end()) return;
+    if (!it->is_array() || it->empty()) {
+      add(ptr, "'enum' must be a non-empty list of allowed values, got " + describe(*it));
+      return;
+    }
+    auto types = typesOf(s);
+    if (types.empty()) return;
+    for (const auto& v : *it) {
+      bool ok = std::any_of(types.begin(), types.end(),
+                            [&](const std::string& t) { return hasType(v, t); });
+      if (!ok) add(ptr, "'enum' value " + truncated(v.dump()) + " is not of the declared type");
+    }
+  }
+
+  void checkBounds(const json& s, const std::string& ptr, const char* lo, const char* hi,
+                   bool length) {
+    auto l = s.find(lo);
+    auto h = s.find(hi);
+    auto valid = [&](const json& v) {
+      return length ? (isInteger(v) && v.get<double>() >= 0) : v.is_number();
+    };
+    const std::string what = length ? "a non-negative integer" : "a number";
+    bool ok = true;
+    if (l != s.end() && !valid(*l)) {
+      add(ptr, "'" + std::string(lo) + "' must be " + what + ", got " + describe(*l));
+      ok = false;
+    }
+    if (h != s.end() && !valid(*h)) {
+      add(ptr, "'" + std::string(hi) + "' must be " + what + ", got " + describe(*h));
+      ok = false;
+    }
+    if (ok && l != s.end() && h != s.end() && l->get<double>() > h->get<double>()) {
+      add(ptr, "'" + std::string(lo) + "' (" + l->dump() + ") is greater than '" + hi + "' (" +
+                   h->dump() + ")");
+    }
+  }
+
+  void checkDefault(const json& s, const std::string& ptr) {
+    auto it = s.find("default");
+    if (it == s.end() || !problems.empty()) return;  // a broken schema cannot judge its default
+    Diagnostics diags;
+    validate(s, *it, {}, SourcePos{}, "it", diags);
+    for (const auto& d : diags.items()) add(ptr, "'default' is not valid: " + d.message);
+  }
+};
+
+// ---------------------------------------------------------------------------
+// validate
+
+class Validator {
+ public:
+  Validator(const std::map<std::string, SourcePos>& positions, const SourcePos& fallback,
+            const std::string& context, Diagnostics& diags)
+      : positions_(positions), fallback_(fallback), context_(context), diags_(diags) {}
+
+  // `name` is the dotted path of the node for messages ("" for the root).
+  void check(const json& s, const json& v, const std::string& ptr, const std::string& name) {
+    if (!s.is_object()) return;
+    auto types = typesOf(s);
+    if (!types.empty() && std::none_of(types.begin(), types.end(),
+                                       [&](const std::string& t) { return hasType(v, t); })) {
+      error(ptr, display(name) + " must be " + expectation(s) + ", got " + describe(v));
+      return;
+    }
+    const bool templ = looksTemplated(s, v);
+    if (auto e = s.find("enum"); !templ && e != s.end() && e->is_array()) {
+      if (std::find(e->begin(), e->end(), v) == e->end()) {
+        error(ptr, display(name) + " must be " + expectation(s) + ", got " + describe(v));
+        return;
+      }
+    }
+    if (v.is_number()) checkNumber(s, v, ptr, name);
+    if (v.is_string() && !templ) checkString(s, v, ptr, name);
+    if (v.is_object()) checkObject(s, v, ptr, name);
+    if (v.is_array()) checkArray(s, v, ptr, name);
+  }
+
+ private:
+  std::string display(const std::string& name) const {
+    return name.empty() ? context_ : "'" + name + "'";
+  }
+
+  SourcePos posOf(std::string ptr) const {
+    while (true) {
+      if (auto it = positions_.find(ptr); it != positions_.end()) return it->second;
+      if (ptr.empty()) return fallback_;
+      ptr = ptr.substr(0, ptr.rfind('/'));
+    }
+  }
+
+  void error(const std::string& ptr, std::string message) {
+    diags_.error(posOf(ptr), std::move(message));
+  }
+
+  void errorAtKey(const std::string& ptr, std::string message) {
+    if (auto it = positions_.find(ptr + "#key"); it != positions_.end()) {
+      diags_.error(it->second, std::move(message));
+    } else {
+      error(ptr, std::move(message));
+    }
+  }
+
+  void checkNumber(const json& s, const json& v, const std::string& ptr, const std::string& name) {
+    const double d = v.get<double>();
+    auto min = s.find("minimum");
+    auto max = s.find("maximum");
+    if ((min != s.end() && min->is_number() && d < min->get<double>()) ||
+        (max != s.end() && max->is_number() && d > max->get<double>())) {
+      error(ptr, display(name) + " must be " + expectation(s) + ", got " + describe(v));
+    }
+  }
+
+  void checkString(const json& s, const json& v, const std::string& ptr,
+                   const std::string& name) {
+    const auto& str = v.get_ref<const std::string&>();
+    const auto len = static_cast<double>(codePoints(str));
+    auto minl = s.find("minLength");
+    auto maxl = s.find("maxLength");
+    if ((minl != s.end() && minl->is_number() && len < minl->get<double>()) ||
+        (maxl != s.end() && maxl->is_number() && len > maxl->get<double>())) {
+      error(ptr, display(name) + " must be " + expectation(s) + ", got " +
+                     plural(json(codePoints(str)), "character"));
+      return;
+    }
+    if (auto p = s.find("pattern"); p != s.end() && p->is_string()) {
+      try {
+        std::regex re(p->get<std::string>(), std::regex::ECMAScript);
+        if (!std::regex_search(str, re))
+          error(ptr, display(name) + " must be " + expectation(s) + ", got " + describe(v));
+      } catch (const std::regex_error&) {
+        // checkWellFormed reports bad patterns; nothing to judge against here.
+      }
+    }
+  }
+
+  static std::string child(const std::string& name, const std::string& key) {
+    return name.empty() ? key : name + "." + key;
+  }
+
+  void checkObject(const json& s, const json& v, const std::string& ptr, const std::string& name) {
+    auto props = s.find("properties");
+    const bool has_props = props != s.end() && props->is_object();
+    if (auto req = s.find("required"); req != s.end() && req->is_array()) {
+      for (const auto& r : *req) {
+        if (!r.is_string() || v.contains(r.get<std::string>())) continue;
+        std::string key = r.get<std::string>();
+        std::string what;
+        if (has_props && props->contains(key)) what = " (" + expectation((*props)[key]) + ")";
+        error(ptr, "missing required key '" + key + "'" + what + " in " + display(name));
+      }
+    }
+    auto extra = s.find("additionalProperties");
+    std::vector<std::string> known;
+    if (has_props)
+      for (const auto& [k, sub] : props->items()) known.push_back(k);
+    for (const auto& [key, val] : v.items()) {
+      const std::string child_ptr = ptr + "/" + escapeJsonPointerToken(key);
+      if (has_props && props->contains(key)) {
+        check((*props)[key], val, child_ptr, child(name, key));
+      } else if (extra != s.end() && extra->is_object()) {
+        check(*extra, val, child_ptr, child(name, key));
+      } else if ((extra != s.end() && *extra == false) || (extra == s.end() && has_props)) {
+        // Herald's subset: an object that lists its properties takes no others
+        // unless additionalProperties says so (typos must not pass silently).
+        std::string msg = "unknown key '" + key + "' in " + display(name);
+        msg += known.empty() ? ", which takes no keys" : "; known keys: " + joined(known);
+        errorAtKey(child_ptr, msg);
+      }
+    }
+  }
+
+  void checkArray(const json& s, const json& v, const std::string& ptr, const std::string& name) {
+    auto items = s.find("items");
+    if (items == s.end() || !items->is_object()) return;
+    for (size_t i = 0; i < v.size(); ++i)
+      check(*items, v[i], ptr + "/" + std::to_string(i), name + "[" + std::to_string(i) + "]");
+  }
+
+  const std::map<std::string, SourcePos>& positions_;
+  const SourcePos& fallback_;
+  const std::string& context_;
+  Diagnostics& diags_;
+};
+
+void collectMarked(const json& s, const std::string& ptr, const char* mark,
+                   std::vector<std::string>& out) {
+  if (!s.is_object()) return;
+  if (auto it = s.find(mark); it != s.end() && *it == true) out.push_back(ptr);
+  if (auto props = s.find("properties"); props != s.end() && props->is_object()) {
+    for (const auto& [name, sub] : props->items())
+      collectMarked(sub, ptr + "/" + escapeJsonPointerToken(name), mark, out);
+  }
+  if (auto extra = s.find("additionalProperties"); extra != s.end() && extra->is_object())
+    collectMarked(*extra, ptr + "/*", mark, out);
+  if (auto items = s.find("items"); items != s.end() && items->is_object())
+    collectMarked(*items, ptr + "/*", mark, out);
+}
+
+}  // namespace
+
+std::vector<std::string> checkWellFormed(const nlohmann::json& schema) {
+  WellFormedChecker checker;
+  checker.check(schema, "");
+  return checker.problems;
+}
+
+void validate(const nlohmann::json& schema, const nlohmann::json& value,
+              const std::map<std::string, SourcePos>& positions, const SourcePos& fallback,
+              const std::string& context, Diagnostics& diags) {
+  Validator(positions, fallback, context, diags).check(schema, value, "", "");
+}
+
+std::vector<std::string> templatedPaths(const nlohmann::json& schema) {
+  std::vector<std::string> out;
+  collectMarked(schema, "", "x-templated", out);
+  return out;
+}
+
+std::vector<std::string> secretPaths(const nlohmann::json& schema) {
+  std::vector<std::string> out;
+  collectMarked(schema, "", "x-secret", out);
+  return out;
+}
+
+nlohmann::json withDefaults(const nlohmann::json& schema, const nlohmann::json& value) {
+  if (!schema.is_object()) return value;
+  json out = value;
+  if (out.is_object()) {
+    auto props = schema.find("properties");
+    if (props != schema.end() && props->is_object()) {
+      for (const auto& [key, sub] : props->items()) {
+        auto it = out.find(key);
+        if (it != out.end()) {
+          *it = withDefaults(sub, *it);
+        } else if (sub.is_object() && sub.contains("default")) {
+          out[key] = sub["default"];
+        }
+      }
+    }
+    auto extra = schema.find("additionalProperties");
+    if (extra != schema.end() && extra->is_object()) {
+      for (auto& [key, val] : out.items()) {
+        if (props == schema.end() || !props->is_object() || !props->contains(key))
+          val = withDefaults(*extra, val);
+      }
+    }
+  } else if (out.is_array()) {
+    auto items = schema.find("items");
+    if (items != schema.end() && items->is_object())
+      for (auto& v : out) v = withDefaults(*items, v);
+  }
+  return out;
+}
+
+}  // namespace herald::schema

@@ -1,0 +1,96 @@
+#include <algorithm>
+
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace herald::store::sqlite {
+
+const char* const kContactColumns =
+    "c.id, c.external_id, c.email, c.phone, c.first_name, c.last_name, c.timezone, c.locale, "
+    "c.attributes, c.created_ms, c.updated_ms, "
+    "(SELECT json_group_array(t.tag) FROM contact_tags t WHERE t.contact_id = c.id), "
+    // The newest consent per channel: the channel's current state.
+    "(SELECT json_group_array(json_array(k.channel, k.granted, k.source, k.at_ms, k.wording)) "
+    "   FROM consents k WHERE k.contact_id = c.id AND k.id = "
+    "     (SELECT k2.id FROM consents k2 WHERE k2.contact_id = c.id AND k2.channel = k.channel "
+    "       ORDER BY k2.at_ms DESC, k2.id DESC LIMIT 1))";
+
+Contact readContact(const Query& q, int first) {
+  Contact c;
+  c.id = q.colInt(first);
+  c.external_id = q.colOptText(first + 1);
+  c.email = q.colOptText(first + 2);
+  c.phone = q.colOptText(first + 3);
+  c.first_name = q.colOptText(first + 4);
+  c.last_name = q.colOptText(first + 5);
+  c.timezone = q.colOptText(first + 6);
+  c.locale = q.colOptText(first + 7);
+  c.attributes = nlohmann::json::parse(q.colView(first + 8));
+  c.created_ms = q.colInt(first + 9);
+  c.updated_ms = q.colInt(first + 10);
+  for (auto& tag : nlohmann::json::parse(q.colView(first + 11))) {
+    c.tags.push_back(tag.get<std::string>());
+  }
+  std::sort(c.tags.begin(), c.tags.end());
+  for (auto& k : nlohmann::json::parse(q.colView(first + 12))) {
+    c.consents.push_back(Consent{k[0].get<std::string>(), k[1].get<int64_t>() != 0,
+                                 k[2].get<std::string>(), k[3].get<int64_t>(),
+                                 k[4].get<std::string>()});
+  }
+  std::sort(c.consents.begin(), c.consents.end(),
+            [](const Consent& a, const Consent& b) { return a.channel < b.channel; });
+  return c;
+}
+
+namespace {
+
+std::optional<Contact> oneContact(Db& db, std::string_view where, auto bind) {
+  std::string sql = std::string("SELECT ") + kContactColumns + " FROM contacts c WHERE ";
+  sql += where;
+  auto q = db.query(sql);
+  bind(q);
+  if (!q.step()) return std::nullopt;
+  return readContact(q, 0);
+}
+
+}  // namespace
+
+std::optional<Contact> SqliteStore::contactById(int64_t id) {
+  return oneContact(db_, "c.id = ?1", [&](Query& q) { q.bindInt(1, id); });
+}
+
+std::optional<Contact> SqliteStore::contactByExternalId(const std::string& external_id) {
+  return oneContact(db_, "c.external_id = ?1", [&](Query& q) { q.bindText(1, external_id); });
+}
+
+int64_t SqliteStore::contactCount() {
+  auto q = db_.query("SELECT count(*) FROM contacts");
+  q.step();
+  return q.colInt(0);
+}
+
+int64_t SqliteStore::eventCount() {
+  auto q = db_.query("SELECT count(*) FROM events");
+  q.step();
+  return q.colInt(0);
+}
+
+std::vector<Event> SqliteStore::eventsOf(int64_t contact_id) {
+  std::vector<Event> out;
+  auto q = db_.query(
+      "SELECT id, contact_id, type, properties, at_ms, external_id FROM events "
+      "WHERE contact_id = ?1 ORDER BY at_ms, id");
+  q.bindInt(1, contact_id);
+  while (q.step()) {
+    Event e;
+    e.id = q.colInt(0);
+    e.contact_id = q.colInt(1);
+    e.type = q.colText(2);
+    e.properties = nlohmann::json::parse(q.colView(3));
+    e.at_ms = q.colInt(4);
+    e.external_id = q.colOptText(5);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace herald::store::sqlite

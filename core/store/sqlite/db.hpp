@@ -1,0 +1,132 @@
+#pragma once
+// Thin RAII layer over the SQLite C API: a connection that caches its
+// prepared statements, a statement handle that resets itself, and a write
+// transaction guard. Every value reaches SQL as a bound parameter.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <functional>
+#include <unordered_map>
+
+namespace herald::store::sqlite {
+
+class Db;
+
+// A prepared statement owned by the Db's cache. Use it through Query.
+class Stmt {
+ public:
+  Stmt(Db& db, std::string_view sql);
+  ~Stmt();
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  sqlite3_stmt* raw() const { return stmt_; }
+  const std::string& sql() const { return sql_; }
+  Db& db() const { return db_; }
+
+ private:
+  Db& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string sql_;
+};
+
+// One use of a cached statement: binds, steps, reads columns, and resets the
+// statement when it goes out of scope (which also ends its read snapshot).
+//
+// Text is bound without copying (SQLITE_STATIC): the bound data must stay
+// alive until the query is stepped to completion or destroyed.
+class Query {
+ public:
+  explicit Query(Stmt& stmt);
+  ~Query();
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  Query& bindInt(int index, int64_t value);
+  Query& bindReal(int index, double value);
+  Query& bindText(int index, std::string_view value);
+  Query& bindBlob(int index, std::string_view value);
+  Query& bindNull(int index);
+  Query& bindOptText(int index, const std::optional<std::string>& value);
+
+  // Advances to the next row: true when a row is available, false when done.
+  // Throws StoreError (ContactConflict for a UNIQUE violation is the
+  // caller's business: see constraintFailed()).
+  bool step();
+  // Runs a statement that returns no rows (or ignores them).
+  void run();
+  // After run()/step() threw nothing: rows changed by this statement.
+  int64_t changes() const;
+
+  bool isNull(int col) const;
+  int64_t colInt(int col) const;
+  double colReal(int col) const;
+  std::string_view colView(int col) const;
+  std::string colText(int col) const { return std::string(colView(col)); }
+  std::optional<std::string> colOptText(int col) const;
+
+ private:
+  Stmt& stmt_;
+  sqlite3_stmt* s_;
+};
+
+// Thrown by Query::step for a UNIQUE/PRIMARY KEY violation, so callers that
+// expect one (contact upserts) can turn it into a user-facing message. The
+// statement is aborted; the surrounding transaction stays usable.
+struct UniqueViolation {
+  std::string message;
+};
+
+class Db {
+ public:
+  // Opens (creating) the database file. Throws StoreError.
+  explicit Db(const std::string& path);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  sqlite3* raw() const { return db_; }
+  const std::string& path() const { return path_; }
+
+  // Runs SQL text with no parameters (schema, pragmas, BEGIN/COMMIT).
+  void exec(const char* sql);
+  // The cached prepared statement for `sql`, prepared on first use.
+  Stmt& stmt(std::string_view sql);
+  Query query(std::string_view sql) { return Query(stmt(sql)); }
+  int64_t lastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
+
+  // Throws StoreError describing the last error of this connection.
+  [[noreturn]] void fail(int rc, std::string_view what) const;
+
+ private:
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  // Transparent lookup: finding a cached statement does not copy its SQL.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Stmt>, Hash, std::equal_to<>> cache_;
+};
+
+// BEGIN IMMEDIATE on construction (takes the write lock up front, so a busy
+// database is detected at the start, not half-way through); ROLLBACK in the
+// destructor unless commit() was called.
+class WriteTx {
+ public:
+  explicit WriteTx(Db& db);
+  ~WriteTx();
+  WriteTx(const WriteTx&) = delete;
+  WriteTx& operator=(const WriteTx&) = delete;
+  void commit();
+
+ private:
+  Db& db_;
+  bool open_ = true;
+};
+
+}  // namespace herald::store::sqlite

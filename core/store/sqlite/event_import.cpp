@@ -1,0 +1,82 @@
+// Bulk event insert: one write transaction, statements prepared once, and a
+// one-entry cache of the last contact resolved (event files are usually
+// grouped by contact).
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace herald::store::sqlite {
+namespace {
+
+constexpr std::string_view kByExternalId = "SELECT id FROM contacts WHERE external_id = ?1";
+constexpr std::string_view kByEmail = "SELECT id FROM contacts WHERE email = ?1";
+// OR IGNORE: an event whose external_id is already stored is skipped.
+constexpr std::string_view kInsert =
+    "INSERT OR IGNORE INTO events(contact_id, type, properties, at_ms, external_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+
+class SqliteEventImport final : public EventImport {
+ public:
+  explicit SqliteEventImport(Db& db)
+      : tx_(db),
+        by_external_id_(db.stmt(kByExternalId)),
+        by_email_(db.stmt(kByEmail)),
+        insert_(db.stmt(kInsert)) {}
+
+  std::optional<int64_t> resolveContact(const std::optional<std::string>& external_id,
+                                        const std::optional<std::string>& email) override {
+    if (cached_id_ && cached_external_id_ == external_id && cached_email_ == email) {
+      return cached_id_;
+    }
+    std::optional<int64_t> id;
+    if (external_id) id = lookup(by_external_id_, *external_id);
+    if (!id && email) id = lookup(by_email_, *email);
+    if (id) {
+      cached_external_id_ = external_id;
+      cached_email_ = email;
+      cached_id_ = id;
+    }
+    return id;
+  }
+
+  void insert(const Event& e) override {
+    properties_ = e.properties.is_null() ? "{}" : e.properties.dump();
+    Query q(insert_);
+    q.bindInt(1, e.contact_id)
+        .bindText(2, e.type)
+        .bindText(3, properties_)
+        .bindInt(4, e.at_ms)
+        .bindOptText(5, e.external_id);
+    q.run();
+    ++(q.changes() > 0 ? inserted_ : duplicates_);
+  }
+
+  void commit() override { tx_.commit(); }
+  int64_t insertedCount() const override { return inserted_; }
+  int64_t duplicateCount() const override { return duplicates_; }
+
+ private:
+  static std::optional<int64_t> lookup(Stmt& stmt, const std::string& value) {
+    Query q(stmt);
+    q.bindText(1, value);
+    if (!q.step()) return std::nullopt;
+    return q.colInt(0);
+  }
+
+  WriteTx tx_;
+  Stmt& by_external_id_;
+  Stmt& by_email_;
+  Stmt& insert_;
+  std::string properties_;
+  std::optional<std::string> cached_external_id_;
+  std::optional<std::string> cached_email_;
+  std::optional<int64_t> cached_id_;
+  int64_t inserted_ = 0;
+  int64_t duplicates_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<EventImport> SqliteStore::beginEventImport() {
+  return std::make_unique<SqliteEventImport>(db_);
+}
+
+}  // namespace herald::store::sqlite

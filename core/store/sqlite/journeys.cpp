@@ -1,0 +1,184 @@
+#include <fmt/format.h>
+
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace herald::store::sqlite {
+
+std::vector<DueJourney> SqliteStore::dueJourneys(int64_t run_id, const std::string& step_id,
+                                                 int64_t now_ms, int limit) {
+  std::vector<DueJourney> out;
+  // Served by journeys_due(run_id, status, step_id, wake_ms); the contact,
+  // its tags and consents come in the same row.
+  auto q = db_.query(fmt::format(
+      "SELECT j.id, j.run_id, j.step_id, j.attempts, j.occurrence, j.vars, {} "
+      "FROM journeys j JOIN contacts c ON c.id = j.contact_id "
+      "WHERE j.run_id = ?1 AND j.status = 'active' AND j.step_id = ?2 AND j.wake_ms <= ?3 "
+      "ORDER BY j.wake_ms, j.id LIMIT ?4",
+      kContactColumns));
+  q.bindInt(1, run_id).bindText(2, step_id).bindInt(3, now_ms).bindInt(4, limit);
+  while (q.step()) {
+    DueJourney d;
+    d.journey_id = q.colInt(0);
+    d.run_id = q.colInt(1);
+    d.step_id = q.colText(2);
+    d.attempts = static_cast<int32_t>(q.colInt(3));
+    d.occurrence = static_cast<int32_t>(q.colInt(4));
+    d.vars = nlohmann::json::parse(q.colView(5));
+    d.contact = readContact(q, 6);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::vector<std::string> SqliteStore::stepsWithDueJourneys(int64_t run_id, int64_t now_ms) {
+  std::vector<std::string> out;
+  auto q = db_.query(
+      "SELECT DISTINCT step_id FROM journeys "
+      "WHERE run_id = ?1 AND status = 'active' AND wake_ms <= ?2 ORDER BY step_id");
+  q.bindInt(1, run_id).bindInt(2, now_ms);
+  while (q.step()) out.push_back(q.colText(0));
+  return out;
+}
+
+int64_t SqliteStore::wakeDueJourneys(int64_t run_id, int64_t now_ms) {
+  WriteTx tx(db_);
+  int64_t woken = 0;
+  {
+    auto q = db_.query(
+        "UPDATE journeys SET status = 'active', updated_ms = ?2 "
+        "WHERE run_id = ?1 AND status = 'waiting' AND wake_ms <= ?2");
+    q.bindInt(1, run_id).bindInt(2, now_ms);
+    q.run();
+    woken = q.changes();
+  }
+  tx.commit();
+  return woken;
+}
+
+JourneySummary SqliteStore::journeySummary(int64_t run_id) {
+  JourneySummary s;
+  {
+    auto q = db_.query("SELECT status, count(*) FROM journeys WHERE run_id = ?1 GROUP BY status");
+    q.bindInt(1, run_id);
+    while (q.step()) {
+      auto status = journeyStatusFromString(q.colText(0));
+      int64_t n = q.colInt(1);
+      if (!status) continue;
+      switch (*status) {
+        case JourneyStatus::kActive: s.active = n; break;
+        case JourneyStatus::kWaiting: s.waiting = n; break;
+        case JourneyStatus::kDone: s.done = n; break;
+        case JourneyStatus::kExited: s.exited = n; break;
+        case JourneyStatus::kFailed: s.failed = n; break;
+      }
+    }
+  }
+  auto q = db_.query(
+      "SELECT min(wake_ms) FROM journeys WHERE run_id = ?1 AND status IN ('active', 'waiting')");
+  q.bindInt(1, run_id);
+  if (q.step() && !q.isNull(0)) s.next_wake_ms = q.colInt(0);
+  return s;
+}
+
+void SqliteStore::commitBatch(const BatchCommit& batch) {
+  WriteTx tx(db_);
+  for (const auto& move : batch.moves) applyMove(batch, move);
+  for (const auto& entry : batch.ledger_updates) upsertLedger(entry, batch.now_ms);
+  tx.commit();
+}
+
+// A move applies only to a journey that still stands at `from_step` and has
+// not ended: a batch replayed after a crash (or handed out twice) changes
+// nothing the second time.
+void SqliteStore::applyMove(const BatchCommit& batch, const JourneyMove& move) {
+  int64_t occurrence = 0;
+  {
+    auto q = db_.query(
+        "SELECT occurrence FROM journeys WHERE id = ?1 AND run_id = ?2 AND step_id = ?3 "
+        "AND status IN ('active', 'waiting')");
+    q.bindInt(1, move.journey_id).bindInt(2, batch.run_id).bindText(3, move.from_step);
+    if (!q.step()) return;
+    occurrence = q.colInt(0);
+  }
+  if (move.counts_as_visit) {
+    auto q = db_.query(
+        "INSERT OR IGNORE INTO journey_visits(journey_id, step_id, occurrence, run_id, outcome, "
+        "at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    q.bindInt(1, move.journey_id)
+        .bindText(2, move.from_step)
+        .bindInt(3, occurrence)
+        .bindInt(4, batch.run_id)
+        .bindText(5, move.outcome)
+        .bindInt(6, batch.now_ms);
+    q.run();
+    if (q.changes() == 0) return;  // this pass was already counted
+  }
+
+  const std::string& to_step = move.to_step ? *move.to_step : move.from_step;
+  int64_t next_occurrence = occurrence;
+  if (move.to_step && (move.counts_as_visit || *move.to_step != move.from_step)) {
+    // Entering a step: how many times this journey has been through it.
+    auto q = db_.query(
+        "SELECT count(*) FROM journey_visits WHERE journey_id = ?1 AND step_id = ?2");
+    q.bindInt(1, move.journey_id).bindText(2, to_step);
+    q.step();
+    next_occurrence = q.colInt(0);
+  }
+  {
+    const std::string vars = move.vars.is_null() ? "{}" : move.vars.dump();
+    auto q = db_.query(
+        "UPDATE journeys SET step_id = ?2, status = ?3, vars = ?4, wake_ms = ?5, attempts = ?6, "
+        "occurrence = ?7, updated_ms = ?8 WHERE id = ?1");
+    q.bindInt(1, move.journey_id)
+        .bindText(2, to_step)
+        .bindText(3, toString(move.status))
+        .bindText(4, vars)
+        .bindInt(5, move.wake_ms)
+        .bindInt(6, move.attempts)
+        .bindInt(7, next_occurrence)
+        .bindInt(8, batch.now_ms);
+    q.run();
+  }
+  {
+    auto q = db_.query(
+        "INSERT INTO step_counts(run_id, step_id, outcome, count) VALUES (?1, ?2, ?3, 1) "
+        "ON CONFLICT(run_id, step_id, outcome) DO UPDATE SET count = count + 1");
+    q.bindInt(1, batch.run_id).bindText(2, move.from_step).bindText(3, move.outcome);
+    q.run();
+  }
+  if (move.status == JourneyStatus::kFailed) {
+    auto q = db_.query(
+        "INSERT INTO journey_failures(run_id, journey_id, contact_id, step_id, reason, at_ms) "
+        "SELECT ?1, ?2, contact_id, ?3, ?4, ?5 FROM journeys WHERE id = ?2");
+    q.bindInt(1, batch.run_id)
+        .bindInt(2, move.journey_id)
+        .bindText(3, move.from_step)
+        .bindText(4, move.reason)
+        .bindInt(5, batch.now_ms);
+    q.run();
+  }
+}
+
+std::vector<StepCount> SqliteStore::stepCounts(int64_t run_id) {
+  std::vector<StepCount> out;
+  auto q = db_.query(
+      "SELECT step_id, outcome, count FROM step_counts WHERE run_id = ?1 "
+      "ORDER BY step_id, outcome");
+  q.bindInt(1, run_id);
+  while (q.step()) out.push_back({q.colText(0), q.colText(1), q.colInt(2)});
+  return out;
+}
+
+std::vector<JourneyFailure> SqliteStore::failures(int64_t run_id, int limit) {
+  std::vector<JourneyFailure> out;
+  auto q = db_.query(
+      "SELECT journey_id, contact_id, step_id, reason, at_ms FROM journey_failures "
+      "WHERE run_id = ?1 ORDER BY id LIMIT ?2");
+  q.bindInt(1, run_id).bindInt(2, limit);
+  while (q.step()) {
+    out.push_back({q.colInt(0), q.colInt(1), q.colText(2), q.colText(3), q.colInt(4)});
+  }
+  return out;
+}
+
+}  // namespace herald::store::sqlite

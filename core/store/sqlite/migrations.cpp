@@ -1,0 +1,206 @@
+#include "store/sqlite/migrations.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+
+#include "store/store.hpp"
+
+namespace herald::store::sqlite {
+namespace {
+
+// Version 1: contacts, events, workflows, runs, journeys, send ledger, kv.
+//
+// Status columns hold words ("active", "sent"), not numbers, so an operator
+// reading the database with the sqlite3 shell understands it.
+constexpr const char* kV1 = R"sql(
+CREATE TABLE contacts(
+  id          INTEGER PRIMARY KEY,
+  external_id TEXT UNIQUE,
+  email       TEXT UNIQUE,           -- lower-cased
+  phone       TEXT,                  -- E.164
+  first_name  TEXT,
+  last_name   TEXT,
+  timezone    TEXT,                  -- IANA name
+  locale      TEXT,                  -- BCP 47
+  attributes  TEXT NOT NULL DEFAULT '{}',  -- JSON object
+  created_ms  INTEGER NOT NULL,
+  updated_ms  INTEGER NOT NULL
+);
+
+-- One row per tag, so segments can ask has/has_any through an index.
+CREATE TABLE contact_tags(
+  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  tag        TEXT NOT NULL,
+  PRIMARY KEY(contact_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX contact_tags_by_tag ON contact_tags(tag, contact_id);
+
+-- Consent history: the newest row per (contact, channel) is the current state.
+CREATE TABLE consents(
+  id         INTEGER PRIMARY KEY,
+  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  channel    TEXT NOT NULL,
+  granted    INTEGER NOT NULL,
+  source     TEXT NOT NULL,
+  at_ms      INTEGER NOT NULL,
+  wording    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX consents_by_contact ON consents(contact_id, channel, at_ms);
+
+CREATE TABLE events(
+  id          INTEGER PRIMARY KEY,
+  contact_id  INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  type        TEXT NOT NULL,
+  properties  TEXT NOT NULL DEFAULT '{}',  -- JSON object
+  at_ms       INTEGER NOT NULL,
+  external_id TEXT                          -- the source system's event id, for dedupe
+);
+CREATE INDEX events_by_contact ON events(contact_id, type, at_ms);
+CREATE INDEX events_by_type ON events(type, at_ms);
+CREATE UNIQUE INDEX events_by_external_id ON events(external_id) WHERE external_id IS NOT NULL;
+
+CREATE TABLE workflow_revisions(
+  workflow   TEXT NOT NULL,
+  revision   TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  PRIMARY KEY(workflow, revision)
+) WITHOUT ROWID;
+
+CREATE TABLE runs(
+  id             INTEGER PRIMARY KEY,
+  workflow       TEXT NOT NULL,
+  revision       TEXT NOT NULL,
+  trigger        TEXT NOT NULL,
+  dry_run        INTEGER NOT NULL,
+  status         TEXT NOT NULL,
+  enrolled       INTEGER NOT NULL DEFAULT 0,
+  enrolled_count INTEGER NOT NULL DEFAULT 0,
+  started_ms     INTEGER NOT NULL,
+  updated_ms     INTEGER NOT NULL
+);
+CREATE INDEX runs_by_workflow ON runs(workflow, revision, dry_run, status);
+
+CREATE TABLE journeys(
+  id         INTEGER PRIMARY KEY,
+  run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  revision   TEXT NOT NULL,
+  step_id    TEXT NOT NULL,
+  status     TEXT NOT NULL,
+  vars       TEXT NOT NULL DEFAULT '{}',
+  wake_ms    INTEGER NOT NULL,
+  attempts   INTEGER NOT NULL DEFAULT 0,
+  occurrence INTEGER NOT NULL DEFAULT 0,
+  updated_ms INTEGER NOT NULL,
+  UNIQUE(run_id, contact_id)
+);
+CREATE INDEX journeys_due ON journeys(run_id, status, step_id, wake_ms);
+CREATE INDEX journeys_wake ON journeys(run_id, status, wake_ms);
+CREATE INDEX journeys_by_contact ON journeys(contact_id);
+
+-- One row per counted pass through a step: the key makes a double count
+-- impossible even if a batch were committed twice.
+CREATE TABLE journey_visits(
+  journey_id INTEGER NOT NULL REFERENCES journeys(id) ON DELETE CASCADE,
+  step_id    TEXT NOT NULL,
+  occurrence INTEGER NOT NULL,
+  run_id     INTEGER NOT NULL,
+  outcome    TEXT NOT NULL,
+  at_ms      INTEGER NOT NULL,
+  PRIMARY KEY(journey_id, step_id, occurrence)
+) WITHOUT ROWID;
+
+CREATE TABLE step_counts(
+  run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  step_id TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  count   INTEGER NOT NULL,
+  PRIMARY KEY(run_id, step_id, outcome)
+) WITHOUT ROWID;
+
+CREATE TABLE journey_failures(
+  id         INTEGER PRIMARY KEY,
+  run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  journey_id INTEGER NOT NULL,
+  contact_id INTEGER NOT NULL,
+  step_id    TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  at_ms      INTEGER NOT NULL
+);
+CREATE INDEX journey_failures_by_run ON journey_failures(run_id, id);
+
+-- The send ledger: a key is claimed (status 'sending', with the policy
+-- decision) before a provider is called, and is never delivered twice. No
+-- foreign key to contacts: it is the audit trail of what was sent.
+CREATE TABLE send_ledger(
+  workflow   TEXT NOT NULL,
+  revision   TEXT NOT NULL,
+  step_id    TEXT NOT NULL,
+  contact_id INTEGER NOT NULL,
+  occurrence INTEGER NOT NULL,
+  channel    TEXT NOT NULL,
+  status     TEXT NOT NULL,
+  decision   TEXT NOT NULL,
+  detail     TEXT NOT NULL DEFAULT '',
+  run_id     INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY(workflow, revision, step_id, contact_id, occurrence)
+) WITHOUT ROWID;
+CREATE INDEX send_ledger_by_contact ON send_ledger(contact_id, channel, updated_ms);
+CREATE INDEX send_ledger_by_run ON send_ledger(run_id, status);
+
+CREATE TABLE kv(
+  ns         TEXT NOT NULL,
+  key        TEXT NOT NULL,
+  value      BLOB NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY(ns, key)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations{{
+    {1, kV1},
+}};
+
+int userVersion(Db& db) {
+  auto q = db.query("PRAGMA user_version");
+  return q.step() ? static_cast<int>(q.colInt(0)) : 0;
+}
+
+void refuseNewer(const Db& db, int version) {
+  if (version > latestSchemaVersion()) {
+    throw StoreError(fmt::format(
+        "{} was written by a newer Herald (schema version {}; this Herald knows up to {}): "
+        "upgrade Herald or point --db elsewhere",
+        db.path(), version, latestSchemaVersion()));
+  }
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int latestSchemaVersion() { return kMigrations.back().version; }
+
+void migrate(Db& db) {
+  int version = userVersion(db);
+  refuseNewer(db, version);
+  if (version == latestSchemaVersion()) return;
+
+  WriteTx tx(db);
+  // Another process may have migrated between the check and the lock.
+  version = userVersion(db);
+  refuseNewer(db, version);
+  for (const auto& m : kMigrations) {
+    if (m.version <= version) continue;
+    db.exec(m.sql);
+    // PRAGMA takes no bound parameters; the value is our own integer.
+    db.exec(fmt::format("PRAGMA user_version = {}", m.version).c_str());
+  }
+  tx.commit();
+}
+
+}  // namespace herald::store::sqlite

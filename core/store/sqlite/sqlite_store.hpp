@@ -1,0 +1,71 @@
+#pragma once
+// The embedded SQLite backend of the Store. The methods are implemented in
+// one file per concern: contacts.cpp, runs.cpp, journeys.cpp, ledger.cpp,
+// kv.cpp; the importers in contact_import.cpp and event_import.cpp.
+#include <string>
+
+#include "store/sqlite/db.hpp"
+#include "store/store.hpp"
+
+namespace herald::store::sqlite {
+
+// The columns readContact() expects, for "SELECT <kContactColumns> FROM
+// contacts c ...". Tags and the current consent per channel come along as
+// JSON arrays, so a batch of contacts is one query, not one per contact.
+extern const char* const kContactColumns;
+// Reads the kContactColumns columns starting at `first`.
+Contact readContact(const Query& q, int first);
+
+int64_t systemNowMs();
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::string& path);
+
+  std::unique_ptr<ContactImport> beginContactImport() override;
+  std::unique_ptr<EventImport> beginEventImport() override;
+  std::optional<Contact> contactById(int64_t id) override;
+  std::optional<Contact> contactByExternalId(const std::string& external_id) override;
+  int64_t contactCount() override;
+  int64_t eventCount() override;
+  std::vector<Event> eventsOf(int64_t contact_id) override;
+
+  void saveWorkflowRevision(const WorkflowRevision& rev) override;
+  std::optional<Run> findResumableRun(const std::string& workflow, const std::string& revision,
+                                      bool dry_run) override;
+  Run createRun(const std::string& workflow, const std::string& revision,
+                const std::string& trigger, bool dry_run, int64_t now_ms) override;
+  void setRunStatus(int64_t run_id, RunStatus status, int64_t now_ms) override;
+  std::optional<Run> runById(int64_t run_id) override;
+  std::vector<Run> listRuns(int limit) override;
+  int64_t enrollAudience(int64_t run_id, const std::string& first_step,
+                         const AudienceFilter& filter, std::optional<int64_t> limit,
+                         int64_t now_ms) override;
+  int64_t enrollContact(int64_t run_id, const std::string& first_step, int64_t contact_id,
+                        int64_t now_ms) override;
+
+  std::vector<DueJourney> dueJourneys(int64_t run_id, const std::string& step_id, int64_t now_ms,
+                                      int limit) override;
+  std::vector<std::string> stepsWithDueJourneys(int64_t run_id, int64_t now_ms) override;
+  int64_t wakeDueJourneys(int64_t run_id, int64_t now_ms) override;
+  JourneySummary journeySummary(int64_t run_id) override;
+  void commitBatch(const BatchCommit& batch) override;
+  std::vector<StepCount> stepCounts(int64_t run_id) override;
+  std::vector<JourneyFailure> failures(int64_t run_id, int limit) override;
+
+  std::vector<Claim> claimDeliveries(std::span<const LedgerEntry> wanted) override;
+  std::optional<LedgerEntry> ledgerEntry(const LedgerKey& key) override;
+  int64_t ledgerCount(const std::string& workflow) override;
+
+  std::optional<std::string> kvGet(const std::string& ns, const std::string& key) override;
+  void kvPut(const std::string& ns, const std::string& key, const std::string& value) override;
+  bool kvDelete(const std::string& ns, const std::string& key) override;
+
+ private:
+  void applyMove(const BatchCommit& batch, const JourneyMove& move);
+  void upsertLedger(const LedgerEntry& e, int64_t now_ms);
+
+  Db db_;
+};
+
+}  // namespace herald::store::sqlite

@@ -1,0 +1,520 @@
+#include "workflow/loader.hpp"
+
+#include <openssl/evp.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "config/daemon_config.hpp"
+#include "util/yaml_json.hpp"
+#include "workflow/cron.hpp"
+#include "workflow/scalar_pos.hpp"
+#include "workflow/suggest.hpp"
+#include "workflow/wait.hpp"
+
+namespace herald::workflow {
+namespace {
+
+const std::vector<std::string> kTopKeys = {"name",     "description", "trigger",
+                                           "audience", "settings",    "steps"};
+const std::vector<std::string> kStepKeys = {"id",       "uses",  "with",       "next",
+                                            "branches", "retry", "description"};
+const std::vector<std::string> kTriggerTypes = {"manual", "schedule", "event"};
+const std::vector<std::string> kContactFields = {"email",     "phone",      "locale",
+                                                 "timezone",  "first_name", "last_name",
+                                                 "external_id"};
+
+bool isValidId(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  auto ok_first = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!ok_first(s[0])) return false;
+  for (char c : s)
+    if (!ok_first(c) && c != '-' && c != '_') return false;
+  return true;
+}
+
+class Loader {
+ public:
+  Loader(const std::string& file, const std::string& source, Diagnostics& diags)
+      : file_(file), source_(source), diags_(diags) {}
+
+  std::optional<Workflow> load() {
+    YAML::Node root;
+    try {
+      root = YAML::Load(source_);
+    } catch (const YAML::ParserException& e) {
+      diags_.error({file_, e.mark.line + 1, e.mark.column + 1},
+                   "YAML syntax error: " + e.msg);
+      return std::nullopt;
+    } catch (const YAML::Exception& e) {
+      diags_.error({file_, 0, 0}, std::string("YAML error: ") + e.what());
+      return std::nullopt;
+    }
+    if (!root.IsDefined() || root.IsNull()) {
+      diags_.error({file_, 1, 1}, "the file is empty; a workflow needs name, trigger and steps");
+      return std::nullopt;
+    }
+    if (!root.IsMap()) {
+      diags_.error(pos(root), "a workflow file must be a mapping with name, trigger and steps");
+      return std::nullopt;
+    }
+    checkDuplicateKeys(root);
+
+    Workflow wf;
+    wf.name_pos = {file_, 1, 1};
+    wf.path = file_;
+    wf.source = source_;
+    wf.revision = sha256Hex(source_);
+    bool has_name = false, has_trigger = false, has_steps = false;
+    for (const auto& kv : root) {
+      const std::string key = kv.first.Scalar();
+      const YAML::Node& v = kv.second;
+      if (key == "name") {
+        has_name = true;
+        wf.name_pos = pos(v);
+        if (auto s = text(v, "name")) {
+          if (!isValidId(*s))
+            error(v, "name must be lower-case letters, digits, '-' and '_', starting with a "
+                     "letter or digit (at most 64), e.g. welcome-series; got '" + *s + "'");
+          wf.name = *s;
+        }
+      } else if (key == "description") {
+        if (!v.IsNull())
+          if (auto s = text(v, "description")) wf.description = *s;
+      } else if (key == "trigger") {
+        has_trigger = true;
+        loadTrigger(v, wf.trigger);
+      } else if (key == "audience") {
+        loadAudience(v, wf.audience);
+      } else if (key == "settings") {
+        loadSettings(v, wf);
+      } else if (key == "steps") {
+        has_steps = true;
+        loadSteps(v, wf);
+      } else {
+        unknownKey(kv.first, "at the top of the workflow", kTopKeys);
+      }
+    }
+    const SourcePos top{file_, 1, 1};
+    if (!has_name) diags_.error(top, "missing 'name' (e.g. name: welcome-series)");
+    if (!has_trigger)
+      diags_.error(top, "missing 'trigger' (e.g. trigger: {type: manual})");
+    if (!has_steps) diags_.error(top, "missing 'steps': a workflow needs at least one step");
+    return wf;
+  }
+
+ private:
+  SourcePos pos(const YAML::Node& n) const { return positionOf(n, file_); }
+  void error(const YAML::Node& n, std::string message) { diags_.error(pos(n), std::move(message)); }
+
+  void unknownKey(const YAML::Node& key, const std::string& where,
+                  const std::vector<std::string>& known, const std::string& hint = "") {
+    const std::string k = key.Scalar();
+    std::string msg = "unknown key '" + k + "' " + where;
+    const auto close = closeMatches(k, known, 1);
+    if (!close.empty()) msg += " (did you mean '" + close[0] + "'?)";
+    msg += hint;
+    msg += "; known keys: " + joinList(known, "and");
+    error(key, msg);
+  }
+
+  void checkDuplicateKeys(const YAML::Node& node) {
+    if (node.IsMap()) {
+      std::map<std::string, int> seen;
+      for (const auto& kv : node) {
+        const std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "";
+        if (!kv.first.IsScalar()) {
+          error(kv.first, "keys must be plain text");
+        } else {
+          auto [it, inserted] = seen.emplace(k, pos(kv.first).line);
+          if (!inserted)
+            error(kv.first, "duplicate key '" + k + "' (first at line " +
+                                std::to_string(it->second) + "); each key may appear once");
+        }
+        checkDuplicateKeys(kv.second);
+      }
+    } else if (node.IsSequence()) {
+      for (const auto& item : node) checkDuplicateKeys(item);
+    }
+  }
+
+  // The text of a scalar; reports and returns nullopt for maps, lists, nothing.
+  std::optional<std::string> text(const YAML::Node& v, const std::string& what) {
+    if (v.IsScalar()) return v.Scalar();
+    if (v.IsNull()) {
+      error(v, "'" + what + "' is empty");
+    } else {
+      error(v, "'" + what + "' must be text, not a " +
+                   std::string(v.IsMap() ? "mapping" : "list"));
+    }
+    return std::nullopt;
+  }
+
+  std::optional<int64_t> integer(const YAML::Node& v, const std::string& what, int64_t lo,
+                                 int64_t hi) {
+    const nlohmann::json j = v.IsScalar() ? yamlToJson(v) : nlohmann::json();
+    if (!j.is_number_integer() || j.get<int64_t>() < lo || j.get<int64_t>() > hi) {
+      error(v, "'" + what + "' must be a whole number from " + std::to_string(lo) + " to " +
+                   std::to_string(hi) + (v.IsScalar() ? ", got '" + v.Scalar() + "'" : ""));
+      return std::nullopt;
+    }
+    return j.get<int64_t>();
+  }
+
+  void checkTimeZone(const YAML::Node& v, std::string& out) {
+    if (auto s = text(v, "timezone")) {
+      if (!isKnownTimeZone(*s))
+        error(v, "unknown time zone '" + *s + "'; " + timeZoneHint(*s));
+      out = *s;
+    }
+  }
+
+  void loadTrigger(const YAML::Node& v, Trigger& t) {
+    t.pos = pos(v);
+    if (v.IsScalar()) {
+      const std::string s = v.Scalar();
+      if (s == "manual") return;
+      if (s == "schedule")
+        error(v, "a schedule trigger needs a cron line, e.g. trigger: {type: schedule, "
+                 "cron: \"0 9 * * MON\", timezone: Europe/Berlin}");
+      else if (s == "event")
+        error(v, "an event trigger needs the event type, e.g. trigger: {type: event, event: "
+                 "signup}");
+      else
+        error(v, "unknown trigger '" + s + "'; use manual, schedule or event");
+      return;
+    }
+    if (!v.IsMap()) {
+      error(v, "'trigger' must be a mapping such as {type: manual}");
+      return;
+    }
+    const YAML::Node type = v["type"];
+    std::string kind;
+    if (!type) {
+      error(v, "the trigger needs a 'type': manual, schedule or event");
+    } else if (auto s = text(type, "type")) {
+      kind = *s;
+      if (kind == "manual") {
+        t.kind = Trigger::Kind::kManual;
+      } else if (kind == "schedule") {
+        t.kind = Trigger::Kind::kSchedule;
+      } else if (kind == "event") {
+        t.kind = Trigger::Kind::kEvent;
+      } else {
+        const auto close = closeMatches(kind, kTriggerTypes, 1);
+        error(type, "unknown trigger type '" + kind + "'; " +
+                        (close.empty() ? "" : "did you mean '" + close[0] + "'? ") +
+                        "use manual, schedule or event");
+        kind.clear();
+      }
+    }
+    bool has_cron = false, has_event = false;
+    for (const auto& kv : v) {
+      const std::string key = kv.first.Scalar();
+      const YAML::Node& val = kv.second;
+      if (key == "type") continue;
+      if (key == "cron" || key == "timezone") {
+        if (!kind.empty() && kind != "schedule") {
+          error(kv.first, "'" + key + "' is only used by schedule triggers; this trigger is " +
+                              kind);
+          continue;
+        }
+        if (key == "cron") {
+          has_cron = true;
+          if (auto s = text(val, "cron")) {
+            t.cron = *s;
+            CronError err;
+            auto sched = CronSchedule::parse(*s, &err);
+            if (!sched)
+              diags_.error(positionInScalar(source_, pos(val), err.offset),
+                           "invalid cron expression: " + err.message);
+            else
+              t.schedule = std::make_shared<const CronSchedule>(std::move(*sched));
+          }
+        } else {
+          checkTimeZone(val, t.timezone);
+        }
+      } else if (key == "event") {
+        if (!kind.empty() && kind != "event") {
+          error(kv.first, "'event' is only used by event triggers; this trigger is " + kind);
+          continue;
+        }
+        has_event = true;
+        if (auto s = text(val, "event")) {
+          if (s->empty() || s->find_first_of(" \t") != std::string::npos)
+            error(val, "the event type must be one word such as signup or purchase");
+          t.event_type = *s;
+        }
+      } else {
+        unknownKey(kv.first, "in the trigger", {"type", "cron", "timezone", "event"});
+      }
+    }
+    if (kind == "schedule" && !has_cron)
+      error(v, "a schedule trigger needs 'cron', e.g. cron: \"0 9 * * MON\" (Mondays at 09:00)");
+    if (kind == "event" && !has_event)
+      error(v, "an event trigger needs 'event': the event type that enrols a contact, e.g. "
+               "event: signup");
+  }
+
+  void loadAudience(const YAML::Node& v, store::AudienceFilter& audience) {
+    if (v.IsNull()) return;
+    if (!v.IsSequence()) {
+      error(v, "'audience' must be a list of conditions, e.g. - attribute: plan / equals: pro");
+      return;
+    }
+    static const std::vector<std::string> kKeys = {"attribute", "field", "tag",
+                                                   "equals",    "not_equals", "exists"};
+    for (const auto& item : v) {
+      if (!item.IsMap()) {
+        error(item, "each audience condition is a mapping such as {attribute: plan, equals: pro}");
+        continue;
+      }
+      store::AudienceCondition c;
+      int subjects = 0, tests = 0;
+      bool ok = true;
+      for (const auto& kv : item) {
+        const std::string key = kv.first.Scalar();
+        const YAML::Node& val = kv.second;
+        if (key == "attribute" || key == "field" || key == "tag") {
+          ++subjects;
+          auto s = text(val, key);
+          if (!s || s->empty()) {
+            ok = false;
+            continue;
+          }
+          if (key == "attribute") {
+            c.field = "attributes." + *s;
+          } else if (key == "field") {
+            if (std::find(kContactFields.begin(), kContactFields.end(), *s) ==
+                kContactFields.end()) {
+              const auto close = closeMatches(*s, kContactFields, 1);
+              error(val, "unknown contact field '" + *s + "'; " +
+                             (close.empty() ? "" : "did you mean '" + close[0] + "'? ") +
+                             "fields: " + joinList(kContactFields, "and") +
+                             " (use 'attribute:' for imported attributes)");
+              ok = false;
+            }
+            c.field = *s;
+          } else {
+            c.field = "tag";
+            c.op = "has";
+            c.value = *s;
+          }
+        } else if (key == "equals" || key == "not_equals") {
+          ++tests;
+          if (!val.IsScalar()) {
+            error(val, "'" + key + "' takes one value (text, number or true/false)");
+            ok = false;
+            continue;
+          }
+          c.op = key == "equals" ? "eq" : "ne";
+          c.value = yamlToJson(val);
+        } else if (key == "exists") {
+          ++tests;
+          const nlohmann::json j = val.IsScalar() ? yamlToJson(val) : nlohmann::json();
+          if (!j.is_boolean()) {
+            error(val, "'exists' must be true or false");
+            ok = false;
+            continue;
+          }
+          c.op = "exists";
+          c.value = j;
+        } else {
+          unknownKey(kv.first, "in an audience condition", kKeys);
+          ok = false;
+        }
+      }
+      if (subjects != 1) {
+        error(item, "each audience condition names exactly one of 'attribute', 'field' or 'tag'");
+        ok = false;
+      } else if (c.field == "tag") {
+        if (tests > 0) {
+          error(item, "a tag condition stands alone: '- tag: vip' selects contacts tagged vip");
+          ok = false;
+        }
+      } else if (tests != 1) {
+        error(item, "each audience condition needs exactly one of 'equals', 'not_equals' or "
+                    "'exists'");
+        ok = false;
+      }
+      if (ok) audience.all.push_back(std::move(c));
+    }
+  }
+
+  void loadSettings(const YAML::Node& v, Workflow& wf) {
+    if (v.IsNull()) return;
+    if (!v.IsMap()) {
+      error(v, "'settings' must be a mapping such as {batch_size: 200}");
+      return;
+    }
+    for (const auto& kv : v) {
+      const std::string key = kv.first.Scalar();
+      if (key == "batch_size") {
+        if (auto n = integer(kv.second, "batch_size", 1, 10000))
+          wf.batch_size = static_cast<int>(*n);
+      } else {
+        unknownKey(kv.first, "in settings", {"batch_size"});
+      }
+    }
+  }
+
+  void loadSteps(const YAML::Node& v, Workflow& wf) {
+    if (!v.IsSequence()) {
+      error(v, "'steps' must be a list of steps, each starting with '- id:'");
+      return;
+    }
+    if (v.size() == 0) {
+      error(v, "'steps' is empty: a workflow needs at least one step");
+      return;
+    }
+    for (const auto& item : v) {
+      if (!item.IsMap()) {
+        error(item, "each step is a mapping with at least 'id' and 'uses'");
+        continue;
+      }
+      wf.steps.push_back(loadStep(item));
+    }
+  }
+
+  Step loadStep(const YAML::Node& item) {
+    Step step;
+    step.pos = pos(item);
+    step.with_pos = step.pos;
+    step.uses_pos = step.pos;
+    step.branches_pos = step.pos;
+    bool has_id = false, has_uses = false;
+    for (const auto& kv : item) {
+      const std::string key = kv.first.Scalar();
+      const YAML::Node& val = kv.second;
+      if (key == "id") {
+        has_id = true;
+        if (auto s = text(val, "id")) {
+          if (!isValidId(*s))
+            error(val, "step id must be lower-case letters, digits, '-' and '_', starting with a "
+                       "letter or digit (at most 64), e.g. send-welcome; got '" + *s + "'");
+          step.id = *s;
+        }
+      } else if (key == "uses") {
+        has_uses = true;
+        step.uses_pos = pos(val);
+        if (auto s = text(val, "uses")) step.uses = *s;
+      } else if (key == "with") {
+        step.with_pos = pos(val);
+        if (val.IsNull()) continue;
+        if (!val.IsMap()) {
+          error(val, "'with' must be a mapping of the step's settings");
+          continue;
+        }
+        step.config = yamlToJson(val, file_, step.config_positions);
+      } else if (key == "next") {
+        step.next_pos = pos(val);
+        if (auto s = text(val, "next")) step.next = *s;
+      } else if (key == "branches") {
+        step.branches_pos = pos(val);
+        if (!val.IsMap()) {
+          error(val, "'branches' maps branch labels to step ids, e.g. {then: send-sms, else: "
+                     "wait-2d}");
+          continue;
+        }
+        for (const auto& b : val) {
+          const std::string label = b.first.Scalar();
+          if (auto s = text(b.second, "branches." + label)) {
+            step.branches[label] = *s;
+            step.branch_pos[label] = pos(b.second);
+          }
+        }
+      } else if (key == "retry") {
+        loadRetry(val, step.retry);
+      } else if (key == "description") {
+        if (auto s = text(val, "description")) step.description = *s;
+      } else {
+        unknownKey(kv.first, "in a step", kStepKeys,
+                   "; the step type's own settings go under 'with:'");
+      }
+    }
+    if (!has_id) error(item, "this step has no 'id'; add one such as id: send-welcome");
+    if (!has_uses)
+      error(item, "step '" + step.id +
+                      "' has no 'uses': name its step type (see `herald plugins`), e.g. "
+                      "uses: outbox.email");
+    return step;
+  }
+
+  void loadRetry(const YAML::Node& v, RetryPolicy& retry) {
+    if (!v.IsMap()) {
+      error(v, "'retry' must be a mapping such as {max_attempts: 3, backoff: 1m}");
+      return;
+    }
+    for (const auto& kv : v) {
+      const std::string key = kv.first.Scalar();
+      if (key == "max_attempts") {
+        if (auto n = integer(kv.second, "max_attempts", 1, 100))
+          retry.max_attempts = static_cast<int>(*n);
+      } else if (key == "backoff") {
+        if (auto s = text(kv.second, "backoff")) {
+          const auto d = config::parseDuration(*s);
+          if (!d || d->count() <= 0)
+            error(kv.second, "'backoff' must be a length of time such as 30s, 5m or 1h, got '" +
+                                 *s + "'");
+          else
+            retry.backoff_ms = d->count();
+        }
+      } else {
+        unknownKey(kv.first, "in retry", {"max_attempts", "backoff"});
+      }
+    }
+  }
+
+  const std::string& file_;
+  const std::string& source_;
+  Diagnostics& diags_;
+};
+
+}  // namespace
+
+std::string sha256Hex(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+std::optional<Workflow> parseWorkflow(const std::string& path, const std::string& text,
+                                      Diagnostics& diags) {
+  return Loader(path, text, diags).load();
+}
+
+std::optional<Workflow> loadWorkflow(const std::string& path, Diagnostics& diags) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    diags.error({path, 0, 0}, "cannot read the workflow file: it is a directory");
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diags.error({path, 0, 0}, std::string("cannot read the workflow file: ") +
+                                  std::strerror(errno));
+    return std::nullopt;
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) {
+    diags.error({path, 0, 0}, "cannot read the workflow file");
+    return std::nullopt;
+  }
+  return parseWorkflow(path, buf.str(), diags);
+}
+
+}  // namespace herald::workflow

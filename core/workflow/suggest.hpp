@@ -1,0 +1,17 @@
+#pragma once
+// "Did you mean" helpers for error messages.
+#include <string>
+#include <vector>
+
+namespace herald::workflow {
+
+// Candidates within a small edit distance of `word`, closest first.
+std::vector<std::string> closeMatches(const std::string& word,
+                                      const std::vector<std::string>& candidates,
+                                      size_t max_results = 3);
+
+// "a, b and c" / "'a', 'b' or 'c'" style lists.
+std::string joinList(const std::vector<std::string>& items, const std::string& last_sep = "and",
+                     bool quote = false);
+
+}  // namespace herald::workflow

@@ -1,0 +1,322 @@
+#include "workflow/validate.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <functional>
+#include <set>
+
+#include "schema/schema.hpp"
+#include "workflow/builtins.hpp"
+#include "workflow/loader.hpp"
+#include "workflow/suggest.hpp"
+
+namespace herald::workflow {
+namespace {
+
+std::string stepName(const Step& s, size_t index) {
+  return s.id.empty() ? "step " + std::to_string(index + 1) : "step '" + s.id + "'";
+}
+
+// The position of a JSON pointer into a step's `with`, falling back to the
+// nearest parent that has one.
+SourcePos configPos(const Step& step, std::string pointer) {
+  while (true) {
+    auto it = step.config_positions.find(pointer);
+    if (it != step.config_positions.end()) return it->second;
+    if (pointer.empty()) return step.with_pos;
+    const size_t slash = pointer.rfind('/');
+    pointer = slash == std::string::npos ? "" : pointer.substr(0, slash);
+  }
+}
+
+std::string unknownTypeMessage(const std::string& uses, const plugin::Registry& registry) {
+  std::vector<std::string> names;
+  for (const auto* t : registry.stepTypes()) names.push_back(t->name);
+  std::string msg = "unknown step type '" + uses + "'";
+  const auto close = closeMatches(uses, names);
+  if (!close.empty()) {
+    msg += "; did you mean " + joinList(close, "or", true) + "?";
+  } else if (names.size() <= 12) {
+    msg += "; known step types: " + joinList(names, "and");
+  }
+  msg += " (`herald plugins` lists them all";
+  if (!registry.refused().empty())
+    msg += "; " + std::to_string(registry.refused().size()) + " plugin(s) could not be loaded";
+  msg += ")";
+  return msg;
+}
+
+class Validator {
+ public:
+  Validator(Workflow& wf, plugin::Registry& registry, Diagnostics& diags)
+      : wf_(wf), registry_(registry), diags_(diags) {}
+
+  void run() {
+    indexSteps();
+    for (size_t i = 0; i < wf_.steps.size(); ++i) checkStep(wf_.steps[i], i);
+    checkGraph();
+  }
+
+ private:
+  void indexSteps() {
+    for (size_t i = 0; i < wf_.steps.size(); ++i) {
+      const Step& s = wf_.steps[i];
+      if (s.id.empty()) continue;
+      auto [it, inserted] = index_.emplace(s.id, i);
+      if (!inserted) {
+        diags_.error(s.pos, "duplicate step id '" + s.id + "' (first used at line " +
+                                std::to_string(wf_.steps[it->second].pos.line) +
+                                "); every step needs its own id");
+      }
+      ids_.push_back(s.id);
+    }
+  }
+
+  std::string targetMessage(const std::string& what, const std::string& target) const {
+    std::string msg = what + " names no step: '" + target + "'";
+    const auto close = closeMatches(target, ids_);
+    if (!close.empty()) msg += "; did you mean " + joinList(close, "or", true) + "?";
+    else msg += "; step ids: " + joinList(ids_, "and");
+    return msg;
+  }
+
+  void checkStep(Step& step, size_t index) {
+    const std::string name = stepName(step, index);
+    // References.
+    if (step.next && !index_.count(*step.next)) {
+      diags_.error(step.next_pos, name + ": " + targetMessage("'next'", *step.next));
+      broken_.insert(index);
+    }
+    for (const auto& [label, target] : step.branches) {
+      if (!index_.count(target)) {
+        diags_.error(step.branch_pos.at(label),
+                     name + ": " + targetMessage("branch '" + label + "'", target));
+        broken_.insert(index);
+      }
+    }
+    if (step.uses.empty()) return;
+    const plugin::StepTypeInfo* info = registry_.find(step.uses);
+    if (!info) {
+      diags_.error(step.uses_pos, name + ": " + unknownTypeMessage(step.uses, registry_));
+      return;
+    }
+    checkFlow(step, index, name, *info);
+
+    // The `with` block against the type's schema, then the type's own checks.
+    const size_t before = diags_.errorCount();
+    schema::validate(info->schema, step.config, step.config_positions, step.with_pos,
+                     "'with' of " + step.uses, diags_);
+    if (diags_.errorCount() != before) return;
+    if (info->builtin) {
+      compileBuiltin(step, wf_.source, diags_);
+      return;
+    }
+    std::vector<plugin::ConfigProblem> problems;
+    try {
+      problems = registry_.checkConfig(step.uses, step.id, step.config);
+    } catch (const std::exception& e) {
+      problems.push_back({"", std::string("the plugin failed to check it: ") + e.what()});
+    }
+    for (const auto& p : problems)
+      diags_.error(configPos(step, p.json_pointer), name + " (" + step.uses + "): " + p.message);
+  }
+
+  // How a step may leave: `next` and `branches` against what its type does.
+  void checkFlow(const Step& step, size_t index, const std::string& name,
+                 const plugin::StepTypeInfo& info) {
+    if (step.uses == kExitStep) {
+      // A target the engine will never follow is a mistake of its own; the
+      // steps it names are not reported unreachable on top of it.
+      if (step.next) {
+        diags_.error(step.next_pos, name + ": an exit step ends the journey; remove 'next'");
+        broken_.insert(index);
+      }
+      if (!step.branches.empty()) {
+        diags_.error(step.branches_pos,
+                     name + ": an exit step ends the journey; remove 'branches'");
+        broken_.insert(index);
+      }
+      return;
+    }
+    if (step.uses == kConditionStep) {
+      if (step.next) {
+        diags_.error(step.next_pos, name + ": a condition goes on through its branches, not "
+                                           "'next'; use branches: {then: STEP, else: STEP}");
+        broken_.insert(index);
+      }
+      for (const char* label : {"then", "else"}) {
+        if (!step.branches.count(label))
+          diags_.error(step.branches_pos,
+                       name + ": a condition needs both branches; add '" + label +
+                           ": STEP_ID' under 'branches' (then: where contacts go when the "
+                           "condition holds, else: where the others go)");
+      }
+    }
+    for (const auto& [label, target] : step.branches) {
+      if (std::find(info.branches.begin(), info.branches.end(), label) != info.branches.end())
+        continue;
+      std::string msg = name + ": " + step.uses + " never takes a branch named '" + label + "'";
+      if (info.branches.empty())
+        msg += "; it has no branches: its contacts go on to 'next' (or the following step)";
+      else
+        msg += "; its branches are " + joinList(info.branches, "and", true);
+      diags_.error(step.branch_pos.at(label), msg);
+    }
+  }
+
+  // Where a step can send a journey, as indexes; the second value is false
+  // when one of its targets is unknown (the graph is incomplete there).
+  std::vector<size_t> successors(size_t i) const {
+    const Step& s = wf_.steps[i];
+    std::vector<size_t> out;
+    auto add = [&](const std::string& id) {
+      auto it = index_.find(id);
+      if (it != index_.end()) out.push_back(it->second);
+    };
+    if (s.uses == kExitStep) return out;
+    for (const auto& [label, target] : s.branches) add(target);
+    if (s.uses == kConditionStep) return out;
+    if (s.next) add(*s.next);
+    else if (i + 1 < wf_.steps.size()) out.push_back(i + 1);
+    return out;
+  }
+
+  void checkGraph() {
+    const size_t n = wf_.steps.size();
+    if (n == 0) return;
+    std::vector<std::vector<size_t>> succ(n);
+    for (size_t i = 0; i < n; ++i) succ[i] = successors(i);
+    // A step whose target is misspelt may have been meant to reach any step:
+    // reporting its neighbours unreachable would bury the real mistake.
+    if (broken_.empty()) checkReachable(succ);
+    checkCycles(succ);
+  }
+
+  void checkReachable(const std::vector<std::vector<size_t>>& succ) {
+    const size_t n = succ.size();
+    std::vector<bool> seen(n, false);
+    std::vector<size_t> stack = {0};
+    seen[0] = true;
+    while (!stack.empty()) {
+      const size_t i = stack.back();
+      stack.pop_back();
+      for (size_t j : succ[i]) {
+        if (!seen[j]) {
+          seen[j] = true;
+          stack.push_back(j);
+        }
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const Step& s = wf_.steps[i];
+      if (seen[i]) continue;
+      // Duplicates are reported already; only the first of an id is a node.
+      if (!s.id.empty() && index_.at(s.id) != i) continue;
+      std::string why;
+      if (i > 0) {
+        const Step& prev = wf_.steps[i - 1];
+        if (prev.uses == kExitStep) why = " (the step before it is an exit)";
+        else if (prev.uses == kConditionStep) why = " (the condition before it goes on through its branches)";
+        else if (prev.next) why = " (the step before it goes to '" + *prev.next + "')";
+      }
+      diags_.error(s.pos, stepName(s, i) + " is never reached: no step leads to it" + why +
+                              "; point a 'next' or a branch at it, or remove it");
+    }
+  }
+
+  // Tarjan's strongly connected components: a loop is fine only when a wait
+  // step is part of it, or a journey would spin through it without end.
+  void checkCycles(const std::vector<std::vector<size_t>>& succ) {
+    const size_t n = succ.size();
+    std::vector<int> idx(n, -1), low(n, 0);
+    std::vector<bool> on(n, false);
+    std::vector<size_t> stack;
+    int counter = 0;
+    std::function<void(size_t)> visit = [&](size_t v) {
+      idx[v] = low[v] = counter++;
+      stack.push_back(v);
+      on[v] = true;
+      for (size_t w : succ[v]) {
+        if (idx[w] < 0) {
+          visit(w);
+          low[v] = std::min(low[v], low[w]);
+        } else if (on[w]) {
+          low[v] = std::min(low[v], idx[w]);
+        }
+      }
+      if (low[v] != idx[v]) return;
+      std::vector<size_t> comp;
+      while (true) {
+        const size_t w = stack.back();
+        stack.pop_back();
+        on[w] = false;
+        comp.push_back(w);
+        if (w == v) break;
+      }
+      const bool self_loop = std::find(succ[v].begin(), succ[v].end(), v) != succ[v].end();
+      if (comp.size() > 1 || self_loop) reportLoop(comp, succ);
+    };
+    for (size_t v = 0; v < n; ++v)
+      if (idx[v] < 0) visit(v);
+  }
+
+  void reportLoop(std::vector<size_t> comp, const std::vector<std::vector<size_t>>& succ) {
+    for (size_t i : comp)
+      if (wf_.steps[i].uses == kWaitStep) return;
+    std::sort(comp.begin(), comp.end());
+    // The shortest loop through the component's first step in file order.
+    const std::set<size_t> members(comp.begin(), comp.end());
+    const size_t start = comp.front();
+    std::map<size_t, size_t> parent;
+    std::vector<size_t> queue = {start};
+    size_t last = start;
+    bool closed = false;
+    for (size_t q = 0; q < queue.size() && !closed; ++q) {
+      const size_t u = queue[q];
+      for (size_t w : succ[u]) {
+        if (w == start) {
+          last = u;
+          closed = true;
+          break;
+        }
+        if (members.count(w) && !parent.count(w)) {
+          parent[w] = u;
+          queue.push_back(w);
+        }
+      }
+    }
+    std::vector<std::string> path = {wf_.steps[start].id};
+    for (size_t v = last; v != start; v = parent.at(v)) path.insert(path.begin() + 1, wf_.steps[v].id);
+    path.push_back(wf_.steps[start].id);
+    std::string loop;
+    for (size_t k = 0; k < path.size(); ++k) loop += (k ? " -> " : "") + path[k];
+    diags_.error(wf_.steps[comp.front()].pos,
+                 "steps " + loop + " form a loop with no wait step in it; a journey would go "
+                 "round without end. Add a wait step to the loop or let it end");
+  }
+
+  Workflow& wf_;
+  plugin::Registry& registry_;
+  Diagnostics& diags_;
+  std::map<std::string, size_t> index_;
+  std::vector<std::string> ids_;
+  std::set<size_t> broken_;
+};
+
+}  // namespace
+
+void validateWorkflow(Workflow& wf, plugin::Registry& registry, Diagnostics& diags) {
+  Validator(wf, registry, diags).run();
+}
+
+std::optional<Workflow> loadAndValidate(const std::string& path, plugin::Registry& registry,
+                                        Diagnostics& diags) {
+  const size_t before = diags.errorCount();
+  auto wf = loadWorkflow(path, diags);
+  if (!wf) return std::nullopt;
+  validateWorkflow(*wf, registry, diags);
+  if (diags.errorCount() != before) return std::nullopt;
+  return wf;
+}
+
+}  // namespace herald::workflow

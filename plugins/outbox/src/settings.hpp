@@ -1,0 +1,20 @@
+#pragma once
+// Where the outbox writes, from the plugin's settings in herald.yaml:
+//   plugins:
+//     outbox:
+//       dir: /var/lib/herald/outbox   # default: <state_dir>/outbox
+//       fsync: true                   # default: true
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+namespace herald::outbox {
+
+struct Settings {
+  std::filesystem::path dir;  // a relative `dir` is taken relative to state_dir
+  bool fsync = true;
+};
+
+// Throws herald::ConfigError naming the offending setting.
+Settings readSettings(const nlohmann::json& settings);
+
+}  // namespace herald::outbox

@@ -1,0 +1,854 @@
+// herald/sdk.hpp — the C++ layer over herald/abi.h (header-only).
+//
+// A plugin author writes one class per step type and one registration macro:
+//
+//   class Greet : public herald::Step {
+//    public:
+//     static constexpr const char* kName = "hello.greet";
+//     static constexpr const char* kSummary = "Sets a greeting variable";
+//     static constexpr const char* kSchema = R"({"type": "object", ...})";
+//     Greet(herald::StepContext& ctx, const nlohmann::json& config);
+//     void run(herald::Batch batch) override;
+//   };
+//   HERALD_PLUGIN("hello", "1.0.0", "Greets contacts", Greet)
+//
+// Everything that crosses into the host goes through noexcept trampolines
+// defined here: an exception thrown by plugin code becomes a status (create)
+// or a failed batch (run), never an exception in the host. No STL type,
+// exception or vtable crosses the boundary; only the C structs of abi.h do.
+// See docs/plugins.md for the tutorial and the step contract.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "herald/abi.h"
+
+namespace herald {
+
+/// Severity of StepContext::log(); mirrors herald_log_level.
+enum class LogLevel : int32_t {
+  kDebug = HERALD_LOG_DEBUG,
+  kInfo = HERALD_LOG_INFO,
+  kWarn = HERALD_LOG_WARN,
+  kError = HERALD_LOG_ERROR,
+};
+
+/// Thrown by a step's constructor for a problem in its config. The SDK catches
+/// it, reports `message` at `pointer` (RFC 6901 into the step's `with`, "" for
+/// the whole config) through the host's diagnostics, and create() returns
+/// HERALD_ERR_INVALID. To report several problems at once, call
+/// StepContext::diagnostic() for each instead; the SDK then refuses the config
+/// when the constructor returns. Never crosses the plugin boundary.
+class ConfigError : public std::exception {
+ public:
+  /// Both strings are copied.
+  ConfigError(std::string pointer, std::string message)
+      : pointer_(std::move(pointer)), message_(std::move(message)) {}
+
+  /// The JSON pointer of the offending value.
+  const std::string& pointer() const noexcept { return pointer_; }
+  /// What is wrong and what would be valid.
+  const std::string& message() const noexcept { return message_; }
+  const char* what() const noexcept override { return message_.c_str(); }
+
+ private:
+  std::string pointer_;
+  std::string message_;
+};
+
+/// The services the host offers one step instance: logging, config
+/// diagnostics, a durable key/value store namespaced by plugin, metrics and
+/// the plugin's settings from herald.yaml.
+///
+/// Owned by the SDK; one per step instance, created before the step's
+/// constructor runs and destroyed after its destructor, so a step may keep a
+/// reference for its whole life. Every member is thread-safe (the host API
+/// is), but a plugin must not create threads of its own (docs/plugins.md).
+class StepContext {
+ public:
+  /// Wraps the host's table and handle. Both are borrowed and must outlive
+  /// this object (the host guarantees it until destroy()). `type_name` is
+  /// copied. Parses the plugin settings once (an unparsable text yields {}).
+  StepContext(const herald_host_api* host, herald_step_ctx* ctx, std::string_view type_name)
+      : host_(host), ctx_(ctx), type_name_(type_name) {
+    const char* text = host_->plugin_settings_json ? host_->plugin_settings_json(ctx_) : nullptr;
+    settings_ = nlohmann::json::parse(text ? text : "{}", nullptr, false);
+    if (!settings_.is_object()) settings_ = nlohmann::json::object();
+  }
+  StepContext(const StepContext&) = delete;
+  StepContext& operator=(const StepContext&) = delete;
+
+  /// The step type's name, e.g. "hello.greet".
+  const std::string& typeName() const noexcept { return type_name_; }
+
+  /// Writes a log line attributed to this step. Secrets (x-secret fields)
+  /// must never be passed here. Never throws; a line that cannot be built
+  /// (out of memory) is dropped.
+  void log(LogLevel level, std::string_view message) const noexcept {
+    try {
+      const std::string text(message);
+      host_->log(ctx_, static_cast<int32_t>(level), text.c_str());
+    } catch (...) {
+    }
+  }
+  void debug(std::string_view message) const noexcept { log(LogLevel::kDebug, message); }
+  void info(std::string_view message) const noexcept { log(LogLevel::kInfo, message); }
+  void warn(std::string_view message) const noexcept { log(LogLevel::kWarn, message); }
+  void error(std::string_view message) const noexcept { log(LogLevel::kError, message); }
+
+  /// Reports a semantic problem in the step's config at `json_pointer`
+  /// (RFC 6901, "" for the whole config); the host shows it at the matching
+  /// FILE:LINE:COL. Meaningful only while the constructor runs: when any was
+  /// reported, the SDK destroys the new step and create() fails with
+  /// HERALD_ERR_INVALID. Never throws.
+  void diagnostic(std::string_view json_pointer, std::string_view message) noexcept {
+    diagnostics_.fetch_add(1, std::memory_order_relaxed);
+    try {
+      const std::string pointer(json_pointer);
+      const std::string text(message);
+      host_->diagnostic(ctx_, pointer.c_str(), text.c_str());
+    } catch (...) {
+    }
+  }
+  /// How many diagnostics this context reported.
+  int diagnosticCount() const noexcept { return diagnostics_.load(std::memory_order_relaxed); }
+
+  /// Reads `key` of the plugin's durable key/value namespace into `value`.
+  /// HERALD_OK, HERALD_ERR_NOT_FOUND (value untouched), or an error such as
+  /// HERALD_ERR_UNSUPPORTED when the host has no store (e.g. `herald
+  /// validate`). Blocks on the store: use it sparingly in run().
+  herald_status kvGet(std::string_view key, std::string& value) const noexcept {
+    try {
+      const std::string k(key);
+      char* out = nullptr;
+      const herald_status status = host_->kv_get(ctx_, k.c_str(), &out);
+      if (status == HERALD_OK && out != nullptr) {
+        try {
+          value.assign(out);
+        } catch (...) {
+          host_->free(out);
+          return HERALD_ERR_INTERNAL;
+        }
+      }
+      host_->free(out);
+      return status;
+    } catch (...) {
+      return HERALD_ERR_INTERNAL;
+    }
+  }
+  /// Convenience: the value of `key`, or nullopt when absent or on error.
+  std::optional<std::string> kvGet(std::string_view key) const noexcept {
+    std::string value;
+    if (kvGet(key, value) != HERALD_OK) return std::nullopt;
+    return value;
+  }
+  /// Stores `value` (UTF-8 text) under `key`, durably, replacing any old value.
+  herald_status kvPut(std::string_view key, std::string_view value) const noexcept {
+    try {
+      const std::string k(key);
+      const std::string v(value);
+      return host_->kv_put(ctx_, k.c_str(), v.c_str());
+    } catch (...) {
+      return HERALD_ERR_INTERNAL;
+    }
+  }
+  /// Removes `key`; HERALD_ERR_NOT_FOUND when it was absent.
+  herald_status kvDelete(std::string_view key) const noexcept {
+    try {
+      const std::string k(key);
+      return host_->kv_delete(ctx_, k.c_str());
+    } catch (...) {
+      return HERALD_ERR_INTERNAL;
+    }
+  }
+
+  /// Adds `delta` to the counter `name` ([a-z_][a-z0-9_]*), labelled with the
+  /// plugin and the step by the host.
+  void counter(std::string_view name, double delta = 1.0) const noexcept {
+    try {
+      const std::string n(name);
+      host_->counter_add(ctx_, n.c_str(), delta);
+    } catch (...) {
+    }
+  }
+  /// Sets the gauge `name` to `value`.
+  void gauge(std::string_view name, double value) const noexcept {
+    try {
+      const std::string n(name);
+      host_->gauge_set(ctx_, n.c_str(), value);
+    } catch (...) {
+    }
+  }
+
+  /// The plugin's settings (`plugins: NAME: {...}` in herald.yaml) as a JSON
+  /// object; "state_dir" is always present. Parsed once; read-only.
+  const nlohmann::json& settings() const noexcept { return settings_; }
+  /// settings()["state_dir"]: the daemon's state directory, where a plugin
+  /// may keep files. Empty when the host did not say.
+  std::string stateDir() const {
+    const auto it = settings_.find("state_dir");
+    return it != settings_.end() && it->is_string() ? it->get<std::string>() : std::string();
+  }
+
+  /// The raw host table and handle, for host functions newer than this SDK
+  /// layer. Borrowed; valid as long as this context.
+  const herald_host_api& host() const noexcept { return *host_; }
+  herald_step_ctx* handle() const noexcept { return ctx_; }
+
+ private:
+  const herald_host_api* host_;
+  herald_step_ctx* ctx_;
+  std::string type_name_;
+  nlohmann::json settings_;
+  std::atomic<int> diagnostics_{0};
+};
+
+/// Outcome: go to the step's `next`, merging `vars` (a JSON object) into the
+/// journey's variables.
+struct Continue {
+  nlohmann::json vars = nlohmann::json::object();
+};
+/// Outcome: take the step's branch named `label`, merging `vars`.
+struct Branch {
+  std::string label{};
+  nlohmann::json vars = nlohmann::json::object();
+};
+/// Outcome: call this step again for the contact at `at_ms` (Unix ms).
+struct WaitUntil {
+  int64_t at_ms = 0;
+  nlohmann::json vars = nlohmann::json::object();
+};
+/// Outcome: end the contact's journey successfully here.
+struct Exit {
+  nlohmann::json vars = nlohmann::json::object();
+};
+/// Outcome: the step failed for this contact. `retryable` failures are retried
+/// per the step's retry policy; the others end the journey with `reason`.
+struct Fail {
+  std::string reason{};
+  bool retryable = false;
+};
+/// What a step decided for one contact. A contact whose outcome was never set
+/// gets Continue{}.
+using Outcome = std::variant<Continue, Branch, WaitUntil, Exit, Fail>;
+
+class Batch;
+
+namespace detail {
+
+// Lazily parsed JSON fields of one contact (see Contact).
+struct ContactCache {
+  std::optional<nlohmann::json> attributes;
+  std::optional<nlohmann::json> tags;
+  std::optional<nlohmann::json> vars;
+  std::optional<nlohmann::json> config;
+};
+
+inline std::string_view view(const char* s) noexcept {
+  return s ? std::string_view(s) : std::string_view();
+}
+
+inline const nlohmann::json& parseCached(std::optional<nlohmann::json>& slot, const char* text,
+                                         const char* fallback) {
+  if (!slot) slot = nlohmann::json::parse(text ? text : fallback);
+  return *slot;
+}
+
+class BatchState;
+
+}  // namespace detail
+
+/// A read-only view of one contact of a batch. Cheap to copy. Valid until the
+/// batch completes (the host owns the data). The JSON accessors parse on
+/// first use and cache the result in the batch; like the Batch itself, use
+/// them from one thread at a time. They throw nlohmann::json::parse_error if
+/// the host sent malformed JSON (a host bug; run() turns it into a failed
+/// batch).
+class Contact {
+ public:
+  Contact(const herald_contact* contact, detail::ContactCache* cache) noexcept
+      : c_(contact), cache_(cache) {}
+
+  /// Herald's stable contact id.
+  int64_t id() const noexcept { return c_->id; }
+  /// The absent ones are empty.
+  std::string_view externalId() const noexcept { return detail::view(c_->external_id); }
+  std::string_view email() const noexcept { return detail::view(c_->email); }
+  /// E.164, e.g. "+14155550100".
+  std::string_view phone() const noexcept { return detail::view(c_->phone); }
+  /// IANA time zone name, e.g. "Europe/Paris".
+  std::string_view timezone() const noexcept { return detail::view(c_->timezone); }
+  /// BCP 47 tag, e.g. "fr-FR".
+  std::string_view locale() const noexcept { return detail::view(c_->locale); }
+  std::string_view firstName() const noexcept { return detail::view(c_->first_name); }
+  std::string_view lastName() const noexcept { return detail::view(c_->last_name); }
+  /// "First Last", or whichever of the two exists; empty when neither.
+  std::string fullName() const {
+    std::string name(firstName());
+    if (!lastName().empty()) {
+      if (!name.empty()) name += ' ';
+      name += lastName();
+    }
+    return name;
+  }
+  /// The send-ledger key of this delivery (delivery steps outside a dry run);
+  /// empty otherwise. Use it to make a delivery idempotent.
+  std::string_view deliveryKey() const noexcept { return detail::view(c_->delivery_key); }
+
+  /// Custom attributes (JSON object).
+  const nlohmann::json& attributes() const {
+    return detail::parseCached(cache_->attributes, c_->attributes_json, "{}");
+  }
+  /// Tags (JSON array of strings).
+  const nlohmann::json& tags() const {
+    return detail::parseCached(cache_->tags, c_->tags_json, "[]");
+  }
+  /// The journey's variables so far (JSON object).
+  const nlohmann::json& vars() const {
+    return detail::parseCached(cache_->vars, c_->vars_json, "{}");
+  }
+  /// The step's config with every x-templated field rendered for this
+  /// contact. Read templated fields from here, never from the config the
+  /// constructor received (that one holds the unrendered templates).
+  const nlohmann::json& config() const {
+    return detail::parseCached(cache_->config, c_->config_json, "{}");
+  }
+
+  /// The raw C struct, for fields newer than this SDK layer.
+  const herald_contact& raw() const noexcept { return *c_; }
+
+ private:
+  const herald_contact* c_;
+  detail::ContactCache* cache_;
+};
+
+namespace detail {
+
+// Shared by the Batch handed to run() and by the trampoline that called run(),
+// so that a Batch dropped or leaked during run(), or an exception out of
+// run(), still completes the host call exactly once with a useful error.
+class BatchState {
+ public:
+  BatchState(const herald_host_api* host, herald_call* call, const herald_batch* batch,
+             StepContext* ctx)
+      : host_(host),
+        call_(call),
+        batch_(batch),
+        ctx_(ctx),
+        outcomes_(batch->count),
+        caches_(batch->count) {}
+
+  const herald_batch& batch() const noexcept { return *batch_; }
+  StepContext& context() const noexcept { return *ctx_; }
+  size_t size() const noexcept { return batch_->count; }
+
+  bool completed() const noexcept {
+    std::lock_guard<std::mutex> lock(mu_);
+    return completed_;
+  }
+  void requireOpen(const char* what) const {
+    if (completed()) {
+      throw std::logic_error(std::string("herald::Batch::") + what +
+                             " used after the batch was completed");
+    }
+  }
+
+  Contact contact(size_t i) {
+    requireOpen("contact()");
+    if (i >= batch_->count) throw std::out_of_range("herald::Batch::contact(): index out of range");
+    return Contact(batch_->contacts[i], &caches_[i]);
+  }
+
+  void set(size_t i, Outcome outcome) {
+    requireOpen("set()");
+    if (i >= outcomes_.size()) throw std::out_of_range("herald::Batch::set(): index out of range");
+    outcomes_[i] = std::move(outcome);
+  }
+
+  void preview(size_t i, std::string_view text) noexcept {
+    if (completed() || i >= batch_->count) return;
+    try {
+      const std::string t(text);
+      host_->preview(call_, i, t.c_str());
+    } catch (...) {
+    }
+  }
+
+  // Completes with the outcomes set so far. False when already completed.
+  bool complete() noexcept {
+    if (!claim("complete()")) return false;
+    deliverOutcomes();
+    return true;
+  }
+
+  // Completes the whole batch as failed (retryable by the engine).
+  bool fail(std::string_view error) noexcept {
+    if (!claim("fail()")) return false;
+    finishWithError(error);
+    return true;
+  }
+
+  // A Batch handle is being destroyed while still pending.
+  void dropped() noexcept {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (completed_) return;
+      if (in_run_) {
+        abandoned_ = true;  // the trampoline completes when run() is over
+        return;
+      }
+      completed_ = true;
+    }
+    finishWithError("the step dropped the batch without completing it (plugin bug)");
+  }
+
+  // run() threw: the batch fails with the exception's message, unless the
+  // step completed it first (then the exception is only logged).
+  void threw(std::string_view what) noexcept {
+    bool already = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      already = completed_;
+      completed_ = true;
+    }
+    try {
+      std::string message = "step threw: ";
+      message += what;
+      if (already) {
+        ctx_->error(message + " (after completing the batch)");
+      } else {
+        finishWithError(message);
+      }
+    } catch (...) {
+      if (!already) finishWithError("step threw an exception");
+    }
+  }
+
+  // run() returned (or threw). Completes a batch that was dropped meanwhile.
+  void endRun() noexcept {
+    bool finish = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      in_run_ = false;
+      if (abandoned_ && !completed_) {
+        completed_ = true;
+        finish = true;
+      }
+    }
+    if (finish) {
+      finishWithError("run() returned without completing the batch or keeping it (plugin bug)");
+    }
+  }
+
+ private:
+  bool claim(const char* what) noexcept {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!completed_) {
+        completed_ = true;
+        return true;
+      }
+    }
+    try {
+      ctx_->error(std::string("plugin bug: herald::Batch::") + what +
+                  " called on a batch that was already completed; ignored");
+    } catch (...) {
+    }
+    return false;
+  }
+
+  void finishWithError(std::string_view error) noexcept {
+    try {
+      const std::string text(error);
+      host_->complete(call_, HERALD_ERR_INTERNAL, text.c_str(), nullptr, 0);
+    } catch (...) {
+      host_->complete(call_, HERALD_ERR_INTERNAL, "step failed", nullptr, 0);
+    }
+  }
+
+  static std::string encodeVars(const nlohmann::json& vars, size_t index, bool& ok) {
+    if (vars.is_null() || (vars.is_object() && vars.empty())) return {};
+    if (!vars.is_object()) {
+      ok = false;
+      return "outcome vars for contact #" + std::to_string(index) +
+             " must be a JSON object, got " + vars.type_name();
+    }
+    // Invalid UTF-8 in a string becomes U+FFFD instead of an exception.
+    return vars.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+
+  void deliverOutcomes() noexcept {
+    try {
+      const size_t n = outcomes_.size();
+      std::vector<herald_outcome> out(n);
+      std::vector<std::string> vars(n);
+      for (size_t i = 0; i < n; ++i) {
+        herald_outcome& o = out[i];
+        o.struct_size = sizeof(herald_outcome);
+        bool ok = true;
+        const char* bad = nullptr;
+        std::visit(
+            [&](const auto& v) {
+              using T = std::decay_t<decltype(v)>;
+              if constexpr (std::is_same_v<T, Continue>) {
+                o.kind = HERALD_OUTCOME_CONTINUE;
+                vars[i] = encodeVars(v.vars, i, ok);
+              } else if constexpr (std::is_same_v<T, Branch>) {
+                o.kind = HERALD_OUTCOME_BRANCH;
+                o.branch = v.label.c_str();
+                if (v.label.empty()) bad = "a Branch outcome needs a label";
+                vars[i] = encodeVars(v.vars, i, ok);
+              } else if constexpr (std::is_same_v<T, WaitUntil>) {
+                o.kind = HERALD_OUTCOME_WAIT;
+                o.wait_until_ms = v.at_ms;
+                vars[i] = encodeVars(v.vars, i, ok);
+              } else if constexpr (std::is_same_v<T, Exit>) {
+                o.kind = HERALD_OUTCOME_EXIT;
+                vars[i] = encodeVars(v.vars, i, ok);
+              } else {
+                o.kind = v.retryable ? HERALD_OUTCOME_FAIL_RETRYABLE : HERALD_OUTCOME_FAIL;
+                o.reason = v.reason.empty() ? "step failed (no reason given)" : v.reason.c_str();
+              }
+            },
+            outcomes_[i]);
+        if (!ok) {
+          finishWithError(vars[i]);
+          return;
+        }
+        if (bad != nullptr) {
+          finishWithError(std::string(bad) + " (contact #" + std::to_string(i) + ")");
+          return;
+        }
+        o.vars_json = vars[i].empty() ? nullptr : vars[i].c_str();
+      }
+      host_->complete(call_, HERALD_OK, nullptr, out.data(), n);
+    } catch (const std::exception& e) {
+      finishWithError(std::string("could not report outcomes: ") + e.what());
+    } catch (...) {
+      finishWithError("could not report outcomes");
+    }
+  }
+
+  const herald_host_api* host_;
+  herald_call* call_;
+  const herald_batch* batch_;
+  StepContext* ctx_;
+  std::vector<Outcome> outcomes_;
+  std::vector<ContactCache> caches_;
+  mutable std::mutex mu_;
+  bool completed_ = false;
+  bool in_run_ = true;
+  bool abandoned_ = false;
+};
+
+struct BatchAccess;
+
+}  // namespace detail
+
+/// One run_batch() call: the contacts, the per-contact outcomes the step sets,
+/// and the obligation to complete exactly once.
+///
+/// Move-only. Complete it with complete() or fail() exactly once, before
+/// run() returns or later from any thread (e.g. from a network callback), as
+/// long as it is before the host's deadline for the batch. A Batch destroyed
+/// (or dropped by run()) without completing completes the call with an
+/// error; an exception out of run() fails the batch with its message. A
+/// second complete()/fail() is ignored and logged as a plugin bug.
+///
+/// Not thread-safe: use it from one thread at a time (moving it to another
+/// thread is fine). Contacts and host data are valid until it completes.
+class Batch {
+ public:
+  Batch(Batch&& other) noexcept = default;
+  Batch& operator=(Batch&& other) noexcept {
+    if (this != &other) {
+      if (state_) state_->dropped();
+      state_ = std::move(other.state_);
+    }
+    return *this;
+  }
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+  ~Batch() {
+    if (state_) state_->dropped();
+  }
+
+  /// Number of contacts.
+  size_t size() const noexcept { return state_->size(); }
+  bool empty() const noexcept { return size() == 0; }
+  /// The i-th contact. Throws std::out_of_range, or std::logic_error once the
+  /// batch has completed.
+  Contact contact(size_t i) { return state_->contact(i); }
+
+  /// Non-zero in a dry run: deliver nothing, call preview() instead.
+  bool dryRun() const noexcept { return state_->batch().dry_run != 0; }
+  /// The engine's clock for this batch, Unix milliseconds. Use it instead of
+  /// the system clock so that tests and replays are deterministic.
+  int64_t nowMs() const noexcept { return state_->batch().now_ms; }
+  std::string_view runId() const noexcept { return detail::view(state_->batch().run_id); }
+  std::string_view workflow() const noexcept { return detail::view(state_->batch().workflow); }
+  std::string_view revision() const noexcept { return detail::view(state_->batch().revision); }
+  /// The step's id in the workflow.
+  std::string_view stepId() const noexcept { return detail::view(state_->batch().step_id); }
+  /// The step's context (logging and metrics from a later callback).
+  StepContext& context() const noexcept { return state_->context(); }
+
+  /// Sets the outcome of contact `i` (default: Continue{}). The last call
+  /// wins. Throws std::out_of_range, or std::logic_error once completed.
+  void set(size_t i, Outcome outcome) { state_->set(i, std::move(outcome)); }
+
+  /// Dry run: shows what would have been delivered to contact `i` (e.g. the
+  /// full message). The text is copied. Ignored after completion.
+  void preview(size_t i, std::string_view text) noexcept { state_->preview(i, text); }
+
+  /// Reports the outcomes to the host. True the first time; a second call
+  /// (or one after fail()) returns false and is logged as a plugin bug.
+  bool complete() noexcept { return state_->complete(); }
+  /// Fails the whole batch with `error` (the engine retries it); use Fail
+  /// outcomes for per-contact failures instead. Same once-only rule.
+  bool fail(std::string_view error) noexcept { return state_->fail(error); }
+  /// True once complete() or fail() was called (or the SDK completed it).
+  bool completed() const noexcept { return state_->completed(); }
+
+  /// Iterates the contacts in batch order.
+  class Iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Contact;
+    using difference_type = std::ptrdiff_t;
+    Iterator(Batch* batch, size_t i) noexcept : batch_(batch), i_(i) {}
+    Contact operator*() const { return batch_->contact(i_); }
+    Iterator& operator++() noexcept {
+      ++i_;
+      return *this;
+    }
+    bool operator==(const Iterator& other) const noexcept { return i_ == other.i_; }
+    /// Index of the current contact (for set()/preview()).
+    size_t index() const noexcept { return i_; }
+
+   private:
+    Batch* batch_;
+    size_t i_;
+  };
+  Iterator begin() noexcept { return Iterator(this, 0); }
+  Iterator end() noexcept { return Iterator(this, size()); }
+
+ private:
+  friend struct detail::BatchAccess;
+  explicit Batch(std::shared_ptr<detail::BatchState> state) noexcept : state_(std::move(state)) {}
+  std::shared_ptr<detail::BatchState> state_;
+};
+
+/// Base class of a step type. The SDK constructs one instance per workflow
+/// step from its validated config and destroys it when the workflow is
+/// unloaded; run() may be called many times in between, one batch at a time
+/// per instance unless batches complete asynchronously.
+///
+/// A derived class provides:
+///   static constexpr const char* kName;     // "plugin.step", unique
+///   static constexpr const char* kSummary;  // one line
+///   static constexpr const char* kSchema;   // JSON-Schema subset, as JSON text
+///   static constexpr uint32_t kFlags;       // optional: HERALD_STEP_*
+///   static constexpr const char* kChannel;  // required with HERALD_STEP_DELIVERY
+///   Derived(herald::StepContext& ctx, const nlohmann::json& config);
+///   void run(herald::Batch batch) override;
+/// (Instead of kSchema, `static nlohmann::json schema()` may build it.)
+///
+/// The constructor runs on the engine thread; it may throw ConfigError or
+/// report problems with ctx.diagnostic(). It must not deliver anything or
+/// keep I/O open: `herald validate` constructs and destroys steps. run() is
+/// called on the engine thread and must not block on I/O.
+class Step {
+ public:
+  /// `ctx` outlives the step.
+  explicit Step(StepContext& ctx) noexcept : ctx_(&ctx) {}
+  virtual ~Step() = default;
+  Step(const Step&) = delete;
+  Step& operator=(const Step&) = delete;
+
+  /// Decide an outcome for each contact of `batch` and complete it.
+  virtual void run(Batch batch) = 0;
+
+ protected:
+  /// The host services of this instance.
+  StepContext& context() const noexcept { return *ctx_; }
+
+ private:
+  StepContext* ctx_;
+};
+
+/// What the SDK needs from a step class (see Step).
+template <class S>
+concept StepClass = requires {
+  { S::kName } -> std::convertible_to<const char*>;
+  { S::kSummary } -> std::convertible_to<const char*>;
+} && (requires { { S::kSchema } -> std::convertible_to<const char*>; } ||
+      requires { { S::schema() } -> std::convertible_to<nlohmann::json>; }) &&
+    std::constructible_from<S, StepContext&, const nlohmann::json&> &&
+    requires(S& step, Batch batch) { step.run(std::move(batch)); };
+
+namespace detail {
+
+struct BatchAccess {
+  static Batch make(std::shared_ptr<BatchState> state) noexcept { return Batch(std::move(state)); }
+};
+
+// The host functions of ABI 1.0; an older table cannot serve this SDK.
+inline constexpr size_t kHostApiMinSize =
+    offsetof(herald_host_api, plugin_settings_json) + sizeof(void*);
+
+template <class S>
+struct Instance {
+  Instance(const herald_host_api* host, herald_step_ctx* ctx) : context(host, ctx, S::kName) {}
+  StepContext context;        // outlives `step`, which may hold a reference to it
+  std::unique_ptr<S> step;
+};
+
+template <class S>
+constexpr uint32_t stepFlags() noexcept {
+  if constexpr (requires { S::kFlags; }) {
+    return static_cast<uint32_t>(S::kFlags);
+  } else {
+    return 0;
+  }
+}
+
+template <class S>
+constexpr const char* stepChannel() noexcept {
+  if constexpr (requires { S::kChannel; }) {
+    return S::kChannel;
+  } else {
+    return nullptr;
+  }
+}
+
+template <class S>
+const char* stepSchema() {
+  if constexpr (requires { S::kSchema; }) {
+    return S::kSchema;
+  } else {
+    static const std::string text = nlohmann::json(S::schema()).dump();
+    return text.c_str();
+  }
+}
+
+template <class S>
+herald_status createStep(const herald_host_api* host, herald_step_ctx* ctx,
+                         const char* config_json, void** out_instance) noexcept {
+  if (out_instance == nullptr) return HERALD_ERR_INVALID;
+  *out_instance = nullptr;
+  if (host == nullptr || host->struct_size < kHostApiMinSize) return HERALD_ERR_UNSUPPORTED;
+  std::unique_ptr<Instance<S>> instance;
+  try {
+    instance = std::make_unique<Instance<S>>(host, ctx);
+  } catch (...) {
+    return HERALD_ERR_INTERNAL;
+  }
+  StepContext& context = instance->context;
+  try {
+    const nlohmann::json config = nlohmann::json::parse(config_json ? config_json : "{}");
+    instance->step = std::make_unique<S>(context, config);
+  } catch (const ConfigError& e) {
+    context.diagnostic(e.pointer(), e.message());
+    return HERALD_ERR_INVALID;
+  } catch (const nlohmann::json::exception& e) {
+    // The schema let through something the step cannot read.
+    context.diagnostic("", std::string("invalid config: ") + e.what());
+    return HERALD_ERR_INVALID;
+  } catch (const std::exception& e) {
+    context.diagnostic("", std::string("could not create the step: ") + e.what());
+    return HERALD_ERR_INTERNAL;
+  } catch (...) {
+    context.diagnostic("", "could not create the step: unknown exception");
+    return HERALD_ERR_INTERNAL;
+  }
+  if (context.diagnosticCount() > 0) return HERALD_ERR_INVALID;
+  *out_instance = instance.release();
+  return HERALD_OK;
+}
+
+template <class S>
+void destroyStep(void* instance) noexcept {
+  delete static_cast<Instance<S>*>(instance);
+}
+
+template <class S>
+void runStep(void* instance, const herald_batch* batch, herald_call* call) noexcept {
+  auto* self = static_cast<Instance<S>*>(instance);
+  const herald_host_api& host = self->context.host();
+  if (batch == nullptr || (batch->count > 0 && batch->contacts == nullptr)) {
+    host.complete(call, HERALD_ERR_INVALID, "run_batch() got no contacts array", nullptr, 0);
+    return;
+  }
+  std::shared_ptr<BatchState> state;
+  try {
+    state = std::make_shared<BatchState>(&host, call, batch, &self->context);
+  } catch (...) {
+    host.complete(call, HERALD_ERR_INTERNAL, "out of memory preparing the batch", nullptr, 0);
+    return;
+  }
+  try {
+    self->step->run(BatchAccess::make(state));
+  } catch (const std::exception& e) {
+    state->threw(e.what());
+  } catch (...) {
+    state->threw("unknown exception");
+  }
+  state->endRun();
+}
+
+template <StepClass S>
+const herald_step_type& stepType() {
+  static_assert(!(stepFlags<S>() & HERALD_STEP_DELIVERY) || requires { S::kChannel; },
+                "a step with HERALD_STEP_DELIVERY must declare kChannel (\"email\", \"sms\", ...)");
+  static const herald_step_type type = {
+      sizeof(herald_step_type), S::kName,         S::kSummary,    stepSchema<S>(), stepFlags<S>(),
+      stepChannel<S>(),         &createStep<S>,   &destroyStep<S>, &runStep<S>,
+  };
+  return type;
+}
+
+template <StepClass... S>
+const herald_plugin* pluginDescriptor(const char* name, const char* version,
+                                      const char* description) noexcept {
+  try {
+    static const std::array<const herald_step_type*, sizeof...(S)> types = {&stepType<S>()...};
+    static const herald_plugin plugin = {
+        sizeof(herald_plugin), HERALD_ABI_MAJOR, HERALD_ABI_MINOR, name,
+        version,               description,      sizeof...(S),     types.data(),
+    };
+    return &plugin;
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+}  // namespace detail
+}  // namespace herald
+
+/// Defines the plugin's one exported symbol, herald_plugin_entry(), returning
+/// a static descriptor with the plugin's `name` ([a-z0-9_-]+), semantic
+/// `version`, one-line `description` and the step classes that follow.
+/// Use it exactly once per plugin, at namespace scope in one source file:
+///   HERALD_PLUGIN("hello", "1.0.0", "Greets contacts", Greet, Farewell)
+#define HERALD_PLUGIN(name, version, description, ...)                                      \
+  extern "C" HERALD_EXPORT const herald_plugin* herald_plugin_entry(void) noexcept {         \
+    return ::herald::detail::pluginDescriptor<__VA_ARGS__>((name), (version), (description)); \
+  }

@@ -1,0 +1,378 @@
+// `herald validate` and `herald schema` with the real binary, the real
+// in-tree plugins, the example workflows and the examples in
+// docs/workflows.md.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <sstream>
+
+#include "draft07.hpp"
+#include "util/yaml_json.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string readFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void writeFile(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::vector<std::string> splitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+class ValidateCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    dir_ = fs::temp_directory_path() / ("herald-wfcli-" + std::to_string(rd()));
+    fs::create_directories(dir_);
+    config_ = dir_ / "herald.yaml";
+    writeFile(config_, "state_dir: " + (dir_ / "var").string() + "\n");
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  // Runs herald with `args` (already quoted) in the temp dir.
+  Result herald(const std::string& args) {
+    const fs::path out = dir_ / "stdout.txt";
+    const fs::path err = dir_ / "stderr.txt";
+    const std::string cmd = "cd " + quote(dir_.string()) + " && " + quote(HERALD_BIN) +
+                            " --config " + quote(config_.string()) + " --plugin-dir " +
+                            quote(HERALD_PLUGIN_DIR) + " " + args + " >" + quote(out.string()) +
+                            " 2>" + quote(err.string());
+    const int status = std::system(cmd.c_str());
+    Result r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = readFile(out);
+    r.err = readFile(err);
+    return r;
+  }
+
+  static std::vector<fs::path> exampleWorkflows() {
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(fs::path(HERALD_SOURCE_DIR) / "workflows"))
+      if (e.path().extension() == ".yaml") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    return files;
+  }
+
+  fs::path dir_;
+  fs::path config_;
+};
+
+// "LINE:COL" of the first occurrence of `needle` in `text`.
+std::string positionOf(const std::string& text, const std::string& needle) {
+  const size_t at = text.find(needle);
+  EXPECT_NE(at, std::string::npos) << needle;
+  const size_t line_start = text.rfind('\n', at);
+  const size_t line = static_cast<size_t>(std::count(text.begin(), text.begin() + at, '\n')) + 1;
+  const size_t col = at - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
+  return std::to_string(line) + ":" + std::to_string(col);
+}
+
+std::string replaceOnce(std::string text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+TEST_F(ValidateCli, ExampleWorkflowsAreValid) {
+  const auto files = exampleWorkflows();
+  ASSERT_GE(files.size(), 3u);
+  std::string args = "validate";
+  for (const auto& f : files) args += " " + quote(f.string());
+  const Result r = herald(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_THAT(r.out, ::testing::MatchesRegex("ok: " + std::to_string(files.size()) +
+                                             " workflows valid \\([0-9]+ steps\\)\n"));
+}
+
+TEST_F(ValidateCli, ThreeIndependentMistakesGiveThreeErrorsAtTheirPlaces) {
+  const std::string original =
+      readFile(fs::path(HERALD_SOURCE_DIR) / "workflows" / "welcome.yaml");
+  std::string text = replaceOnce(original, "      reply_to:", "      reply_too:");
+  text = replaceOnce(text, "uses: outbox.sms", "uses: outbox.smss");
+  text = replaceOnce(text, "    next: done", "    next: finish");
+  writeFile(dir_ / "welcome.yaml", text);
+
+  const Result r = herald("validate welcome.yaml");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  const auto lines = splitLines(r.err);
+  std::vector<std::string> errors;
+  const std::regex diag("^welcome\\.yaml:[0-9]+:[0-9]+: error: .*");
+  for (const auto& l : lines)
+    if (std::regex_match(l, diag)) errors.push_back(l);
+  ASSERT_EQ(errors.size(), 3u) << r.err;
+  const size_t uses_col = std::string("    uses: ").size() + 1;
+  const std::string uses_line = positionOf(text, "uses: outbox.smss");
+  EXPECT_EQ(errors[0], "welcome.yaml:" + positionOf(text, "reply_too") +
+                           ": error: unknown key 'reply_too' in 'with' of outbox.email; known "
+                           "keys: from, html, reply_to, subject, text");
+  EXPECT_EQ(errors[1], "welcome.yaml:" + uses_line.substr(0, uses_line.find(':')) + ":" +
+                           std::to_string(uses_col) +
+                           ": error: step 'welcome-sms-ko': unknown step type 'outbox.smss'; did "
+                           "you mean 'outbox.sms'? (`herald plugins` lists them all)");
+  EXPECT_EQ(errors[2], "welcome.yaml:" + positionOf(text, "finish") +
+                           ": error: step 'welcome-sms-ko': 'next' names no step: 'finish'; step "
+                           "ids: welcome-email, speaks-korean, welcome-sms-ko, is-vip, "
+                           "welcome-sms-vip, wait-two-days, nudge-email and done");
+  EXPECT_EQ(lines.size(), 4u) << r.err;
+  EXPECT_EQ(lines.back(), "3 errors in 1 of 1 file");
+}
+
+TEST_F(ValidateCli, ReportsEveryFileSortedAndFailsIfAnyHasErrors) {
+  writeFile(dir_ / "b.yaml", "name: b\ntrigger: manual\nsteps:\n  - id: a\n    uses: wait\n");
+  writeFile(dir_ / "a.yaml", "name: a\ntrigger: manual\nsteps: []\n");
+  writeFile(dir_ / "c.yaml", "name: c\ntrigger: manual\nsteps:\n  - id: a\n    uses: exit\n");
+  const Result r = herald("validate b.yaml a.yaml c.yaml");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "a.yaml:3:8: error: 'steps' is empty: a workflow needs at least one step\n"
+            "b.yaml:4:5: error: step 'a': a wait needs 'duration' (e.g. 2d), 'until' (e.g. "
+            "\"09:00\"), or both\n"
+            "2 errors in 2 of 3 files\n");
+}
+
+TEST_F(ValidateCli, WarningsDoNotFail) {
+  writeFile(dir_ / "w.yaml",
+            "name: w\ntrigger: manual\nsteps:\n  - id: a\n    uses: wait\n    with: {duration: "
+            "1h, timezone: UTC}\n");
+  const Result r = herald("validate w.yaml");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.err,
+            "w.yaml:6:31: warning: step 'a': timezone only matters with 'until'; it is ignored "
+            "here\n");
+  EXPECT_EQ(r.out, "ok: 1 workflow valid (1 step), 1 warning\n");
+}
+
+TEST_F(ValidateCli, YamlSyntaxErrorAndUnreadableFile) {
+  writeFile(dir_ / "bad.yaml", "name: x\nsteps:\n  - id: a\n    uses: [exit\n");
+  const Result r = herald("validate bad.yaml missing.yaml");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "bad.yaml:5:1: error: YAML syntax error: end of sequence flow not found\n"
+            "missing.yaml: error: cannot read the workflow file: No such file or directory\n"
+            "2 errors in 2 of 2 files\n");
+}
+
+TEST_F(ValidateCli, TwoFilesWithOneName) {
+  writeFile(dir_ / "a.yaml", "name: same\ntrigger: manual\nsteps:\n  - id: a\n    uses: exit\n");
+  writeFile(dir_ / "b.yaml", "name: same\ntrigger: manual\nsteps:\n  - id: a\n    uses: exit\n");
+  const Result r = herald("validate a.yaml b.yaml");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, StartsWith("b.yaml:1:7: error: workflow name 'same' is also used by a.yaml; "
+                                "each workflow needs its own name\n"));
+}
+
+TEST_F(ValidateCli, UsageErrors) {
+  Result r = herald("validate");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, StartsWith("herald: error: FILE is required"));
+  r = herald("validate --bogus x.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  r = herald("validate --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("FILE:LINE:COL"));
+  r = herald("schema --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("yaml-language-server"));
+}
+
+TEST_F(ValidateCli, JsonReport) {
+  writeFile(dir_ / "a.yaml", "name: a\ntrigger: manual\nsteps:\n  - id: a\n    uses: exit\n");
+  writeFile(dir_ / "b.yaml", "name: b\ntrigger: manual\nsteps:\n  - id: a\n    uses: nope\n");
+  const Result r = herald("validate --json a.yaml b.yaml");
+  EXPECT_EQ(r.exit_code, 1);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["ok"], false);
+  ASSERT_EQ(j["workflows"].size(), 2u);
+  EXPECT_EQ(j["workflows"][0]["file"], "a.yaml");
+  EXPECT_EQ(j["workflows"][0]["valid"], true);
+  EXPECT_EQ(j["workflows"][0]["steps"], 1);
+  EXPECT_EQ(j["workflows"][0]["revision"].get<std::string>().size(), 64u);
+  EXPECT_EQ(j["workflows"][1]["valid"], false);
+  ASSERT_EQ(j["diagnostics"].size(), 1u);
+  EXPECT_EQ(j["diagnostics"][0]["file"], "b.yaml");
+  EXPECT_EQ(j["diagnostics"][0]["line"], 5);
+  EXPECT_EQ(j["diagnostics"][0]["column"], 11);
+  EXPECT_EQ(j["diagnostics"][0]["severity"], "error");
+  EXPECT_THAT(j["diagnostics"][0]["message"].get<std::string>(),
+              HasSubstr("unknown step type 'nope'"));
+}
+
+// ------------------------------------------------------------------ docs
+
+struct DocBlock {
+  std::string lang;
+  std::string text;
+  std::string marker;  // the HTML comment just before the block, if any
+  int line = 0;
+};
+
+std::vector<DocBlock> docBlocks() {
+  const auto lines = splitLines(readFile(fs::path(HERALD_SOURCE_DIR) / "docs" / "workflows.md"));
+  std::vector<DocBlock> blocks;
+  std::string marker;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    if (l.rfind("<!--", 0) == 0) {
+      marker = l;
+      continue;
+    }
+    if (l.rfind("```", 0) == 0 && l.size() > 3) {
+      DocBlock b;
+      b.lang = l.substr(3);
+      b.marker = marker;
+      b.line = static_cast<int>(i + 1);
+      for (++i; i < lines.size() && lines[i] != "```"; ++i) b.text += lines[i] + "\n";
+      blocks.push_back(std::move(b));
+      marker.clear();
+      continue;
+    }
+    if (!l.empty()) marker.clear();
+  }
+  return blocks;
+}
+
+bool isWorkflow(const DocBlock& b) {
+  return b.lang == "yaml" && (b.text.rfind("name:", 0) == 0 ||
+                              b.text.find("\nname:") != std::string::npos) &&
+         b.text.find("\nsteps:") != std::string::npos;
+}
+
+TEST_F(ValidateCli, DocsExamplesValidateAsDocumented) {
+  const auto blocks = docBlocks();
+  int valid = 0, invalid = 0;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const DocBlock& b = blocks[i];
+    if (b.lang != "yaml") continue;
+    static const std::regex kInvalid("<!-- invalid: ([a-z0-9_.-]+) -->");
+    std::smatch m;
+    if (std::regex_match(b.marker, m, kInvalid)) {
+      // The next ```text block is exactly what `herald validate FILE` prints.
+      const std::string file = m[1];
+      writeFile(dir_ / file, b.text);
+      size_t j = i + 1;
+      while (j < blocks.size() && blocks[j].lang != "text") ++j;
+      ASSERT_LT(j, blocks.size()) << "docs/workflows.md:" << b.line << ": no output block";
+      const Result r = herald("validate " + file);
+      EXPECT_EQ(r.exit_code, 1) << "docs/workflows.md:" << b.line;
+      std::string expected = blocks[j].text;
+      const std::string prompt = "$ herald validate " + file + "\n";
+      if (expected.rfind(prompt, 0) == 0) expected = expected.substr(prompt.size());
+      EXPECT_EQ(r.err, expected) << "docs/workflows.md:" << blocks[j].line;
+      ++invalid;
+      continue;
+    }
+    if (!isWorkflow(b)) continue;
+    const std::string file = "doc-example-" + std::to_string(b.line) + ".yaml";
+    writeFile(dir_ / file, b.text);
+    const Result r = herald("validate " + file);
+    EXPECT_EQ(r.exit_code, 0) << "docs/workflows.md:" << b.line << "\n" << r.err;
+    EXPECT_EQ(r.err, "") << "docs/workflows.md:" << b.line;
+    ++valid;
+  }
+  EXPECT_GE(valid, 5);
+  EXPECT_GE(invalid, 1);
+}
+
+// ------------------------------------------------------------------ schema
+
+TEST_F(ValidateCli, SchemaDescribesEveryStepType) {
+  const Result r = herald("schema");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto schema = nlohmann::json::parse(r.out);
+  EXPECT_EQ(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+  const auto& step = schema["definitions"]["step"];
+  std::vector<std::string> types;
+  for (const auto& o : step["properties"]["uses"]["oneOf"]) types.push_back(o["const"]);
+  for (const char* t : {"condition", "exit", "outbox.email", "outbox.sms", "wait"})
+    EXPECT_NE(std::find(types.begin(), types.end(), t), types.end()) << t;
+  for (const auto& rule : step["allOf"]) {
+    const std::string uses = rule["if"]["properties"]["uses"]["const"];
+    EXPECT_TRUE(rule["then"]["properties"]["with"].contains("properties")) << uses;
+  }
+  const auto& email = *std::find_if(step["allOf"].begin(), step["allOf"].end(), [](const auto& x) {
+    return x["if"]["properties"]["uses"]["const"] == "outbox.email";
+  });
+  EXPECT_EQ(email["then"]["required"], nlohmann::json({"with"}));
+  EXPECT_TRUE(email["then"]["properties"]["with"]["properties"].contains("subject"));
+  EXPECT_EQ(email["then"]["properties"]["with"]["additionalProperties"], false);
+
+  // -o writes the same text to a file.
+  const Result o = herald("schema -o out.json");
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(readFile(dir_ / "out.json"), r.out);
+}
+
+TEST_F(ValidateCli, CheckedInSchemaIsCurrent) {
+  const Result r = herald("schema");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(readFile(fs::path(HERALD_SOURCE_DIR) / "workflows" / "schema" /
+                     "workflow.schema.json"),
+            r.out)
+      << "workflows/schema/workflow.schema.json is out of date; regenerate it with\n"
+         "  build/<dir>/bin/herald schema -o workflows/schema/workflow.schema.json";
+}
+
+TEST_F(ValidateCli, EditorsAcceptTheExamplesAndFlagMistakes) {
+  const Result r = herald("schema");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const herald::testing::Draft07 checker(nlohmann::json::parse(r.out));
+  auto toJson = [](const std::string& text) { return herald::yamlToJson(YAML::Load(text)); };
+  for (const auto& f : exampleWorkflows())
+    EXPECT_THAT(checker.validate(toJson(readFile(f))), ::testing::IsEmpty()) << f;
+  for (const auto& b : docBlocks())
+    if (isWorkflow(b) && b.marker.empty())
+      EXPECT_THAT(checker.validate(toJson(b.text)), ::testing::IsEmpty())
+          << "docs/workflows.md:" << b.line;
+
+  const std::string welcome = readFile(fs::path(HERALD_SOURCE_DIR) / "workflows" / "welcome.yaml");
+  EXPECT_THAT(checker.validate(toJson(replaceOnce(welcome, "reply_to:", "reply_too:"))),
+              ::testing::Contains(HasSubstr("/steps/0/with/reply_too")));
+  EXPECT_THAT(checker.validate(toJson(replaceOnce(welcome, "duration: 2d", "duration: 2 days"))),
+              ::testing::Contains(HasSubstr("/steps/5/with/duration")));
+  EXPECT_THAT(checker.validate(toJson(replaceOnce(welcome, "type: manual", "type: manul"))),
+              ::testing::Not(::testing::IsEmpty()));
+}
+
+}  // namespace

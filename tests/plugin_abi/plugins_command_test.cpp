@@ -1,0 +1,117 @@
+// `herald plugins` with the real binary over the directory of broken
+// plugins: every broken one is listed with its own message, the good ones
+// load, and the command still succeeds.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "expected_refusals.hpp"
+
+namespace {
+
+using herald::testing::brokenPath;
+using herald::testing::expectedRefusals;
+using nlohmann::json;
+
+struct Run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs herald with `args` from a scratch directory (so no ./config is found).
+Run herald(const std::string& args) {
+  auto dir = std::filesystem::temp_directory_path() / ("herald_plugins_cli_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string cmd = "cd '" + dir.string() + "' && '" HERALD_BINARY "' " + args + " >'" +
+                          (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";
+  int status = std::system(cmd.c_str());
+  Run r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(dir / "out");
+  r.err = slurp(dir / "err");
+  std::filesystem::remove_all(dir);
+  return r;
+}
+
+TEST(PluginsCommand, JsonListsEveryRefusalWithItsOwnMessage) {
+  Run r = herald("plugins --json --plugin-dir " HERALD_BROKEN_PLUGIN_DIR);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json j = json::parse(r.out);
+
+  auto expected = expectedRefusals();
+  ASSERT_EQ(j["refused"].size(), expected.size()) << j["refused"].dump(2);
+  for (const auto& entry : j["refused"]) {
+    const std::string path = entry["path"];
+    const std::string file = std::filesystem::path(path).filename().string();
+    ASSERT_TRUE(expected.count(file)) << path;
+    const auto& e = expected[file];
+    EXPECT_EQ(path, brokenPath(file));
+    EXPECT_EQ(entry["reason"], e.reason);
+    EXPECT_EQ(entry["plugin"], e.plugin.empty() ? json() : json(e.plugin));
+  }
+
+  std::vector<std::string> loaded;
+  for (const auto& p : j["plugins"]) loaded.push_back(p["name"]);
+  EXPECT_THAT(loaded, ::testing::ElementsAre("dup_first", "good", "misbehave"));
+  const json& good = j["plugins"][1];
+  EXPECT_EQ(good["version"], "1.0.0");
+  EXPECT_EQ(good["abi"], std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR));
+  EXPECT_EQ(good["path"], brokenPath("good.so"));
+  EXPECT_EQ(good["description"], "A well-behaved plugin for the loader tests");
+  EXPECT_EQ(good["step_types"],
+            json::parse(R"([{"name": "good.echo", "channel": null, "flags": ["idempotent"],
+               "summary": "Echo the config, settings and key/value round trip as variables"}])"));
+
+  std::vector<std::string> builtins;
+  for (const auto& b : j["builtins"]) builtins.push_back(b["name"]);
+  EXPECT_THAT(builtins, ::testing::IsSupersetOf({"condition", "exit", "wait"}));
+  // The refusals are the output here; stderr does not repeat them.
+  EXPECT_EQ(r.err.find("refused"), std::string::npos) << r.err;
+}
+
+TEST(PluginsCommand, HumanOutputIsAReadableList) {
+  Run r = herald("plugins --plugin-dir " HERALD_BROKEN_PLUGIN_DIR);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string abi = std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR);
+  EXPECT_THAT(r.out, ::testing::StartsWith("3 plugins loaded, " +
+                                           std::to_string(expectedRefusals().size()) +
+                                           " refused\n"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("\ngood 1.0.0  (ABI " + abi + ")  " +
+                                          brokenPath("good.so") +
+                                          "\n  A well-behaved plugin for the loader tests\n"
+                                          "    good.echo  Echo the config, settings and key/value "
+                                          "round trip as variables  [idempotent]\n"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("\nbuilt-in step types\n"));
+  for (const auto& [file, e] : expectedRefusals())
+    EXPECT_THAT(r.out, ::testing::HasSubstr("\n  " + e.reason + "\n"));
+}
+
+TEST(PluginsCommand, MissingDirectoryIsReported) {
+  Run r = herald("plugins --plugin-dir /nonexistent/herald-plugins");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, ::testing::StartsWith("0 plugins loaded\n"));
+  EXPECT_THAT(r.err, ::testing::HasSubstr(
+                         " error [plugins] plugin directory /nonexistent/herald-plugins does not "
+                         "exist; no plugins loaded from it\n"));
+}
+
+TEST(PluginsCommand, UnknownFlagIsAUsageError) {
+  Run r = herald("plugins --jsn");
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+}  // namespace

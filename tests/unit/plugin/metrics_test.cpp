@@ -1,0 +1,54 @@
+#include "plugin/metrics.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace herald::plugin {
+namespace {
+
+const Labels kLabels{{"plugin", "outbox"}, {"step", "welcome"}};
+
+TEST(Metrics, CountersAddGaugesSet) {
+  Metrics m;
+  EXPECT_TRUE(m.counterAdd("sent_total", kLabels, 2));
+  EXPECT_TRUE(m.counterAdd("sent_total", kLabels, 3));
+  EXPECT_TRUE(m.gaugeSet("queue", kLabels, 7));
+  EXPECT_TRUE(m.gaugeSet("queue", kLabels, 4));
+  EXPECT_EQ(m.value("sent_total", kLabels), 5.0);
+  EXPECT_EQ(m.value("queue", kLabels), 4.0);
+  EXPECT_EQ(m.value("queue", {}), std::nullopt);
+}
+
+TEST(Metrics, RejectsWithAReason) {
+  Metrics m;
+  std::string why;
+  EXPECT_FALSE(m.counterAdd("Sent-Total", kLabels, 1, &why));
+  EXPECT_EQ(why, "invalid metric name 'Sent-Total' (use [a-z_][a-z0-9_]*)");
+  EXPECT_FALSE(m.counterAdd("9lives", kLabels, 1, &why));
+  EXPECT_FALSE(m.counterAdd("", kLabels, 1, &why));
+  EXPECT_FALSE(m.counterAdd("sent_total", kLabels, -1, &why));
+  EXPECT_EQ(why, "counter 'sent_total' cannot decrease (delta -1)");
+  EXPECT_FALSE(m.gaugeSet("g", kLabels, std::nan(""), &why));
+  EXPECT_EQ(why, "metric 'g' got a value that is not a finite number");
+  EXPECT_TRUE(m.counterAdd("x", kLabels, 1));
+  EXPECT_FALSE(m.gaugeSet("x", kLabels, 1, &why));
+  EXPECT_EQ(why, "metric 'x' is already a counter");
+  EXPECT_TRUE(m.snapshot().size() == 1);
+}
+
+TEST(Metrics, PrometheusText) {
+  Metrics m;
+  m.counterAdd("sent_total", kLabels, 3);
+  m.counterAdd("sent_total", {{"plugin", "outbox"}, {"step", "say \"hi\""}}, 1);
+  m.gaugeSet("queue", {}, 2.5);
+  EXPECT_EQ(m.prometheusText(),
+            "# TYPE herald_plugin_queue gauge\n"
+            "herald_plugin_queue 2.5\n"
+            "# TYPE herald_plugin_sent_total counter\n"
+            "herald_plugin_sent_total{plugin=\"outbox\",step=\"say \\\"hi\\\"\"} 1\n"
+            "herald_plugin_sent_total{plugin=\"outbox\",step=\"welcome\"} 3\n");
+}
+
+}  // namespace
+}  // namespace herald::plugin
