@@ -311,8 +311,16 @@ Contact makeContact(Rng& rng) {
       digits += static_cast<char>('0' + (i == 0 ? rng.between(2, 9) : rng.between(0, 9)));
     }
     bool spaced = rng.chance(30);
-    c.phone = "+" + std::string(c.locale->country_code) + (spaced ? " " : "") +
-              (spaced ? digits.substr(0, 3) + " " + digits.substr(3) : digits);
+    c.phone.push_back('+');
+    c.phone.append(c.locale->country_code);
+    if (spaced) {
+      c.phone.push_back(' ');
+      c.phone.append(digits, 0, 3);
+      c.phone.push_back(' ');
+      c.phone.append(digits, 3);
+    } else {
+      c.phone.append(digits);
+    }
   }
   c.plan = rng.pick(std::span<const std::string_view>(kPlans));
   // Orders: most have few, a long tail has many.

@@ -38,7 +38,8 @@ const config::DaemonConfig& AppContext::config() {
 
 store::Store& AppContext::store() {
   if (store_) return *store_;
-  std::filesystem::path db = options_.db_path.empty() ? config().database : options_.db_path;
+  std::filesystem::path db =
+      options_.db_path.empty() ? config().database : std::filesystem::path(options_.db_path);
   std::error_code ec;
   if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path(), ec);
   try {

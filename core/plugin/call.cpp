@@ -114,8 +114,9 @@ std::string copyOutcomes(const std::string& who, size_t expected, const herald_o
   if (!outcomes) return fmt::format("{} completed a batch with outcomes = NULL", who);
   const size_t stride = outcomes[0].struct_size;
   if (stride < kOutcomeSizeAbi10 || stride % alignof(herald_outcome) != 0) {
-    return fmt::format("{} completed a batch with outcomes of struct_size {} (expected at least {})",
-                       who, stride, kOutcomeSizeAbi10);
+    return fmt::format(
+        "{} completed a batch with outcomes of struct_size {} (expected at least {})", who, stride,
+        kOutcomeSizeAbi10);
   }
   const auto* base = reinterpret_cast<const unsigned char*>(outcomes);
   out.reserve(count);
@@ -249,8 +250,8 @@ void armDeadline(const std::shared_ptr<CallState>& st,
       if (st->resolved) return;
       st->timed_out = true;
     }
-    std::string msg = fmt::format("{} did not complete the batch within {} ms", st->who,
-                                  st->deadline.count());
+    std::string msg =
+        fmt::format("{} did not complete the batch within {} ms", st->who, st->deadline.count());
     bug(*st, "missed_deadline", msg + " (plugin bug); the batch fails");
     failCall(st, msg);
   });
@@ -263,11 +264,14 @@ void hostComplete(herald_call* call, herald_status status, const char* error,
     if (auto tomb = table().findFinished(call)) {
       log::error(tomb->log_source,
                  tomb->finished_how == "threw"
-                     ? tomb->who + " called complete() for a batch whose run_batch had thrown "
-                                   "(the batch already failed); ignored (plugin bug)"
-                     : tomb->who + " called complete() twice for the same batch; the second "
-                                   "call is ignored (plugin bug)");
-      if (auto host = tomb->host.lock()) countBug(*host, tomb->plugin, tomb->step_id, "double_complete");
+                     ? tomb->who +
+                           " called complete() for a batch whose run_batch had thrown "
+                           "(the batch already failed); ignored (plugin bug)"
+                     : tomb->who +
+                           " called complete() twice for the same batch; the second "
+                           "call is ignored (plugin bug)");
+      if (auto host = tomb->host.lock())
+        countBug(*host, tomb->plugin, tomb->step_id, "double_complete");
     } else {
       log::error("plugin",
                  "a plugin called complete() with an unknown or long-finished batch handle; "
@@ -313,8 +317,9 @@ void hostComplete(herald_call* call, herald_status status, const char* error,
   }
   if (arrival == Arrival::kTwice) {
     bug(*st, "double_complete",
-        st->who + " called complete() twice for the same batch; the second call is ignored "
-                  "(plugin bug)");
+        st->who +
+            " called complete() twice for the same batch; the second call is ignored "
+            "(plugin bug)");
     return;
   }
   table().retire(call, tombstoneOf(*st, "completed"));

@@ -3,9 +3,9 @@
 // an opaque herald_call* that is really a never-reused number, looked up in a
 // table: a stale or doubled complete() finds nothing to corrupt, only a
 // record that lets the host name the plugin that made the mistake.
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -50,7 +50,8 @@ struct InstanceCore {
 };
 
 struct CallState {
-  CallState(std::shared_ptr<InstanceCore> c, const herald_batch& b) : core(std::move(c)), batch(b) {}
+  CallState(std::shared_ptr<InstanceCore> c, const herald_batch& b)
+      : core(std::move(c)), batch(b) {}
 
   std::shared_ptr<InstanceCore> core;
   BatchCopy batch;

@@ -33,14 +33,22 @@ constexpr unsigned char kHostData = ELFDATA2MSB;
 
 std::string machineName(uint16_t m) {
   switch (m) {
-    case EM_386: return "i386";
-    case EM_X86_64: return "x86-64";
-    case EM_ARM: return "arm";
-    case EM_AARCH64: return "aarch64";
-    case EM_RISCV: return "riscv";
-    case EM_PPC64: return "ppc64";
-    case EM_S390: return "s390";
-    default: return "machine " + std::to_string(m);
+    case EM_386:
+      return "i386";
+    case EM_X86_64:
+      return "x86-64";
+    case EM_ARM:
+      return "arm";
+    case EM_AARCH64:
+      return "aarch64";
+    case EM_RISCV:
+      return "riscv";
+    case EM_PPC64:
+      return "ppc64";
+    case EM_S390:
+      return "s390";
+    default:
+      return "machine " + std::to_string(m);
   }
 }
 
@@ -72,11 +80,14 @@ std::optional<std::string> elfProblem(const std::filesystem::path& file) {
   if (got < sizeof eh) return "not a shared library (truncated ELF header)";
   if (eh.e_type != ET_DYN) {
     switch (eh.e_type) {
-      case ET_EXEC: return "not a shared library (it is an ELF executable)";
+      case ET_EXEC:
+        return "not a shared library (it is an ELF executable)";
       case ET_REL:
         return "not a shared library (it is an ELF relocatable object; link it with -shared)";
-      case ET_CORE: return "not a shared library (it is an ELF core dump)";
-      default: return "not a shared library (ELF type " + std::to_string(eh.e_type) + ")";
+      case ET_CORE:
+        return "not a shared library (it is an ELF core dump)";
+      default:
+        return "not a shared library (ELF type " + std::to_string(eh.e_type) + ")";
     }
   }
   if (eh.e_machine != kHostMachine) {

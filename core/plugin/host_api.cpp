@@ -20,11 +20,21 @@ const std::string& sourceOf(herald_step_ctx* ctx) { return ctx ? ctx->log_source
 void hostLog(herald_step_ctx* ctx, int32_t level, const char* message) {
   log::Level l = log::Level::kInfo;
   switch (level) {
-    case HERALD_LOG_DEBUG: l = log::Level::kDebug; break;
-    case HERALD_LOG_INFO: l = log::Level::kInfo; break;
-    case HERALD_LOG_WARN: l = log::Level::kWarn; break;
-    case HERALD_LOG_ERROR: l = log::Level::kError; break;
-    default: l = log::Level::kError; break;
+    case HERALD_LOG_DEBUG:
+      l = log::Level::kDebug;
+      break;
+    case HERALD_LOG_INFO:
+      l = log::Level::kInfo;
+      break;
+    case HERALD_LOG_WARN:
+      l = log::Level::kWarn;
+      break;
+    case HERALD_LOG_ERROR:
+      l = log::Level::kError;
+      break;
+    default:
+      l = log::Level::kError;
+      break;
   }
   try {
     log::write(l, sourceOf(ctx), message ? message : "(null)");

@@ -110,8 +110,9 @@ bool Registry::loadFile(const std::filesystem::path& file) {
   std::error_code ec;
   std::filesystem::path path = std::filesystem::weakly_canonical(file, ec);
   if (ec) path = std::filesystem::absolute(file);
+  if (auto it = impl_->attempted.find(path); it != impl_->attempted.end()) return it->second;
+  impl_->attempted[path] = false;
   Refusal refuse(impl_->refused, file);
-  if (impl_->loaded_files.count(path)) return true;
 
   if (!std::filesystem::is_regular_file(path, ec)) {
     return refuse(std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
@@ -196,8 +197,8 @@ bool Registry::loadFile(const std::filesystem::path& file) {
                               refuse.subject(), d->step_type_count));
   }
   if (d->step_type_count > 0 && !d->step_types) {
-    return refuse(fmt::format("{} declares {} step types but step_types is NULL",
-                              refuse.subject(), d->step_type_count));
+    return refuse(fmt::format("{} declares {} step types but step_types is NULL", refuse.subject(),
+                              d->step_type_count));
   }
 
   // Check every step type before registering any: a refused plugin leaves
@@ -214,7 +215,8 @@ bool Registry::loadFile(const std::filesystem::path& file) {
     }
     const std::string tname = safeString(t->name);
     if (tname.empty())
-      return refuse(fmt::format("{} has a step type at index {} without a name", refuse.subject(), i));
+      return refuse(
+          fmt::format("{} has a step type at index {} without a name", refuse.subject(), i));
     if (!validStepTypeName(tname)) {
       return refuse(fmt::format(
           "{} has a step type named '{}', which is invalid (use lowercase letters, digits, '.', "
@@ -224,7 +226,9 @@ bool Registry::loadFile(const std::filesystem::path& file) {
     const std::string step = fmt::format("{} declares step type '{}'", refuse.subject(), tname);
     if (!t->create || !t->destroy || !t->run_batch) {
       return refuse(fmt::format("{} without a {} function", step,
-                                !t->create ? "create" : !t->destroy ? "destroy" : "run_batch"));
+                                !t->create    ? "create"
+                                : !t->destroy ? "destroy"
+                                              : "run_batch"));
     }
     const std::string summary = safeString(t->summary, 500);
     if (summary.empty()) return refuse(step + " without a one-line summary");
@@ -240,9 +244,9 @@ bool Registry::loadFile(const std::filesystem::path& file) {
         return refuse(fmt::format("{} provides step type '{}', which is already an engine built-in",
                                   refuse.subject(), tname));
       }
-      return refuse(fmt::format("{} provides step type '{}', which plugin '{}' ({}) already provides",
-                                refuse.subject(), tname, it->second.plugin,
-                                impl_->type_owner.at(tname)->path.string()));
+      return refuse(fmt::format(
+          "{} provides step type '{}', which plugin '{}' ({}) already provides", refuse.subject(),
+          tname, it->second.plugin, impl_->type_owner.at(tname)->path.string()));
     }
     StepTypeInfo info;
     if (auto why = schemaProblem(t->config_schema, info.schema); !why.empty())
@@ -271,7 +275,7 @@ bool Registry::loadFile(const std::filesystem::path& file) {
     impl_->types[info.name] = std::move(info);
   }
   impl_->plugins.push_back(std::move(pinfo));
-  impl_->loaded_files.insert(path);
+  impl_->attempted[path] = true;
   log::debug("plugins", fmt::format("loaded plugin '{}' {} from {}", name, version, file.string()));
   return true;
 }

@@ -1,7 +1,8 @@
 #include "plugin/metrics.hpp"
 
-#include <cmath>
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace herald::plugin {
 namespace {
@@ -82,7 +83,8 @@ std::vector<Metrics::Sample> Metrics::snapshot() const {
   std::lock_guard lock(mu_);
   std::vector<Sample> out;
   out.reserve(values_.size());
-  for (const auto& [key, v] : values_) out.push_back({key.first, kinds_.at(key.first), key.second, v});
+  for (const auto& [key, v] : values_)
+    out.push_back({key.first, kinds_.at(key.first), key.second, v});
   return out;
 }
 

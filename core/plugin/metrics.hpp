@@ -44,8 +44,7 @@ class Metrics {
   std::string prometheusText(std::string_view prefix = "herald_plugin_") const;
 
  private:
-  bool update(const std::string& name, Kind kind, const Labels& labels, double v,
-              std::string* why);
+  bool update(const std::string& name, Kind kind, const Labels& labels, double v, std::string* why);
 
   mutable std::mutex mu_;
   std::map<std::string, Kind> kinds_;

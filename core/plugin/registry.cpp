@@ -27,8 +27,9 @@ void Registry::loadDirectory(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
     // An error, not a warning: Herald without its plugins cannot run workflows.
-    log::error("plugins", fmt::format("plugin directory {} does not exist; no plugins loaded from it",
-                                      dir.string()));
+    log::error(
+        "plugins",
+        fmt::format("plugin directory {} does not exist; no plugins loaded from it", dir.string()));
     return;
   }
   std::vector<std::filesystem::path> files;
@@ -36,8 +37,8 @@ void Registry::loadDirectory(const std::filesystem::path& dir) {
     if (entry.path().extension() == ".so") files.push_back(entry.path());
   }
   if (ec) {
-    log::warn("plugins", fmt::format("cannot list plugin directory {}: {}", dir.string(),
-                                     ec.message()));
+    log::warn("plugins",
+              fmt::format("cannot list plugin directory {}: {}", dir.string(), ec.message()));
   }
   std::sort(files.begin(), files.end());
   for (const auto& f : files) loadFile(f);

@@ -27,13 +27,13 @@ namespace herald::plugin {
 class Metrics;
 
 struct StepTypeInfo {
-  std::string name;        // used in `uses:`
-  std::string summary;     // one line
-  std::string plugin;      // providing plugin's name; "builtin" for engine built-ins
-  std::string channel;     // delivery steps: "email", "sms"; else empty
-  uint32_t flags = 0;      // HERALD_STEP_*
-  nlohmann::json schema;   // parsed config schema (JSON-Schema subset)
-  bool builtin = false;    // condition, wait, exit: handled by the engine itself
+  std::string name;                       // used in `uses:`
+  std::string summary;                    // one line
+  std::string plugin;                     // providing plugin's name; "builtin" for engine built-ins
+  std::string channel;                    // delivery steps: "email", "sms"; else empty
+  uint32_t flags = 0;                     // HERALD_STEP_*
+  nlohmann::json schema;                  // parsed config schema (JSON-Schema subset)
+  bool builtin = false;                   // condition, wait, exit: handled by the engine itself
   const herald_step_type* abi = nullptr;  // null for built-ins
   // Branch labels the type's outcomes may name (condition: then, else).
   // Validation rejects `branches:` labels not listed here.
@@ -52,8 +52,8 @@ struct PluginInfo {
 
 struct RefusedPlugin {
   std::filesystem::path path;
-  std::string plugin;   // name when it could be read, else empty
-  std::string reason;   // the one-line message printed to the user
+  std::string plugin;  // name when it could be read, else empty
+  std::string reason;  // the one-line message printed to the user
 };
 
 // A problem a plugin reported against its config during create().
@@ -72,9 +72,9 @@ struct Outcome {
 };
 
 struct BatchResult {
-  bool ok = true;             // false: the whole batch failed (retryable)
-  std::string error;          // when !ok
-  std::vector<Outcome> outcomes;   // one per contact when ok
+  bool ok = true;                 // false: the whole batch failed (retryable)
+  std::string error;              // when !ok
+  std::vector<Outcome> outcomes;  // one per contact when ok
   std::vector<std::pair<size_t, std::string>> previews;  // dry-run previews (contact index, text)
 };
 
@@ -95,7 +95,7 @@ class StepInstance {
   // as runBatch returns. The deadline timer is a steady_timer on `io` (the
   // engine's io_context), so a missed deadline calls `done` on a thread
   // running `io`; the timer is cancelled when the plugin completes in time,
-  // so it never keeps io.run() waiting.
+  // so it never keeps io.run() waiting. A deadline <= 0 means none.
   virtual void runBatch(const herald_batch& batch, std::chrono::milliseconds deadline,
                         boost::asio::io_context& io, std::function<void(BatchResult)> done) = 0;
 };
@@ -114,8 +114,9 @@ class Registry {
   // recorded (see refused()) and loading goes on. A directory that does not
   // exist is skipped with an error line on the log.
   void loadDirectory(const std::filesystem::path& dir);
-  // Load one file; false (and a recorded refusal) when refused. A file that
-  // is already loaded (same canonical path) is skipped and returns true.
+  // Load one file; false (and a recorded refusal) when refused. A file
+  // tried before (same canonical path) is not tried again: the result of
+  // the first attempt is returned and nothing new is recorded.
   bool loadFile(const std::filesystem::path& file);
 
   const StepTypeInfo* find(const std::string& name) const;

@@ -3,7 +3,6 @@
 // (catalogue, instantiation) and loader.cpp (loading and refusing plugins).
 #include <map>
 #include <memory>
-#include <set>
 
 #include "plugin/call.hpp"
 #include "plugin/host_state.hpp"
@@ -17,7 +16,9 @@ struct Registry::Impl {
   std::map<std::string, std::shared_ptr<LoadedPlugin>> type_owner;  // plugin step types only
   std::vector<PluginInfo> plugins;
   std::vector<RefusedPlugin> refused;
-  std::set<std::filesystem::path> loaded_files;  // canonical paths
+  // Canonical paths already tried, and whether they loaded: a directory
+  // listed twice neither loads nor refuses anything twice.
+  std::map<std::filesystem::path, bool> attempted;
 };
 
 // Calls a step type's create() for `config`, collecting its diagnostics.

@@ -22,9 +22,11 @@ class PluginStepInstance final : public StepInstance {
                            "destroyed (plugin bug)",
                            who(), pending, pending == 1 ? "" : "es"));
     static std::mutex mu;
-    static std::vector<std::shared_ptr<InstanceCore>> kept;
+    // Leaked on purpose: destroying these at exit would run plugin code
+    // (destroy(), late completions) after the host's own statics are gone.
+    static auto* kept = new std::vector<std::shared_ptr<InstanceCore>>;
     std::lock_guard lock(mu);
-    kept.push_back(core_);
+    kept->push_back(core_);
   }
 
   void runBatch(const herald_batch& batch, std::chrono::milliseconds deadline,
@@ -114,7 +116,8 @@ std::shared_ptr<InstanceCore> createInstance(const std::shared_ptr<HostShared>& 
     ctx.diagnostics = nullptr;
   }
   if (!thrown.empty()) {
-    std::string msg = fmt::format("{} threw an exception from create(): {} (plugin bug)", who, thrown);
+    std::string msg =
+        fmt::format("{} threw an exception from create(): {} (plugin bug)", who, thrown);
     log::error(ctx.log_source, msg);
     problems.push_back({"", msg});
     return nullptr;

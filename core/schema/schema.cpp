@@ -13,9 +13,10 @@ namespace {
 using nlohmann::json;
 
 const std::vector<std::string> kKeywords = {
-    "type",      "properties", "required",    "additionalProperties", "enum",     "minimum",
-    "maximum",   "minLength",  "maxLength",   "pattern",              "items",    "default",
-    "description", "title",    "x-secret",    "x-templated"};
+    "type",        "properties", "required", "additionalProperties",
+    "enum",        "minimum",    "maximum",  "minLength",
+    "maxLength",   "pattern",    "items",    "default",
+    "description", "title",      "x-secret", "x-templated"};
 const std::vector<std::string> kTypes = {"string", "number", "integer", "boolean",
                                          "object", "array",  "null"};
 
@@ -243,8 +244,8 @@ class WellFormedChecker {
     auto props = s.find("properties");
     if (props != s.end()) {
       if (!props->is_object()) {
-        add(ptr, "'properties' must be an object mapping names to schemas, got " +
-                     describe(*props));
+        add(ptr,
+            "'properties' must be an object mapping names to schemas, got " + describe(*props));
       } else {
         for (const auto& [name, sub] : props->items())
           check(sub, ptr + "/properties/" + escapeJsonPointerToken(name));
@@ -262,7 +263,8 @@ class WellFormedChecker {
         add(ptr, "'required' must list property names, got " + describe(r));
       } else if (!seen.insert(r.get<std::string>()).second) {
         add(ptr, "'required' lists " + r.dump() + " twice");
-      } else if (props == s.end() || !props->is_object() || !props->contains(r.get<std::string>())) {
+      } else if (props == s.end() || !props->is_object() ||
+                 !props->contains(r.get<std::string>())) {
         add(ptr, "'required' names " + r.dump() + ", which is not in 'properties'");
       }
     }
@@ -382,8 +384,7 @@ class Validator {
     }
   }
 
-  void checkString(const json& s, const json& v, const std::string& ptr,
-                   const std::string& name) {
+  void checkString(const json& s, const json& v, const std::string& ptr, const std::string& name) {
     const auto& str = v.get_ref<const std::string&>();
     const auto len = static_cast<double>(codePoints(str));
     auto minl = s.find("minLength");

@@ -73,7 +73,8 @@ void registerBuiltins(plugin::Registry& registry) {
     if (std::string(name) == kConditionStep) info.branches = {"then", "else"};
     registry.addBuiltin(std::move(info));
   };
-  add(kConditionStep, "Branch on a condition over the contact and journey variables", kConditionSchema);
+  add(kConditionStep, "Branch on a condition over the contact and journey variables",
+      kConditionSchema);
   add(kWaitStep, "Wait for a duration and/or until a time of day in the contact's time zone",
       kWaitSchema);
   add(kExitStep, "End the journey here", kExitSchema);
@@ -113,8 +114,9 @@ void compileBuiltin(Step& step, const std::string& source, Diagnostics& diags) {
       const auto d = config::parseDuration(text);
       if (!d || d->count() <= 0) {
         diags.error(posOf(step, "/duration"),
-                    where + "duration must be a length of time such as 30m, 12h, 2d or 1w "
-                            "(units ms, s, m, h, d, w; combined as 1d12h), got '" +
+                    where +
+                        "duration must be a length of time such as 30m, 12h, 2d or 1w "
+                        "(units ms, s, m, h, d, w; combined as 1d12h), got '" +
                         text + "'");
         ok = false;
       } else {
@@ -126,7 +128,8 @@ void compileBuiltin(Step& step, const std::string& source, Diagnostics& diags) {
       spec.until_minute = parseTimeOfDay(text);
       if (!spec.until_minute) {
         diags.error(posOf(step, "/until"),
-                    where + "until must be a time of day as HH:MM (24-hour), e.g. \"09:00\", got '" +
+                    where +
+                        "until must be a time of day as HH:MM (24-hour), e.g. \"09:00\", got '" +
                         text + "'");
         ok = false;
       }

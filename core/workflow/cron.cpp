@@ -68,8 +68,8 @@ int parseValue(const std::string& field, size_t begin, size_t end, const FieldSp
       if (v > 1000) break;
     }
     if (v < spec.min || v > spec.max)
-      throw CronFailure{base + begin, std::string(spec.name) + " must be " + rangeHint(spec) +
-                                          ", got " + tok};
+      throw CronFailure{base + begin,
+                        std::string(spec.name) + " must be " + rangeHint(spec) + ", got " + tok};
     return v;
   }
   if (spec.names) {
@@ -106,9 +106,10 @@ void parseField(const std::string& field, size_t base, const FieldSpec& spec,
         lo = parseValue(field, item_begin, dash, spec, base);
         hi = parseValue(field, dash + 1, range_end, spec, base);
         if (hi < lo)
-          throw CronFailure{base + item_begin, std::string("the ") + spec.name + " range " +
-                                                   field.substr(item_begin, range_end - item_begin) +
-                                                   " goes backwards"};
+          throw CronFailure{base + item_begin,
+                            std::string("the ") + spec.name + " range " +
+                                field.substr(item_begin, range_end - item_begin) +
+                                " goes backwards"};
       } else {
         lo = parseValue(field, item_begin, range_end, spec, base);
         hi = lo;
@@ -222,10 +223,14 @@ std::optional<int64_t> CronSchedule::nextAfter(int64_t after_ms, const std::stri
     const bool dom = days_[static_cast<unsigned>(ymd.day())];
     const bool dow = weekdays_[date::weekday{day}.c_encoding()];
     bool match;
-    if (day_restricted_ && weekday_restricted_) match = dom || dow;
-    else if (day_restricted_) match = dom;
-    else if (weekday_restricted_) match = dow;
-    else match = true;
+    if (day_restricted_ && weekday_restricted_)
+      match = dom || dow;
+    else if (day_restricted_)
+      match = dom;
+    else if (weekday_restricted_)
+      match = dow;
+    else
+      match = true;
     if (!match) continue;
     for (int h = 0; h < 24; ++h) {
       if (!hours_[static_cast<size_t>(h)]) continue;

@@ -45,11 +45,11 @@ enum class Op {
 
 struct Node {
   Op op = Op::kLiteral;
-  nlohmann::json literal;          // kLiteral
-  Field field = Field::kEmail;     // kField
-  std::vector<std::string> path;   // kAttribute, kVar
+  nlohmann::json literal;                         // kLiteral
+  Field field = Field::kEmail;                    // kField
+  std::vector<std::string> path;                  // kAttribute, kVar
   std::vector<std::shared_ptr<const Node>> kids;  // operands, list items
-  bool null_literal_operand = false;  // kEq/kNe against a literal null
+  bool null_literal_operand = false;              // kEq/kNe against a literal null
 };
 
 }  // namespace expr_detail
@@ -152,9 +152,12 @@ class Lexer {
         if (d == c) break;
         if (d == '\\' && i + 1 < text_.size()) {
           const char e = text_[i + 1];
-          if (e == 'n') value += '\n';
-          else if (e == 't') value += '\t';
-          else value += e;
+          if (e == 'n')
+            value += '\n';
+          else if (e == 't')
+            value += '\t';
+          else
+            value += e;
           i += 2;
           continue;
         }
@@ -167,11 +170,21 @@ class Lexer {
       return t;
     }
     switch (c) {
-      case '(': t.kind = Tok::kLParen; break;
-      case ')': t.kind = Tok::kRParen; break;
-      case '[': t.kind = Tok::kLBracket; break;
-      case ']': t.kind = Tok::kRBracket; break;
-      case ',': t.kind = Tok::kComma; break;
+      case '(':
+        t.kind = Tok::kLParen;
+        break;
+      case ')':
+        t.kind = Tok::kRParen;
+        break;
+      case '[':
+        t.kind = Tok::kLBracket;
+        break;
+      case ']':
+        t.kind = Tok::kRBracket;
+        break;
+      case ',':
+        t.kind = Tok::kComma;
+        break;
       case '=':
         if (!two('=')) throw ParseFailure{pos_, "use '==' to compare, not '='"};
         t.kind = Tok::kEq;
@@ -220,21 +233,36 @@ class Lexer {
 
 std::string describe(const Token& t) {
   switch (t.kind) {
-    case Tok::kEnd: return "the end of the expression";
-    case Tok::kIdent: return "'" + t.text + "'";
-    case Tok::kNumber: return "a number";
-    case Tok::kString: return "a string";
-    case Tok::kLParen: return "'('";
-    case Tok::kRParen: return "')'";
-    case Tok::kLBracket: return "'['";
-    case Tok::kRBracket: return "']'";
-    case Tok::kComma: return "','";
-    case Tok::kEq: return "'=='";
-    case Tok::kNe: return "'!='";
-    case Tok::kLt: return "'<'";
-    case Tok::kLe: return "'<='";
-    case Tok::kGt: return "'>'";
-    case Tok::kGe: return "'>='";
+    case Tok::kEnd:
+      return "the end of the expression";
+    case Tok::kIdent:
+      return "'" + t.text + "'";
+    case Tok::kNumber:
+      return "a number";
+    case Tok::kString:
+      return "a string";
+    case Tok::kLParen:
+      return "'('";
+    case Tok::kRParen:
+      return "')'";
+    case Tok::kLBracket:
+      return "'['";
+    case Tok::kRBracket:
+      return "']'";
+    case Tok::kComma:
+      return "','";
+    case Tok::kEq:
+      return "'=='";
+    case Tok::kNe:
+      return "'!='";
+    case Tok::kLt:
+      return "'<'";
+    case Tok::kLe:
+      return "'<='";
+    case Tok::kGt:
+      return "'>'";
+    case Tok::kGe:
+      return "'>='";
   }
   return "?";
 }
@@ -268,8 +296,8 @@ class Parser {
     if (cur_.kind == Tok::kEnd) throw ParseFailure{0, "the condition is empty"};
     NodePtr n = parseOr();
     if (cur_.kind != Tok::kEnd) {
-      throw ParseFailure{cur_.offset, "expected 'and', 'or' or the end of the condition, found " +
-                                          describe(cur_)};
+      throw ParseFailure{
+          cur_.offset, "expected 'and', 'or' or the end of the condition, found " + describe(cur_)};
     }
     return n;
   }
@@ -305,7 +333,20 @@ class Parser {
     return left;
   }
 
+  // Bounds recursion so that a pathological condition is an error, not a
+  // stack overflow.
+  struct Nest {
+    explicit Nest(Parser& p) : parser(p) {
+      if (++parser.depth_ > kMaxDepth)
+        throw ParseFailure{parser.cur_.offset, "the condition nests too deeply"};
+    }
+    ~Nest() { --parser.depth_; }
+    Parser& parser;
+  };
+  static constexpr int kMaxDepth = 100;
+
   NodePtr parseNot() {
+    Nest nest(*this);
     if (isWord("not")) {
       advance();
       auto n = std::make_shared<Node>();
@@ -320,12 +361,24 @@ class Parser {
     NodePtr left = parsePrimary();
     Op op;
     switch (cur_.kind) {
-      case Tok::kEq: op = Op::kEq; break;
-      case Tok::kNe: op = Op::kNe; break;
-      case Tok::kLt: op = Op::kLt; break;
-      case Tok::kLe: op = Op::kLe; break;
-      case Tok::kGt: op = Op::kGt; break;
-      case Tok::kGe: op = Op::kGe; break;
+      case Tok::kEq:
+        op = Op::kEq;
+        break;
+      case Tok::kNe:
+        op = Op::kNe;
+        break;
+      case Tok::kLt:
+        op = Op::kLt;
+        break;
+      case Tok::kLe:
+        op = Op::kLe;
+        break;
+      case Tok::kGt:
+        op = Op::kGt;
+        break;
+      case Tok::kGe:
+        op = Op::kGe;
+        break;
       case Tok::kIdent:
         if (cur_.text == "in") {
           op = Op::kIn;
@@ -368,10 +421,13 @@ class Parser {
   }
 
   NodePtr parsePrimary() {
+    Nest nest(*this);
     const Token t = cur_;
     switch (t.kind) {
-      case Tok::kNumber: return literal(t.number);
-      case Tok::kString: return literal(t.text);
+      case Tok::kNumber:
+        return literal(t.number);
+      case Tok::kString:
+        return literal(t.text);
       case Tok::kLParen: {
         advance();
         NodePtr inner = parseOr();
@@ -392,14 +448,15 @@ class Parser {
               continue;
             }
             if (cur_.kind == Tok::kRBracket) break;
-            throw ParseFailure{cur_.offset, "expected ',' or ']' in the list, found " +
-                                                describe(cur_)};
+            throw ParseFailure{cur_.offset,
+                               "expected ',' or ']' in the list, found " + describe(cur_)};
           }
         }
         advance();
         return n;
       }
-      case Tok::kIdent: return parseName(t);
+      case Tok::kIdent:
+        return parseName(t);
       case Tok::kEnd:
         throw ParseFailure{t.offset, "the condition ends too early: expected a value"};
       default:
@@ -445,8 +502,8 @@ class Parser {
     }
     if (root == "contact") {
       if (parts.size() != 2)
-        throw ParseFailure{t.offset, "expected a contact field such as contact.email; known: " +
-                                         knownFields()};
+        throw ParseFailure{
+            t.offset, "expected a contact field such as contact.email; known: " + knownFields()};
       bool found = false;
       for (const auto& f : expr_detail::kFields) {
         if (parts[1] == f.name) {
@@ -455,13 +512,13 @@ class Parser {
         }
       }
       if (!found)
-        throw ParseFailure{t.offset + 8, "unknown contact field '" + parts[1] +
-                                             "'; known: " + knownFields()};
+        throw ParseFailure{t.offset + 8,
+                           "unknown contact field '" + parts[1] + "'; known: " + knownFields()};
       n->op = Op::kField;
     } else if (root == "attributes" || root == "vars") {
       if (parts.size() <= first)
-        throw ParseFailure{t.offset, "expected " + std::string(root) +
-                                         ".NAME, as in " + std::string(root) + ".plan"};
+        throw ParseFailure{t.offset, "expected " + std::string(root) + ".NAME, as in " +
+                                         std::string(root) + ".plan"};
       n->op = root == "vars" ? Op::kVar : Op::kAttribute;
       n->path.assign(parts.begin() + static_cast<std::ptrdiff_t>(first), parts.end());
     } else if (root == "tags") {
@@ -479,6 +536,7 @@ class Parser {
 
   Lexer lexer_;
   Token cur_;
+  int depth_ = 0;
 };
 
 // ---------------------------------------------------------------- evaluation
@@ -544,13 +602,27 @@ Value walk(const nlohmann::json& root, const std::vector<std::string>& path) {
 Value fieldValue(const store::Contact& c, Field f) {
   const std::optional<std::string>* o = nullptr;
   switch (f) {
-    case Field::kEmail: o = &c.email; break;
-    case Field::kPhone: o = &c.phone; break;
-    case Field::kLocale: o = &c.locale; break;
-    case Field::kTimezone: o = &c.timezone; break;
-    case Field::kFirstName: o = &c.first_name; break;
-    case Field::kLastName: o = &c.last_name; break;
-    case Field::kExternalId: o = &c.external_id; break;
+    case Field::kEmail:
+      o = &c.email;
+      break;
+    case Field::kPhone:
+      o = &c.phone;
+      break;
+    case Field::kLocale:
+      o = &c.locale;
+      break;
+    case Field::kTimezone:
+      o = &c.timezone;
+      break;
+    case Field::kFirstName:
+      o = &c.first_name;
+      break;
+    case Field::kLastName:
+      o = &c.last_name;
+      break;
+    case Field::kExternalId:
+      o = &c.external_id;
+      break;
   }
   Value v;
   if (o && o->has_value()) {
@@ -597,10 +669,14 @@ bool anyElement(const Env& env, const Value& list, F&& f) {
 
 size_t listSize(const Value& v) {
   switch (v.kind) {
-    case Value::Kind::kJsonArray: return v.j->size();
-    case Value::Kind::kTags: return v.tags->size();
-    case Value::Kind::kList: return v.list->kids.size();
-    default: return 0;
+    case Value::Kind::kJsonArray:
+      return v.j->size();
+    case Value::Kind::kTags:
+      return v.tags->size();
+    case Value::Kind::kList:
+      return v.list->kids.size();
+    default:
+      return 0;
   }
 }
 
@@ -615,12 +691,18 @@ bool equal(const Env& env, const Value& a, const Value& b) {
   }
   if (a.kind != b.kind) return false;
   switch (a.kind) {
-    case Value::Kind::kNull: return true;
-    case Value::Kind::kBool: return a.b == b.b;
-    case Value::Kind::kNumber: return a.n == b.n;
-    case Value::Kind::kString: return a.s == b.s;
-    case Value::Kind::kJsonObject: return *a.j == *b.j;
-    default: return false;
+    case Value::Kind::kNull:
+      return true;
+    case Value::Kind::kBool:
+      return a.b == b.b;
+    case Value::Kind::kNumber:
+      return a.n == b.n;
+    case Value::Kind::kString:
+      return a.s == b.s;
+    case Value::Kind::kJsonObject:
+      return *a.j == *b.j;
+    default:
+      return false;
   }
 }
 
@@ -638,7 +720,8 @@ std::optional<int> order(const Value& a, const Value& b) {
 bool contains(const Env& env, const Value& haystack, const Value& needle) {
   if (needle.kind == Value::Kind::kNull) return false;
   if (haystack.kind == Value::Kind::kString)
-    return needle.kind == Value::Kind::kString && haystack.s.find(needle.s) != std::string_view::npos;
+    return needle.kind == Value::Kind::kString &&
+           haystack.s.find(needle.s) != std::string_view::npos;
   if (haystack.kind == Value::Kind::kJsonObject)
     return needle.kind == Value::Kind::kString && haystack.j->contains(std::string(needle.s));
   return anyElement(env, haystack, [&](const Value& e) { return equal(env, e, needle); });
@@ -653,10 +736,14 @@ Value boolValue(bool b) {
 
 Value eval(const Env& env, const Node& n) {
   switch (n.op) {
-    case Op::kLiteral: return fromJson(n.literal);
-    case Op::kField: return fieldValue(env.contact, n.field);
-    case Op::kAttribute: return walk(env.contact.attributes, n.path);
-    case Op::kVar: return walk(env.vars, n.path);
+    case Op::kLiteral:
+      return fromJson(n.literal);
+    case Op::kField:
+      return fieldValue(env.contact, n.field);
+    case Op::kAttribute:
+      return walk(env.contact.attributes, n.path);
+    case Op::kVar:
+      return walk(env.vars, n.path);
     case Op::kTags: {
       Value v;
       v.kind = Value::Kind::kTags;
@@ -669,26 +756,36 @@ Value eval(const Env& env, const Node& n) {
       v.list = &n;
       return v;
     }
-    default: return boolValue(truthy(env, n));
+    default:
+      return boolValue(truthy(env, n));
   }
 }
 
 bool truthyValue(const Value& v) {
   switch (v.kind) {
-    case Value::Kind::kNull: return false;
-    case Value::Kind::kBool: return v.b;
-    case Value::Kind::kNumber: return v.n != 0;
-    case Value::Kind::kString: return !v.s.empty();
-    case Value::Kind::kJsonObject: return !v.j->empty();
-    default: return listSize(v) > 0;
+    case Value::Kind::kNull:
+      return false;
+    case Value::Kind::kBool:
+      return v.b;
+    case Value::Kind::kNumber:
+      return v.n != 0;
+    case Value::Kind::kString:
+      return !v.s.empty();
+    case Value::Kind::kJsonObject:
+      return !v.j->empty();
+    default:
+      return listSize(v) > 0;
   }
 }
 
 bool truthy(const Env& env, const Node& n) {
   switch (n.op) {
-    case Op::kNot: return !truthy(env, *n.kids[0]);
-    case Op::kAnd: return truthy(env, *n.kids[0]) && truthy(env, *n.kids[1]);
-    case Op::kOr: return truthy(env, *n.kids[0]) || truthy(env, *n.kids[1]);
+    case Op::kNot:
+      return !truthy(env, *n.kids[0]);
+    case Op::kAnd:
+      return truthy(env, *n.kids[0]) && truthy(env, *n.kids[1]);
+    case Op::kOr:
+      return truthy(env, *n.kids[0]) || truthy(env, *n.kids[1]);
     case Op::kExists: {
       const Value v = eval(env, *n.kids[0]);
       if (v.kind == Value::Kind::kTags) return !v.tags->empty();
@@ -716,10 +813,14 @@ bool truthy(const Env& env, const Node& n) {
       const auto c = order(eval(env, *n.kids[0]), eval(env, *n.kids[1]));
       if (!c) return false;
       switch (n.op) {
-        case Op::kLt: return *c < 0;
-        case Op::kLe: return *c <= 0;
-        case Op::kGt: return *c > 0;
-        default: return *c >= 0;
+        case Op::kLt:
+          return *c < 0;
+        case Op::kLe:
+          return *c <= 0;
+        case Op::kGt:
+          return *c > 0;
+        default:
+          return *c >= 0;
       }
     }
     case Op::kIn:
@@ -736,7 +837,8 @@ bool truthy(const Env& env, const Node& n) {
       const Value needle = eval(env, *n.kids[1]);
       return contains(env, hay, needle);
     }
-    default: return truthyValue(eval(env, n));
+    default:
+      return truthyValue(eval(env, n));
   }
 }
 

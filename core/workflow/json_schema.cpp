@@ -8,9 +8,8 @@ using nlohmann::json;
 const char* const kIdPattern = "^[a-z0-9][a-z0-9_-]{0,63}$";
 
 json durationSchema(const std::string& description) {
-  return {{"type", "string"},
-          {"pattern", "^([0-9]+(ms|s|m|h|d|w))+$"},
-          {"description", description}};
+  return {
+      {"type", "string"}, {"pattern", "^([0-9]+(ms|s|m|h|d|w))+$"}, {"description", description}};
 }
 
 json triggerSchema() {
@@ -30,7 +29,8 @@ json triggerSchema() {
            "minute hour day-of-month month day-of-week, e.g. \"0 9 * * MON\" (Mondays 09:00)"}}},
         {"timezone",
          {{"type", "string"},
-          {"description", "IANA time zone the cron is read in, e.g. Europe/Berlin (default UTC)"}}}}},
+          {"description",
+           "IANA time zone the cron is read in, e.g. Europe/Berlin (default UTC)"}}}}},
       {"required", {"type", "cron"}},
       {"additionalProperties", false}};
   json event = {{"type", "object"},
@@ -60,15 +60,16 @@ json audienceSchema() {
       {"equals", value},
       {"not_equals", value},
       {"exists", {{"type", "boolean"}}}};
-  return {{"type", "array"},
-          {"description",
-           "Who a manual or scheduled run enrols; every condition must hold. Empty: everyone."},
-          {"items",
-           {{"type", "object"},
-            {"properties", subject},
-            {"additionalProperties", false},
-            {"oneOf",
-             {{{"required", {"attribute"}}}, {{"required", {"field"}}}, {{"required", {"tag"}}}}}}}};
+  return {
+      {"type", "array"},
+      {"description",
+       "Who a manual or scheduled run enrols; every condition must hold. Empty: everyone."},
+      {"items",
+       {{"type", "object"},
+        {"properties", subject},
+        {"additionalProperties", false},
+        {"oneOf",
+         {{{"required", {"attribute"}}}, {{"required", {"field"}}}, {{"required", {"tag"}}}}}}}};
 }
 
 json stepSchema(const plugin::Registry& registry) {
@@ -86,9 +87,9 @@ json stepSchema(const plugin::Registry& registry) {
       then["required"].push_back("branches");
       then["properties"]["branches"] = {{"required", {"then", "else"}}};
     }
-    rules.push_back({{"if",
-                      {{"properties", {{"uses", {{"const", t->name}}}}}, {"required", {"uses"}}}},
-                     {"then", then}});
+    rules.push_back(
+        {{"if", {{"properties", {{"uses", {{"const", t->name}}}}}, {"required", {"uses"}}}},
+         {"then", then}});
   }
   json step = {
       {"type", "object"},
@@ -99,8 +100,8 @@ json stepSchema(const plugin::Registry& registry) {
          {{"type", "string"},
           {"pattern", kIdPattern},
           {"description", "This step's id, unique in the workflow (next and branches name it)"}}},
-        {"uses", {{"description", "The step type (`herald plugins` lists them)"},
-                  {"oneOf", uses_options}}},
+        {"uses",
+         {{"description", "The step type (`herald plugins` lists them)"}, {"oneOf", uses_options}}},
         {"description", {{"type", "string"}}},
         {"with", {{"type", "object"}, {"description", "The step type's settings"}}},
         {"next",
@@ -139,34 +140,33 @@ nlohmann::json toDraft07(const nlohmann::json& schema) {
 }
 
 nlohmann::json workflowJsonSchema(const plugin::Registry& registry) {
-  return {
-      {"$schema", "http://json-schema.org/draft-07/schema#"},
-      {"$id", "https://herald.invalid/schema/workflow.json"},
-      {"title", "Herald workflow"},
-      {"description", "A Herald workflow file (docs/workflows.md)"},
-      {"type", "object"},
-      {"required", {"name", "trigger", "steps"}},
-      {"additionalProperties", false},
-      {"properties",
-       {{"name",
-         {{"type", "string"},
-          {"pattern", kIdPattern},
-          {"description", "The workflow's name: lower-case letters, digits, - and _"}}},
-        {"description", {{"type", "string"}}},
-        {"trigger", triggerSchema()},
-        {"audience", audienceSchema()},
-        {"settings",
-         {{"type", "object"},
+  return {{"$schema", "http://json-schema.org/draft-07/schema#"},
+          {"$id", "https://herald.invalid/schema/workflow.json"},
+          {"title", "Herald workflow"},
+          {"description", "A Herald workflow file (docs/workflows.md)"},
+          {"type", "object"},
+          {"required", {"name", "trigger", "steps"}},
+          {"additionalProperties", false},
           {"properties",
-           {{"batch_size",
-             {{"type", "integer"},
-              {"minimum", 1},
-              {"maximum", 10000},
-              {"description", "Contacts per step call"}}}}},
-          {"additionalProperties", false}}},
-        {"steps",
-         {{"type", "array"}, {"minItems", 1}, {"items", {{"$ref", "#/definitions/step"}}}}}}},
-      {"definitions", {{"step", stepSchema(registry)}}}};
+           {{"name",
+             {{"type", "string"},
+              {"pattern", kIdPattern},
+              {"description", "The workflow's name: lower-case letters, digits, - and _"}}},
+            {"description", {{"type", "string"}}},
+            {"trigger", triggerSchema()},
+            {"audience", audienceSchema()},
+            {"settings",
+             {{"type", "object"},
+              {"properties",
+               {{"batch_size",
+                 {{"type", "integer"},
+                  {"minimum", 1},
+                  {"maximum", 10000},
+                  {"description", "Contacts per step call"}}}}},
+              {"additionalProperties", false}}},
+            {"steps",
+             {{"type", "array"}, {"minItems", 1}, {"items", {{"$ref", "#/definitions/step"}}}}}}},
+          {"definitions", {{"step", stepSchema(registry)}}}};
 }
 
 }  // namespace herald::workflow

@@ -25,9 +25,8 @@ const std::vector<std::string> kTopKeys = {"name",     "description", "trigger",
 const std::vector<std::string> kStepKeys = {"id",       "uses",  "with",       "next",
                                             "branches", "retry", "description"};
 const std::vector<std::string> kTriggerTypes = {"manual", "schedule", "event"};
-const std::vector<std::string> kContactFields = {"email",     "phone",      "locale",
-                                                 "timezone",  "first_name", "last_name",
-                                                 "external_id"};
+const std::vector<std::string> kContactFields = {
+    "email", "phone", "locale", "timezone", "first_name", "last_name", "external_id"};
 
 bool isValidId(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
@@ -48,8 +47,7 @@ class Loader {
     try {
       root = YAML::Load(source_);
     } catch (const YAML::ParserException& e) {
-      diags_.error({file_, e.mark.line + 1, e.mark.column + 1},
-                   "YAML syntax error: " + e.msg);
+      diags_.error({file_, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
       return std::nullopt;
     } catch (const YAML::Exception& e) {
       diags_.error({file_, 0, 0}, std::string("YAML error: ") + e.what());
@@ -79,8 +77,10 @@ class Loader {
         wf.name_pos = pos(v);
         if (auto s = text(v, "name")) {
           if (!isValidId(*s))
-            error(v, "name must be lower-case letters, digits, '-' and '_', starting with a "
-                     "letter or digit (at most 64), e.g. welcome-series; got '" + *s + "'");
+            error(v,
+                  "name must be lower-case letters, digits, '-' and '_', starting with a "
+                  "letter or digit (at most 64), e.g. welcome-series; got '" +
+                      *s + "'");
           wf.name = *s;
         }
       } else if (key == "description") {
@@ -102,8 +102,7 @@ class Loader {
     }
     const SourcePos top{file_, 1, 1};
     if (!has_name) diags_.error(top, "missing 'name' (e.g. name: welcome-series)");
-    if (!has_trigger)
-      diags_.error(top, "missing 'trigger' (e.g. trigger: {type: manual})");
+    if (!has_trigger) diags_.error(top, "missing 'trigger' (e.g. trigger: {type: manual})");
     if (!has_steps) diags_.error(top, "missing 'steps': a workflow needs at least one step");
     return wf;
   }
@@ -149,8 +148,7 @@ class Loader {
     if (v.IsNull()) {
       error(v, "'" + what + "' is empty");
     } else {
-      error(v, "'" + what + "' must be text, not a " +
-                   std::string(v.IsMap() ? "mapping" : "list"));
+      error(v, "'" + what + "' must be text, not a " + std::string(v.IsMap() ? "mapping" : "list"));
     }
     return std::nullopt;
   }
@@ -168,8 +166,7 @@ class Loader {
 
   void checkTimeZone(const YAML::Node& v, std::string& out) {
     if (auto s = text(v, "timezone")) {
-      if (!isKnownTimeZone(*s))
-        error(v, "unknown time zone '" + *s + "'; " + timeZoneHint(*s));
+      if (!isKnownTimeZone(*s)) error(v, "unknown time zone '" + *s + "'; " + timeZoneHint(*s));
       out = *s;
     }
   }
@@ -180,11 +177,13 @@ class Loader {
       const std::string s = v.Scalar();
       if (s == "manual") return;
       if (s == "schedule")
-        error(v, "a schedule trigger needs a cron line, e.g. trigger: {type: schedule, "
-                 "cron: \"0 9 * * MON\", timezone: Europe/Berlin}");
+        error(v,
+              "a schedule trigger needs a cron line, e.g. trigger: {type: schedule, "
+              "cron: \"0 9 * * MON\", timezone: Europe/Berlin}");
       else if (s == "event")
-        error(v, "an event trigger needs the event type, e.g. trigger: {type: event, event: "
-                 "signup}");
+        error(v,
+              "an event trigger needs the event type, e.g. trigger: {type: event, event: "
+              "signup}");
       else
         error(v, "unknown trigger '" + s + "'; use manual, schedule or event");
       return;
@@ -220,8 +219,8 @@ class Loader {
       if (key == "type") continue;
       if (key == "cron" || key == "timezone") {
         if (!kind.empty() && kind != "schedule") {
-          error(kv.first, "'" + key + "' is only used by schedule triggers; this trigger is " +
-                              kind);
+          error(kv.first,
+                "'" + key + "' is only used by schedule triggers; this trigger is " + kind);
           continue;
         }
         if (key == "cron") {
@@ -257,8 +256,9 @@ class Loader {
     if (kind == "schedule" && !has_cron)
       error(v, "a schedule trigger needs 'cron', e.g. cron: \"0 9 * * MON\" (Mondays at 09:00)");
     if (kind == "event" && !has_event)
-      error(v, "an event trigger needs 'event': the event type that enrols a contact, e.g. "
-               "event: signup");
+      error(v,
+            "an event trigger needs 'event': the event type that enrols a contact, e.g. "
+            "event: signup");
   }
 
   void loadAudience(const YAML::Node& v, store::AudienceFilter& audience) {
@@ -267,7 +267,7 @@ class Loader {
       error(v, "'audience' must be a list of conditions, e.g. - attribute: plan / equals: pro");
       return;
     }
-    static const std::vector<std::string> kKeys = {"attribute", "field", "tag",
+    static const std::vector<std::string> kKeys = {"attribute", "field",      "tag",
                                                    "equals",    "not_equals", "exists"};
     for (const auto& item : v) {
       if (!item.IsMap()) {
@@ -338,8 +338,9 @@ class Loader {
           ok = false;
         }
       } else if (tests != 1) {
-        error(item, "each audience condition needs exactly one of 'equals', 'not_equals' or "
-                    "'exists'");
+        error(item,
+              "each audience condition needs exactly one of 'equals', 'not_equals' or "
+              "'exists'");
         ok = false;
       }
       if (ok) audience.all.push_back(std::move(c));
@@ -395,8 +396,10 @@ class Loader {
         has_id = true;
         if (auto s = text(val, "id")) {
           if (!isValidId(*s))
-            error(val, "step id must be lower-case letters, digits, '-' and '_', starting with a "
-                       "letter or digit (at most 64), e.g. send-welcome; got '" + *s + "'");
+            error(val,
+                  "step id must be lower-case letters, digits, '-' and '_', starting with a "
+                  "letter or digit (at most 64), e.g. send-welcome; got '" +
+                      *s + "'");
           step.id = *s;
         }
       } else if (key == "uses") {
@@ -417,8 +420,9 @@ class Loader {
       } else if (key == "branches") {
         step.branches_pos = pos(val);
         if (!val.IsMap()) {
-          error(val, "'branches' maps branch labels to step ids, e.g. {then: send-sms, else: "
-                     "wait-2d}");
+          error(val,
+                "'branches' maps branch labels to step ids, e.g. {then: send-sms, else: "
+                "wait-2d}");
           continue;
         }
         for (const auto& b : val) {
@@ -459,8 +463,8 @@ class Loader {
         if (auto s = text(kv.second, "backoff")) {
           const auto d = config::parseDuration(*s);
           if (!d || d->count() <= 0)
-            error(kv.second, "'backoff' must be a length of time such as 30s, 5m or 1h, got '" +
-                                 *s + "'");
+            error(kv.second,
+                  "'backoff' must be a length of time such as 30s, 5m or 1h, got '" + *s + "'");
           else
             retry.backoff_ms = d->count();
         }
@@ -504,8 +508,8 @@ std::optional<Workflow> loadWorkflow(const std::string& path, Diagnostics& diags
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diags.error({path, 0, 0}, std::string("cannot read the workflow file: ") +
-                                  std::strerror(errno));
+    diags.error({path, 0, 0},
+                std::string("cannot read the workflow file: ") + std::strerror(errno));
     return std::nullopt;
   }
   std::ostringstream buf;

@@ -34,19 +34,19 @@ struct Trigger {
 };
 
 struct RetryPolicy {
-  int max_attempts = 3;            // attempts in all, including the first
-  int64_t backoff_ms = 60'000;     // wait before the 2nd attempt; doubles after
+  int max_attempts = 3;         // attempts in all, including the first
+  int64_t backoff_ms = 60'000;  // wait before the 2nd attempt; doubles after
 };
 
 struct Step {
   std::string id;
-  std::string uses;                 // step type name ("condition", "outbox.email", ...)
+  std::string uses;  // step type name ("condition", "outbox.email", ...)
   nlohmann::json config = nlohmann::json::object();  // the `with` block
-  PositionMap config_positions;     // where each `with` node stands
-  std::optional<std::string> next;  // explicit `next`
-  std::map<std::string, std::string> branches;  // label -> step id
+  PositionMap config_positions;                      // where each `with` node stands
+  std::optional<std::string> next;                   // explicit `next`
+  std::map<std::string, std::string> branches;       // label -> step id
   RetryPolicy retry;
-  SourcePos pos;                    // the step's `- id:` line
+  SourcePos pos;  // the step's `- id:` line
   SourcePos uses_pos;
   SourcePos next_pos;
   std::map<std::string, SourcePos> branch_pos;
@@ -59,15 +59,15 @@ struct Step {
 };
 
 struct Workflow {
-  std::string path;         // file it was loaded from
-  std::string source;       // the file's text
-  std::string revision;     // hex SHA-256 of `source`: a changed file is a new revision
+  std::string path;      // file it was loaded from
+  std::string source;    // the file's text
+  std::string revision;  // hex SHA-256 of `source`: a changed file is a new revision
   std::string name;
-  SourcePos name_pos;       // the `name` value
+  SourcePos name_pos;  // the `name` value
   std::string description;
   Trigger trigger;
   store::AudienceFilter audience;  // who a manual or scheduled run enrols
-  int batch_size = 500;     // contacts per step call
+  int batch_size = 500;            // contacts per step call
   std::vector<Step> steps;
 
   const Step* find(const std::string& id) const;

@@ -75,8 +75,10 @@ class Validator {
   std::string targetMessage(const std::string& what, const std::string& target) const {
     std::string msg = what + " names no step: '" + target + "'";
     const auto close = closeMatches(target, ids_);
-    if (!close.empty()) msg += "; did you mean " + joinList(close, "or", true) + "?";
-    else msg += "; step ids: " + joinList(ids_, "and");
+    if (!close.empty())
+      msg += "; did you mean " + joinList(close, "or", true) + "?";
+    else
+      msg += "; step ids: " + joinList(ids_, "and");
     return msg;
   }
 
@@ -140,8 +142,9 @@ class Validator {
     }
     if (step.uses == kConditionStep) {
       if (step.next) {
-        diags_.error(step.next_pos, name + ": a condition goes on through its branches, not "
-                                           "'next'; use branches: {then: STEP, else: STEP}");
+        diags_.error(step.next_pos, name +
+                                        ": a condition goes on through its branches, not "
+                                        "'next'; use branches: {then: STEP, else: STEP}");
         broken_.insert(index);
       }
       for (const char* label : {"then", "else"}) {
@@ -176,8 +179,10 @@ class Validator {
     if (s.uses == kExitStep) return out;
     for (const auto& [label, target] : s.branches) add(target);
     if (s.uses == kConditionStep) return out;
-    if (s.next) add(*s.next);
-    else if (i + 1 < wf_.steps.size()) out.push_back(i + 1);
+    if (s.next)
+      add(*s.next);
+    else if (i + 1 < wf_.steps.size())
+      out.push_back(i + 1);
     return out;
   }
 
@@ -215,9 +220,12 @@ class Validator {
       std::string why;
       if (i > 0) {
         const Step& prev = wf_.steps[i - 1];
-        if (prev.uses == kExitStep) why = " (the step before it is an exit)";
-        else if (prev.uses == kConditionStep) why = " (the condition before it goes on through its branches)";
-        else if (prev.next) why = " (the step before it goes to '" + *prev.next + "')";
+        if (prev.uses == kExitStep)
+          why = " (the step before it is an exit)";
+        else if (prev.uses == kConditionStep)
+          why = " (the condition before it goes on through its branches)";
+        else if (prev.next)
+          why = " (the step before it goes to '" + *prev.next + "')";
       }
       diags_.error(s.pos, stepName(s, i) + " is never reached: no step leads to it" + why +
                               "; point a 'next' or a branch at it, or remove it");
@@ -286,13 +294,15 @@ class Validator {
       }
     }
     std::vector<std::string> path = {wf_.steps[start].id};
-    for (size_t v = last; v != start; v = parent.at(v)) path.insert(path.begin() + 1, wf_.steps[v].id);
+    for (size_t v = last; v != start; v = parent.at(v))
+      path.insert(path.begin() + 1, wf_.steps[v].id);
     path.push_back(wf_.steps[start].id);
     std::string loop;
     for (size_t k = 0; k < path.size(); ++k) loop += (k ? " -> " : "") + path[k];
     diags_.error(wf_.steps[comp.front()].pos,
-                 "steps " + loop + " form a loop with no wait step in it; a journey would go "
-                 "round without end. Add a wait step to the loop or let it end");
+                 "steps " + loop +
+                     " form a loop with no wait step in it; a journey would go "
+                     "round without end. Add a wait step to the loop or let it end");
   }
 
   Workflow& wf_;

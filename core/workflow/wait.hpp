@@ -24,7 +24,8 @@ struct WaitSpec {
 // reads HH:MM. DST-correct: a local time that does not exist that day (the
 // clock jumps over it) moves forward by the gap; an ambiguous one (the clock
 // passes it twice) takes the first. Never throws; never earlier than now_ms.
-int64_t wakeTime(const WaitSpec& spec, int64_t now_ms, const std::optional<std::string>& contact_tz);
+int64_t wakeTime(const WaitSpec& spec, int64_t now_ms,
+                 const std::optional<std::string>& contact_tz);
 
 // True when `name` is a zone of the system tz database (/usr/share/zoneinfo).
 bool isKnownTimeZone(const std::string& name);

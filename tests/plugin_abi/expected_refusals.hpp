@@ -28,28 +28,28 @@ inline std::map<std::string, ExpectedRefusal> expectedRefusals() {
     return brokenPath(file) + ": " + text;
   };
   std::map<std::string, ExpectedRefusal> m;
-  m["abi_major.so"] = {"future_major",
-                       at("abi_major.so", "plugin 'future_major' was built for Herald ABI " +
-                                              std::to_string(HERALD_ABI_MAJOR + 1) +
-                                              ".0 but this Herald speaks ABI " + host +
-                                              "; rebuild it against this SDK")};
-  m["abi_minor.so"] = {"future_minor",
-                       at("abi_minor.so", "plugin 'future_minor' was built for Herald ABI " +
-                                              major + "." + std::to_string(HERALD_ABI_MINOR + 1) +
-                                              ", newer than this Herald's ABI " + host +
-                                              "; upgrade Herald or rebuild the plugin against "
-                                              "this SDK")};
-  m["bad_version.so"] = {"bad_version",
-                         at("bad_version.so", "plugin 'bad_version' has version '1.2', which is "
-                                              "not a semantic version (MAJOR.MINOR.PATCH, e.g. "
-                                              "1.2.0)")};
-  m["builtin_clash.so"] = {"builtin_clash",
-                           at("builtin_clash.so", "plugin 'builtin_clash' provides step type "
-                                                  "'wait', which is already an engine built-in")};
-  m["dup_second.so"] = {"dup_second",
-                        at("dup_second.so", "plugin 'dup_second' provides step type 'dup.step', "
-                                            "which plugin 'dup_first' (" +
-                                                brokenPath("dup_first.so") + ") already provides")};
+  m["abi_major.so"] = {
+      "future_major",
+      at("abi_major.so",
+         "plugin 'future_major' was built for Herald ABI " + std::to_string(HERALD_ABI_MAJOR + 1) +
+             ".0 but this Herald speaks ABI " + host + "; rebuild it against this SDK")};
+  m["abi_minor.so"] = {
+      "future_minor", at("abi_minor.so", "plugin 'future_minor' was built for Herald ABI " + major +
+                                             "." + std::to_string(HERALD_ABI_MINOR + 1) +
+                                             ", newer than this Herald's ABI " + host +
+                                             "; upgrade Herald or rebuild the plugin against "
+                                             "this SDK")};
+  m["bad_version.so"] = {"bad_version", at("bad_version.so",
+                                           "plugin 'bad_version' has version '1.2', which is "
+                                           "not a semantic version (MAJOR.MINOR.PATCH, e.g. "
+                                           "1.2.0)")};
+  m["builtin_clash.so"] = {"builtin_clash", at("builtin_clash.so",
+                                               "plugin 'builtin_clash' provides step type "
+                                               "'wait', which is already an engine built-in")};
+  m["dup_second.so"] = {"dup_second", at("dup_second.so",
+                                         "plugin 'dup_second' provides step type 'dup.step', "
+                                         "which plugin 'dup_first' (" +
+                                             brokenPath("dup_first.so") + ") already provides")};
   m["exec_stack.so"] = {"", at("exec_stack.so",
                                "asks for an executable stack (its PT_GNU_STACK program header "
                                "has PF_X); the hardened herald.service "

@@ -55,7 +55,8 @@ TEST_F(LoaderTest, EachBrokenPluginIsRefusedWithItsOwnMessage) {
     EXPECT_EQ(r.plugin, it->second.plugin) << file;
     EXPECT_EQ(r.path.string(), brokenPath(file));
   }
-  for (const auto& [file, e] : expected) EXPECT_TRUE(seen.count(file)) << file << " was not refused";
+  for (const auto& [file, e] : expected)
+    EXPECT_TRUE(seen.count(file)) << file << " was not refused";
 }
 
 TEST_F(LoaderTest, RefusalsAreLoggedToo) {
@@ -93,20 +94,23 @@ TEST_F(LoaderTest, RefusedPluginsLeaveNothingRegistered) {
   EXPECT_EQ(reg_.find("dup.step")->plugin, "dup_first");
   EXPECT_EQ(reg_.find("dup_second.other"), nullptr);
   EXPECT_TRUE(reg_.find("wait")->builtin);
-  for (const char* t : {"future_major.step", "future_minor.step", "no_version.step",
-                        "bad_version.step", "schema_bad_json.step", "schema_bad_keyword.step",
-                        "exec_stack.step"})
+  for (const char* t :
+       {"future_major.step", "future_minor.step", "no_version.step", "bad_version.step",
+        "schema_bad_json.step", "schema_bad_keyword.step", "exec_stack.step"})
     EXPECT_EQ(reg_.find(t), nullptr) << t;
   std::vector<std::string> all;
   for (const auto* t : reg_.stepTypes()) all.push_back(t->name);
   EXPECT_TRUE(std::is_sorted(all.begin(), all.end()));
 }
 
-TEST_F(LoaderTest, LoadingTheSameFileAgainIsANoOp) {
-  const size_t before = reg_.plugins().size();
+TEST_F(LoaderTest, LoadingTheSameFilesAgainIsANoOp) {
+  const size_t loaded = reg_.plugins().size();
+  const size_t refused = reg_.refused().size();
   EXPECT_TRUE(reg_.loadFile(brokenPath("good.so")));
-  reg_.loadDirectory(HERALD_BROKEN_PLUGIN_DIR);
-  EXPECT_EQ(reg_.plugins().size(), before);
+  EXPECT_FALSE(reg_.loadFile(brokenPath("null_entry.so")));
+  reg_.loadDirectory(std::string(HERALD_BROKEN_PLUGIN_DIR) + "/");
+  EXPECT_EQ(reg_.plugins().size(), loaded);
+  EXPECT_EQ(reg_.refused().size(), refused);
 }
 
 TEST(Loader, SamePluginFromAnotherFileIsRefused) {
@@ -149,7 +153,8 @@ TEST(Loader, BuiltinsAreListedWithoutALibrary) {
   std::vector<ConfigProblem> problems;
   EXPECT_EQ(reg.instantiate("exit", "s", nlohmann::json::object(), problems), nullptr);
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0].message, "step type 'exit' is an engine built-in; the engine runs it itself");
+  EXPECT_EQ(problems[0].message,
+            "step type 'exit' is an engine built-in; the engine runs it itself");
 }
 
 }  // namespace

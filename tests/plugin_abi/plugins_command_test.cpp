@@ -34,7 +34,8 @@ std::string slurp(const std::filesystem::path& p) {
 
 // Runs herald with `args` from a scratch directory (so no ./config is found).
 Run herald(const std::string& args) {
-  auto dir = std::filesystem::temp_directory_path() / ("herald_plugins_cli_" + std::to_string(getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("herald_plugins_cli_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   const std::string cmd = "cd '" + dir.string() + "' && '" HERALD_BINARY "' " + args + " >'" +
                           (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";
@@ -87,14 +88,14 @@ TEST(PluginsCommand, HumanOutputIsAReadableList) {
   Run r = herald("plugins --plugin-dir " HERALD_BROKEN_PLUGIN_DIR);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string abi = std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR);
-  EXPECT_THAT(r.out, ::testing::StartsWith("3 plugins loaded, " +
-                                           std::to_string(expectedRefusals().size()) +
-                                           " refused\n"));
-  EXPECT_THAT(r.out, ::testing::HasSubstr("\ngood 1.0.0  (ABI " + abi + ")  " +
-                                          brokenPath("good.so") +
-                                          "\n  A well-behaved plugin for the loader tests\n"
-                                          "    good.echo  Echo the config, settings and key/value "
-                                          "round trip as variables  [idempotent]\n"));
+  EXPECT_THAT(r.out,
+              ::testing::StartsWith("3 plugins loaded, " +
+                                    std::to_string(expectedRefusals().size()) + " refused\n"));
+  EXPECT_THAT(r.out,
+              ::testing::HasSubstr("\ngood 1.0.0  (ABI " + abi + ")  " + brokenPath("good.so") +
+                                   "\n  A well-behaved plugin for the loader tests\n"
+                                   "    good.echo  Echo the config, settings and key/value "
+                                   "round trip as variables  [idempotent]\n"));
   EXPECT_THAT(r.out, ::testing::HasSubstr("\nbuilt-in step types\n"));
   for (const auto& [file, e] : expectedRefusals())
     EXPECT_THAT(r.out, ::testing::HasSubstr("\n  " + e.reason + "\n"));

@@ -133,7 +133,9 @@ TEST_F(RuntimeTest, WellBehavedPluginSeesTheHostApi) {
 
   const std::string all = logged();
   EXPECT_TRUE(std::regex_search(
-      all, std::regex(R"((^|\n)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ info \[good/s1\] echo: batch of 2 for step s1\n)")))
+      all,
+      std::regex(
+          R"((^|\n)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ info \[good/s1\] echo: batch of 2 for step s1\n)")))
       << all;
   EXPECT_THAT(all, HasSubstr(" warn [good/s1] metric dropped: invalid metric name 'Bad-Name' "
                              "(use [a-z_][a-z0-9_]*)\n"));
@@ -267,8 +269,9 @@ TEST_F(RuntimeTest, PluginFailureCarriesItsReason) {
   TestBatch b(1);
   BatchResult r = run(*inst, b.batch);
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.error, "plugin 'misbehave' (step type 'misbehave.fail') failed the batch: provider "
-                     "down");
+  EXPECT_EQ(r.error,
+            "plugin 'misbehave' (step type 'misbehave.fail') failed the batch: provider "
+            "down");
   EXPECT_EQ(logged().find("plugin bug"), std::string::npos) << "a failed batch is not a bug";
 }
 
@@ -334,12 +337,14 @@ TEST_F(RuntimeTest, CheckConfigExplainsPluginsThatGiveNoReason) {
   auto silent = reg_.checkConfig("misbehave.create_silent", "s1", json::object());
   ASSERT_EQ(silent.size(), 1u);
   EXPECT_EQ(silent[0].json_pointer, "");
-  EXPECT_EQ(silent[0].message, "plugin 'misbehave' (step type 'misbehave.create_silent') refused "
-                               "this config (status 1) without saying why");
+  EXPECT_EQ(silent[0].message,
+            "plugin 'misbehave' (step type 'misbehave.create_silent') refused "
+            "this config (status 1) without saying why");
   auto thrown = reg_.checkConfig("misbehave.create_throws", "s1", json::object());
   ASSERT_EQ(thrown.size(), 1u);
-  EXPECT_EQ(thrown[0].message, "plugin 'misbehave' (step type 'misbehave.create_throws') threw an "
-                               "exception from create(): create exploded (plugin bug)");
+  EXPECT_EQ(thrown[0].message,
+            "plugin 'misbehave' (step type 'misbehave.create_throws') threw an "
+            "exception from create(): create exploded (plugin bug)");
   auto unknown = reg_.checkConfig("nope", "s1", json::object());
   ASSERT_EQ(unknown.size(), 1u);
   EXPECT_EQ(unknown[0].message, "unknown step type 'nope'");

@@ -23,8 +23,8 @@ static void check(const char* what, size_t c, size_t cxx, size_t lp64) {
   }
 #if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu
   if (c != lp64) {
-    printf("FAIL %s is %zu, ABI 1.0 has %zu: an ABI break (fields may only be appended)\n", what,
-           c, lp64);
+    printf("FAIL %s is %zu, ABI 1.0 has %zu: an ABI break (fields may only be appended)\n", what, c,
+           lp64);
     ++failures;
   }
 #else
@@ -39,7 +39,8 @@ int main(void) {
   HERALD_ABI_FIELDS(CHECK_FIELD)
 #undef CHECK_FIELD
   i = 0;
-#define CHECK_SIZE(type, lp64) check("sizeof(" #type ")", sizeof(type), herald_cxx_sizes[i++], lp64);
+#define CHECK_SIZE(type, lp64) \
+  check("sizeof(" #type ")", sizeof(type), herald_cxx_sizes[i++], lp64);
   HERALD_ABI_STRUCTS(CHECK_SIZE)
 #undef CHECK_SIZE
   if (HERALD_ABI_MAJOR != 1) {

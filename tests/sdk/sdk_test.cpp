@@ -2,11 +2,11 @@
 // (testing.hpp): exceptions become statuses, a batch completes exactly once
 // whatever the step does, and completion may come from another thread.
 #include <gtest/gtest.h>
-#include <herald/sdk.hpp>
-#include <herald/testing.hpp>
 
 #include <atomic>
 #include <chrono>
+#include <herald/sdk.hpp>
+#include <herald/testing.hpp>
 #include <stdexcept>
 #include <thread>
 
@@ -31,7 +31,8 @@ class Probe : public herald::Step {
 
   Probe(herald::StepContext& ctx, const nlohmann::json& config)
       : Step(ctx), mode_(config.at("mode").get<std::string>()) {
-    if (mode_ == "config-error") throw herald::ConfigError("/mode", "mode 'config-error' is refused");
+    if (mode_ == "config-error")
+      throw herald::ConfigError("/mode", "mode 'config-error' is refused");
     if (mode_ == "throw") throw std::runtime_error("database on fire");
     if (mode_ == "throw-int") throw 42;
     if (mode_ == "missing-key") (void)config.at("nope");
@@ -126,7 +127,8 @@ class BadOutcome : public herald::Step {
  public:
   static constexpr const char* kName = "probe.bad";
   static constexpr const char* kSummary = "Malformed outcomes";
-  static constexpr const char* kSchema = R"({"type": "object", "properties": {"what": {"type": "string"}}})";
+  static constexpr const char* kSchema =
+      R"({"type": "object", "properties": {"what": {"type": "string"}}})";
   BadOutcome(herald::StepContext& ctx, const nlohmann::json& config)
       : Step(ctx), what_(config.value("what", "")) {}
   void run(herald::Batch batch) override {
@@ -286,8 +288,7 @@ TEST(Run, ADroppedBatchCompletesWithAnError) {
   const auto result = step.run({{.id = 1}});
   EXPECT_TRUE(result.completed);
   EXPECT_EQ(result.status, HERALD_ERR_INTERNAL);
-  EXPECT_EQ(result.error,
-            "run() returned without completing the batch or keeping it (plugin bug)");
+  EXPECT_EQ(result.error, "run() returned without completing the batch or keeping it (plugin bug)");
   EXPECT_EQ(result.complete_calls, 1);
 }
 
@@ -297,10 +298,12 @@ TEST(Run, ASecondCompleteIsRefusedAndLoggedNotPassedOn) {
   const auto result = step.run({{.id = 1}});
   EXPECT_TRUE(result.ok());
   EXPECT_EQ(result.complete_calls, 1) << "the host saw only one complete()";
-  EXPECT_TRUE(host.logged("plugin bug: herald::Batch::complete() called on a batch that was "
-                          "already completed; ignored"));
-  EXPECT_TRUE(host.logged("plugin bug: herald::Batch::fail() called on a batch that was already "
-                          "completed; ignored"));
+  EXPECT_TRUE(
+      host.logged("plugin bug: herald::Batch::complete() called on a batch that was "
+                  "already completed; ignored"));
+  EXPECT_TRUE(
+      host.logged("plugin bug: herald::Batch::fail() called on a batch that was already "
+                  "completed; ignored"));
   EXPECT_TRUE(host.bugs().empty());
 }
 
@@ -335,7 +338,8 @@ TEST(Run, AMissedDeadlineIsReportedAndALateCompletionIgnored) {
   const auto bugs = host.bugs();
   ASSERT_EQ(bugs.size(), 2u);
   EXPECT_EQ(bugs[0], "probe.step (step 'step') did not complete its batch within 50 ms");
-  EXPECT_EQ(bugs[1], "complete() after the deadline of 50 ms for probe.step (step 'step'); ignored");
+  EXPECT_EQ(bugs[1],
+            "complete() after the deadline of 50 ms for probe.step (step 'step'); ignored");
 }
 
 TEST(Run, ContactsAreOffLimitsAfterCompletion) {
@@ -529,14 +533,16 @@ TEST(FakeHost, RefusesAWrongNumberOfOutcomes) {
 }
 
 TEST(FakeHost, NamesTheKnownTypesWhenAskedForAnUnknownOne) {
-  const herald::testing::Plugin plugin = herald::testing::Plugin::fromDescriptor(herald_plugin_entry());
+  const herald::testing::Plugin plugin =
+      herald::testing::Plugin::fromDescriptor(herald_plugin_entry());
   Host host;
   try {
     host.create(plugin, "sdktest.nope", {});
     FAIL() << "expected std::invalid_argument";
   } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(),
-                 "plugin sdktest has no step type 'sdktest.nope'; it has: probe.step, probe.decide");
+    EXPECT_STREQ(
+        e.what(),
+        "plugin sdktest has no step type 'sdktest.nope'; it has: probe.step, probe.decide");
   }
 }
 
@@ -570,7 +576,8 @@ TEST(Macro, DefinesTheEntryAndTheDescriptor) {
 }
 
 TEST(Macro, StepsRunThroughTheDescriptor) {
-  const herald::testing::Plugin plugin = herald::testing::Plugin::fromDescriptor(herald_plugin_entry());
+  const herald::testing::Plugin plugin =
+      herald::testing::Plugin::fromDescriptor(herald_plugin_entry());
   Host host;
   auto& step = host.create(plugin, "probe.decide", {});
   ASSERT_TRUE(step.ok());

@@ -30,10 +30,11 @@ nlohmann::json toJson(const plugin::Registry& reg) {
     for (const auto& name : p.step_types) {
       const plugin::StepTypeInfo* t = reg.find(name);
       if (!t) continue;
-      types.push_back({{"name", t->name},
-                       {"summary", t->summary},
-                       {"channel", t->channel.empty() ? nlohmann::json() : nlohmann::json(t->channel)},
-                       {"flags", flagNames(t->flags)}});
+      types.push_back(
+          {{"name", t->name},
+           {"summary", t->summary},
+           {"channel", t->channel.empty() ? nlohmann::json() : nlohmann::json(t->channel)},
+           {"flags", flagNames(t->flags)}});
     }
     out["plugins"].push_back({{"name", p.name},
                               {"version", p.version},
@@ -43,9 +44,10 @@ nlohmann::json toJson(const plugin::Registry& reg) {
                               {"step_types", std::move(types)}});
   }
   for (const auto& r : reg.refused()) {
-    out["refused"].push_back({{"path", r.path.string()},
-                              {"plugin", r.plugin.empty() ? nlohmann::json() : nlohmann::json(r.plugin)},
-                              {"reason", r.reason}});
+    out["refused"].push_back(
+        {{"path", r.path.string()},
+         {"plugin", r.plugin.empty() ? nlohmann::json() : nlohmann::json(r.plugin)},
+         {"reason", r.reason}});
   }
   for (const auto* t : reg.stepTypes()) {
     if (t->builtin) out["builtins"].push_back({{"name", t->name}, {"summary", t->summary}});
@@ -76,8 +78,8 @@ void printHuman(std::ostream& out, const plugin::Registry& reg) {
   if (!refused.empty()) out << ", " << refused.size() << " refused";
   out << '\n';
   for (const auto& p : plugins) {
-    out << '\n' << p.name << ' ' << p.version << "  (ABI " << abiOf(p) << ")  " << p.path.string()
-        << '\n';
+    out << '\n'
+        << p.name << ' ' << p.version << "  (ABI " << abiOf(p) << ")  " << p.path.string() << '\n';
     if (!p.description.empty()) out << "  " << p.description << '\n';
     std::vector<const plugin::StepTypeInfo*> types;
     for (const auto& name : p.step_types)

@@ -1,12 +1,13 @@
 // `herald validate FILE...`: every problem in every workflow file, each at
 // FILE:LINE:COL, sorted; exit 1 when any is an error, else a one-line summary.
+#include "workflow/validate.hpp"
+
 #include <iostream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "app/command.hpp"
-#include "workflow/validate.hpp"
 #include "workflow/loader.hpp"
 
 namespace herald::app {
@@ -19,9 +20,12 @@ struct ValidateOptions {
 
 const char* severityName(Severity s) {
   switch (s) {
-    case Severity::kError: return "error";
-    case Severity::kWarning: return "warning";
-    case Severity::kNote: return "note";
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kNote:
+      return "note";
   }
   return "error";
 }

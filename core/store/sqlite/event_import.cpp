@@ -16,7 +16,8 @@ constexpr std::string_view kInsert =
 class SqliteEventImport final : public EventImport {
  public:
   explicit SqliteEventImport(Db& db)
-      : tx_(db),
+      : bulk_(db),
+        tx_(db),
         by_external_id_(db.stmt(kByExternalId)),
         by_email_(db.stmt(kByEmail)),
         insert_(db.stmt(kInsert)) {}
@@ -61,6 +62,7 @@ class SqliteEventImport final : public EventImport {
     return q.colInt(0);
   }
 
+  BulkMode bulk_;  // before tx_: set up before BEGIN, restored after the end
   WriteTx tx_;
   Stmt& by_external_id_;
   Stmt& by_email_;

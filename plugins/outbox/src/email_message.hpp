@@ -13,13 +13,13 @@ struct EmailMessage {
   Address from;
   std::optional<Address> reply_to;
   Address to;
-  std::string subject;             // UTF-8, rendered
+  std::string subject;              // UTF-8, rendered
   std::optional<std::string> text;  // text/plain part, rendered
   std::optional<std::string> html;  // text/html part, rendered
-  int64_t date_ms = 0;             // Date header (the engine's clock)
-  std::string key;                 // send-ledger key: Message-ID, boundary
-  std::string workflow;            // X-Herald-Workflow
-  std::string step_id;             // X-Herald-Step
+  int64_t date_ms = 0;              // Date header (the engine's clock)
+  std::string key;                  // send-ledger key: Message-ID, boundary
+  std::string workflow;             // X-Herald-Workflow
+  std::string step_id;              // X-Herald-Step
 };
 
 // CRLF line endings throughout. One text part when only `text` or `html` is

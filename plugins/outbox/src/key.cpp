@@ -39,8 +39,8 @@ std::string messageFileName(std::string_view key) {
   std::string name;
   for (char c : key.substr(0, kReadable)) {
     const auto u = static_cast<unsigned char>(c);
-    const bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
-                      (u >= '0' && u <= '9') || c == '_' || c == '-';
+    const bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
+                      c == '_' || c == '-';
     name += keep ? c : '_';
   }
   const KeyHash h = hashKey(key);

@@ -24,8 +24,8 @@ std::string Maildir::stage(const std::string& name, std::string_view content, St
   // Unique per process and call, so concurrent writers never share a tmp file.
   static std::atomic<unsigned long> sequence{0};
   out.name = name;
-  out.tmp = root_ / "tmp" /
-            (name + "." + std::to_string(::getpid()) + "." + std::to_string(++sequence));
+  out.tmp =
+      root_ / "tmp" / (name + "." + std::to_string(::getpid()) + "." + std::to_string(++sequence));
   const int fd = ::open(out.tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) return ioError("cannot create", out.tmp);
   std::string error;

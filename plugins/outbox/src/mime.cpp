@@ -189,7 +189,8 @@ std::string encodeHeaderText(std::string_view utf8, size_t first_column) {
   if (isPrintableAscii(utf8)) return std::string(utf8);
   const size_t overhead = kWordPrefix.size() + kWordSuffix.size();
   // Continuation lines begin with the folding space: 1 + 75 = 76.
-  const size_t first_word = std::min(kMaxEncodedWord, kMaxEncodedLine - std::min(first_column, size_t{40}));
+  const size_t first_word =
+      std::min(kMaxEncodedWord, kMaxEncodedLine - std::min(first_column, size_t{40}));
   size_t max_payload = first_word - overhead;
   std::string out;
   std::string payload;
@@ -256,8 +257,7 @@ std::string quotedPrintable(std::string_view data) {
       continue;
     }
     const auto u = static_cast<unsigned char>(c);
-    const bool at_line_end =
-        i + 1 == data.size() || data[i + 1] == '\r' || data[i + 1] == '\n';
+    const bool at_line_end = i + 1 == data.size() || data[i + 1] == '\r' || data[i + 1] == '\n';
     std::string token;
     if ((u >= 33 && u <= 126 && c != '=') || ((c == ' ' || c == '\t') && !at_line_end)) {
       token = c;

@@ -14,12 +14,15 @@ Settings readSettings(const nlohmann::json& settings) {
     if (!it->is_string() || it->get<std::string>().empty()) {
       throw ConfigError("", "plugins.outbox.dir in the daemon config must be a directory path");
     }
-    // A relative dir is relative to the state directory, which is stable,
-    // unlike the working directory of a service.
-    result.dir = state_dir / it->get<std::string>();
+    // Relative to the working directory, like every relative path in
+    // herald.yaml (the host hands plugin settings over verbatim).
+    std::error_code ec;
+    result.dir = std::filesystem::absolute(it->get<std::string>(), ec);
+    if (ec) result.dir = it->get<std::string>();
   } else {
     if (state_dir.empty()) {
-      throw ConfigError("", "the host gave the outbox no state_dir and plugins.outbox.dir is not set");
+      throw ConfigError("",
+                        "the host gave the outbox no state_dir and plugins.outbox.dir is not set");
     }
     result.dir = state_dir / "outbox";
   }

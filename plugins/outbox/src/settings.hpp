@@ -2,7 +2,9 @@
 // Where the outbox writes, from the plugin's settings in herald.yaml:
 //   plugins:
 //     outbox:
-//       dir: /var/lib/herald/outbox   # default: <state_dir>/outbox
+//       dir: /var/lib/herald/outbox   # default: <state_dir>/outbox; relative
+//                                     # paths are relative to the working
+//                                     # directory, as everywhere in herald.yaml
 //       fsync: true                   # default: true
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -10,7 +12,7 @@
 namespace herald::outbox {
 
 struct Settings {
-  std::filesystem::path dir;  // a relative `dir` is taken relative to state_dir
+  std::filesystem::path dir;  // absolute
   bool fsync = true;
 };
 

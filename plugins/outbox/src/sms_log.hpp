@@ -27,7 +27,7 @@ class SmsLog {
 
   struct Entry {
     std::string key;
-    std::string line;    // JSON text, without the newline
+    std::string line;        // JSON text, without the newline
     bool duplicate = false;  // out: the key was already in the file (not written)
   };
 

@@ -57,8 +57,8 @@ void SmsStep::run(Batch batch) {
       key = std::string(batch.workflow()) + "/" + std::string(batch.stepId()) + "/" +
             std::to_string(contact.id());
     }
-    nlohmann::ordered_json line = {{"to", contact.phone()}, {"body", body}, {"key", key},
-                                   {"at", iso8601Utc(batch.nowMs())}};
+    nlohmann::ordered_json line = {
+        {"to", contact.phone()}, {"body", body}, {"key", key}, {"at", iso8601Utc(batch.nowMs())}};
     if (!from_.empty()) line["from"] = from_;
     SmsLog::Entry entry;
     entry.key = std::move(key);
@@ -91,7 +91,8 @@ void SmsStep::run(Batch batch) {
     if (duplicates > 0) {
       context().counter("duplicates_skipped", duplicates);
       context().info(std::to_string(static_cast<long>(duplicates)) +
-                     " message(s) were already in " + log_->file().string() + "; not written again");
+                     " message(s) were already in " + log_->file().string() +
+                     "; not written again");
     }
   }
   if (failed > 0) context().counter("messages_failed", failed);

@@ -24,8 +24,12 @@ nlohmann::json renderedFor(const std::string& name) {
 }
 
 TestContact ann() {
-  return {.id = 1, .email = "ann@example.com", .first_name = "Ann", .last_name = "Lee",
-          .config = renderedFor("Ann"), .delivery_key = "welcome/r1/send/1/0"};
+  return {.id = 1,
+          .email = "ann@example.com",
+          .first_name = "Ann",
+          .last_name = "Lee",
+          .config = renderedFor("Ann"),
+          .delivery_key = "welcome/r1/send/1/0"};
 }
 
 TEST(OutboxPlugin, DescriptorIsWellFormed) {
@@ -45,8 +49,8 @@ TEST(OutboxPlugin, DescriptorIsWellFormed) {
 
 TEST(OutboxEmail, RefusesAConfigWithoutBody) {
   Host host;
-  auto& step = host.create(plugin(), "outbox.email",
-                           {{"from", "news@acme.example"}, {"subject", "Hi"}});
+  auto& step =
+      host.create(plugin(), "outbox.email", {{"from", "news@acme.example"}, {"subject", "Hi"}});
   EXPECT_EQ(step.status(), HERALD_ERR_INVALID);
   ASSERT_EQ(step.diagnostics().size(), 1u);
   EXPECT_EQ(step.diagnostics()[0].pointer, "");
@@ -55,9 +59,9 @@ TEST(OutboxEmail, RefusesAConfigWithoutBody) {
 
 TEST(OutboxEmail, RefusesBadAddressesAtTheirPointers) {
   Host host;
-  auto& step = host.create(plugin(), "outbox.email",
-                           {{"from", "Acme News"}, {"reply_to", "help@"}, {"subject", "Hi"},
-                            {"html", "<p>Hi</p>"}});
+  auto& step = host.create(
+      plugin(), "outbox.email",
+      {{"from", "Acme News"}, {"reply_to", "help@"}, {"subject", "Hi"}, {"html", "<p>Hi</p>"}});
   EXPECT_EQ(step.status(), HERALD_ERR_INVALID);
   ASSERT_EQ(step.diagnostics().size(), 2u) << step.diagnosticsText();
   EXPECT_EQ(step.diagnostics()[0].pointer, "/from");
@@ -90,8 +94,8 @@ TEST(OutboxEmail, WritesOneEmlPerContactIntoTheMaildir) {
   Host host;
   auto& step = host.create(plugin(), "outbox.email", kConfig, "send");
   ASSERT_TRUE(step.ok()) << step.diagnosticsText();
-  TestContact bo{.id = 2, .email = "bo@example.com", .first_name = "Bo",
-                 .config = renderedFor("Bo")};
+  TestContact bo{
+      .id = 2, .email = "bo@example.com", .first_name = "Bo", .config = renderedFor("Bo")};
   const auto result = step.run({ann(), bo}, RunOptions{.workflow = "welcome"});
   ASSERT_TRUE(result.ok()) << result.error;
   EXPECT_EQ(result.outcomes[0].kind, HERALD_OUTCOME_CONTINUE);
@@ -143,9 +147,9 @@ TEST(OutboxEmail, TheSameKeyTwiceLeavesOneFileWithTheSameMessageId) {
 
 TEST(OutboxEmail, TextAndHtmlMakeAMultipartMessage) {
   Host host;
-  auto& step = host.create(plugin(), "outbox.email",
-                           {{"from", "news@acme.example"}, {"subject", "Hi"}, {"text", "Hi"},
-                            {"html", "<p>Hi</p>"}});
+  auto& step = host.create(
+      plugin(), "outbox.email",
+      {{"from", "news@acme.example"}, {"subject", "Hi"}, {"text", "Hi"}, {"html", "<p>Hi</p>"}});
   ASSERT_TRUE(step.ok());
   ASSERT_TRUE(step.run({{.id = 3, .email = "cy@example.com"}}).ok());
   const auto files = filesIn(host.stateDir() / "outbox" / "new");
@@ -199,9 +203,21 @@ TEST(OutboxEmail, DryRunWritesNothingAndPreviewsTheWholeMessage) {
   EXPECT_NE(preview.find("\r\n\r\nHi Ann, welcome!\r\n"), std::string::npos);
 }
 
-TEST(OutboxEmail, UsesTheDirSettingRelativeToTheStateDir) {
-  Host host(nlohmann::json{{"dir", "mail/out"}});
+TEST(OutboxEmail, UsesTheDirSetting) {
+  Host host;
+  host.setSettings({{"dir", (host.stateDir() / "mail").string()}});
   auto& step = host.create(plugin(), "outbox.email", kConfig);
+  ASSERT_TRUE(step.ok());
+  ASSERT_TRUE(step.run({ann()}).ok());
+  EXPECT_EQ(filesIn(host.stateDir() / "mail" / "new").size(), 1u);
+}
+
+TEST(OutboxEmail, ARelativeDirIsRelativeToTheWorkingDirectoryAtCreate) {
+  Host host(nlohmann::json{{"dir", "mail/out"}});
+  const auto previous = std::filesystem::current_path();
+  std::filesystem::current_path(host.stateDir());
+  auto& step = host.create(plugin(), "outbox.email", kConfig);
+  std::filesystem::current_path(previous);
   ASSERT_TRUE(step.ok());
   ASSERT_TRUE(step.run({ann()}).ok());
   EXPECT_EQ(filesIn(host.stateDir() / "mail" / "out" / "new").size(), 1u);

@@ -13,7 +13,8 @@ namespace {
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
   size_t start = 0;
-  for (size_t crlf = text.find("\r\n"); crlf != std::string::npos; crlf = text.find("\r\n", start)) {
+  for (size_t crlf = text.find("\r\n"); crlf != std::string::npos;
+       crlf = text.find("\r\n", start)) {
     out.push_back(text.substr(start, crlf - start));
     start = crlf + 2;
   }
@@ -213,15 +214,17 @@ TEST(Compose, SinglePartMessageHasTheHeaders) {
             "From: Acme News <news@acme.example>\r\n"
             "To: Ann Lee <ann@example.com>\r\n"
             "Subject: Hello Ann\r\n"
-            "Message-ID: <" + id + "@acme.example>\r\n"
-            "MIME-Version: 1.0\r\n"
-            "X-Herald-Delivery-Key: welcome/rev/send/1/0\r\n"
-            "X-Herald-Workflow: welcome\r\n"
-            "X-Herald-Step: send\r\n"
-            "Content-Type: text/plain; charset=utf-8\r\n"
-            "Content-Transfer-Encoding: quoted-printable\r\n"
-            "\r\n"
-            "Hi Ann,\r\nwelcome!\r\n");
+            "Message-ID: <" +
+                id +
+                "@acme.example>\r\n"
+                "MIME-Version: 1.0\r\n"
+                "X-Herald-Delivery-Key: welcome/rev/send/1/0\r\n"
+                "X-Herald-Workflow: welcome\r\n"
+                "X-Herald-Step: send\r\n"
+                "Content-Type: text/plain; charset=utf-8\r\n"
+                "Content-Transfer-Encoding: quoted-printable\r\n"
+                "\r\n"
+                "Hi Ann,\r\nwelcome!\r\n");
 }
 
 TEST(Compose, TextAndHtmlMakeMultipartAlternative) {
@@ -233,7 +236,8 @@ TEST(Compose, TextAndHtmlMakeMultipartAlternative) {
   EXPECT_NE(eml.find("Reply-To: help@acme.example\r\n"), std::string::npos);
   EXPECT_NE(eml.find("Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n"),
             std::string::npos);
-  const size_t text_part = eml.find("--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8");
+  const size_t text_part =
+      eml.find("--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8");
   const size_t html_part = eml.find("--" + boundary + "\r\nContent-Type: text/html; charset=utf-8");
   const size_t end = eml.find("--" + boundary + "--\r\n");
   ASSERT_NE(text_part, std::string::npos);

@@ -1,9 +1,9 @@
 #pragma once
 // Loads the built outbox.so once per test binary, like the daemon does.
 #include <gtest/gtest.h>
-#include <herald/testing.hpp>
 
 #include <fstream>
+#include <herald/testing.hpp>
 #include <sstream>
 
 namespace outbox_test {

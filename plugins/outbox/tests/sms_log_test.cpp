@@ -96,15 +96,16 @@ TEST_F(SmsLogTest, SkipsMalformedLinesWithANote) {
   auto batch = entries({"a"});
   ASSERT_EQ(log.append(batch, notes), "");
   ASSERT_EQ(notes.size(), 1u);
-  EXPECT_EQ(notes[0], "2 line(s) of " + file_.string() + " are not outbox entries and were skipped");
+  EXPECT_EQ(notes[0],
+            "2 line(s) of " + file_.string() + " are not outbox entries and were skipped");
 }
 
 TEST_F(SmsLogTest, ReportsAnUnwritableFile) {
   SmsLog log(dir_ / "missing" / "sms.jsonl", false);
   std::vector<std::string> notes;
   auto batch = entries({"a"});
-  EXPECT_EQ(log.append(batch, notes),
-            "cannot open " + (dir_ / "missing" / "sms.jsonl").string() + ": No such file or directory");
+  EXPECT_EQ(log.append(batch, notes), "cannot open " + (dir_ / "missing" / "sms.jsonl").string() +
+                                          ": No such file or directory");
 }
 
 TEST_F(SmsLogTest, SharesOneIndexPerFileInAProcess) {

@@ -12,7 +12,9 @@ using outbox_test::plugin;
 using outbox_test::readFile;
 
 TestContact withBody(int64_t id, std::optional<std::string> phone, const std::string& body) {
-  return {.id = id, .phone = std::move(phone), .config = nlohmann::json{{"body", body}},
+  return {.id = id,
+          .phone = std::move(phone),
+          .config = nlohmann::json{{"body", body}},
           .delivery_key = "promo/r1/sms/" + std::to_string(id) + "/0"};
 }
 
@@ -98,9 +100,8 @@ TEST(OutboxSms, DryRunPreviewsTheLineAndWritesNothing) {
   const auto result = step.run({c}, RunOptions{.dry_run = true, .workflow = "promo"});
   ASSERT_TRUE(result.ok());
   EXPECT_FALSE(std::filesystem::exists(host.stateDir() / "outbox"));
-  EXPECT_EQ(result.previews.at(0),
-            R"({"to":"+14155550101","body":"Hi Ann","key":"promo/step/1",)"
-            R"("at":"2023-11-14T22:13:20.000Z"})");
+  EXPECT_EQ(result.previews.at(0), R"({"to":"+14155550101","body":"Hi Ann","key":"promo/step/1",)"
+                                   R"("at":"2023-11-14T22:13:20.000Z"})");
 }
 
 TEST(OutboxSms, RefusesAnInvalidSenderIdOnlyThroughTheSchema) {

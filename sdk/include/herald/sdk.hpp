@@ -487,8 +487,8 @@ class BatchState {
     if (vars.is_null() || (vars.is_object() && vars.empty())) return {};
     if (!vars.is_object()) {
       ok = false;
-      return "outcome vars for contact #" + std::to_string(index) +
-             " must be a JSON object, got " + vars.type_name();
+      return "outcome vars for contact #" + std::to_string(index) + " must be a JSON object, got " +
+             vars.type_name();
     }
     // Invalid UTF-8 in a string becomes U+FFFD instead of an exception.
     return vars.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -699,10 +699,18 @@ template <class S>
 concept StepClass = requires {
   { S::kName } -> std::convertible_to<const char*>;
   { S::kSummary } -> std::convertible_to<const char*>;
-} && (requires { { S::kSchema } -> std::convertible_to<const char*>; } ||
-      requires { { S::schema() } -> std::convertible_to<nlohmann::json>; }) &&
-    std::constructible_from<S, StepContext&, const nlohmann::json&> &&
-    requires(S& step, Batch batch) { step.run(std::move(batch)); };
+}
+&&(
+    requires {
+      { S::kSchema } -> std::convertible_to<const char*>;
+    } ||
+    requires {
+      { S::schema() } -> std::convertible_to<nlohmann::json>;
+    }) &&
+    std::constructible_from<S, StepContext&, const nlohmann::json&>&& requires(S& step,
+                                                                               Batch batch) {
+  step.run(std::move(batch));
+};
 
 namespace detail {
 
@@ -717,7 +725,7 @@ inline constexpr size_t kHostApiMinSize =
 template <class S>
 struct Instance {
   Instance(const herald_host_api* host, herald_step_ctx* ctx) : context(host, ctx, S::kName) {}
-  StepContext context;        // outlives `step`, which may hold a reference to it
+  StepContext context;  // outlives `step`, which may hold a reference to it
   std::unique_ptr<S> step;
 };
 
@@ -750,8 +758,8 @@ const char* stepSchema() {
 }
 
 template <class S>
-herald_status createStep(const herald_host_api* host, herald_step_ctx* ctx,
-                         const char* config_json, void** out_instance) noexcept {
+herald_status createStep(const herald_host_api* host, herald_step_ctx* ctx, const char* config_json,
+                         void** out_instance) noexcept {
   if (out_instance == nullptr) return HERALD_ERR_INVALID;
   *out_instance = nullptr;
   if (host == nullptr || host->struct_size < kHostApiMinSize) return HERALD_ERR_UNSUPPORTED;
@@ -816,11 +824,12 @@ void runStep(void* instance, const herald_batch* batch, herald_call* call) noexc
 
 template <StepClass S>
 const herald_step_type& stepType() {
-  static_assert(!(stepFlags<S>() & HERALD_STEP_DELIVERY) || requires { S::kChannel; },
-                "a step with HERALD_STEP_DELIVERY must declare kChannel (\"email\", \"sms\", ...)");
+  static_assert(
+      !(stepFlags<S>() & HERALD_STEP_DELIVERY) || requires { S::kChannel; },
+      "a step with HERALD_STEP_DELIVERY must declare kChannel (\"email\", \"sms\", ...)");
   static const herald_step_type type = {
-      sizeof(herald_step_type), S::kName,         S::kSummary,    stepSchema<S>(), stepFlags<S>(),
-      stepChannel<S>(),         &createStep<S>,   &destroyStep<S>, &runStep<S>,
+      sizeof(herald_step_type), S::kName,       S::kSummary,     stepSchema<S>(), stepFlags<S>(),
+      stepChannel<S>(),         &createStep<S>, &destroyStep<S>, &runStep<S>,
   };
   return type;
 }
@@ -831,8 +840,8 @@ const herald_plugin* pluginDescriptor(const char* name, const char* version,
   try {
     static const std::array<const herald_step_type*, sizeof...(S)> types = {&stepType<S>()...};
     static const herald_plugin plugin = {
-        sizeof(herald_plugin), HERALD_ABI_MAJOR, HERALD_ABI_MINOR, name,
-        version,               description,      sizeof...(S),     types.data(),
+        sizeof(herald_plugin), HERALD_ABI_MAJOR, HERALD_ABI_MINOR, name, version,
+        description,           sizeof...(S),     types.data(),
     };
     return &plugin;
   } catch (...) {
@@ -848,7 +857,7 @@ const herald_plugin* pluginDescriptor(const char* name, const char* version,
 /// `version`, one-line `description` and the step classes that follow.
 /// Use it exactly once per plugin, at namespace scope in one source file:
 ///   HERALD_PLUGIN("hello", "1.0.0", "Greets contacts", Greet, Farewell)
-#define HERALD_PLUGIN(name, version, description, ...)                                      \
-  extern "C" HERALD_EXPORT const herald_plugin* herald_plugin_entry(void) noexcept {         \
+#define HERALD_PLUGIN(name, version, description, ...)                                        \
+  extern "C" HERALD_EXPORT const herald_plugin* herald_plugin_entry(void) noexcept {          \
     return ::herald::detail::pluginDescriptor<__VA_ARGS__>((name), (version), (description)); \
   }

@@ -126,8 +126,10 @@ struct RunOptions {
   std::chrono::milliseconds deadline{10000};
 };
 
-/// Problems with a plugin descriptor that would make the daemon refuse it
-/// (or that are very likely mistakes). Empty when it looks right.
+/// Problems with a plugin descriptor that would make the daemon refuse it,
+/// mirroring the loader's own checks (all but those that need the other
+/// plugins, like a step type another plugin already provides, and the
+/// keyword-by-keyword check of the schemas). Empty when it looks right.
 inline std::vector<std::string> checkDescriptor(const herald_plugin* plugin) {
   std::vector<std::string> problems;
   if (plugin == nullptr) return {"the entry function returned NULL"};
@@ -140,8 +142,11 @@ inline std::vector<std::string> checkDescriptor(const herald_plugin* plugin) {
   if (plugin->name == nullptr || !std::regex_match(plugin->name, std::regex("[a-z0-9_-]+"))) {
     problems.push_back("plugin name must match [a-z0-9_-]+");
   }
-  if (plugin->version == nullptr ||
-      !std::regex_match(plugin->version, std::regex(R"(\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?)"))) {
+  static const std::regex semver(
+      R"(^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*))"
+      R"((?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?)"
+      R"((?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$)");
+  if (plugin->version == nullptr || !std::regex_match(plugin->version, semver)) {
     problems.push_back("plugin version must be a semantic version like 1.2.0");
   }
   if (plugin->step_type_count > 0 && plugin->step_types == nullptr) {
@@ -158,21 +163,30 @@ inline std::vector<std::string> checkDescriptor(const herald_plugin* plugin) {
     }
     const std::string name = t->name ? t->name : "";
     const std::string label = name.empty() ? where : "step type '" + name + "'";
-    if (t->struct_size < sizeof(herald_step_type)) problems.push_back(label + ": struct_size is too small");
-    if (name.empty()) problems.push_back(where + " has no name");
+    if (t->struct_size < sizeof(herald_step_type))
+      problems.push_back(label + ": struct_size is too small");
+    if (name.empty()) {
+      problems.push_back(where + " has no name");
+    } else if (!std::regex_match(name, std::regex("[a-z0-9][a-z0-9_.-]*"))) {
+      problems.push_back(label + ": names use lowercase letters, digits, '.', '-' and '_'");
+    }
     if (std::find(names.begin(), names.end(), name) != names.end()) {
       problems.push_back(label + " is declared twice");
     }
     names.push_back(name);
     if (t->summary == nullptr || *t->summary == '\0') problems.push_back(label + " has no summary");
-    const auto schema = nlohmann::json::parse(t->config_schema ? t->config_schema : "", nullptr, false);
+    const auto schema =
+        nlohmann::json::parse(t->config_schema ? t->config_schema : "", nullptr, false);
     if (schema.is_discarded() || !schema.is_object()) {
       problems.push_back(label + ": config_schema is not a JSON object");
+    } else if (schema.value("type", "") != "object") {
+      problems.push_back(label + ": config_schema must have \"type\": \"object\"");
     }
     if ((t->flags & HERALD_STEP_DELIVERY) && (t->channel == nullptr || *t->channel == '\0')) {
       problems.push_back(label + ": a delivery step needs a channel");
     }
-    if (!t->create || !t->destroy || !t->run_batch) problems.push_back(label + ": missing a function");
+    if (!t->create || !t->destroy || !t->run_batch)
+      problems.push_back(label + ": missing a function");
   }
   return problems;
 }
@@ -185,7 +199,8 @@ class Plugin {
   /// Wraps a descriptor already in the process (e.g. herald_plugin_entry()
   /// of a plugin linked into the test). Borrowed; must stay valid.
   static Plugin fromDescriptor(const herald_plugin* descriptor) {
-    if (descriptor == nullptr) throw std::invalid_argument("herald::testing::Plugin: NULL descriptor");
+    if (descriptor == nullptr)
+      throw std::invalid_argument("herald::testing::Plugin: NULL descriptor");
     return Plugin(descriptor, nullptr);
   }
 
@@ -196,7 +211,8 @@ class Plugin {
     void* handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
       const char* err = ::dlerror();
-      throw std::runtime_error("cannot load " + file.string() + ": " + (err ? err : "dlopen failed"));
+      throw std::runtime_error("cannot load " + file.string() + ": " +
+                               (err ? err : "dlopen failed"));
     }
     std::shared_ptr<void> library(handle, [](void* h) { ::dlclose(h); });
     void* symbol = ::dlsym(handle, HERALD_ENTRY_SYMBOL);
@@ -207,7 +223,8 @@ class Plugin {
     static_assert(sizeof(entry) == sizeof(symbol));
     std::memcpy(&entry, &symbol, sizeof(entry));  // POSIX: data and function pointers agree
     const herald_plugin* descriptor = entry();
-    if (descriptor == nullptr) throw std::runtime_error(file.string() + ": the entry returned NULL");
+    if (descriptor == nullptr)
+      throw std::runtime_error(file.string() + ": the entry returned NULL");
     return Plugin(descriptor, std::move(library));
   }
 
@@ -318,7 +335,8 @@ class TestStep {
   /// The diagnostics as "POINTER: MESSAGE" lines, for assertion messages.
   std::string diagnosticsText() const {
     std::string text;
-    for (const auto& d : ctx_.diagnostics) text += (d.pointer.empty() ? "(config)" : d.pointer) + ": " + d.message + "\n";
+    for (const auto& d : ctx_.diagnostics)
+      text += (d.pointer.empty() ? "(config)" : d.pointer) + ": " + d.message + "\n";
     return text;
   }
   /// The config create() received (after defaults were filled in).
@@ -342,7 +360,10 @@ class TestStep {
   friend class Host;
   TestStep(Host* host, const herald_step_type* type, std::shared_ptr<void> library,
            std::string plugin, std::string step_id, nlohmann::json config)
-      : host_(host), type_(type), library_(std::move(library)), step_id_(std::move(step_id)),
+      : host_(host),
+        type_(type),
+        library_(std::move(library)),
+        step_id_(std::move(step_id)),
         config_(std::move(config)) {
     ctx_.plugin = std::move(plugin);
     ctx_.type = type_->name ? type_->name : "";
@@ -384,7 +405,8 @@ class Host {
   /// Plugin settings as given (`plugins: NAME:` in herald.yaml); a missing
   /// "state_dir" gets a fresh temporary directory, removed with the Host.
   explicit Host(nlohmann::json settings) : settings_(std::move(settings)) {
-    if (!settings_.is_object()) throw std::invalid_argument("plugin settings must be a JSON object");
+    if (!settings_.is_object())
+      throw std::invalid_argument("plugin settings must be a JSON object");
     if (!settings_.contains("state_dir")) {
       std::string tmpl = (std::filesystem::temp_directory_path() / "herald-test-XXXXXX").string();
       if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + tmpl);
@@ -446,8 +468,8 @@ class Host {
   TestStep& create(const herald_step_type& type, const nlohmann::json& config,
                    std::string plugin = "test", std::string step_id = "step",
                    std::shared_ptr<void> library = nullptr) {
-    nlohmann::json schema = nlohmann::json::parse(type.config_schema ? type.config_schema : "{}",
-                                                  nullptr, false);
+    nlohmann::json schema =
+        nlohmann::json::parse(type.config_schema ? type.config_schema : "{}", nullptr, false);
     nlohmann::json filled = withDefaults(schema, config);
     std::unique_ptr<TestStep> step(new TestStep(this, &type, std::move(library), std::move(plugin),
                                                 std::move(step_id), std::move(filled)));
@@ -520,7 +542,8 @@ class Host {
     for (size_t i = 0; i < n; ++i) {
       TestContact& tc = call->contacts[i];
       if (!tc.delivery_key && delivery && !call->options.dry_run) {
-        tc.delivery_key = call->options.workflow + "/" + call->step_id + "/" + std::to_string(tc.id);
+        tc.delivery_key =
+            call->options.workflow + "/" + call->step_id + "/" + std::to_string(tc.id);
       }
       call->texts.push_back(tc.attributes.dump());
       call->texts.push_back(tc.tags.dump());
@@ -628,7 +651,9 @@ class Host {
     return reinterpret_cast<detail::StepCtx*>(c);
   }
   static herald_call* asCall(detail::Call* c) noexcept { return reinterpret_cast<herald_call*>(c); }
-  static detail::Call* fromCall(herald_call* c) noexcept { return reinterpret_cast<detail::Call*>(c); }
+  static detail::Call* fromCall(herald_call* c) noexcept {
+    return reinterpret_cast<detail::Call*>(c);
+  }
 
   // Caller holds no lock.
   void bug(std::string message) {
@@ -694,7 +719,8 @@ class Host {
   static bool metricName(const char* name) {
     if (name == nullptr || *name == '\0') return false;
     for (const char* p = name; *p; ++p) {
-      const bool ok = (*p >= 'a' && *p <= 'z') || *p == '_' || (p != name && *p >= '0' && *p <= '9');
+      const bool ok =
+          (*p >= 'a' && *p <= 'z') || *p == '_' || (p != name && *p >= '0' && *p <= '9');
       if (!ok) return false;
     }
     return true;

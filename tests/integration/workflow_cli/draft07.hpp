@@ -87,8 +87,8 @@ class Draft07 {
         errors.push_back(path + ": too short");
       if (auto m = s.find("maxLength"); m != s.end() && codePoints(str) > m->get<size_t>())
         errors.push_back(path + ": too long");
-      if (auto p = s.find("pattern"); p != s.end() &&
-                                      !std::regex_search(str, std::regex(p->get<std::string>())))
+      if (auto p = s.find("pattern");
+          p != s.end() && !std::regex_search(str, std::regex(p->get<std::string>())))
         errors.push_back(path + ": does not match " + p->get<std::string>());
     }
     if (v.is_number()) {

@@ -126,8 +126,7 @@ TEST_F(ValidateCli, ExampleWorkflowsAreValid) {
 }
 
 TEST_F(ValidateCli, ThreeIndependentMistakesGiveThreeErrorsAtTheirPlaces) {
-  const std::string original =
-      readFile(fs::path(HERALD_SOURCE_DIR) / "workflows" / "welcome.yaml");
+  const std::string original = readFile(fs::path(HERALD_SOURCE_DIR) / "workflows" / "welcome.yaml");
   std::string text = replaceOnce(original, "      reply_to:", "      reply_too:");
   text = replaceOnce(text, "uses: outbox.sms", "uses: outbox.smss");
   text = replaceOnce(text, "    next: done", "    next: finish");
@@ -274,8 +273,8 @@ std::vector<DocBlock> docBlocks() {
 }
 
 bool isWorkflow(const DocBlock& b) {
-  return b.lang == "yaml" && (b.text.rfind("name:", 0) == 0 ||
-                              b.text.find("\nname:") != std::string::npos) &&
+  return b.lang == "yaml" &&
+         (b.text.rfind("name:", 0) == 0 || b.text.find("\nname:") != std::string::npos) &&
          b.text.find("\nsteps:") != std::string::npos;
 }
 
@@ -347,8 +346,7 @@ TEST_F(ValidateCli, SchemaDescribesEveryStepType) {
 TEST_F(ValidateCli, CheckedInSchemaIsCurrent) {
   const Result r = herald("schema");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(readFile(fs::path(HERALD_SOURCE_DIR) / "workflows" / "schema" /
-                     "workflow.schema.json"),
+  EXPECT_EQ(readFile(fs::path(HERALD_SOURCE_DIR) / "workflows" / "schema" / "workflow.schema.json"),
             r.out)
       << "workflows/schema/workflow.schema.json is out of date; regenerate it with\n"
          "  build/<dir>/bin/herald schema -o workflows/schema/workflow.schema.json";

@@ -14,8 +14,10 @@
 /* A do-nothing step: continue for every contact. */
 static int instance_token;
 
-__attribute__((unused)) static herald_status noop_create(const herald_host_api* host, herald_step_ctx* ctx,
-                                 const char* config_json, void** out_instance) {
+__attribute__((unused)) static herald_status noop_create(const herald_host_api* host,
+                                                         herald_step_ctx* ctx,
+                                                         const char* config_json,
+                                                         void** out_instance) {
   (void)host;
   (void)ctx;
   (void)config_json;
@@ -25,25 +27,26 @@ __attribute__((unused)) static herald_status noop_create(const herald_host_api* 
 
 __attribute__((unused)) static void noop_destroy(void* instance) { (void)instance; }
 
-__attribute__((unused)) static void noop_run(void* instance, const herald_batch* batch, herald_call* call) {
+__attribute__((unused)) static void noop_run(void* instance, const herald_batch* batch,
+                                             herald_call* call) {
   (void)instance;
   (void)batch;
   (void)call;
 }
 
-#define NOOP_STEP(var, type_name, schema)                                               \
-  static const herald_step_type var = {sizeof(herald_step_type),                       \
-                                       type_name,                                      \
-                                       "A step that does nothing",                     \
-                                       schema,                                         \
-                                       0u,                                             \
-                                       NULL,                                           \
-                                       noop_create,                                    \
-                                       noop_destroy,                                   \
+#define NOOP_STEP(var, type_name, schema)                          \
+  static const herald_step_type var = {sizeof(herald_step_type),   \
+                                       type_name,                  \
+                                       "A step that does nothing", \
+                                       schema,                     \
+                                       0u,                         \
+                                       NULL,                       \
+                                       noop_create,                \
+                                       noop_destroy,               \
                                        noop_run}
 
-#define PLUGIN_ENTRY(descriptor_expr)                                         \
-  HERALD_EXPORT const herald_plugin* herald_plugin_entry(void);             \
+#define PLUGIN_ENTRY(descriptor_expr)                           \
+  HERALD_EXPORT const herald_plugin* herald_plugin_entry(void); \
   const herald_plugin* herald_plugin_entry(void) { return descriptor_expr; }
 
 #endif

@@ -58,12 +58,13 @@ static void echo_run(void* instance, const herald_batch* batch, herald_call* cal
   char** vars = (char**)calloc(batch->count ? batch->count : 1, sizeof *vars);
   for (size_t i = 0; i < batch->count; ++i) {
     const herald_contact* c = batch->contacts[i];
-    size_t n = strlen(c->config_json) + strlen(settings) + strlen(kv) + strlen(c->attributes_json) +
-               128;
+    size_t n =
+        strlen(c->config_json) + strlen(settings) + strlen(kv) + strlen(c->attributes_json) + 128;
     vars[i] = (char*)malloc(n);
-    snprintf(vars[i], n,
-             "{\"contact\": %lld, \"config\": %s, \"settings\": %s, \"kv\": %s, \"attributes\": %s}",
-             (long long)c->id, c->config_json, settings, kv, c->attributes_json);
+    snprintf(
+        vars[i], n,
+        "{\"contact\": %lld, \"config\": %s, \"settings\": %s, \"kv\": %s, \"attributes\": %s}",
+        (long long)c->id, c->config_json, settings, kv, c->attributes_json);
     out[i].struct_size = sizeof(herald_outcome);
     out[i].kind = HERALD_OUTCOME_CONTINUE;
     out[i].vars_json = vars[i];
@@ -89,7 +90,12 @@ static const herald_step_type echo_type = {
     echo_run};
 
 static const herald_step_type* const types[] = {&echo_type};
-static const herald_plugin plugin = {sizeof(herald_plugin), HERALD_ABI_MAJOR, HERALD_ABI_MINOR,
-                                     "good", "1.0.0", "A well-behaved plugin for the loader tests",
-                                     1, types};
+static const herald_plugin plugin = {sizeof(herald_plugin),
+                                     HERALD_ABI_MAJOR,
+                                     HERALD_ABI_MINOR,
+                                     "good",
+                                     "1.0.0",
+                                     "A well-behaved plugin for the loader tests",
+                                     1,
+                                     types};
 PLUGIN_ENTRY(&plugin)

@@ -98,13 +98,13 @@ void run(void* instance, const herald_batch* batch, herald_call* call) {
   }
 }
 
-#define MISBEHAVE_STEP(var, name, summary)                                                  \
+#define MISBEHAVE_STEP(var, name, summary)                                              \
   herald_status make_##var(const herald_host_api* h, herald_step_ctx* c, const char* j, \
-                             void** o) {                                                   \
-    return create(h, c, j, o, name);                                                       \
-  }                                                                                        \
-  const herald_step_type var = {sizeof(herald_step_type), name, summary, kSchema, 0, nullptr, \
-                                make_##var, destroy, run};
+                           void** o) {                                                  \
+    return create(h, c, j, o, name);                                                    \
+  }                                                                                     \
+  const herald_step_type var = {                                                        \
+      sizeof(herald_step_type), name, summary, kSchema, 0, nullptr, make_##var, destroy, run};
 
 MISBEHAVE_STEP(twice, "misbehave.twice", "Completes every batch twice")
 MISBEHAVE_STEP(never, "misbehave.never", "Never completes")
@@ -121,8 +121,8 @@ MISBEHAVE_STEP(create_silent, "misbehave.create_silent", "Refuses its config wit
 MISBEHAVE_STEP(create_diag, "misbehave.create_diag", "Refuses its config with two diagnostics")
 
 const herald_step_type* const kTypes[] = {
-    &twice,   &never, &release, &throws,        &wrong_count,   &bad_kind,   &branch_no_label,
-    &bad_vars, &fail, &async,   &create_throws, &create_silent, &create_diag};
+    &twice,    &never, &release, &throws,        &wrong_count,   &bad_kind,   &branch_no_label,
+    &bad_vars, &fail,  &async,   &create_throws, &create_silent, &create_diag};
 
 const herald_plugin kPlugin = {sizeof(herald_plugin),
                                HERALD_ABI_MAJOR,

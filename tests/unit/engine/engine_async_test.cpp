@@ -40,7 +40,7 @@ steps:
   std::optional<RunResult> result;
   Engine engine(io, *store_, clock_);
   engine.start(*plan, RunOptions{}, [&](RunResult r) {
-    EXPECT_EQ(std::this_thread::get_id(), engine_thread);  // posted back
+    EXPECT_TRUE(std::this_thread::get_id() == engine_thread);  // posted back
     result = std::move(r);
   });
   io.run();
@@ -62,8 +62,9 @@ name: throws
 trigger: {type: manual}
 steps:
   - id: pick
-    uses: t.route
-    branches: {left: boom, right: fine}
+    uses: condition
+    with: {if: "attributes.route == 'left'"}
+    branches: {then: boom, else: fine}
   - id: boom
     uses: t.broken
     with: {mode: throw}

@@ -96,9 +96,9 @@ TEST_F(ElfCheck, RefusesOtherElfKinds) {
 TEST_F(ElfCheck, RefusesTruncatedAndForeignFiles) {
   EXPECT_EQ(elfProblem(write({stack(PF_R)}, ET_DYN, kMachine, 30)).value_or(""),
             "not a shared library (truncated ELF header)");
-  EXPECT_EQ(elfProblem(write({stack(PF_R)}, ET_DYN, kMachine, sizeof(Elf64_Ehdr) + 10))
-                .value_or(""),
-            "not a shared library (truncated or damaged ELF program headers)");
+  EXPECT_EQ(
+      elfProblem(write({stack(PF_R)}, ET_DYN, kMachine, sizeof(Elf64_Ehdr) + 10)).value_or(""),
+      "not a shared library (truncated or damaged ELF program headers)");
   auto text = dir_ / "text.so";
   std::ofstream(text) << "hello\n";
   EXPECT_EQ(elfProblem(text).value_or(""), "not a shared library (no ELF header)");

@@ -25,7 +25,9 @@ TEST_F(LogTest, LineFormat) {
   write(Level::kWarn, "outbox/welcome", "disk almost full: 95%");
   ASSERT_EQ(lines_.size(), 1u);
   EXPECT_TRUE(std::regex_match(
-      lines_[0], std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ warn \[outbox/welcome\] disk almost full: 95%)")))
+      lines_[0],
+      std::regex(
+          R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ warn \[outbox/welcome\] disk almost full: 95%)")))
       << lines_[0];
 }
 

@@ -138,7 +138,8 @@ TEST(SchemaValidate, MissingPositionFallsBackToNearestParentThenFallback) {
 }
 
 TEST(SchemaValidate, AdditionalPropertiesTrueAcceptsAnything) {
-  json s = {{"type", "object"}, {"properties", {{"a", {{"type", "string"}}}}},
+  json s = {{"type", "object"},
+            {"properties", {{"a", {{"type", "string"}}}}},
             {"additionalProperties", true}};
   EXPECT_THAT(check(s, "a: x\nb: 2\n"), IsEmpty());
   json open = {{"type", "object"}};
@@ -170,7 +171,8 @@ TEST(SchemaWellFormed, AcceptsTheWholeSubset) {
 }
 
 TEST(SchemaWellFormed, UnknownKeywordNamesTheKnownOnes) {
-  json s = json::parse(R"({"type": "object", "properties": {"to": {"type": "string", "format": "email"}}})");
+  json s = json::parse(
+      R"({"type": "object", "properties": {"to": {"type": "string", "format": "email"}}})");
   EXPECT_THAT(checkWellFormed(s),
               ElementsAre("/properties/to: unknown keyword 'format' (known keywords: type, "
                           "properties, required, additionalProperties, enum, minimum, maximum, "
@@ -222,9 +224,10 @@ TEST(SchemaWellFormed, ReportsEachKindOfMistake) {
 TEST(SchemaPaths, TemplatedAndSecret) {
   EXPECT_THAT(templatedPaths(kEmail), ElementsAre("/headers/*", "/subject", "/text"));
   EXPECT_THAT(secretPaths(kEmail), ElementsAre("/api_key"));
-  json s = {{"type", "object"},
-            {"properties",
-             {{"a/b", {{"type", "array"}, {"items", {{"type", "string"}, {"x-templated", true}}}}}}}};
+  json s = {
+      {"type", "object"},
+      {"properties",
+       {{"a/b", {{"type", "array"}, {"items", {{"type", "string"}, {"x-templated", true}}}}}}}};
   EXPECT_THAT(templatedPaths(s), ElementsAre("/a~1b/*"));
 }
 

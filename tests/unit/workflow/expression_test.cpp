@@ -11,8 +11,12 @@ store::Contact sampleContact() {
   c.first_name = "Mina";
   c.locale = "ko-KR";
   c.timezone = "Asia/Seoul";
-  c.attributes = {{"orders", 3},     {"plan", "pro"},          {"ltv", 129.5},
-                  {"newsletter", true}, {"address", {{"city", "Seoul"}}}, {"sizes", {"S", "M"}}};
+  c.attributes = {{"orders", 3},
+                  {"plan", "pro"},
+                  {"ltv", 129.5},
+                  {"newsletter", true},
+                  {"address", {{"city", "Seoul"}}},
+                  {"sizes", {"S", "M"}}};
   c.tags = {"vip", "beta"};
   return c;
 }
@@ -169,6 +173,16 @@ TEST(Expression, ErrorsPointAtTheOffendingToken) {
   e = parseError("attributes.orders > 2x");
   EXPECT_EQ(e.offset, 20u);
   EXPECT_EQ(e.message, "malformed number '2x'");
+}
+
+TEST(Expression, DeepNestingIsAnErrorNotACrash) {
+  EXPECT_EQ(parseError(std::string(100000, '(') + "true").message,
+            "the condition nests too deeply");
+  EXPECT_EQ(parseError(std::string(100000, '[')).message, "the condition nests too deeply");
+  std::string nots;
+  for (int i = 0; i < 50000; ++i) nots += "not ";
+  EXPECT_EQ(parseError(nots + "true").message, "the condition nests too deeply");
+  EXPECT_TRUE(eval(std::string(40, '(') + "true" + std::string(40, ')')));
 }
 
 TEST(Expression, CopiesShareTheCompiledTree) {

@@ -133,8 +133,9 @@ TEST(Loader, YamlSyntaxErrorAtLineAndColumn) {
 }
 
 TEST(Loader, EmptyOrNonMappingFile) {
-  EXPECT_THAT(load("").diags,
-              ElementsAre("1:1: error: the file is empty; a workflow needs name, trigger and steps"));
+  EXPECT_THAT(
+      load("").diags,
+      ElementsAre("1:1: error: the file is empty; a workflow needs name, trigger and steps"));
   EXPECT_THAT(load("- a\n- b\n").diags,
               ElementsAre("1:1: error: a workflow file must be a mapping with name, trigger and "
                           "steps"));

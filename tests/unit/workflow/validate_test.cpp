@@ -43,7 +43,8 @@ plugin::Registry* Validate::registry_ = nullptr;
 const std::string kHead = "name: t\ntrigger: manual\nsteps:\n";
 
 TEST_F(Validate, TheTestPluginIsLoaded) {
-  ASSERT_NE(registry_->find("wftest.send"), nullptr) << "built from tests/unit/workflow/test_plugin";
+  ASSERT_NE(registry_->find("wftest.send"), nullptr)
+      << "built from tests/unit/workflow/test_plugin";
   EXPECT_THAT(registry_->refused(), IsEmpty());
 }
 
@@ -245,19 +246,27 @@ TEST_F(Validate, ConditionSyntaxErrorsPointInsideTheExpression) {
     uses: exit
 )";
   // plain, double-quoted, single-quoted, block
-  EXPECT_THAT(check(kHead + "  - id: a\n    uses: condition\n    with:\n      if: "
-                            "attributes.orders >= 2 and contact.emial == 'x'" + tail),
+  EXPECT_THAT(check(kHead +
+                    "  - id: a\n    uses: condition\n    with:\n      if: "
+                    "attributes.orders >= 2 and contact.emial == 'x'" +
+                    tail),
               ElementsAre("7:46: error: step 'a': in the condition: unknown contact field 'emial'; "
                           "known: email, phone, locale, timezone, first_name, last_name, "
                           "external_id, attributes.NAME"));
-  EXPECT_THAT(check(kHead + "  - id: a\n    uses: condition\n    with: {if: \"contact.locale = "
-                            "'ko-KR'\"}" + tail),
+  EXPECT_THAT(check(kHead +
+                    "  - id: a\n    uses: condition\n    with: {if: \"contact.locale = "
+                    "'ko-KR'\"}" +
+                    tail),
               ElementsAre("6:32: error: step 'a': in the condition: use '==' to compare, not '='"));
-  EXPECT_THAT(check(kHead + "  - id: a\n    uses: condition\n    with: {if: 'contact.locale == "
-                            "''ko-KR'' &&'}" + tail),
+  EXPECT_THAT(check(kHead +
+                    "  - id: a\n    uses: condition\n    with: {if: 'contact.locale == "
+                    "''ko-KR'' &&'}" +
+                    tail),
               ElementsAre("6:45: error: step 'a': in the condition: use 'and' instead of '&&'"));
-  EXPECT_THAT(check(kHead + "  - id: a\n    uses: condition\n    with:\n      if: >\n        "
-                            "attributes.orders >= 2\n        and (tags contains 'vip'" + tail),
+  EXPECT_THAT(check(kHead +
+                    "  - id: a\n    uses: condition\n    with:\n      if: >\n        "
+                    "attributes.orders >= 2\n        and (tags contains 'vip'" +
+                    tail),
               ElementsAre("9:33: error: step 'a': in the condition: expected ')', found the end "
                           "of the expression"));
 }

@@ -71,8 +71,7 @@ TEST(Wait, DurationThenTimeOfDay) {
   WaitSpec s = until("09:00");
   s.duration_ms = 86'400'000;
   // +1 day = 2024-03-30 11:00 CET, past 09:00; next 09:00 is on the 31st (CEST).
-  EXPECT_EQ(wakeTime(s, at("2024-03-29T10:00:00Z"), "Europe/Berlin"),
-            at("2024-03-31T07:00:00Z"));
+  EXPECT_EQ(wakeTime(s, at("2024-03-29T10:00:00Z"), "Europe/Berlin"), at("2024-03-31T07:00:00Z"));
 }
 
 TEST(Wait, ExactlyAtTheTimeDoesNotWait) {
