@@ -3,11 +3,12 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <iostream>
 
+#include "util/log.hpp"
 #include "workflow/builtins.hpp"
 
 namespace herald::app {
 
-AppContext::AppContext(GlobalOptions options) : options_(std::move(options)) {}
+AppContext::AppContext(const GlobalOptions& options) : options_(options) {}
 
 AppContext::~AppContext() {
   // Step instances and plugin libraries go before the store they may use.
@@ -33,6 +34,7 @@ const config::DaemonConfig& AppContext::config() {
     config_ = config::DaemonConfig{};
     config_->database = config_->state_dir / "herald.db";
   }
+  if (auto level = log::parseLevel(config_->log_level)) log::setLevel(*level);
   return *config_;
 }
 

@@ -29,7 +29,9 @@ struct CommandFailed {
 
 class AppContext {
  public:
-  explicit AppContext(GlobalOptions options);
+  // `options` is borrowed: main() fills it while parsing the command line,
+  // after the commands were registered with this context.
+  explicit AppContext(const GlobalOptions& options);
   ~AppContext();
 
   const GlobalOptions& options() const { return options_; }
@@ -42,7 +44,7 @@ class AppContext {
   const Clock& clock();
 
  private:
-  GlobalOptions options_;
+  const GlobalOptions& options_;
   std::optional<config::DaemonConfig> config_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<plugin::Registry> registry_;

@@ -306,7 +306,13 @@ class Parser {
   void advance() { cur_ = lexer_.next(); }
   bool isWord(const char* w) const { return cur_.kind == Tok::kIdent && cur_.text == w; }
 
-  static NodePtr binary(Op op, NodePtr a, NodePtr b) {
+  NodePtr binary(Op op, NodePtr a, NodePtr b) {
+    // A long and/or chain builds a deep tree; evaluating (and freeing) it
+    // recurses, so its size is bounded like nesting is.
+    if (++operators_ > kMaxOperators)
+      throw ParseFailure{cur_.offset, "the condition has more than " +
+                                          std::to_string(kMaxOperators) +
+                                          " operators; split it into several condition steps"};
     auto n = std::make_shared<Node>();
     n->op = op;
     n->null_literal_operand = (a->op == Op::kLiteral && a->literal.is_null()) ||
@@ -537,6 +543,8 @@ class Parser {
   Lexer lexer_;
   Token cur_;
   int depth_ = 0;
+  int operators_ = 0;
+  static constexpr int kMaxOperators = 1000;
 };
 
 // ---------------------------------------------------------------- evaluation

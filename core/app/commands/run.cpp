@@ -176,16 +176,17 @@ nlohmann::json toJson(const Report& r) {
   out["journeys"] = engine::toJson(res.journeys);
   nlohmann::json messages = nlohmann::json::array();
   for (const auto& d : r.deliveries) {
-    messages.push_back({{"step", d.step->step->id},
-                        {"type", d.step->step->uses},
-                        {"channel", d.channel},
-                        {"delivered", d.activity.delivered},
-                        {"already_sent", d.activity.already_sent},
-                        {"refused", d.activity.refused},
-                        {"unknown", d.activity.unknown},
-                        {"redelivered", d.activity.redelivered},
-                        {"batch_failures", d.activity.batch_failures},
-                        {"location", d.location.empty() ? nlohmann::json() : d.location}});
+    messages.push_back(
+        {{"step", d.step->step->id},
+         {"type", d.step->step->uses},
+         {"channel", d.channel},
+         {"delivered", d.activity.delivered},
+         {"already_sent", d.activity.already_sent},
+         {"refused", d.activity.refused},
+         {"unknown", d.activity.unknown},
+         {"redelivered", d.activity.redelivered},
+         {"batch_failures", d.activity.batch_failures},
+         {"location", d.location.empty() ? nlohmann::json() : nlohmann::json(d.location)}});
   }
   out["messages"] = std::move(messages);
   nlohmann::json samples = nlohmann::json::array();

@@ -60,7 +60,7 @@ CompiledFilter compileFilter(const AudienceFilter& filter, int first_param) {
             "audience filter: operator '{}' does not apply to tags (use 'has')", cond.op));
       }
       terms.push_back(fmt::format(
-          "EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = {})",
+          "EXISTS (SELECT 1 FROM contact_tags t WHERE t.tag = {} AND t.contact_id = c.id)",
           param(cond.value)));
       continue;
     }

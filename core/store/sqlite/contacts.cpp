@@ -1,18 +1,15 @@
-#include <algorithm>
-
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace herald::store::sqlite {
 
 const char* const kContactColumns =
     "c.id, c.external_id, c.email, c.phone, c.first_name, c.last_name, c.timezone, c.locale, "
-    "c.attributes, c.created_ms, c.updated_ms, "
-    "(SELECT json_group_array(t.tag) FROM contact_tags t WHERE t.contact_id = c.id), "
-    // The newest consent per channel: the channel's current state.
-    "(SELECT json_group_array(json_array(k.channel, k.granted, k.source, k.at_ms, k.wording)) "
-    "   FROM consents k WHERE k.contact_id = c.id AND k.id = "
-    "     (SELECT k2.id FROM consents k2 WHERE k2.contact_id = c.id AND k2.channel = k.channel "
-    "       ORDER BY k2.at_ms DESC, k2.id DESC LIMIT 1))";
+    "c.attributes, c.created_ms, c.updated_ms, c.tags, "
+    // The newest consent per channel (SQLite takes the bare columns from the
+    // row holding max(at_ms)).
+    "(SELECT json_group_array(json_array(channel, granted, source, at, wording)) FROM "
+    "   (SELECT channel, granted, source, max(at_ms) AS at, wording FROM consents k "
+    "     WHERE k.contact_id = c.id GROUP BY channel))";
 
 Contact readContact(const Query& q, int first) {
   Contact c;
@@ -28,16 +25,14 @@ Contact readContact(const Query& q, int first) {
   c.created_ms = q.colInt(first + 9);
   c.updated_ms = q.colInt(first + 10);
   for (auto& tag : nlohmann::json::parse(q.colView(first + 11))) {
-    c.tags.push_back(tag.get<std::string>());
+    c.tags.push_back(std::move(tag.get_ref<std::string&>()));
   }
-  std::sort(c.tags.begin(), c.tags.end());
+  // GROUP BY channel: sorted by channel.
   for (auto& k : nlohmann::json::parse(q.colView(first + 12))) {
-    c.consents.push_back(Consent{k[0].get<std::string>(), k[1].get<int64_t>() != 0,
-                                 k[2].get<std::string>(), k[3].get<int64_t>(),
-                                 k[4].get<std::string>()});
+    c.consents.push_back(Consent{std::move(k[0].get_ref<std::string&>()), k[1].get<int64_t>() != 0,
+                                 std::move(k[2].get_ref<std::string&>()), k[3].get<int64_t>(),
+                                 std::move(k[4].get_ref<std::string&>())});
   }
-  std::sort(c.consents.begin(), c.consents.end(),
-            [](const Consent& a, const Consent& b) { return a.channel < b.channel; });
   return c;
 }
 

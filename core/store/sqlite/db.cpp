@@ -168,6 +168,61 @@ BulkMode::~BulkMode() {
   sqlite3_exec(db_.raw(), "PRAGMA cache_size = -32768", nullptr, nullptr, nullptr);
 }
 
+BatchInsert::BatchInsert(Db& db, std::string head, int columns)
+    : db_(db), head_(std::move(head)), columns_(columns) {
+  values_.resize(static_cast<size_t>(kBatchRows * columns));
+}
+
+BatchInsert::Value& BatchInsert::next() { return values_[used_++]; }
+
+BatchInsert& BatchInsert::addInt(int64_t v) {
+  Value& x = next();
+  x.text = false;
+  x.i = v;
+  return *this;
+}
+
+BatchInsert& BatchInsert::addText(std::string_view v) {
+  Value& x = next();
+  x.text = true;
+  x.s.assign(v);
+  return *this;
+}
+
+void BatchInsert::endRow() {
+  if (++rows_ == kBatchRows) flush();
+}
+
+Stmt& BatchInsert::statement(int rows) {
+  if (rows == kBatchRows && full_ != nullptr) return *full_;
+  std::string sql = head_ + " VALUES ";
+  for (int r = 0; r < rows; ++r) {
+    sql += r == 0 ? "(" : ",(";
+    for (int c = 0; c < columns_; ++c) sql += c == 0 ? "?" : ",?";
+    sql += ')';
+  }
+  Stmt& s = db_.stmt(sql);
+  if (rows == kBatchRows) full_ = &s;
+  return s;
+}
+
+void BatchInsert::flush() {
+  if (rows_ == 0) return;
+  Query q(statement(rows_));
+  for (size_t i = 0; i < used_; ++i) {
+    const Value& v = values_[i];
+    int index = static_cast<int>(i) + 1;
+    if (v.text) {
+      q.bindText(index, v.s);
+    } else {
+      q.bindInt(index, v.i);
+    }
+  }
+  q.run();
+  rows_ = 0;
+  used_ = 0;
+}
+
 void appendJsonString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <functional>
 #include <unordered_map>
+#include <vector>
 
 namespace herald::store::sqlite {
 
@@ -146,6 +147,41 @@ class BulkMode {
 
  private:
   Db& db_;
+};
+
+// Writes rows into one table through a multi-row INSERT ("VALUES (?,?),
+// (?,?), ..."), kBatchRows rows per statement: in SQLite the fixed cost of
+// running a statement is several times that of writing one small row, so a
+// bulk import batches its child rows (tags, consents) this way. Values are
+// copied; flush() writes what is pending.
+class BatchInsert {
+ public:
+  static constexpr int kBatchRows = 128;
+  // `head` is "INSERT [OR IGNORE] INTO t(a, b, c)".
+  BatchInsert(Db& db, std::string head, int columns);
+  BatchInsert& addInt(int64_t v);
+  BatchInsert& addText(std::string_view v);
+  // Ends the row; writes the batch when it is full.
+  void endRow();
+  void flush();
+  bool empty() const { return rows_ == 0; }
+
+ private:
+  struct Value {
+    bool text = false;
+    int64_t i = 0;
+    std::string s;
+  };
+  Value& next();
+  Stmt& statement(int rows);
+
+  Db& db_;
+  std::string head_;
+  int columns_;
+  int rows_ = 0;
+  size_t used_ = 0;
+  std::vector<Value> values_;
+  Stmt* full_ = nullptr;
 };
 
 // Appends `s` as a JSON string literal (quoted and escaped).

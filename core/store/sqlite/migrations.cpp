@@ -24,29 +24,33 @@ CREATE TABLE contacts(
   timezone    TEXT,                  -- IANA name
   locale      TEXT,                  -- BCP 47
   attributes  TEXT NOT NULL DEFAULT '{}',  -- JSON object
+  -- JSON array of tags (sorted): the contact's own copy, so reading a batch
+  -- of contacts needs no join. contact_tags below is the index over it.
+  tags        TEXT NOT NULL DEFAULT '[]',
   created_ms  INTEGER NOT NULL,
   updated_ms  INTEGER NOT NULL
 );
 
--- One row per tag, so segments can ask has/has_any through an index.
+-- Which contacts have a tag: segments ask has/has_any through this. The
+-- store keeps it in step with contacts.tags (erasing a contact deletes its
+-- rows here by its tags, so no second index on contact_id is needed).
 CREATE TABLE contact_tags(
-  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
   tag        TEXT NOT NULL,
-  PRIMARY KEY(contact_id, tag)
+  contact_id INTEGER NOT NULL,
+  PRIMARY KEY(tag, contact_id)
 ) WITHOUT ROWID;
-CREATE INDEX contact_tags_by_tag ON contact_tags(tag, contact_id);
 
--- Consent history: the newest row per (contact, channel) is the current state.
+-- Consent history; the newest row per (contact, channel) is the current
+-- state. Keyed by contact first, so a new contact's rows are appends.
 CREATE TABLE consents(
-  id         INTEGER PRIMARY KEY,
   contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
   channel    TEXT NOT NULL,
+  at_ms      INTEGER NOT NULL,
   granted    INTEGER NOT NULL,
   source     TEXT NOT NULL,
-  at_ms      INTEGER NOT NULL,
-  wording    TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX consents_by_contact ON consents(contact_id, channel, at_ms);
+  wording    TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(contact_id, channel, at_ms)
+) WITHOUT ROWID;
 
 CREATE TABLE events(
   id          INTEGER PRIMARY KEY,

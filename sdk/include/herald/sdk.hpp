@@ -694,23 +694,36 @@ class Step {
   StepContext* ctx_;
 };
 
-/// What the SDK needs from a step class (see Step).
+namespace detail {
+
 template <class S>
-concept StepClass = requires {
+concept HasNames = requires {
   { S::kName } -> std::convertible_to<const char*>;
   { S::kSummary } -> std::convertible_to<const char*>;
-}
-&&(
-    requires {
-      { S::kSchema } -> std::convertible_to<const char*>;
-    } ||
-    requires {
-      { S::schema() } -> std::convertible_to<nlohmann::json>;
-    }) &&
-    std::constructible_from<S, StepContext&, const nlohmann::json&>&& requires(S& step,
-                                                                               Batch batch) {
+};
+template <class S>
+concept HasSchemaText = requires {
+  { S::kSchema } -> std::convertible_to<const char*>;
+};
+template <class S>
+concept HasSchemaBuilder = requires {
+  { S::schema() } -> std::convertible_to<nlohmann::json>;
+};
+template <class S>
+concept RunsBatches = requires(S& step, Batch batch) {
   step.run(std::move(batch));
 };
+template <class S>
+concept HasSchema = HasSchemaText<S> || HasSchemaBuilder<S>;
+template <class S>
+concept BuildsFromConfig = std::constructible_from<S, StepContext&, const nlohmann::json&>;
+
+}  // namespace detail
+
+/// What the SDK needs from a step class (see Step).
+template <class S>
+concept StepClass = detail::HasNames<S> && detail::HasSchema<S> && detail::BuildsFromConfig<S> &&
+    detail::RunsBatches<S>;
 
 namespace detail {
 

@@ -183,6 +183,13 @@ TEST(Expression, DeepNestingIsAnErrorNotACrash) {
   for (int i = 0; i < 50000; ++i) nots += "not ";
   EXPECT_EQ(parseError(nots + "true").message, "the condition nests too deeply");
   EXPECT_TRUE(eval(std::string(40, '(') + "true" + std::string(40, ')')));
+  std::string chain = "true";
+  for (int i = 0; i < 100000; ++i) chain += " and true";
+  EXPECT_EQ(parseError(chain).message,
+            "the condition has more than 1000 operators; split it into several condition steps");
+  chain = "true";
+  for (int i = 0; i < 999; ++i) chain += " and true";
+  EXPECT_TRUE(eval(chain));
 }
 
 TEST(Expression, CopiesShareTheCompiledTree) {
