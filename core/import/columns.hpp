@@ -43,6 +43,7 @@ struct Column {
   std::string name;    // attribute or property name, or the consent channel
   ValueType type = ValueType::kString;
   bool typed = false;  // the type was written in the header
+  std::string json_key;  // "\"name\":" for attribute columns (CSV fast path)
 };
 
 // Parses one header cell of a contacts file; nullopt with `error` set when

@@ -54,6 +54,11 @@ bool ContactMapper::setHeader(const std::vector<std::string_view>& cells, Proble
                                             columns_[j].header)});
       }
     }
+    if (col->role == Role::kAttribute) {
+      col->json_key.clear();
+      appendJsonString(col->json_key, col->name);
+      col->json_key += ':';
+    }
     if (col->role == Role::kExternalId) external_id = at;
     if (col->role == Role::kEmail) email = at;
     columns_.push_back(std::move(*col));
@@ -121,7 +126,9 @@ void ContactMapper::reset(store::Contact& c) {
 void ContactMapper::mapRow(const std::vector<std::string_view>& fields, store::Contact& c,
                            Problems& problems) {
   noun_ = "column";
+  csv_ = true;
   reset(c);
+  attributes_json_.assign(1, '{');
   const size_t n = std::min(fields.size(), columns_.size());
   for (size_t i = 0; i < n; ++i) {
     std::string_view text = trim(fields[i]);
@@ -135,6 +142,7 @@ void ContactMapper::mapRow(const std::vector<std::string_view>& fields, store::C
     Slot* slot = slot_of_[i] >= 0 ? &slots_[static_cast<size_t>(slot_of_[i])] : nullptr;
     applyText(col, text, at, slot, c, problems);
   }
+  attributes_json_ += '}';
   finish(c, id_column_, problems);
 }
 
@@ -189,6 +197,16 @@ void ContactMapper::applyText(const Column& col, std::string_view text, int at, 
       splitList(text, c.tags);
       return;
     case Role::kAttribute: {
+      if (csv_) {
+        const size_t mark = attributes_json_.size();
+        if (attributes_json_.size() > 1) attributes_json_ += ',';
+        attributes_json_ += col.json_key;
+        if (!appendTextValue(col, text, attributes_json_, why)) {
+          attributes_json_.resize(mark);
+          problems.push_back({at, problem(col, why)});
+        }
+        return;
+      }
       nlohmann::json value;
       if (textValue(col, text, value, why)) {
         c.attributes[col.name] = std::move(value);
@@ -206,6 +224,18 @@ void ContactMapper::applyText(const Column& col, std::string_view text, int at, 
       }
       if (col.role == Role::kConsents) {
         applyConsentObject(parsed, at, problems);
+      } else if (csv_) {
+        // A column of the same name wins over a key of this cell.
+        for (const auto& [k, v] : parsed.items()) {
+          bool shadowed = std::any_of(columns_.begin(), columns_.end(), [&](const Column& other) {
+            return other.role == Role::kAttribute && other.name == k;
+          });
+          if (shadowed) continue;
+          if (attributes_json_.size() > 1) attributes_json_ += ',';
+          appendJsonString(attributes_json_, k);
+          attributes_json_ += ':';
+          attributes_json_ += v.dump();
+        }
       } else {
         for (auto& [k, v] : parsed.items()) c.attributes[k] = std::move(v);
       }
@@ -285,6 +315,7 @@ ContactMapper::Slot& ContactMapper::slotFor(const std::string& channel) {
 void ContactMapper::mapObject(const nlohmann::json& obj, std::string_view line, store::Contact& c,
                               Problems& problems) {
   noun_ = "field";
+  csv_ = false;
   slots_.clear();
   reset(c);
   if (!obj.is_object()) {

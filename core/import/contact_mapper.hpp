@@ -28,8 +28,10 @@ class ContactMapper {
   // The CSV column (1-based) of the email, else external id (for messages).
   int emailColumn() const { return email_column_; }
 
-  // Fills `c` from one CSV row of columnCount() fields.
+  // Fills `c` from one CSV row of columnCount() fields. The attributes are
+  // not put in c.attributes but written as JSON text: attributesJson().
   void mapRow(const std::vector<std::string_view>& fields, store::Contact& c, Problems& problems);
+  const std::string& attributesJson() const { return attributes_json_; }
   // Fills `c` from one JSON Lines object; `line` is its text (for columns).
   void mapObject(const nlohmann::json& obj, std::string_view line, store::Contact& c,
                  Problems& problems);
@@ -68,6 +70,8 @@ class ContactMapper {
   std::unordered_map<std::string, std::optional<Column>> json_columns_;
   std::unordered_map<std::string, std::string> json_column_errors_;
   std::string scratch_;
+  bool csv_ = false;
+  std::string attributes_json_;
   std::vector<std::string> list_;
 };
 

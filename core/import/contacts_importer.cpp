@@ -66,7 +66,7 @@ class ContactRun {
         continue;
       }
       mapper_.mapRow(rec.fields, contact_, problems_);
-      store(rec.line, mapper_.emailColumn(), "column");
+      store(rec.line, mapper_.emailColumn(), "column", &mapper_.attributesJson());
     }
   }
 
@@ -91,7 +91,7 @@ class ContactRun {
         continue;
       }
       mapper_.mapObject(obj, line, contact_, problems_);
-      store(number, keyColumn(line, "email"), "field");
+      store(number, keyColumn(line, "email"), "field", nullptr);
     }
   }
 
@@ -115,13 +115,20 @@ class ContactRun {
     if (options_.progress && report_.rows % kProgressEvery == 0) options_.progress(report_.rows);
   }
 
-  void store(int64_t line, int email_column, std::string_view noun) {
+  // `attributes`: the row's attributes as JSON text (CSV), else null: they
+  // are in contact_.attributes.
+  void store(int64_t line, int email_column, std::string_view noun,
+             const std::string* attributes) {
     if (!problems_.empty()) {
       sink_.row(line, problems_);
       return;
     }
     try {
-      import_->upsert(contact_);
+      if (attributes != nullptr) {
+        import_->upsertWithAttributes(contact_, *attributes);
+      } else {
+        import_->upsert(contact_);
+      }
       ++report_.stored;
     } catch (const store::ContactConflict& e) {
       problems_.push_back({email_column, fmt::format("{} 'email': {}", noun, e.what())});

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cmath>
+
 #include "import/values.hpp"
 
 namespace herald::import {
-
 std::string quoteValue(std::string_view value) {
   constexpr size_t kMax = 60;
   if (value.size() <= kMax) return fmt::format("'{}'", value);
@@ -53,6 +55,90 @@ bool textValue(const Column& col, std::string_view text, nlohmann::json& out, st
     }
   }
   return false;
+}
+
+void appendJsonString(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  size_t plain = 0;  // start of the run of bytes that need no escaping
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s, plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+    }
+  }
+  out.append(s, plain, s.size() - plain);
+  out += '"';
+}
+
+bool appendTextValue(const Column& col, std::string_view text, std::string& out,
+                     std::string& why) {
+  char buf[32];
+  switch (col.type) {
+    case ValueType::kString:
+    case ValueType::kAny:
+      appendJsonString(out, text);
+      return true;
+    case ValueType::kNumber: {
+      std::string_view t = text;
+      if (!t.empty() && t[0] == '+') t.remove_prefix(1);
+      const char* end = t.data() + t.size();
+      int64_t i = 0;
+      if (!t.empty() && t[0] != '+') {
+        auto [p, ec] = std::from_chars(t.data(), end, i);
+        if (ec == std::errc() && p == end) {
+          out.append(buf, std::to_chars(buf, buf + sizeof buf, i).ptr);
+          return true;
+        }
+        double d = 0;
+        auto [q, ec2] = std::from_chars(t.data(), end, d);
+        if (ec2 == std::errc() && q == end && std::isfinite(d)) {
+          out.append(buf, std::to_chars(buf, buf + sizeof buf, d).ptr);
+          return true;
+        }
+      }
+      nlohmann::json unused;
+      return textValue(col, text, unused, why);  // for the message
+    }
+    case ValueType::kDate:
+      if (auto t = parseTimestamp(text)) {
+        out += '"';
+        out += formatTimestamp(*t);
+        out += '"';
+        return true;
+      }
+      break;
+    case ValueType::kBoolean:
+      if (auto b = parseBoolean(text)) {
+        out += *b ? "true" : "false";
+        return true;
+      }
+      break;
+    case ValueType::kList: {
+      std::vector<std::string> items;
+      splitList(text, items);
+      out += '[';
+      for (size_t k = 0; k < items.size(); ++k) {
+        if (k > 0) out += ',';
+        appendJsonString(out, items[k]);
+      }
+      out += ']';
+      return true;
+    }
+  }
+  nlohmann::json unused;
+  return textValue(col, text, unused, why);
 }
 
 bool jsonValue(const Column& col, const nlohmann::json& value, nlohmann::json& out,

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace herald::import {
 namespace {
@@ -108,6 +109,13 @@ std::string_view trim(std::string_view s) {
 bool isValidUtf8(std::string_view s) {
   size_t i = 0;
   const size_t n = s.size();
+  // Most cells are ASCII: check eight bytes at a time first.
+  while (i + 8 <= n) {
+    uint64_t word = 0;
+    std::memcpy(&word, s.data() + i, 8);
+    if (word & 0x8080808080808080ULL) break;
+    i += 8;
+  }
   while (i < n) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/records.hpp"
@@ -40,8 +41,12 @@ class ContactImport {
   // (new keys win); tags are unioned; consents are appended.
   // Returns the contact id.
   virtual int64_t upsert(const Contact& c) = 0;
+  // As upsert(c), with the attributes given as the text of a JSON object
+  // (c.attributes is ignored): a bulk importer writes that text directly
+  // rather than build a JSON tree for every row.
+  virtual int64_t upsertWithAttributes(const Contact& c, std::string_view attributes_json) = 0;
   virtual void commit() = 0;
-  // Contacts created / updated by upsert() so far.
+  // Contacts created / updated so far.
   virtual int64_t createdCount() const = 0;
   virtual int64_t updatedCount() const = 0;
 };

@@ -80,6 +80,13 @@ void registerBuiltins(plugin::Registry& registry) {
   add(kExitStep, "End the journey here", kExitSchema);
 }
 
+void addEditorHints(const std::string& uses, nlohmann::json& with_schema) {
+  if (uses != kWaitStep || !with_schema.contains("properties")) return;
+  auto& props = with_schema["properties"];
+  if (props.contains("duration")) props["duration"]["pattern"] = "^([0-9]+(ms|s|m|h|d|w))+$";
+  if (props.contains("until")) props["until"]["pattern"] = "^([01]?[0-9]|2[0-3]):[0-5][0-9]$";
+}
+
 bool isBuiltinStep(const std::string& uses) {
   return uses == kConditionStep || uses == kWaitStep || uses == kExitStep;
 }

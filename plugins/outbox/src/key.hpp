@@ -19,9 +19,10 @@ struct KeyHash {
 
 KeyHash hashKey(std::string_view key);
 
-// "<readable part>.<16 hex digits>.eml": the key with every character outside
-// [A-Za-z0-9_-] replaced by '_' (at most 80 of them), then the hash. Safe in a
-// maildir (no '/', no ':').
+// "<readable part>.<16 hex digits>.eml": the key with '/' and every other
+// character outside [A-Za-z0-9_-] replaced by '_', each '/'-separated part cut
+// to 16 characters (at most 100 in all), then the hash. Safe in a maildir
+// (no '/', no ':').
 std::string messageFileName(std::string_view key);
 
 }  // namespace herald::outbox

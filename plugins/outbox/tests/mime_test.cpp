@@ -190,7 +190,10 @@ TEST(FileName, IsStableSafeAndDistinct) {
   EXPECT_NE(a, messageFileName("welcome/3f2a/send/42/2"));
   EXPECT_NE(messageFileName("a/b"), messageFileName("a_b"));
   EXPECT_EQ(messageFileName("x:y/../z").find_first_of(":/"), std::string::npos);
-  EXPECT_LE(messageFileName(std::string(500, 'k')).size(), 80u + 1 + 16 + 4);
+  EXPECT_EQ(messageFileName(std::string(500, 'k')).size(), 16u + 1 + 16 + 4);
+  const std::string revision(64, 'a');
+  const std::string real = messageFileName("welcome/" + revision + "/welcome-email/1234/0");
+  EXPECT_EQ(real.rfind("welcome_aaaaaaaaaaaaaaaa_welcome-email_1234_0.", 0), 0u) << real;
 }
 
 EmailMessage sample() {

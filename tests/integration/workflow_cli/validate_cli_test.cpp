@@ -178,7 +178,7 @@ TEST_F(ValidateCli, WarningsDoNotFail) {
   const Result r = herald("validate w.yaml");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.err,
-            "w.yaml:6:31: warning: step 'a': timezone only matters with 'until'; it is ignored "
+            "w.yaml:6:26: warning: step 'a': timezone only matters with 'until'; it is ignored "
             "here\n");
   EXPECT_EQ(r.out, "ok: 1 workflow valid (1 step), 1 warning\n");
 }
@@ -359,10 +359,12 @@ TEST_F(ValidateCli, EditorsAcceptTheExamplesAndFlagMistakes) {
   auto toJson = [](const std::string& text) { return herald::yamlToJson(YAML::Load(text)); };
   for (const auto& f : exampleWorkflows())
     EXPECT_THAT(checker.validate(toJson(readFile(f))), ::testing::IsEmpty()) << f;
-  for (const auto& b : docBlocks())
-    if (isWorkflow(b) && b.marker.empty())
+  for (const auto& b : docBlocks()) {
+    if (isWorkflow(b) && b.marker.empty()) {
       EXPECT_THAT(checker.validate(toJson(b.text)), ::testing::IsEmpty())
           << "docs/workflows.md:" << b.line;
+    }
+  }
 
   const std::string welcome = readFile(fs::path(HERALD_SOURCE_DIR) / "workflows" / "welcome.yaml");
   EXPECT_THAT(checker.validate(toJson(replaceOnce(welcome, "reply_to:", "reply_too:"))),

@@ -22,7 +22,9 @@ TEST(JsonSchema, HasEveryStepTypeWithItsWithSchema) {
   for (size_t i = 0; i < types.size(); ++i) {
     const auto* t = types[i];
     EXPECT_EQ(rules[i]["if"]["properties"]["uses"]["const"], t->name);
-    EXPECT_EQ(rules[i]["then"]["properties"]["with"], toDraft07(t->schema)) << t->name;
+    nlohmann::json expected = toDraft07(t->schema);
+    if (t->builtin) addEditorHints(t->name, expected);
+    EXPECT_EQ(rules[i]["then"]["properties"]["with"], expected) << t->name;
     EXPECT_EQ(step["properties"]["uses"]["oneOf"][i]["const"], t->name);
     // Draft-07 must read the config the way Herald does: its keys and nothing else.
     for (const auto& [key, sub] : t->schema["properties"].items())
@@ -44,6 +46,17 @@ TEST(JsonSchema, Draft07ClosesObjectsThatListProperties) {
   EXPECT_EQ(out["additionalProperties"], false);
   EXPECT_EQ(out["properties"]["a"]["additionalProperties"], false);
   EXPECT_EQ(out["properties"]["m"]["additionalProperties"], nlohmann::json({{"type", "string"}}));
+}
+
+TEST(JsonSchema, EditorHintsForWaits) {
+  nlohmann::json wait = {
+      {"properties", {{"duration", {{"type", "string"}}}, {"until", {{"type", "string"}}}}}};
+  addEditorHints("wait", wait);
+  EXPECT_EQ(wait["properties"]["duration"]["pattern"], "^([0-9]+(ms|s|m|h|d|w))+$");
+  EXPECT_TRUE(wait["properties"]["until"].contains("pattern"));
+  nlohmann::json other = wait;
+  addEditorHints("exit", other);
+  EXPECT_EQ(other, wait);
 }
 
 }  // namespace
