@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
   app.add_option("--config", options.config_path,
                  "Daemon config file (default: /etc/herald/herald.yaml, else ./config/herald.yaml)");
   app.add_option("--plugin-dir", options.plugin_dirs,
-                 "Load plugins from this directory (repeatable; replaces the config's plugin_dirs)");
+                 "Load plugins from this directory (repeatable; replaces the config's plugin_dirs)")
+      ->allow_extra_args(false);
   app.add_option("--db", options.db_path, "SQLite database file (default: STATE_DIR/herald.db)");
   app.add_option("--now", options.now,
                  "Pretend the time is this ISO 8601 UTC time (tests, backfills)");

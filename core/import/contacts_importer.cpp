@@ -14,8 +14,9 @@ namespace {
 class ContactRun {
  public:
   ContactRun(store::Store& store, const ImportOptions& options, const Input& input,
-             ImportReport& report)
-      : options_(options),
+             ImportReport& report, bool bulk)
+      : bulk_(bulk),
+        options_(options),
         report_(report),
         sink_(input.name(), options.max_listed, report),
         mapper_("import:" + input.baseName(), options.now_ms, zones_),
@@ -95,8 +96,11 @@ class ContactRun {
     }
   }
 
+  // Throws store::BulkLoadConflict (rolled back) when a bulk load must be
+  // redone row by row.
   void end() {
     if (!import_) return;
+    import_->check();
     report_.created = import_->createdCount();
     report_.updated = import_->updatedCount();
     bool ok = !report_.fatal && (report_.invalid_rows == 0 || options_.skip_invalid);
@@ -108,7 +112,9 @@ class ContactRun {
   }
 
  private:
-  void begin() { import_ = store_.beginContactImport(); }
+  void begin() {
+    import_ = bulk_ ? store_.beginBulkContactImport() : store_.beginContactImport();
+  }
 
   void tick() {
     ++report_.rows;
@@ -137,6 +143,7 @@ class ContactRun {
   }
 
 
+  bool bulk_;
   const ImportOptions& options_;
   ImportReport& report_;
   ProblemSink sink_;
@@ -155,13 +162,24 @@ ImportReport importContacts(store::Store& store, const ImportOptions& options) {
   ImportReport report;
   Input input(options, report);
   if (!input.ok()) return report;
-  ContactRun run(store, options, input, report);
-  if (input.format() == Format::kJsonLines) {
-    run.jsonLines(input.fd());
-  } else {
-    run.csv(input.fd());
+  // A file can be read again, so try the bulk load first: into an empty
+  // store it is several times faster. If the file repeats a key (the same
+  // person twice), read it again and upsert row by row.
+  for (bool bulk : {input.seekable(), false}) {
+    try {
+      ContactRun run(store, options, input, report, bulk);
+      if (input.format() == Format::kJsonLines) {
+        run.jsonLines(input.fd());
+      } else {
+        run.csv(input.fd());
+      }
+      run.end();
+      break;
+    } catch (const store::BulkLoadConflict&) {
+      report = ImportReport{};
+      if (!input.rewind()) throw;
+    }
   }
-  run.end();
   report.seconds = watch.seconds();
   return report;
 }

@@ -1,6 +1,7 @@
 #include "import/input.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -35,6 +36,8 @@ Input::Input(const ImportOptions& options, ImportReport& report) : name_(options
       return;
     }
     owned_ = true;
+    struct stat st{};
+    seekable_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
 #ifdef POSIX_FADV_SEQUENTIAL
     ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
@@ -58,6 +61,8 @@ Input::Input(const ImportOptions& options, ImportReport& report) : name_(options
 Input::~Input() {
   if (owned_) ::close(fd_);
 }
+
+bool Input::rewind() { return seekable_ && ::lseek(fd_, 0, SEEK_SET) == 0; }
 
 std::string Input::baseName() const {
   return std::filesystem::path(name_).filename().string();

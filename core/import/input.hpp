@@ -23,10 +23,15 @@ class Input {
   Format format() const { return format_; }
   const std::string& name() const { return name_; }  // as given, for messages
   std::string baseName() const;
+  // A regular file can be read twice (see rewind()); a pipe cannot.
+  bool seekable() const { return seekable_; }
+  // Back to the start of the file; false when that is not possible.
+  bool rewind();
 
  private:
   int fd_ = -1;
   bool owned_ = false;
+  bool seekable_ = false;
   Format format_ = Format::kCsv;
   std::string name_;
 };

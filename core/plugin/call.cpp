@@ -245,15 +245,23 @@ void armDeadline(const std::shared_ptr<CallState>& st,
   st->timer = std::make_unique<boost::asio::steady_timer>(*st->io, expiry);
   st->timer->async_wait([st](const boost::system::error_code& ec) {
     if (ec) return;  // cancelled: the plugin completed in time
+    std::function<void(BatchResult)> done;
     {
       std::lock_guard l(st->mu);
       if (st->resolved) return;
+      st->resolved = true;
       st->timed_out = true;
+      done = std::move(st->done);
+      // This handler is running, so the timer has nothing left to cancel;
+      // destroy it here, on the io_context's thread.
+      st->timer.reset();
     }
-    std::string msg =
+    BatchResult r;
+    r.ok = false;
+    r.error =
         fmt::format("{} did not complete the batch within {} ms", st->who, st->deadline.count());
-    bug(*st, "missed_deadline", msg + " (plugin bug); the batch fails");
-    failCall(st, msg);
+    bug(*st, "missed_deadline", r.error + " (plugin bug); the batch fails");
+    if (done) done(std::move(r));
   });
 }
 

@@ -46,8 +46,14 @@ class PluginStepInstance final : public StepInstance {
     st->deadline = deadline;
     st->io = &io;
     st->done = std::move(done);
+    herald_call* call = nullptr;
+    try {
+      call = registerCall(st);
+    } catch (const std::exception& e) {
+      failCall(st, fmt::format("{}: could not register the batch: {}", who(), e.what()));
+      return;
+    }
     core_->in_flight.fetch_add(1);
-    herald_call* call = registerCall(st);
 
     std::string thrown;
     try {
@@ -60,13 +66,21 @@ class PluginStepInstance final : public StepInstance {
     }
     if (!thrown.empty()) {
       std::string msg = fmt::format("{} threw an exception from run_batch: {}", who(), thrown);
-      log::error(core_->ctx->log_source, msg + " (plugin bug); the batch fails");
       countBug(*core_->ctx->host, core_->ctx->plugin_name, core_->ctx->step_id, "exception");
-      failCall(st, msg);
+      const bool failed = failCall(st, msg);
+      log::error(core_->ctx->log_source,
+                 msg + (failed ? " (plugin bug); the batch fails"
+                               : " after completing the batch (plugin bug)"));
       retireThrownCall(call, st);
       return;
     }
-    if (deadline.count() > 0) armDeadline(st, expiry);
+    if (deadline.count() <= 0) return;
+    try {
+      armDeadline(st, expiry);
+    } catch (const std::exception& e) {
+      // No timer means no deadline: fail now rather than risk waiting forever.
+      failCall(st, fmt::format("{}: could not arm the deadline timer: {}", who(), e.what()));
+    }
   }
 
  private:

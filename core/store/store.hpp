@@ -32,6 +32,15 @@ class ContactConflict : public StoreError {
   using StoreError::StoreError;
 };
 
+// Thrown by ContactImport::commit() of a bulk load (beginBulkContactImport)
+// when its rows repeat an external id or email, which a bulk load cannot
+// merge. Everything was rolled back; run the import again with
+// beginContactImport(), which upserts row by row.
+class BulkLoadConflict : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 // Bulk upsert of contacts inside one transaction: nothing is visible until
 // commit(); destroying without commit() rolls everything back.
 class ContactImport {
@@ -45,6 +54,10 @@ class ContactImport {
   // (c.attributes is ignored): a bulk importer writes that text directly
   // rather than build a JSON tree for every row.
   virtual int64_t upsertWithAttributes(const Contact& c, std::string_view attributes_json) = 0;
+  // Bulk load only (a no-op otherwise): builds the deferred indexes now and
+  // throws BulkLoadConflict when the rows repeat a key. commit() calls it;
+  // an import that will not commit calls it to learn about conflicts.
+  virtual void check() = 0;
   virtual void commit() = 0;
   // Contacts created / updated so far.
   virtual int64_t createdCount() const = 0;
@@ -72,6 +85,11 @@ class Store {
   // ---- contacts and events ----
   virtual std::unique_ptr<ContactImport> beginContactImport() = 0;
   virtual std::unique_ptr<EventImport> beginEventImport() = 0;
+  // As beginContactImport(), but when the store has no contacts yet it loads
+  // them without looking each one up and builds the unique indexes once at
+  // commit(), which may then throw BulkLoadConflict (see there). Only for a
+  // caller that can read its input a second time.
+  virtual std::unique_ptr<ContactImport> beginBulkContactImport() = 0;
   virtual std::optional<Contact> contactById(int64_t id) = 0;
   virtual std::optional<Contact> contactByExternalId(const std::string& external_id) = 0;
   virtual int64_t contactCount() = 0;

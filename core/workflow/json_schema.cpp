@@ -145,7 +145,6 @@ nlohmann::json toDraft07(const nlohmann::json& schema) {
 
 nlohmann::json workflowJsonSchema(const plugin::Registry& registry) {
   return {{"$schema", "http://json-schema.org/draft-07/schema#"},
-          {"$id", "https://herald.invalid/schema/workflow.json"},
           {"title", "Herald workflow"},
           {"description", "A Herald workflow file (docs/workflows.md)"},
           {"type", "object"},

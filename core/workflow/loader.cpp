@@ -407,13 +407,16 @@ class Loader {
         step.uses_pos = pos(val);
         if (auto s = text(val, "uses")) step.uses = *s;
       } else if (key == "with") {
-        step.with_pos = pos(val);
+        // Problems with the block as a whole (a missing setting) point at
+        // `with:` itself; a block mapping's own position is its first key.
+        step.with_pos = pos(kv.first);
         if (val.IsNull()) continue;
         if (!val.IsMap()) {
           error(val, "'with' must be a mapping of the step's settings");
           continue;
         }
         step.config = yamlToJson(val, file_, step.config_positions);
+        step.config_positions[""] = step.with_pos;
       } else if (key == "next") {
         step.next_pos = pos(val);
         if (auto s = text(val, "next")) step.next = *s;

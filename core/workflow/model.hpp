@@ -53,7 +53,7 @@ struct Step {
   // Set by validation for built-ins, so the engine never parses at run time:
   std::shared_ptr<const Expr> condition;  // uses: condition (branch "then" / "else")
   std::shared_ptr<const WaitSpec> wait;   // uses: wait
-  SourcePos with_pos;                     // the `with` value (or the step when absent)
+  SourcePos with_pos;                     // the `with:` key (or the step when absent)
   SourcePos branches_pos;                 // the `branches` value (or the step when absent)
   std::string description;                // free text for people and reports
 };

@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -37,7 +36,7 @@ constexpr std::string_view kLatestConsent =
 
 class SqliteContactImport final : public ContactImport {
  public:
-  explicit SqliteContactImport(Db& db)
+  SqliteContactImport(Db& db, bool allow_bulk_load)
       : db_(db),
         bulk_(db),
         tx_(db),
@@ -50,7 +49,9 @@ class SqliteContactImport final : public ContactImport {
         consents_out_(db,
                       "INSERT OR IGNORE INTO consents(contact_id, channel, at_ms, granted, "
                       "source, wording)",
-                      6) {}
+                      6) {
+    if (allow_bulk_load) startBulkLoad();
+  }
 
   int64_t upsert(const Contact& c) override {
     attributes_.clear();
@@ -62,9 +63,22 @@ class SqliteContactImport final : public ContactImport {
     return write(c, attributes_json == "{}" ? std::string_view() : attributes_json);
   }
 
+  void check() override {
+    if (deferred_indexes_.empty()) return;
+    for (const auto& sql : deferred_indexes_) {
+      int rc = sqlite3_exec(db_.raw(), sql.c_str(), nullptr, nullptr, nullptr);
+      if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+        throw BulkLoadConflict("the rows repeat an external id or an email");
+      }
+      if (rc != SQLITE_OK) db_.fail(rc, "cannot rebuild the contact indexes");
+    }
+    deferred_indexes_.clear();
+  }
+
   void commit() override {
     tags_out_.flush();
     consents_out_.flush();
+    check();
     tx_.commit();
   }
 
@@ -72,6 +86,34 @@ class SqliteContactImport final : public ContactImport {
   int64_t updatedCount() const override { return updated_; }
 
  private:
+  // Into an empty store, rows are appended without probing the contact
+  // indexes, which are dropped here (inside the transaction: other
+  // connections never see them missing) and rebuilt by check(). Every row
+  // then takes the INSERT path, as every contact is new, unless the file
+  // repeats a key, which check() reports.
+  void startBulkLoad() {
+    {
+      auto q = db_.query("SELECT 1 FROM contacts LIMIT 1");
+      if (q.step()) return;
+    }
+    std::vector<std::string> names;
+    {
+      auto q = db_.query(
+          "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'contacts' "
+          "AND sql IS NOT NULL");
+      while (q.step()) {
+        names.push_back(q.colText(0));
+        deferred_indexes_.push_back(q.colText(1));
+      }
+    }
+    for (const auto& name : names) {
+      std::string drop = "DROP INDEX \"";
+      for (char ch : name) drop += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+      drop += '"';
+      db_.exec(drop.c_str());
+    }
+  }
+
   // `attributes` is JSON object text, empty for none.
   int64_t write(const Contact& c, std::string_view attributes) {
     const int64_t now = c.updated_ms != 0 ? c.updated_ms : systemNowMs();
@@ -92,9 +134,8 @@ class SqliteContactImport final : public ContactImport {
       if (q.changes() > 0) id = db_.lastInsertRowid();
     }
     if (id != 0) {
-      static bool nt = getenv("EXP_NOTAGS"), nc = getenv("EXP_NOCONS");
-      if (!nt) for (const auto& t : tag_views_) tags_out_.addText(t).addInt(id).endRow();
-      if (!nc) for (const auto& k : c.consents) addConsent(id, k, now);
+      for (const auto& t : tag_views_) tags_out_.addText(t).addInt(id).endRow();
+      for (const auto& k : c.consents) addConsent(id, k, now);
       ++created_;
       return id;
     }
@@ -224,6 +265,7 @@ class SqliteContactImport final : public ContactImport {
   std::string tags_;
   std::string stored_tags_;
   std::vector<std::string_view> tag_views_;
+  std::vector<std::string> deferred_indexes_;  // CREATE INDEX statements to run
   int64_t created_ = 0;
   int64_t updated_ = 0;
 };
@@ -231,7 +273,11 @@ class SqliteContactImport final : public ContactImport {
 }  // namespace
 
 std::unique_ptr<ContactImport> SqliteStore::beginContactImport() {
-  return std::make_unique<SqliteContactImport>(db_);
+  return std::make_unique<SqliteContactImport>(db_, false);
+}
+
+std::unique_ptr<ContactImport> SqliteStore::beginBulkContactImport() {
+  return std::make_unique<SqliteContactImport>(db_, true);
 }
 
 }  // namespace herald::store::sqlite

@@ -160,7 +160,7 @@ void WriteTx::commit() {
 
 BulkMode::BulkMode(Db& db) : db_(db) {
   db_.exec("PRAGMA foreign_keys = OFF");
-  db_.exec("PRAGMA cache_size = -262144");
+  db_.exec("PRAGMA cache_size = -65536");
 }
 
 BulkMode::~BulkMode() {

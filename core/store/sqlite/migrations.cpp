@@ -16,8 +16,8 @@ namespace {
 constexpr const char* kV1 = R"sql(
 CREATE TABLE contacts(
   id          INTEGER PRIMARY KEY,
-  external_id TEXT UNIQUE,
-  email       TEXT UNIQUE,           -- lower-cased
+  external_id TEXT,
+  email       TEXT,                  -- lower-cased
   phone       TEXT,                  -- E.164
   first_name  TEXT,
   last_name   TEXT,
@@ -30,6 +30,11 @@ CREATE TABLE contacts(
   created_ms  INTEGER NOT NULL,
   updated_ms  INTEGER NOT NULL
 );
+-- Named indexes rather than UNIQUE column constraints: a first import into
+-- an empty store drops and rebuilds them (sorting once is much faster than
+-- a million random inserts); see contact_import.cpp.
+CREATE UNIQUE INDEX contacts_by_external_id ON contacts(external_id);
+CREATE UNIQUE INDEX contacts_by_email ON contacts(email);
 
 -- Which contacts have a tag: segments ask has/has_any through this. The
 -- store keeps it in step with contacts.tags (erasing a contact deletes its

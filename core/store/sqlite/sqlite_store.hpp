@@ -24,6 +24,7 @@ class SqliteStore final : public Store {
 
   std::unique_ptr<ContactImport> beginContactImport() override;
   std::unique_ptr<EventImport> beginEventImport() override;
+  std::unique_ptr<ContactImport> beginBulkContactImport() override;
   std::optional<Contact> contactById(int64_t id) override;
   std::optional<Contact> contactByExternalId(const std::string& external_id) override;
   int64_t contactCount() override;

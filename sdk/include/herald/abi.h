@@ -218,7 +218,9 @@ typedef struct herald_step_type {
   void (*run_batch)(void* instance, const herald_batch* batch, herald_call* call);
 } herald_step_type;
 
-/* What herald_plugin_entry() returns: static data owned by the plugin. */
+/* What herald_plugin_entry() returns: static data owned by the plugin.
+ * The first four fields (struct_size, abi_major, abi_minor, name) keep their
+ * place in every future ABI major, so any host can name a plugin it refuses. */
 typedef struct herald_plugin {
   size_t struct_size;
   uint32_t abi_major;  /* HERALD_ABI_MAJOR the plugin was built against */

@@ -349,7 +349,7 @@ TEST_F(ValidateCli, CheckedInSchemaIsCurrent) {
   EXPECT_EQ(readFile(fs::path(HERALD_SOURCE_DIR) / "workflows" / "schema" / "workflow.schema.json"),
             r.out)
       << "workflows/schema/workflow.schema.json is out of date; regenerate it with\n"
-         "  build/<dir>/bin/herald schema -o workflows/schema/workflow.schema.json";
+         "  cmake --build BUILD_DIR --target update-workflow-schema";
 }
 
 TEST_F(ValidateCli, EditorsAcceptTheExamplesAndFlagMistakes) {

@@ -108,7 +108,7 @@ TEST_F(Validate, SchemaErrorsInWith) {
   - id: b
     uses: wftest.send
 )"),
-              ElementsAre("7:7: error: missing required key 'subject' (a string of at least 1 "
+              ElementsAre("6:5: error: missing required key 'subject' (a string of at least 1 "
                           "character) in 'with' of wftest.send",
                           "7:13: error: 'mode' must be one of \"fast\", \"slow\", got \"quick\"",
                           "8:24: error: 'limits.hourly' must be an integer of at least 1, got 0",
@@ -274,7 +274,7 @@ TEST_F(Validate, ConditionSyntaxErrorsPointInsideTheExpression) {
 TEST_F(Validate, WaitErrors) {
   const std::string head = kHead + "  - id: a\n    uses: wait\n";
   EXPECT_THAT(check(head + "    with: {}\n"),
-              ElementsAre("6:11: error: step 'a': a wait needs 'duration' (e.g. 2d), 'until' (e.g. "
+              ElementsAre("6:5: error: step 'a': a wait needs 'duration' (e.g. 2d), 'until' (e.g. "
                           "\"09:00\"), or both"));
   EXPECT_THAT(check(head + "  - id: b\n    uses: exit\n"),
               ElementsAre("4:5: error: step 'a': a wait needs 'duration' (e.g. 2d), 'until' (e.g. "
