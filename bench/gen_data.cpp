@@ -85,62 +85,67 @@ constexpr std::string_view kJpZones[] = {"Asia/Tokyo"};
 constexpr std::string_view kEsZones[] = {"Europe/Madrid"};
 constexpr std::string_view kBrZones[] = {"America/Sao_Paulo", "America/Fortaleza"};
 
-constexpr Name kEnFirst[] = {{"James", "james"},     {"Mary", "mary"},       {"Robert", "robert"},
-                             {"Patricia", "patricia"}, {"John", "john"},     {"Jennifer", "jennifer"},
-                             {"Michael", "michael"}, {"Linda", "linda"},     {"David", "david"},
-                             {"Elizabeth", "elizabeth"}, {"William", "william"}, {"Susan", "susan"},
-                             {"Olivia", "olivia"},   {"Noah", "noah"},       {"Emma", "emma"},
-                             {"Liam", "liam"},       {"Ava", "ava"},         {"Ethan", "ethan"},
-                             {"Sophia", "sophia"},   {"Mason", "mason"},     {"Chloe", "chloe"},
-                             {"Zoë", "zoe"},         {"Seán", "sean"},       {"Amelia", "amelia"}};
-constexpr Name kEnLast[] = {{"Smith", "smith"},       {"Johnson", "johnson"}, {"Williams", "williams"},
-                            {"Brown", "brown"},       {"Jones", "jones"},     {"Garcia", "garcia"},
-                            {"Miller", "miller"},     {"Davis", "davis"},     {"Wilson", "wilson"},
-                            {"Taylor", "taylor"},     {"Anderson", "anderson"}, {"Thomas", "thomas"},
-                            {"Moore", "moore"},       {"Clark", "clark"},     {"Lewis", "lewis"},
-                            {"O'Brien", "obrien"},    {"Walker", "walker"},   {"Young", "young"},
-                            {"Hall", "hall"},         {"Allen", "allen"}};
-constexpr Name kDeFirst[] = {{"Lukas", "lukas"},   {"Anna", "anna"},     {"Jonas", "jonas"},
-                             {"Lea", "lea"},       {"Felix", "felix"},   {"Hannah", "hannah"},
-                             {"Maximilian", "maximilian"}, {"Sophie", "sophie"}, {"Jürgen", "juergen"},
-                             {"Jörg", "joerg"},    {"Marie", "marie"},   {"Paul", "paul"}};
-constexpr Name kDeLast[] = {{"Müller", "mueller"}, {"Schmidt", "schmidt"}, {"Schneider", "schneider"},
-                            {"Fischer", "fischer"}, {"Weber", "weber"},    {"Meyer", "meyer"},
-                            {"Wagner", "wagner"},  {"Becker", "becker"},   {"Schäfer", "schaefer"},
-                            {"Hoffmann", "hoffmann"}, {"Koch", "koch"},    {"Groß", "gross"}};
-constexpr Name kFrFirst[] = {{"Louis", "louis"},     {"Léa", "lea"},       {"Gabriel", "gabriel"},
-                             {"Chloé", "chloe"},     {"Hugo", "hugo"},     {"Manon", "manon"},
-                             {"Théo", "theo"},       {"Camille", "camille"}, {"Jules", "jules"},
-                             {"Inès", "ines"},       {"Arthur", "arthur"}, {"Zoé", "zoe"}};
-constexpr Name kFrLast[] = {{"Martin", "martin"},   {"Bernard", "bernard"}, {"Dubois", "dubois"},
-                            {"Thomas", "thomas"},   {"Robert", "robert"},   {"Richard", "richard"},
-                            {"Petit", "petit"},     {"Durand", "durand"},   {"Lefèvre", "lefevre"},
-                            {"Moreau", "moreau"},   {"Laurent", "laurent"}, {"Girard", "girard"}};
-constexpr Name kKrFirst[] = {{"민준", "minjun"},   {"서연", "seoyeon"}, {"도윤", "doyun"},
-                             {"서윤", "seoyun"},   {"예준", "yejun"},   {"지우", "jiwoo"},
-                             {"하준", "hajun"},    {"하은", "haeun"},   {"지호", "jiho"},
-                             {"민서", "minseo"},   {"주원", "juwon"},   {"지민", "jimin"}};
+constexpr Name kEnFirst[] = {{"James", "james"},     {"Mary", "mary"},
+                             {"Robert", "robert"},   {"Patricia", "patricia"},
+                             {"John", "john"},       {"Jennifer", "jennifer"},
+                             {"Michael", "michael"}, {"Linda", "linda"},
+                             {"David", "david"},     {"Elizabeth", "elizabeth"},
+                             {"William", "william"}, {"Susan", "susan"},
+                             {"Olivia", "olivia"},   {"Noah", "noah"},
+                             {"Emma", "emma"},       {"Liam", "liam"},
+                             {"Ava", "ava"},         {"Ethan", "ethan"},
+                             {"Sophia", "sophia"},   {"Mason", "mason"},
+                             {"Chloe", "chloe"},     {"Zoë", "zoe"},
+                             {"Seán", "sean"},       {"Amelia", "amelia"}};
+constexpr Name kEnLast[] = {
+    {"Smith", "smith"},   {"Johnson", "johnson"}, {"Williams", "williams"}, {"Brown", "brown"},
+    {"Jones", "jones"},   {"Garcia", "garcia"},   {"Miller", "miller"},     {"Davis", "davis"},
+    {"Wilson", "wilson"}, {"Taylor", "taylor"},   {"Anderson", "anderson"}, {"Thomas", "thomas"},
+    {"Moore", "moore"},   {"Clark", "clark"},     {"Lewis", "lewis"},       {"O'Brien", "obrien"},
+    {"Walker", "walker"}, {"Young", "young"},     {"Hall", "hall"},         {"Allen", "allen"}};
+constexpr Name kDeFirst[] = {
+    {"Lukas", "lukas"},    {"Anna", "anna"},     {"Jonas", "jonas"},           {"Lea", "lea"},
+    {"Felix", "felix"},    {"Hannah", "hannah"}, {"Maximilian", "maximilian"}, {"Sophie", "sophie"},
+    {"Jürgen", "juergen"}, {"Jörg", "joerg"},    {"Marie", "marie"},           {"Paul", "paul"}};
+constexpr Name kDeLast[] = {
+    {"Müller", "mueller"},    {"Schmidt", "schmidt"}, {"Schneider", "schneider"},
+    {"Fischer", "fischer"},   {"Weber", "weber"},     {"Meyer", "meyer"},
+    {"Wagner", "wagner"},     {"Becker", "becker"},   {"Schäfer", "schaefer"},
+    {"Hoffmann", "hoffmann"}, {"Koch", "koch"},       {"Groß", "gross"}};
+constexpr Name kFrFirst[] = {{"Louis", "louis"}, {"Léa", "lea"},         {"Gabriel", "gabriel"},
+                             {"Chloé", "chloe"}, {"Hugo", "hugo"},       {"Manon", "manon"},
+                             {"Théo", "theo"},   {"Camille", "camille"}, {"Jules", "jules"},
+                             {"Inès", "ines"},   {"Arthur", "arthur"},   {"Zoé", "zoe"}};
+constexpr Name kFrLast[] = {{"Martin", "martin"}, {"Bernard", "bernard"}, {"Dubois", "dubois"},
+                            {"Thomas", "thomas"}, {"Robert", "robert"},   {"Richard", "richard"},
+                            {"Petit", "petit"},   {"Durand", "durand"},   {"Lefèvre", "lefevre"},
+                            {"Moreau", "moreau"}, {"Laurent", "laurent"}, {"Girard", "girard"}};
+constexpr Name kKrFirst[] = {{"민준", "minjun"}, {"서연", "seoyeon"}, {"도윤", "doyun"},
+                             {"서윤", "seoyun"}, {"예준", "yejun"},   {"지우", "jiwoo"},
+                             {"하준", "hajun"},  {"하은", "haeun"},   {"지호", "jiho"},
+                             {"민서", "minseo"}, {"주원", "juwon"},   {"지민", "jimin"}};
 constexpr Name kKrLast[] = {{"김", "kim"},  {"이", "lee"},  {"박", "park"}, {"최", "choi"},
                             {"정", "jung"}, {"강", "kang"}, {"조", "cho"},  {"윤", "yoon"},
                             {"장", "jang"}, {"임", "lim"}};
 constexpr Name kJpFirst[] = {{"陽翔", "haruto"}, {"結菜", "yuina"}, {"蓮", "ren"},
                              {"陽葵", "himari"}, {"湊", "minato"},  {"凛", "rin"},
                              {"大翔", "hiroto"}, {"芽依", "mei"}};
-constexpr Name kJpLast[] = {{"佐藤", "sato"},   {"鈴木", "suzuki"}, {"高橋", "takahashi"},
-                            {"田中", "tanaka"}, {"伊藤", "ito"},    {"渡辺", "watanabe"},
+constexpr Name kJpLast[] = {{"佐藤", "sato"},     {"鈴木", "suzuki"},  {"高橋", "takahashi"},
+                            {"田中", "tanaka"},   {"伊藤", "ito"},     {"渡辺", "watanabe"},
                             {"山本", "yamamoto"}, {"中村", "nakamura"}};
-constexpr Name kEsFirst[] = {{"Hugo", "hugo"},     {"Lucía", "lucia"}, {"Martín", "martin"},
-                             {"Sofía", "sofia"},   {"Mateo", "mateo"}, {"Martina", "martina"},
-                             {"Pablo", "pablo"},   {"Valeria", "valeria"}};
-constexpr Name kEsLast[] = {{"García", "garcia"},   {"Rodríguez", "rodriguez"}, {"González", "gonzalez"},
-                            {"Fernández", "fernandez"}, {"López", "lopez"},     {"Martínez", "martinez"},
-                            {"Sánchez", "sanchez"}, {"Pérez", "perez"}};
-constexpr Name kBrFirst[] = {{"Miguel", "miguel"},   {"Helena", "helena"}, {"Arthur", "arthur"},
-                             {"Alice", "alice"},     {"Heitor", "heitor"}, {"Laura", "laura"},
-                             {"João", "joao"},       {"Júlia", "julia"}};
-constexpr Name kBrLast[] = {{"Silva", "silva"},     {"Santos", "santos"}, {"Oliveira", "oliveira"},
-                            {"Souza", "souza"},     {"Lima", "lima"},     {"Pereira", "pereira"},
-                            {"Conceição", "conceicao"}, {"Araújo", "araujo"}};
+constexpr Name kEsFirst[] = {{"Hugo", "hugo"},   {"Lucía", "lucia"},    {"Martín", "martin"},
+                             {"Sofía", "sofia"}, {"Mateo", "mateo"},    {"Martina", "martina"},
+                             {"Pablo", "pablo"}, {"Valeria", "valeria"}};
+constexpr Name kEsLast[] = {{"García", "garcia"},     {"Rodríguez", "rodriguez"},
+                            {"González", "gonzalez"}, {"Fernández", "fernandez"},
+                            {"López", "lopez"},       {"Martínez", "martinez"},
+                            {"Sánchez", "sanchez"},   {"Pérez", "perez"}};
+constexpr Name kBrFirst[] = {{"Miguel", "miguel"}, {"Helena", "helena"}, {"Arthur", "arthur"},
+                             {"Alice", "alice"},   {"Heitor", "heitor"}, {"Laura", "laura"},
+                             {"João", "joao"},     {"Júlia", "julia"}};
+constexpr Name kBrLast[] = {
+    {"Silva", "silva"}, {"Santos", "santos"},   {"Oliveira", "oliveira"},   {"Souza", "souza"},
+    {"Lima", "lima"},   {"Pereira", "pereira"}, {"Conceição", "conceicao"}, {"Araújo", "araujo"}};
 
 const Locale kLocales[] = {
     {"en-US", "1", 10, kUsZones, kEnFirst, kEnLast, 40},
@@ -153,15 +158,22 @@ const Locale kLocales[] = {
     {"pt-BR", "55", 11, kBrZones, kBrFirst, kBrLast, 6},
 };
 
-constexpr std::string_view kDomains[] = {"example.com", "example.org", "example.net",
+constexpr std::string_view kDomains[] = {"example.com",      "example.org",   "example.net",
                                          "mail.example.com", "example.co.uk", "example.de"};
-constexpr std::string_view kPlans[] = {"free", "free", "free", "starter", "starter", "pro",
-                                       "pro",  "enterprise"};
-constexpr std::string_view kTags[] = {"newsletter", "beta",     "webinar-2024", "mobile-app",
-                                      "black-friday", "churn-risk", "referral",   "wholesale"};
-constexpr std::string_view kCompanies[] = {"Acme Corp", "Globex",  "Initech", "Umbrella, Ltd.",
-                                           "Stark Industries", "Wayne Enterprises",
-                                           "Hooli",     "Vandelay \"Imports\"", "Soylent, Inc.",
+constexpr std::string_view kPlans[] = {"free",    "free", "free", "starter",
+                                       "starter", "pro",  "pro",  "enterprise"};
+// Bit i of Contact::tags is kTags[i]; "vip" is added for big spenders.
+constexpr std::string_view kTags[] = {"beta",       "black-friday", "churn-risk",
+                                      "mobile-app", "referral",     "webinar-2024"};
+constexpr std::string_view kCompanies[] = {"Acme Corp",
+                                           "Globex",
+                                           "Initech",
+                                           "Umbrella, Ltd.",
+                                           "Stark Industries",
+                                           "Wayne Enterprises",
+                                           "Hooli",
+                                           "Vandelay \"Imports\"",
+                                           "Soylent, Inc.",
                                            "Tyrell Corporation"};
 constexpr std::string_view kConsentSources[] = {"signup-form", "checkout", "webinar-registration",
                                                 "in-store"};
@@ -290,8 +302,11 @@ struct Contact {
   int64_t orders;
   int64_t ltv_cents;
   int64_t signed_up;
+  int64_t days_since_order;  // -1: never ordered
+  bool newsletter;
+  bool prefers_sms;
   unsigned tags;
-  int company;  // -1: none
+  int company;        // -1: none
   int consent_email;  // 1 yes, 0 no
   int64_t consent_at;
   int source;
@@ -325,27 +340,37 @@ Contact makeContact(Rng& rng) {
   c.plan = rng.pick(std::span<const std::string_view>(kPlans));
   // Orders: most have few, a long tail has many.
   int64_t r = rng.between(0, 99);
-  c.orders = r < 30 ? 0 : r < 70 ? rng.between(1, 3) : r < 92 ? rng.between(4, 12) : rng.between(13, 60);
+  c.orders = r < 30   ? 0
+             : r < 70 ? rng.between(1, 3)
+             : r < 92 ? rng.between(4, 12)
+                      : rng.between(13, 60);
   c.ltv_cents = 0;
   for (int64_t i = 0; i < c.orders; ++i) c.ltv_cents += rng.between(900, 12000);
   c.signed_up = kBaseSeconds - rng.between(1, 6 * 365) * 86400;
-  c.tags = static_cast<unsigned>(rng.below(256)) & static_cast<unsigned>(rng.below(256));
+  c.days_since_order = c.orders == 0 ? -1 : rng.between(1, 400);
+  c.newsletter = rng.chance(70);
+  c.tags = static_cast<unsigned>(rng.below(64)) & static_cast<unsigned>(rng.below(64));
   c.company = rng.chance(12) ? static_cast<int>(rng.below(std::size(kCompanies))) : -1;
   c.consent_email = rng.chance(88) ? 1 : 0;
   c.consent_at = c.signed_up + rng.between(0, 86400 * 30);
   c.source = static_cast<int>(rng.below(std::size(kConsentSources)));
   c.consent_sms = c.phone.empty() ? -1 : rng.chance(50) ? 1 : rng.chance(50) ? 0 : -1;
+  c.prefers_sms = !c.phone.empty() && rng.chance(25);
   return c;
 }
 
-void tagList(Out& out, unsigned tags, std::string_view sep) {
+// Tags in order, each written by `item`, separated by `sep`.
+void tagList(Out& out, unsigned tags, bool vip, std::string_view sep, std::string_view quote) {
   bool first = true;
-  for (size_t i = 0; i < std::size(kTags); ++i) {
-    if (!(tags & (1u << i))) continue;
+  auto item = [&](std::string_view t) {
     if (!first) out << sep;
-    out << kTags[i];
+    out << quote << t << quote;
     first = false;
+  };
+  for (size_t i = 0; i < std::size(kTags); ++i) {
+    if (tags & (1u << i)) item(kTags[i]);
   }
+  if (vip) item("vip");
 }
 
 void writeContacts(const std::filesystem::path& path, int64_t n, uint64_t seed, bool jsonl) {
@@ -353,7 +378,8 @@ void writeContacts(const std::filesystem::path& path, int64_t n, uint64_t seed, 
   Out out(path);
   if (!jsonl) {
     out << "external_id,email,phone,first_name,last_name,timezone,locale,plan,orders:number,"
-           "lifetime_value:number,signed_up:date,vip:boolean,company,tags,consent_email,"
+           "lifetime_value:number,days_since_last_order:number,signed_up:date,"
+           "newsletter:boolean,preferred_channel,company,tags,consent_email,"
            "consent_email_source,consent_email_at,consent_sms\n";
   }
   for (int64_t i = 1; i <= n; ++i) {
@@ -368,23 +394,24 @@ void writeContacts(const std::filesystem::path& path, int64_t n, uint64_t seed, 
       if (!c.phone.empty()) out << ",\"phone\":\"" << c.phone << '"';
       out << ",\"first_name\":";
       out.json(c.first->native) << ",\"last_name\":";
-      out.json(c.last->native) << ",\"timezone\":\"" << zone << "\",\"locale\":\""
-                               << c.locale->tag << "\",\"attributes\":{\"plan\":\"" << c.plan
-                               << "\",\"orders\":";
+      out.json(c.last->native) << ",\"timezone\":\"" << zone << "\",\"locale\":\"" << c.locale->tag
+                               << "\",\"attributes\":{\"plan\":\"" << c.plan << "\",\"orders\":";
       out.num(c.orders) << ",\"lifetime_value\":";
-      out.cents(c.ltv_cents) << ",\"signed_up\":\"";
-      out.time(c.signed_up, false) << "\",\"vip\":" << (vip ? "true" : "false");
+      out.cents(c.ltv_cents);
+      if (c.days_since_order >= 0) {
+        out << ",\"days_since_last_order\":";
+        out.num(c.days_since_order);
+      }
+      out << ",\"signed_up\":\"";
+      out.time(c.signed_up, false)
+          << "\",\"newsletter\":" << (c.newsletter ? "true" : "false")
+          << ",\"preferred_channel\":\"" << (c.prefers_sms ? "sms" : "email") << '"';
       if (c.company >= 0) {
         out << ",\"company\":";
         out.json(kCompanies[c.company]);
       }
       out << "},\"tags\":[";
-      bool first = true;
-      for (size_t t = 0; t < std::size(kTags); ++t) {
-        if (!(c.tags & (1u << t))) continue;
-        out << (first ? "\"" : ",\"") << kTags[t] << '"';
-        first = false;
-      }
+      tagList(out, c.tags, vip, ",", "\"");
       out << "],\"consents\":{\"email\":{\"granted\":" << (c.consent_email ? "true" : "false")
           << ",\"source\":\"" << kConsentSources[c.source] << "\",\"at\":\"";
       out.time(c.consent_at) << "\"}";
@@ -399,12 +426,18 @@ void writeContacts(const std::filesystem::path& path, int64_t n, uint64_t seed, 
     out.csv(c.last->native) << ',' << zone << ',' << c.locale->tag << ',' << c.plan << ',';
     out.num(c.orders) << ',';
     out.cents(c.ltv_cents) << ',';
-    out.time(c.signed_up, false) << ',' << (vip ? "true" : "false") << ',';
+    if (c.days_since_order >= 0) out.num(c.days_since_order);
+    out << ',';
+    out.time(c.signed_up, false) << ',' << (c.newsletter ? "true" : "false") << ','
+                                 << (c.prefers_sms ? "sms" : "email") << ',';
     if (c.company >= 0) out.csv(kCompanies[c.company]);
     out << ',';
-    tagList(out, c.tags, "|");
+    tagList(out, c.tags, vip, "|", "");
     out << ',' << (c.consent_email ? "yes" : "no") << ',' << kConsentSources[c.source] << ',';
-    out.time(c.consent_at) << ',' << (c.consent_sms < 0 ? "" : c.consent_sms ? "yes" : "no")
+    out.time(c.consent_at) << ','
+                           << (c.consent_sms < 0 ? ""
+                               : c.consent_sms   ? "yes"
+                                                 : "no")
                            << '\n';
   }
 }
@@ -420,8 +453,10 @@ void writeEvents(const std::filesystem::path& path, int64_t n, int64_t contacts,
                                  : rng.between(1, contacts);
     int64_t at = kBaseSeconds - rng.between(0, 365 * 86400);
     uint64_t kind = rng.below(100);
-    std::string_view type = kind < 50 ? "open" : kind < 75 ? "click" : kind < 90 ? "purchase"
-                                                                                 : "page_view";
+    std::string_view type = kind < 50   ? "open"
+                            : kind < 75 ? "click"
+                            : kind < 90 ? "purchase"
+                                        : "page_view";
     std::string_view campaign = rng.pick(std::span<const std::string_view>(kCampaigns));
     int64_t cents = 0;
     std::vector<size_t> items;
@@ -527,8 +562,8 @@ int main(int argc, char** argv) {
   writeContacts(out / (std::string("contacts") + ext), contacts, static_cast<uint64_t>(seed),
                 jsonl);
   if (events > 0) {
-    writeEvents(out / (std::string("events") + ext), events, contacts,
-                static_cast<uint64_t>(seed), jsonl);
+    writeEvents(out / (std::string("events") + ext), events, contacts, static_cast<uint64_t>(seed),
+                jsonl);
   }
   return 0;
 }

@@ -13,6 +13,10 @@ namespace herald::engine {
 
 namespace asio = boost::asio;
 
+namespace {
+constexpr int kBuiltinBatch = 2000;
+}  // namespace
+
 struct RunLoop::InFlight {
   StepRuntime* rt = nullptr;
   int64_t now_ms = 0;
@@ -129,7 +133,9 @@ void RunLoop::pump() {
 
 // Returns true when the pump should yield (a batch was committed at once).
 bool RunLoop::runStep(StepRuntime& rt, int64_t now) {
-  const int limit = batchSize();
+  // Built-ins call no plugin, so the batch size (meant for plugin calls)
+  // does not bind them: bigger batches mean fewer commits (each one fsyncs).
+  const int limit = rt.builtin() ? std::max(batchSize(), kBuiltinBatch) : batchSize();
   auto journeys = store_.dueJourneys(result_.run.id, rt.step->id, now, limit);
   if (journeys.size() < static_cast<size_t>(limit)) maybe_due_.erase(rt.index);
   if (journeys.empty()) return false;

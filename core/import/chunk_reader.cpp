@@ -37,7 +37,8 @@ ChunkReader::Fill ChunkReader::fill() {
       eof_ = true;
       return Fill::kEof;
     }
-    if (errno != EINTR) throw std::runtime_error(std::string("read failed: ") + std::strerror(errno));
+    if (errno != EINTR)
+      throw std::runtime_error(std::string("read failed: ") + std::strerror(errno));
   }
 }
 

@@ -81,8 +81,8 @@ bool splitType(std::string_view header, Column& col, std::string& error) {
 
 bool fixedFieldType(const Column& col, std::string& error) {
   bool list_field = col.role == Role::kTags;
-  bool ok = !col.typed || (list_field ? col.type == ValueType::kList
-                                      : col.type == ValueType::kString);
+  bool ok =
+      !col.typed || (list_field ? col.type == ValueType::kList : col.type == ValueType::kString);
   if (!ok) {
     error = fmt::format("column '{}': '{}' is a built-in field and cannot take the type {}",
                         col.header, col.name, toString(col.type));
@@ -94,12 +94,18 @@ bool fixedFieldType(const Column& col, std::string& error) {
 
 const char* toString(ValueType t) {
   switch (t) {
-    case ValueType::kString: return "string";
-    case ValueType::kNumber: return "number";
-    case ValueType::kDate: return "date";
-    case ValueType::kBoolean: return "boolean";
-    case ValueType::kList: return "tags";
-    case ValueType::kAny: return "any";
+    case ValueType::kString:
+      return "string";
+    case ValueType::kNumber:
+      return "number";
+    case ValueType::kDate:
+      return "date";
+    case ValueType::kBoolean:
+      return "boolean";
+    case ValueType::kList:
+      return "tags";
+    case ValueType::kAny:
+      return "any";
   }
   return "?";
 }
@@ -158,10 +164,10 @@ std::optional<Column> contactColumn(std::string_view header, std::string& error)
           header);
       return std::nullopt;
     }
-    col.role = part.empty()           ? Role::kConsent
-               : part == "source"     ? Role::kConsentSource
-               : part == "at"         ? Role::kConsentAt
-                                      : Role::kConsentWording;
+    col.role = part.empty()       ? Role::kConsent
+               : part == "source" ? Role::kConsentSource
+               : part == "at"     ? Role::kConsentAt
+                                  : Role::kConsentWording;
     col.name = std::string(channel);
     if (col.typed) {
       error = fmt::format("column '{}': consent columns take no type", header);

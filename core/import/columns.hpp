@@ -40,9 +40,9 @@ enum class Role {
 struct Column {
   std::string header;  // as written (trimmed), for messages
   Role role = Role::kAttribute;
-  std::string name;    // attribute or property name, or the consent channel
+  std::string name;  // attribute or property name, or the consent channel
   ValueType type = ValueType::kString;
-  bool typed = false;  // the type was written in the header
+  bool typed = false;    // the type was written in the header
   std::string json_key;  // "\"name\":" for attribute columns (CSV fast path)
 };
 

@@ -30,6 +30,7 @@ std::string ContactMapper::problem(const Column& col, std::string_view why) cons
 bool ContactMapper::setHeader(const std::vector<std::string_view>& cells, Problems& problems) {
   size_t before = problems.size();
   columns_.clear();
+  headers_.clear();
   slot_of_.assign(cells.size(), -1);
   slots_.clear();
   int external_id = 0;
@@ -38,6 +39,7 @@ bool ContactMapper::setHeader(const std::vector<std::string_view>& cells, Proble
     const int at = static_cast<int>(i) + 1;
     std::string error;
     std::string_view header = trim(cells[i]);
+    headers_.emplace_back(header);
     auto col = contactColumn(header, error);
     if (!col) {
       problems.push_back({at, error});
@@ -88,8 +90,9 @@ bool ContactMapper::setHeader(const std::vector<std::string_view>& cells, Proble
   }
   if (external_id == 0 && email == 0) {
     problems.push_back(
-        {0, "the header has neither an 'external_id' nor an 'email' column: contacts are matched "
-            "by one of them, so at least one is required"});
+        {0,
+         "the header has neither an 'external_id' nor an 'email' column: contacts are matched "
+         "by one of them, so at least one is required"});
   }
   id_column_ = external_id != 0 ? external_id : email;
   email_column_ = email != 0 ? email : external_id;
@@ -120,6 +123,7 @@ void ContactMapper::reset(store::Contact& c) {
     s.at_ms = 0;
     s.wording.clear();
     s.part_column = 0;
+    s.answer_bad = false;
   }
 }
 
@@ -136,7 +140,8 @@ void ContactMapper::mapRow(const std::vector<std::string_view>& fields, store::C
     const Column& col = columns_[i];
     const int at = static_cast<int>(i) + 1;
     if (!isValidUtf8(text)) {
-      problems.push_back({at, problem(col, "the text is not valid UTF-8 (save the file as UTF-8)")});
+      problems.push_back(
+          {at, problem(col, "the text is not valid UTF-8 (save the file as UTF-8)")});
       continue;
     }
     Slot* slot = slot_of_[i] >= 0 ? &slots_[static_cast<size_t>(slot_of_[i])] : nullptr;
@@ -245,6 +250,7 @@ void ContactMapper::applyText(const Column& col, std::string_view text, int at, 
       if (auto granted = parseConsent(text)) {
         slot->granted = *granted;
       } else {
+        slot->answer_bad = true;
         problems.push_back(
             {at, problem(col, quoteValue(text) +
                                   " is not a consent answer (write yes or no; granted/revoked, "
@@ -265,9 +271,8 @@ void ContactMapper::applyText(const Column& col, std::string_view text, int at, 
         slot->at_ms = t->unix_ms;
       } else {
         problems.push_back(
-            {at, problem(col, quoteValue(text) +
-                                  " is not a time (write YYYY-MM-DD or "
-                                  "YYYY-MM-DDTHH:MM:SSZ)")});
+            {at, problem(col, quoteValue(text) + " is not a time (write YYYY-MM-DD or "
+                                                 "YYYY-MM-DDTHH:MM:SSZ)")});
       }
       return;
     case Role::kEventId:
@@ -292,7 +297,7 @@ void ContactMapper::finish(store::Contact& c, int id_column, Problems& problems)
       c.consents.push_back(store::Consent{s.channel, *s.granted,
                                           s.source.empty() ? default_source_ : s.source,
                                           s.at_ms != 0 ? s.at_ms : now_ms_, s.wording});
-    } else if (s.part_column != 0) {
+    } else if (s.part_column != 0 && !s.answer_bad) {
       problems.push_back(
           {s.part_column, fmt::format("{} '{}' has a value but '{}' is empty: say whether "
                                       "consent was given (yes or no)",
@@ -372,8 +377,8 @@ void ContactMapper::applyJson(const Column& col, const nlohmann::json& value, in
       if (value.is_array()) {
         for (const auto& tag : value) {
           if (!tag.is_string()) {
-            problems.push_back({at, problem(col, "tags must be strings, not " +
-                                                     quoteValue(tag.dump()))});
+            problems.push_back(
+                {at, problem(col, "tags must be strings, not " + quoteValue(tag.dump()))});
             return;
           }
           std::string_view t = trim(tag.get_ref<const std::string&>());
@@ -405,8 +410,7 @@ void ContactMapper::applyJson(const Column& col, const nlohmann::json& value, in
   std::string text;
   if (value.is_string()) {
     text = value.get<std::string>();
-  } else if (value.is_number() &&
-             (col.role == Role::kExternalId || col.role == Role::kPhone)) {
+  } else if (value.is_number() && (col.role == Role::kExternalId || col.role == Role::kPhone)) {
     text = value.dump();
     if (col.role == Role::kPhone) text.insert(0, "+");
   } else {
@@ -435,10 +439,9 @@ void ContactMapper::applyConsentObject(const nlohmann::json& value, int at, Prob
     col.header = "consents." + channel;
     col.role = Role::kConsent;
     col.name = channel;
-    bool channel_ok = !channel.empty() &&
-                      std::all_of(channel.begin(), channel.end(), [](char ch) {
-                        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
-                      });
+    bool channel_ok = !channel.empty() && std::all_of(channel.begin(), channel.end(), [](char ch) {
+      return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+    });
     if (!channel_ok) {
       problems.push_back({at, problem(col, "a channel name is lower-case letters and digits")});
       continue;
@@ -468,8 +471,8 @@ void ContactMapper::applyConsentObject(const nlohmann::json& value, int at, Prob
     } else if (answer->is_string() && parseConsent(answer->get<std::string>())) {
       slot.granted = parseConsent(answer->get<std::string>());
     } else {
-      problems.push_back(
-          {at, problem(col, quoteValue(answer->dump()) + " is not a consent answer (true or false)")});
+      problems.push_back({at, problem(col, quoteValue(answer->dump()) +
+                                               " is not a consent answer (true or false)")});
     }
   }
 }

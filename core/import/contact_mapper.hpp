@@ -25,6 +25,8 @@ class ContactMapper {
   // imported as it is.
   bool setHeader(const std::vector<std::string_view>& cells, Problems& problems);
   size_t columnCount() const { return columns_.size(); }
+  // The header cells as written, for messages.
+  const std::vector<std::string>& headers() const { return headers_; }
   // The CSV column (1-based) of the email, else external id (for messages).
   int emailColumn() const { return email_column_; }
 
@@ -44,7 +46,8 @@ class ContactMapper {
     std::string source;
     int64_t at_ms = 0;
     std::string wording;
-    int part_column = 0;  // a _source/_at/_wording value was given here
+    bool answer_bad = false;  // the consent_CHANNEL value itself was not understood
+    int part_column = 0;      // a _source/_at/_wording value was given here
     std::string part_header;
   };
 
@@ -63,6 +66,7 @@ class ContactMapper {
   TimeZones& zones_;
   std::string noun_ = "column";  // "field" for JSON Lines
   std::vector<Column> columns_;
+  std::vector<std::string> headers_;
   std::vector<int> slot_of_;  // CSV column -> consent slot, or -1
   std::vector<Slot> slots_;
   int id_column_ = 1;

@@ -58,11 +58,7 @@ class ContactRun {
         continue;
       }
       if (rec.fields.size() != columns) {
-        // Point at the first missing or the first extra field.
-        int at = static_cast<int>(std::min(rec.fields.size(), columns)) + 1;
-        problems_.push_back(
-            {at, fmt::format("the row has {} {} but the header has {}", rec.fields.size(),
-                             rec.fields.size() == 1 ? "column" : "columns", columns)});
+        problems_.push_back(columnCountProblem(rec.fields.size(), columns, mapper_.headers()));
         sink_.row(rec.line, problems_);
         continue;
       }
@@ -112,9 +108,7 @@ class ContactRun {
   }
 
  private:
-  void begin() {
-    import_ = bulk_ ? store_.beginBulkContactImport() : store_.beginContactImport();
-  }
+  void begin() { import_ = bulk_ ? store_.beginBulkContactImport() : store_.beginContactImport(); }
 
   void tick() {
     ++report_.rows;
@@ -123,8 +117,7 @@ class ContactRun {
 
   // `attributes`: the row's attributes as JSON text (CSV), else null: they
   // are in contact_.attributes.
-  void store(int64_t line, int email_column, std::string_view noun,
-             const std::string* attributes) {
+  void store(int64_t line, int email_column, std::string_view noun, const std::string* attributes) {
     if (!problems_.empty()) {
       sink_.row(line, problems_);
       return;
@@ -141,7 +134,6 @@ class ContactRun {
       sink_.row(line, problems_);
     }
   }
-
 
   bool bulk_;
   const ImportOptions& options_;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -67,11 +68,21 @@ void appendJsonString(std::string& out, std::string_view s) {
     out.append(s, plain, i - plain);
     plain = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         out += "\\u00";
         out += kHex[c >> 4];
@@ -82,8 +93,7 @@ void appendJsonString(std::string& out, std::string_view s) {
   out += '"';
 }
 
-bool appendTextValue(const Column& col, std::string_view text, std::string& out,
-                     std::string& why) {
+bool appendTextValue(const Column& col, std::string_view text, std::string& out, std::string& why) {
   char buf[32];
   switch (col.type) {
     case ValueType::kString:
@@ -217,6 +227,18 @@ int keyColumn(std::string_view line, std::string_view key, size_t from, size_t* 
 }  // namespace herald::import
 
 namespace herald::import {
+
+Problem columnCountProblem(size_t fields, size_t columns, const std::vector<std::string>& headers) {
+  std::string msg = fmt::format("the row has {} {} but the header has {}", fields,
+                                fields == 1 ? "column" : "columns", columns);
+  if (fields < columns && fields < headers.size()) {
+    msg += fmt::format(" (it ends before '{}'; a missing comma, or an unquoted line break?)",
+                       headers[fields]);
+  } else if (fields > columns) {
+    msg += " (an unquoted comma in a value? Quote values that contain commas: \"Smith, Jr.\")";
+  }
+  return {static_cast<int>(std::min(fields, columns)) + 1, std::move(msg)};
+}
 
 Problem jsonSyntaxProblem(std::string_view line) {
   try {

@@ -24,8 +24,7 @@ std::string quoteValue(std::string_view value);
 // Converts trimmed, non-empty text to the column's type.
 bool textValue(const Column& col, std::string_view text, nlohmann::json& out, std::string& why);
 // As textValue, appending the value as JSON text to `out` (no JSON tree).
-bool appendTextValue(const Column& col, std::string_view text, std::string& out,
-                     std::string& why);
+bool appendTextValue(const Column& col, std::string_view text, std::string& out, std::string& why);
 // Appends `s` as a JSON string literal.
 void appendJsonString(std::string& out, std::string_view s);
 
@@ -35,6 +34,10 @@ bool jsonValue(const Column& col, const nlohmann::json& value, nlohmann::json& o
 
 // Why a line is not valid JSON, at the byte where the parser stopped.
 Problem jsonSyntaxProblem(std::string_view line);
+
+// A CSV row with the wrong number of fields, pointing at the first missing
+// or the first extra one.
+Problem columnCountProblem(size_t fields, size_t columns, const std::vector<std::string>& headers);
 
 // The 1-based character column of "key" in a JSON line, searching from byte
 // `from`; 1 when not found. Sets `at` to the byte offset found.

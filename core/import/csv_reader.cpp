@@ -134,8 +134,9 @@ CsvReader::Scan CsvReader::scan(size_t& consumed, size_t& newlines) {
         break;
       }
       error_ = {static_cast<int64_t>(newlines), static_cast<int>(spans_.size()),
-                describe(c) + " after the closing quote of a quoted field; a quote inside a "
-                              "quoted field must be doubled (\"\")"};
+                describe(c) +
+                    " after the closing quote of a quoted field; a quote inside a "
+                    "quoted field must be doubled (\"\")"};
       return skipLine(i, consumed, newlines);
     }
     size_t j = i;

@@ -26,11 +26,13 @@ std::string EventMapper::problem(const Column& col, std::string_view why) const 
 bool EventMapper::setHeader(const std::vector<std::string_view>& cells, Problems& problems) {
   size_t before = problems.size();
   columns_.clear();
+  headers_.clear();
   int external_id = 0, email = 0, type = 0, at_col = 0;
   for (size_t i = 0; i < cells.size(); ++i) {
     const int at = static_cast<int>(i) + 1;
     std::string error;
     std::string_view header = trim(cells[i]);
+    headers_.emplace_back(header);
     auto col = eventColumn(header, error);
     if (!col) {
       problems.push_back({at, error});
@@ -53,16 +55,19 @@ bool EventMapper::setHeader(const std::vector<std::string_view>& cells, Problems
     columns_.push_back(std::move(*col));
   }
   if (external_id == 0 && email == 0) {
-    problems.push_back({0, "the header has neither an 'external_id' nor an 'email' column: each "
-                           "event names its contact by one of them"});
+    problems.push_back({0,
+                        "the header has neither an 'external_id' nor an 'email' column: each "
+                        "event names its contact by one of them"});
   }
   if (type == 0) {
     problems.push_back(
-        {0, "the header has no 'type' column: each event needs a type (purchase, open, click, ...)"});
+        {0,
+         "the header has no 'type' column: each event needs a type (purchase, open, click, ...)"});
   }
   if (at_col == 0) {
-    problems.push_back({0, "the header has no 'at' column: each event needs the time it happened "
-                           "(e.g. 2024-05-01T14:30:00Z)"});
+    problems.push_back({0,
+                        "the header has no 'at' column: each event needs the time it happened "
+                        "(e.g. 2024-05-01T14:30:00Z)"});
   }
   contact_column_ = external_id != 0 ? external_id : email;
   type_column_ = type;
@@ -169,8 +174,8 @@ void EventMapper::applyText(const Column& col, std::string_view text, int at, Ev
 void EventMapper::finish(EventRow& row, int type_column, int at_column, Problems& problems) {
   if (!problems.empty()) return;  // the first problems say enough
   if (!row.external_id && !row.email) {
-    problems.push_back({row.contact_column,
-                        "the row names no contact: give its external_id or email"});
+    problems.push_back(
+        {row.contact_column, "the row names no contact: give its external_id or email"});
   }
   if (row.event.type.empty()) {
     problems.push_back({type_column, "the row has no event type"});
@@ -239,8 +244,7 @@ void EventMapper::mapObject(const nlohmann::json& obj, std::string_view line, Ev
     std::string text;
     if (value.is_string()) {
       text = value.get<std::string>();
-    } else if (value.is_number() &&
-               (col.role == Role::kExternalId || col.role == Role::kEventId)) {
+    } else if (value.is_number() && (col.role == Role::kExternalId || col.role == Role::kEventId)) {
       text = value.dump();
     } else {
       problems.push_back(

@@ -26,6 +26,8 @@ class EventMapper {
  public:
   bool setHeader(const std::vector<std::string_view>& cells, Problems& problems);
   size_t columnCount() const { return columns_.size(); }
+  // The header cells as written, for messages.
+  const std::vector<std::string>& headers() const { return headers_; }
   void mapRow(const std::vector<std::string_view>& fields, EventRow& row, Problems& problems);
   void mapObject(const nlohmann::json& obj, std::string_view line, EventRow& row,
                  Problems& problems);
@@ -39,6 +41,7 @@ class EventMapper {
 
   std::string noun_ = "column";
   std::vector<Column> columns_;
+  std::vector<std::string> headers_;
   int contact_column_ = 1;
   int type_column_ = 1;
   int at_column_ = 1;

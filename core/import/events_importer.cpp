@@ -15,7 +15,9 @@ class EventRun {
  public:
   EventRun(store::Store& store, const ImportOptions& options, const Input& input,
            ImportReport& report)
-      : options_(options), report_(report), sink_(input.name(), options.max_listed, report),
+      : options_(options),
+        report_(report),
+        sink_(input.name(), options.max_listed, report),
         store_(store) {}
 
   void csv(int fd) {
@@ -54,10 +56,7 @@ class EventRun {
         continue;
       }
       if (rec.fields.size() != columns) {
-        int at = static_cast<int>(std::min(rec.fields.size(), columns)) + 1;
-        problems_.push_back(
-            {at, fmt::format("the row has {} {} but the header has {}", rec.fields.size(),
-                             rec.fields.size() == 1 ? "column" : "columns", columns)});
+        problems_.push_back(columnCountProblem(rec.fields.size(), columns, mapper_.headers()));
         sink_.row(rec.line, problems_);
         continue;
       }
@@ -117,11 +116,11 @@ class EventRun {
     }
     auto id = import_->resolveContact(row_.external_id, row_.email);
     if (!id) {
-      std::string who = row_.external_id
-                            ? fmt::format("{} 'external_id': no contact has the external id '{}'",
-                                          noun, *row_.external_id)
-                            : fmt::format("{} 'email': no contact has the email '{}'", noun,
-                                          *row_.email);
+      std::string who =
+          row_.external_id
+              ? fmt::format("{} 'external_id': no contact has the external id '{}'", noun,
+                            *row_.external_id)
+              : fmt::format("{} 'email': no contact has the email '{}'", noun, *row_.email);
       problems_.push_back({row_.contact_column, who + " (import the contacts first)"});
       sink_.row(line, problems_);
       return;

@@ -14,7 +14,7 @@ namespace herald::import {
 enum class Format { kAuto, kCsv, kJsonLines };
 
 struct ImportOptions {
-  std::string path;  // the file; "-" reads standard input
+  std::string path;               // the file; "-" reads standard input
   Format format = Format::kAuto;  // kAuto: by extension (.jsonl/.ndjson), else by content
   bool skip_invalid = false;      // store the valid rows and list the others
   bool dry_run = false;           // check everything, then roll back

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -12,7 +13,8 @@ namespace herald::import {
 namespace {
 
 bool endsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -36,7 +38,7 @@ Input::Input(const ImportOptions& options, ImportReport& report) : name_(options
       return;
     }
     owned_ = true;
-    struct stat st{};
+    struct stat st {};
     seekable_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
 #ifdef POSIX_FADV_SEQUENTIAL
     ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -64,9 +66,7 @@ Input::~Input() {
 
 bool Input::rewind() { return seekable_ && ::lseek(fd_, 0, SEEK_SET) == 0; }
 
-std::string Input::baseName() const {
-  return std::filesystem::path(name_).filename().string();
-}
+std::string Input::baseName() const { return std::filesystem::path(name_).filename().string(); }
 
 void ProblemSink::add(int64_t line, int column, std::string message) {
   if (report_.problems.items().size() < max_) {
@@ -78,6 +78,9 @@ void ProblemSink::add(int64_t line, int column, std::string message) {
 
 void ProblemSink::row(int64_t line, Problems& problems) {
   ++report_.invalid_rows;
+  // Left to right, whatever order they were found in (JSON keys come sorted).
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const Problem& a, const Problem& b) { return a.column < b.column; });
   for (auto& p : problems) add(line, p.column, std::move(p.message));
   problems.clear();
 }

@@ -33,7 +33,7 @@ int printReport(const ImportReport& r, const ImportOptions& options, What what, 
   for (auto d : r.problems.items()) {
     if (skipping && d.severity == Severity::kError) {
       d.severity = Severity::kWarning;
-      d.message += " (row skipped)";
+      d.message = "row skipped: " + d.message;
     }
     err << formatDiagnostic(d) << '\n';
   }

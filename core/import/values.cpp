@@ -39,9 +39,26 @@ bool isLocalChar(unsigned char c) {
   if (c >= 0x80) return true;
   if (isAlnum(static_cast<char>(c))) return true;
   switch (c) {
-    case '.': case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}':
-    case '~': case '-':
+    case '.':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '/':
+    case '=':
+    case '?':
+    case '^':
+    case '_':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
+    case '~':
+    case '-':
       return true;
     default:
       return false;
@@ -218,9 +235,9 @@ std::optional<bool> parseBoolean(std::string_view in) {
 std::optional<bool> parseConsent(std::string_view in) {
   static constexpr std::string_view kGranted[] = {
       "yes", "y", "true", "1", "granted", "opt-in", "optin", "opted-in", "subscribed", "on"};
-  static constexpr std::string_view kDenied[] = {
-      "no",     "n",        "false",   "0",         "denied",       "revoked",
-      "withdrawn", "opt-out", "optout", "opted-out", "unsubscribed", "off"};
+  static constexpr std::string_view kDenied[] = {"no",     "n",         "false",        "0",
+                                                 "denied", "revoked",   "withdrawn",    "opt-out",
+                                                 "optout", "opted-out", "unsubscribed", "off"};
   if (oneOf(in, kGranted)) return true;
   if (oneOf(in, kDenied)) return false;
   return std::nullopt;

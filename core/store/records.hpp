@@ -11,11 +11,11 @@
 namespace herald::store {
 
 struct Consent {
-  std::string channel;   // "email", "sms", ...
+  std::string channel;  // "email", "sms", ...
   bool granted = false;
-  std::string source;    // where it came from: "import:file.csv", "form:signup", ...
-  int64_t at_ms = 0;     // when it was given or withdrawn
-  std::string wording;   // the text shown to the person, when known
+  std::string source;   // where it came from: "import:file.csv", "form:signup", ...
+  int64_t at_ms = 0;    // when it was given or withdrawn
+  std::string wording;  // the text shown to the person, when known
 };
 
 struct Contact {
@@ -78,7 +78,7 @@ struct DueJourney {
   int64_t journey_id = 0;
   int64_t run_id = 0;
   std::string step_id;
-  int32_t attempts = 0;  // failed retryable attempts at this step so far
+  int32_t attempts = 0;    // failed retryable attempts at this step so far
   int32_t occurrence = 0;  // how many times this journey entered this step before
   nlohmann::json vars = nlohmann::json::object();
   Contact contact;
@@ -91,10 +91,10 @@ struct JourneyMove {
   std::string outcome;  // "continue", "branch:<label>", "wait", "exit", "fail", "retry", "done"
   std::optional<std::string> to_step;  // next step; nullopt when the journey ends
   JourneyStatus status = JourneyStatus::kActive;
-  int64_t wake_ms = 0;  // kActive/kWaiting: not before this time
-  int32_t attempts = 0;  // attempts at `to_step` (reset to 0 on a move)
+  int64_t wake_ms = 0;                             // kActive/kWaiting: not before this time
+  int32_t attempts = 0;                            // attempts at `to_step` (reset to 0 on a move)
   nlohmann::json vars = nlohmann::json::object();  // full variables after merge
-  std::string reason;  // failures
+  std::string reason;                              // failures
   bool counts_as_visit = true;  // false for a retry that will call the step again
 };
 

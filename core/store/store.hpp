@@ -98,6 +98,10 @@ class Store {
 
   // ---- workflows and runs ----
   virtual void saveWorkflowRevision(const WorkflowRevision& rev) = 0;
+  // A saved revision (with its YAML text), so reports on old runs can show
+  // the steps as they were; nullopt when it was never saved.
+  virtual std::optional<WorkflowRevision> workflowRevision(const std::string& workflow,
+                                                           const std::string& revision) = 0;
   // The newest run of (workflow, revision) that is still kRunning or kWaiting.
   virtual std::optional<Run> findResumableRun(const std::string& workflow,
                                               const std::string& revision, bool dry_run) = 0;

@@ -19,16 +19,16 @@ struct ImportFlags {
   bool dry_run = false;
 };
 
-import::Format formatOf(const std::string& name) {
-  if (name == "csv") return import::Format::kCsv;
-  if (name == "jsonl") return import::Format::kJsonLines;
-  return import::Format::kAuto;
-}
-
+import::Format formatOf(const std::string& name){if (name == "csv") return import::Format::kCsv;
+if (name == "jsonl") return import::Format::kJsonLines;
+return import::Format::kAuto;
 }  // namespace
 
+}  // namespace herald::app
+
 void addContactsCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
-  auto* group = app.add_subcommand("contacts", "Manage contacts: import them from CSV or JSON Lines");
+  auto* group =
+      app.add_subcommand("contacts", "Manage contacts: import them from CSV or JSON Lines");
   group->require_subcommand(1);
 
   auto flags = std::make_shared<ImportFlags>();

@@ -19,13 +19,12 @@ struct ImportFlags {
   bool dry_run = false;
 };
 
-import::Format formatOf(const std::string& name) {
-  if (name == "csv") return import::Format::kCsv;
-  if (name == "jsonl") return import::Format::kJsonLines;
-  return import::Format::kAuto;
-}
-
+import::Format formatOf(const std::string& name){if (name == "csv") return import::Format::kCsv;
+if (name == "jsonl") return import::Format::kJsonLines;
+return import::Format::kAuto;
 }  // namespace
+
+}  // namespace herald::app
 
 void addEventsCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
   auto* group = app.add_subcommand("events", "Manage events: import them from CSV or JSON Lines");

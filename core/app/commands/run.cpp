@@ -30,17 +30,15 @@ struct RunFlags {
 };
 
 // Where a delivery step's messages end up, for the report. The embedded
-// outbox writes files we can point at (same rule as plugins/outbox: a
-// relative `dir` is under the state directory); other channel plugins hand
-// messages to their providers.
+// outbox writes files we can point at (same rule as plugins/outbox: `dir` as
+// configured, relative paths from the working directory, else
+// STATE_DIR/outbox); other channel plugins hand messages to their providers.
 std::string outputLocation(const plugin::StepTypeInfo& type, const config::DaemonConfig& cfg) {
   if (type.plugin != "outbox") return "";
   std::filesystem::path dir = cfg.state_dir / "outbox";
   if (auto s = cfg.plugin_settings.find("outbox");
       s != cfg.plugin_settings.end() && s->is_object()) {
-    if (auto d = s->find("dir"); d != s->end() && d->is_string()) {
-      dir = cfg.state_dir / d->get<std::string>();
-    }
+    if (auto d = s->find("dir"); d != s->end() && d->is_string()) dir = d->get<std::string>();
   }
   dir = dir.lexically_normal();
   if (type.channel == "email") return (dir / "new").string();
@@ -68,14 +66,23 @@ struct Delivery {
 struct Report {
   const engine::RunPlan& plan;
   const engine::RunResult& result;
-  std::vector<engine::StepRow> rows;  // the run's totals
-  std::vector<Delivery> deliveries;   // this invocation
-  int64_t journey_steps = 0;          // journeys handled by this invocation, over all steps
+  std::vector<engine::StepRow> rows;        // the run's totals
+  std::vector<Delivery> deliveries;         // this invocation
+  int64_t journey_steps = 0;                // journeys handled by this invocation, over all steps
+  std::vector<store::Run> other_revisions;  // unfinished runs of this workflow's other revisions
 };
 
 Report buildReport(const engine::RunPlan& plan, const engine::RunResult& result,
                    store::Store& store, const config::DaemonConfig& cfg) {
-  Report r{plan, result, {}, {}, 0};
+  Report r{plan, result, {}, {}, 0, {}};
+  for (const auto& other : store.listRuns(1000)) {
+    if (other.workflow == result.run.workflow && other.revision != result.run.revision &&
+        other.dry_run == result.run.dry_run &&
+        (other.status == store::RunStatus::kRunning ||
+         other.status == store::RunStatus::kWaiting)) {
+      r.other_revisions.push_back(other);
+    }
+  }
   r.rows = engine::buildStepRows(store.stepCounts(result.run.id), &plan.workflow());
   for (const auto& [id, a] : result.activity) r.journey_steps += a.journeys;
   for (const auto& rt : plan.steps()) {
@@ -162,6 +169,15 @@ void printText(std::ostream& out, const Report& r, const std::string& file) {
         out << fmt::format("\nno sample from step '{}': no contact reached it\n", d.step->step->id);
       }
     }
+  }
+
+  for (const auto& other : r.other_revisions) {
+    // A changed file is a new revision with journeys of its own; the old
+    // run's journeys still finish on the revision they started on.
+    out << fmt::format(
+        "\nnote: run {} of an earlier revision ({}) of '{}' is still {}; its journeys finish on "
+        "that revision (run that file again, or let the daemon finish it)\n",
+        other.id, other.revision.substr(0, 12), other.workflow, store::toString(other.status));
   }
 
   const auto& j = res.journeys;

@@ -9,6 +9,7 @@
 #include "app/command.hpp"
 #include "engine/report.hpp"
 #include "util/clock.hpp"
+#include "workflow/loader.hpp"
 
 namespace herald::app {
 namespace {
@@ -79,7 +80,15 @@ int showRun(AppContext& ctx, const ShowFlags& flags) {
               << "; 'herald runs list' shows the runs\n";
     return 1;
   }
-  const auto rows = engine::buildStepRows(store.stepCounts(run->id), nullptr);
+  // The steps as they were in the run's revision (order and types), read
+  // back from the stored file text.
+  std::optional<workflow::Workflow> wf;
+  if (auto rev = store.workflowRevision(run->workflow, run->revision)) {
+    Diagnostics ignored;
+    wf = workflow::parseWorkflow(run->workflow + "@" + run->revision.substr(0, 12), rev->source,
+                                 ignored);
+  }
+  const auto rows = engine::buildStepRows(store.stepCounts(run->id), wf ? &*wf : nullptr);
   const auto summary = store.journeySummary(run->id);
   const auto failures = store.failures(run->id, flags.failures);
   const auto groups = groupFailures(failures);

@@ -10,8 +10,8 @@
 namespace herald::store::sqlite {
 namespace {
 
-constexpr std::array<std::string_view, 8> kFields{
-    "external_id", "email", "phone", "first_name", "last_name", "locale", "timezone", "id"};
+constexpr std::array<std::string_view, 8> kFields{"external_id", "email",  "phone",    "first_name",
+                                                  "last_name",   "locale", "timezone", "id"};
 
 // JSON path for an attribute name, quoted so names with dots or spaces work.
 std::string attributePath(std::string_view name) {

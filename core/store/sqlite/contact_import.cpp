@@ -46,8 +46,9 @@ class SqliteContactImport final : public ContactImport {
         update_(db.stmt(kUpdate)),
         latest_consent_(db.stmt(kLatestConsent)),
         tags_out_(db, "INSERT OR IGNORE INTO contact_tags(tag, contact_id)", 2),
+        // REPLACE: a different answer stamped with the same millisecond wins.
         consents_out_(db,
-                      "INSERT OR IGNORE INTO consents(contact_id, channel, at_ms, granted, "
+                      "INSERT OR REPLACE INTO consents(contact_id, channel, at_ms, granted, "
                       "source, wording)",
                       6) {
     if (allow_bulk_load) startBulkLoad();
@@ -163,7 +164,6 @@ class SqliteContactImport final : public ContactImport {
     return id;
   }
 
-
   // The stored contact that made the insert a no-op: by external id, else by
   // email. Throws ContactConflict when the email belongs to a contact with
   // another external id.
@@ -180,10 +180,10 @@ class SqliteContactImport final : public ContactImport {
     q.bindOptText(1, c.email);
     if (!q.step()) throw StoreError("contact import: the conflicting contact is gone");
     if (c.external_id && !q.isNull(1)) {
-      throw ContactConflict(fmt::format(
-          "email '{}' already belongs to the contact with external id '{}'; "
-          "two contacts cannot share an email address",
-          *c.email, q.colView(1)));
+      throw ContactConflict(
+          fmt::format("email '{}' already belongs to the contact with external id '{}'; "
+                      "two contacts cannot share an email address",
+                      *c.email, q.colView(1)));
     }
     stored_tags_ = q.colText(2);
     return q.colInt(0);

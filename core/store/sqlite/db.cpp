@@ -92,8 +92,9 @@ std::optional<std::string> Query::colOptText(int col) const {
 Db::Db(const std::string& path) : path_(path) {
   // NOMUTEX: a Store is used from one thread at a time (see store.hpp), so
   // SQLite's own per-call locking would be pure overhead.
-  int rc = sqlite3_open_v2(path.c_str(), &db_,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
@@ -129,14 +130,14 @@ Stmt& Db::stmt(std::string_view sql) {
 void Db::fail(int rc, std::string_view what) const {
   int code = rc & 0xff;
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-    throw StoreError(fmt::format(
-        "{}: the database is locked by another process (a running import or daemon?); "
-        "try again when it has finished",
-        path_));
+    throw StoreError(
+        fmt::format("{}: the database is locked by another process (a running import or daemon?); "
+                    "try again when it has finished",
+                    path_));
   }
   if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
-    throw StoreError(fmt::format("{}: not a Herald database, or it is damaged ({})", path_,
-                                 sqlite3_errstr(rc)));
+    throw StoreError(
+        fmt::format("{}: not a Herald database, or it is damaged ({})", path_, sqlite3_errstr(rc)));
   }
   if (code == SQLITE_FULL) {
     throw StoreError(fmt::format("{}: the disk is full", path_));

@@ -65,11 +65,21 @@ JourneySummary SqliteStore::journeySummary(int64_t run_id) {
       int64_t n = q.colInt(1);
       if (!status) continue;
       switch (*status) {
-        case JourneyStatus::kActive: s.active = n; break;
-        case JourneyStatus::kWaiting: s.waiting = n; break;
-        case JourneyStatus::kDone: s.done = n; break;
-        case JourneyStatus::kExited: s.exited = n; break;
-        case JourneyStatus::kFailed: s.failed = n; break;
+        case JourneyStatus::kActive:
+          s.active = n;
+          break;
+        case JourneyStatus::kWaiting:
+          s.waiting = n;
+          break;
+        case JourneyStatus::kDone:
+          s.done = n;
+          break;
+        case JourneyStatus::kExited:
+          s.exited = n;
+          break;
+        case JourneyStatus::kFailed:
+          s.failed = n;
+          break;
       }
     }
   }
@@ -118,8 +128,8 @@ void SqliteStore::applyMove(const BatchCommit& batch, const JourneyMove& move) {
   int64_t next_occurrence = occurrence;
   if (move.to_step && (move.counts_as_visit || *move.to_step != move.from_step)) {
     // Entering a step: how many times this journey has been through it.
-    auto q = db_.query(
-        "SELECT count(*) FROM journey_visits WHERE journey_id = ?1 AND step_id = ?2");
+    auto q =
+        db_.query("SELECT count(*) FROM journey_visits WHERE journey_id = ?1 AND step_id = ?2");
     q.bindInt(1, move.journey_id).bindText(2, to_step);
     q.step();
     next_occurrence = q.colInt(0);

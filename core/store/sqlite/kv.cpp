@@ -14,7 +14,8 @@ void SqliteStore::kvPut(const std::string& ns, const std::string& key, const std
   {
     auto q = db_.query(
         "INSERT INTO kv(ns, key, value, updated_ms) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms");
+        "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value, updated_ms = "
+        "excluded.updated_ms");
     q.bindText(1, ns).bindText(2, key).bindBlob(3, value).bindInt(4, systemNowMs());
     q.run();
   }

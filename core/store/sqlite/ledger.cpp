@@ -34,7 +34,8 @@ LedgerEntry readEntry(const Query& q) {
 }
 
 std::optional<LedgerEntry> findEntry(Db& db, const LedgerKey& key) {
-  auto q = db.query(std::string("SELECT ") + kEntryColumns + " FROM send_ledger WHERE " + kKeyMatch);
+  auto q =
+      db.query(std::string("SELECT ") + kEntryColumns + " FROM send_ledger WHERE " + kKeyMatch);
   bindKey(q, key);
   if (!q.step()) return std::nullopt;
   return readEntry(q);

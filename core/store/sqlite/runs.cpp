@@ -51,12 +51,21 @@ void SqliteStore::saveWorkflowRevision(const WorkflowRevision& rev) {
   tx.commit();
 }
 
+std::optional<WorkflowRevision> SqliteStore::workflowRevision(const std::string& workflow,
+                                                              const std::string& revision) {
+  auto q = db_.query(
+      "SELECT source, created_ms FROM workflow_revisions WHERE workflow = ?1 AND revision = ?2");
+  q.bindText(1, workflow).bindText(2, revision);
+  if (!q.step()) return std::nullopt;
+  return WorkflowRevision{workflow, revision, q.colText(0), q.colInt(1)};
+}
+
 std::optional<Run> SqliteStore::findResumableRun(const std::string& workflow,
                                                  const std::string& revision, bool dry_run) {
-  auto q = db_.query(fmt::format(
-      "SELECT {} FROM runs WHERE workflow = ?1 AND revision = ?2 AND dry_run = ?3 "
-      "AND status IN ('running', 'waiting') ORDER BY id DESC LIMIT 1",
-      kRunColumns));
+  auto q = db_.query(
+      fmt::format("SELECT {} FROM runs WHERE workflow = ?1 AND revision = ?2 AND dry_run = ?3 "
+                  "AND status IN ('running', 'waiting') ORDER BY id DESC LIMIT 1",
+                  kRunColumns));
   q.bindText(1, workflow).bindText(2, revision).bindInt(3, dry_run ? 1 : 0);
   if (!q.step()) return std::nullopt;
   return readRun(q);

@@ -32,6 +32,8 @@ class SqliteStore final : public Store {
   std::vector<Event> eventsOf(int64_t contact_id) override;
 
   void saveWorkflowRevision(const WorkflowRevision& rev) override;
+  std::optional<WorkflowRevision> workflowRevision(const std::string& workflow,
+                                                   const std::string& revision) override;
   std::optional<Run> findResumableRun(const std::string& workflow, const std::string& revision,
                                       bool dry_run) override;
   Run createRun(const std::string& workflow, const std::string& revision,

@@ -12,7 +12,7 @@ engine:
   batch_size: {batch}
 plugins:
   outbox:
-    dir: outbox
+    dir: {state}/outbox
     fsync: false
 """
 

@@ -162,7 +162,7 @@ steps:
     with: {until: "09:00"}
   - id: hello
     uses: outbox.email
-    with: {from: shop@example.com, subject: "Good morning {{ contact.first_name }}"}
+    with: {from: shop@example.com, subject: "Good morning {{ contact.first_name }}", text: "Hi"}
 """)
         r = self.sb.herald("run", wf, now="2026-03-02T10:00:00Z")
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -181,6 +181,29 @@ steps:
         r = self.sb.herald("run", wf, now="2026-03-03T09:00:00Z")
         self.assertIn("run 1: done", r.stdout)
         self.assertEqual(len(self.sb.outbox_files()), 4)
+
+    def test_a_changed_file_is_a_new_revision_and_the_old_run_is_pointed_out(self):
+        text = """\
+name: nudge
+trigger: {type: manual}
+steps:
+  - id: pause
+    uses: wait
+    with: {duration: 1d}
+  - id: hello
+    uses: outbox.email
+    with: {from: shop@example.com, subject: "Hello {{ contact.first_name }}", text: "Hi"}
+"""
+        wf = self.sb.write("nudge.yaml", text)
+        r = self.sb.herald("run", wf, now="2026-03-02T10:00:00Z")
+        self.assertIn("run 1: waiting", r.stdout)
+        self.sb.write("nudge.yaml", text.replace("Hello", "Hi"))
+        r = self.sb.herald("run", wf, now="2026-03-02T11:00:00Z")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("run 2 of 'nudge'", r.stdout)
+        self.assertRegex(r.stdout, r"note: run 1 of an earlier revision \([0-9a-f]{12}\) of "
+                                   r"'nudge' is still waiting; its journeys finish on that "
+                                   r"revision")
 
     def test_runs_list_and_show(self):
         self.sb.herald("run", self.wf)
@@ -230,7 +253,8 @@ steps:
         self.assertEqual(r.returncode, 1)
         self.assertRegex(r.stderr, re.escape(bad) + r":\d+:\d+: error: .*'byee'")
         v = self.sb.herald("validate", bad)
-        self.assertEqual(r.stderr, v.stdout + v.stderr)
+        located = lambda text: [l for l in text.splitlines() if l.startswith(bad + ":")]  # noqa
+        self.assertEqual(located(r.stderr), located(v.stdout + v.stderr))
         self.assertIn("no runs yet", self.sb.herald("runs", "list").stdout)
 
     def test_a_template_error_points_at_its_field(self):
@@ -238,7 +262,7 @@ steps:
                                                         "contact.frist_name | default"))
         r = self.sb.herald("run", bad)
         self.assertEqual(r.returncode, 1)
-        self.assertIn(f"{bad}:14:16: error: template error in step 'email' (outbox.email) at "
+        self.assertIn(f"{bad}:13:16: error: template error in step 'email' (outbox.email) at "
                       "'/subject': unknown contact field 'frist_name'", r.stderr)
         self.assertIn("no runs yet", self.sb.herald("runs", "list").stdout)
 
@@ -249,7 +273,7 @@ trigger: {type: event, event: purchase}
 steps:
   - id: thank
     uses: outbox.email
-    with: {from: shop@example.com, subject: "Thanks {{ contact.first_name }}"}
+    with: {from: shop@example.com, subject: "Thanks {{ contact.first_name }}", text: "Hi"}
 """)
         r = self.sb.herald("run", wf)
         self.assertEqual(r.returncode, 1)
