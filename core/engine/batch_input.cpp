@@ -5,6 +5,12 @@ namespace {
 
 const char* orNull(const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; }
 
+// Invalid UTF-8 in imported data becomes U+FFFD instead of an exception that
+// would stop the run.
+std::string dumpJson(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 BatchInput::BatchInput(std::string run_id, std::string workflow, std::string revision,
@@ -22,9 +28,9 @@ void BatchInput::add(const store::Contact& contact, const nlohmann::json& vars,
                      std::string config_json, std::optional<std::string> delivery_key) {
   Entry& e = entries_.emplace_back();
   e.contact = &contact;
-  e.attributes_json = contact.attributes.is_object() ? contact.attributes.dump() : "{}";
-  e.tags_json = nlohmann::json(contact.tags).dump();
-  e.vars_json = vars.is_object() ? vars.dump() : "{}";
+  e.attributes_json = contact.attributes.is_object() ? dumpJson(contact.attributes) : "{}";
+  e.tags_json = dumpJson(nlohmann::json(contact.tags));
+  e.vars_json = vars.is_object() ? dumpJson(vars) : "{}";
   e.config_json = std::move(config_json);
   e.delivery_key = std::move(delivery_key);
 }

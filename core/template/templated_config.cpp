@@ -102,7 +102,7 @@ std::optional<TemplatedConfig> TemplatedConfig::compile(
     const std::string& context, Diagnostics& diags) {
   TemplatedConfig result;
   result.config_ = config;
-  result.constant_json_ = config.dump();
+  result.constant_json_ = config.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   bool ok = true;
   std::vector<std::string> pointers;
   for (const auto& pattern : templated_paths) {
@@ -135,7 +135,8 @@ std::string TemplatedConfig::render(const RenderContext& ctx) const {
   if (fields_.empty()) return constant_json_;
   nlohmann::json rendered = config_;
   for (const auto& f : fields_) rendered[f.pointer] = f.tmpl.render(ctx);
-  return rendered.dump();
+  // A contact's invalid UTF-8 becomes U+FFFD rather than an exception.
+  return rendered.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::vector<std::string> TemplatedConfig::fieldPointers() const {

@@ -1,13 +1,18 @@
 // `herald run WORKFLOW.yaml [--dry-run] [--limit N] [--contact ID] [--json]`:
 // validate, then start or resume the workflow's run, process every journey
 // that is due now, and report per-step counts and where the output went.
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <cerrno>
 #include <charconv>
 #include <csignal>
+#include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -55,6 +60,44 @@ std::optional<int64_t> resolveContact(store::Store& store, const std::string& te
   }
   return std::nullopt;
 }
+
+// One `herald run` per database at a time: two processes moving the same
+// journeys would race (the ledger still prevents a double delivery, but a
+// journey could be failed as "unknown" by the loser). flock() is released
+// by the kernel when the holder dies, so a killed run never blocks the next.
+class RunLock {
+ public:
+  // Empty when taken; else the message saying who holds it.
+  std::string acquire(const std::filesystem::path& db) {
+    path_ = db.string() + ".run.lock";
+    std::error_code ec;
+    if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path(), ec);
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (fd_ < 0) return "cannot open " + path_ + ": " + std::strerror(errno);
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      char buf[32] = {0};
+      const ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+      std::string pid = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "?";
+      while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+      return fmt::format(
+          "another 'herald run' (pid {}) is working on {}; wait for it to finish or stop it "
+          "(Ctrl-C), then run this again",
+          pid, db.string());
+    }
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) == 0) {
+      [[maybe_unused]] ssize_t w = ::pwrite(fd_, pid.data(), pid.size(), 0);
+    }
+    return "";
+  }
+  ~RunLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
 
 struct Delivery {
   const engine::StepRuntime* step;
@@ -243,6 +286,14 @@ int runWorkflow(AppContext& ctx, const RunFlags& flags) {
   }
 
   const config::DaemonConfig& cfg = ctx.config();
+  RunLock lock;
+  if (std::string busy = lock.acquire(ctx.options().db_path.empty()
+                                          ? cfg.database
+                                          : std::filesystem::path(ctx.options().db_path));
+      !busy.empty()) {
+    std::cerr << "herald: error: " << busy << '\n';
+    return 1;
+  }
   store::Store& store = ctx.store();
   engine::RunOptions options;
   options.dry_run = flags.dry_run;
@@ -272,8 +323,10 @@ int runWorkflow(AppContext& ctx, const RunFlags& flags) {
   // Ctrl-C or SIGTERM: finish the batches in flight (they commit), then
   // report; the run stays resumable.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
+  int stopped_by = 0;
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
+    stopped_by = signal;
     log::warn("run", "stopping after the batches in flight; run it again to go on");
     engine.stop();
   });
@@ -301,6 +354,11 @@ int runWorkflow(AppContext& ctx, const RunFlags& flags) {
   if (result->error) {
     std::cerr << "herald: error: run " << result->run.id << " stopped: " << *result->error << "\n";
     return 1;
+  }
+  if (stopped_by != 0) {
+    std::cerr << "herald: run " << result->run.id << " was interrupted; 'herald run " << flags.file
+              << "' resumes it\n";
+    return 128 + stopped_by;  // the shell's convention for "ended by signal N"
   }
   return 0;
 }

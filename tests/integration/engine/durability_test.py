@@ -5,6 +5,9 @@ of its path exactly once, nothing was skipped, the send ledger has one row
 per key, and the outbox holds exactly one message per contact that should
 get one.
 
+The process is killed (SIGKILL), not the machine: the outbox runs without
+fsync to keep the test short; power loss is a different test.
+
 50,000 contacts; a condition routes 'pro' contacts to outbox.email and the
 others to outbox.sms, then exit. Contacts without a phone fail at the SMS
 step (no address) and must get nothing. Random moments come from a fixed
@@ -20,7 +23,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Sandbox  # noqa: E402
+from common import Sandbox, passes  # noqa: E402
 
 HERALD = sys.argv.pop(1)
 PLUGIN_DIR = sys.argv.pop(1)
@@ -70,26 +73,41 @@ class Durability(unittest.TestCase):
         print(f"imported {CONTACTS} contacts in {time.monotonic() - started:.1f} s", flush=True)
         wf = sb.write("durable.yaml", WORKFLOW)
 
+        # Kill moments: one during start-up and enrolment, then at random
+        # points of progress (passes through steps so far, read from the
+        # database while the run writes it), plus a random few milliseconds
+        # so a kill lands anywhere within a batch: claiming, delivering,
+        # committing. Progress-based moments spread the kills over the whole
+        # run whatever the machine's speed.
+        # Passes in all: route and email/sms for everyone, exit for those
+        # with an address. The last kill comes with a tenth of the work left.
+        total = 2 * CONTACTS + sum(1 for i in range(1, CONTACTS + 1)
+                                   if contact(i)["plan"] == "pro" or contact(i)["phone"])
+        thresholds = sorted(rng.uniform(0.02, 0.9) * total for _ in range(MAX_KILLS - 1))
+        plan = [("time", rng.uniform(0.02, 0.2))] + [("passes", t) for t in thresholds]
+
         kills, attempts, final = 0, 0, None
         while final is None:
             attempts += 1
             self.assertLess(attempts, 60, "the run never finished")
             proc = subprocess.Popen(sb.args("run", wf, "--json"), cwd=sb.dir,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            if kills < MAX_KILLS:
-                # Early kills hit enrolment and the first batches; later ones
-                # land anywhere in the middle.
-                delay = rng.uniform(0.05, 0.25) if kills == 0 else rng.uniform(0.2, 0.9)
-                try:
-                    out, err = proc.communicate(timeout=delay)
-                except subprocess.TimeoutExpired:
+            if kills < len(plan):
+                kind, at = plan[kills]
+                if kind == "time":
+                    time.sleep(at)
+                else:
+                    while proc.poll() is None and passes(sb.db) < at:
+                        time.sleep(0.01)
+                    time.sleep(rng.uniform(0, 0.03))
+                if proc.poll() is None:
                     proc.send_signal(signal.SIGKILL)
                     proc.communicate()
                     kills += 1
-                    print(f"killed run attempt {attempts} after {delay:.2f} s", flush=True)
+                    print(f"start {attempts}: SIGKILL at {kind} {at:.2f} "
+                          f"(passes so far: {passes(sb.db)})", flush=True)
                     continue
-            else:
-                out, err = proc.communicate(timeout=600)
+            out, err = proc.communicate(timeout=600)
             self.assertEqual(proc.returncode, 0, err)
             final = json.loads(out)
         print(f"finished after {kills} kills, {attempts} starts, "

@@ -5,12 +5,15 @@ can cause, each with its message."""
 import json
 import os
 import re
+import signal
 import sqlite3
+import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Sandbox  # noqa: E402
+from common import Sandbox, passes  # noqa: E402
 
 HERALD = sys.argv.pop(1)
 PLUGIN_DIR = sys.argv.pop(1)
@@ -166,8 +169,9 @@ steps:
 """)
         r = self.sb.herald("run", wf, now="2026-03-02T10:00:00Z")
         self.assertEqual(r.returncode, 0, r.stderr)
-        # Tokyo's 09:00 comes first (00:00Z), London's last (09:00Z).
-        self.assertIn("4 journeys wait, the first until 2026-03-03T00:00:00Z; "
+        # At 10:00Z New York's 09:00 comes first (14:00Z), London's last
+        # (09:00Z the next day).
+        self.assertIn("4 journeys wait, the first until 2026-03-02T14:00:00Z; "
                       f"run 'herald run {wf}' again then to go on", r.stdout)
         self.assertIn("run 1: waiting", r.stdout)
         self.assertEqual(self.sb.outbox_files(), [])
@@ -204,6 +208,47 @@ steps:
         self.assertRegex(r.stdout, r"note: run 1 of an earlier revision \([0-9a-f]{12}\) of "
                                    r"'nudge' is still waiting; its journeys finish on that "
                                    r"revision")
+
+    def test_ctrl_c_finishes_the_batches_in_flight_and_the_run_resumes(self):
+        self.sb.import_contacts({"external_id": f"x{i}", "email": f"x{i}@example.com",
+                                 "phone": f"+1415{i:07d}", "plan": "free"}
+                                for i in range(1, 20001))
+        proc = subprocess.Popen(self.sb.args("run", self.wf), cwd=self.sb.dir, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        while proc.poll() is None and passes(self.sb.db) == 0:  # mid-run, not start-up
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn("stopping after the batches in flight; run it again to go on", err)
+        self.assertIn(f"herald: run 1 was interrupted; 'herald run {self.wf}' resumes it", err)
+        self.assertIn("run 1: running", out)
+        r = self.sb.herald("run", self.wf)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("resumed", r.stdout)
+        self.assertIn("run 1: done", r.stdout)
+        self.assertEqual(len(self.sb.sms_lines()) + len(self.sb.outbox_files()), 20003)
+
+    def test_a_second_run_on_the_same_database_is_refused_while_one_works(self):
+        self.sb.import_contacts({"external_id": f"x{i}", "email": f"x{i}@example.com",
+                                 "phone": f"+1415{i:07d}", "plan": "free"}
+                                for i in range(1, 20001))
+        first = subprocess.Popen(self.sb.args("run", self.wf), cwd=self.sb.dir, text=True,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        while first.poll() is None and passes(self.sb.db) == 0:
+            time.sleep(0.005)
+        second = self.sb.herald("run", self.wf)
+        first.send_signal(signal.SIGKILL)
+        first.communicate()
+        self.assertEqual(second.returncode, 1)
+        self.assertEqual(second.stderr.strip(),
+                         f"herald: error: another 'herald run' (pid {first.pid}) is working on "
+                         f"{self.sb.db}; wait for it to finish or stop it (Ctrl-C), then run "
+                         "this again")
+        # The lock dies with its holder.
+        r = self.sb.herald("run", self.wf)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("run 1: done", r.stdout)
 
     def test_runs_list_and_show(self):
         self.sb.herald("run", self.wf)

@@ -87,5 +87,34 @@ TEST_F(LedgerTest, ASkippedDecisionIsRecordedBeforeAnyDelivery) {
             "no-consent");
 }
 
+TEST_F(LedgerTest, FailedAndSkippedKeysDeliveredNothingSoARetryReopensThem) {
+  std::vector<LedgerEntry> wanted{want(1), want(2), want(3)};
+  store_->claimDeliveries(wanted);
+  BatchCommit batch;
+  batch.run_id = 1;
+  batch.now_ms = 2000;
+  LedgerEntry failed = want(1);
+  failed.status = LedgerStatus::kFailed;
+  failed.detail = "provider busy";
+  LedgerEntry skipped = want(2);
+  skipped.status = LedgerStatus::kSkipped;
+  LedgerEntry sent = want(3);
+  sent.status = LedgerStatus::kSent;
+  batch.ledger_updates = {failed, skipped, sent};
+  store_->commitBatch(batch);
+
+  LedgerEntry retry = want(1);
+  retry.run_id = 2;
+  auto claims = store_->claimDeliveries(std::vector<LedgerEntry>{retry, want(2), want(3)});
+  EXPECT_TRUE(claims[0].created);
+  EXPECT_EQ(claims[0].entry.status, LedgerStatus::kSending);
+  EXPECT_EQ(store_->ledgerEntry(retry.key)->status, LedgerStatus::kSending);
+  EXPECT_EQ(store_->ledgerEntry(retry.key)->run_id, 2);
+  EXPECT_TRUE(claims[1].created);
+  EXPECT_FALSE(claims[2].created);  // sent stays sent
+  EXPECT_EQ(claims[2].entry.status, LedgerStatus::kSent);
+  EXPECT_EQ(store_->ledgerCount("welcome"), 3);
+}
+
 }  // namespace
 }  // namespace herald::store::testing

@@ -67,6 +67,18 @@ TEST(TemplatedConfig, ErrorsPointAtTheField) {
   EXPECT_NE(second.message.find("unknown filter 'nope'"), std::string::npos);
 }
 
+TEST(TemplatedConfig, InvalidUtf8InContactDataDoesNotThrow) {
+  nlohmann::json config = {{"subject", "Hi {{ contact.first_name }}"}};
+  Diagnostics diags;
+  auto tc = TemplatedConfig::compile({"/subject"}, config, {}, {}, "step 'x'", diags);
+  ASSERT_TRUE(tc);
+  store::Contact c;
+  c.first_name = std::string("Jos\xff");
+  std::string out;
+  EXPECT_NO_THROW(out = tc->render({c, nlohmann::json::object()}));
+  EXPECT_EQ(nlohmann::json::parse(out)["subject"], "Hi Jos\xef\xbf\xbd");
+}
+
 TEST(TemplatedConfig, ExpandPointerPattern) {
   nlohmann::json config = {{"a", {{"x", "1"}, {"y", 2}, {"z/w", "3"}}}, {"b", {"p", "q"}}};
   EXPECT_EQ(expandPointerPattern("/a/*", config), (std::vector<std::string>{"/a/x", "/a/z~1w"}));
