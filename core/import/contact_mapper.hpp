@@ -33,7 +33,7 @@ class ContactMapper {
   // Fills `c` from one CSV row of columnCount() fields. The attributes are
   // not put in c.attributes but written as JSON text: attributesJson().
   void mapRow(const std::vector<std::string_view>& fields, store::Contact& c, Problems& problems);
-  const std::string& attributesJson() const { return attributes_json_; }
+  std::string& attributesJson() { return attributes_json_; }
   // Fills `c` from one JSON Lines object; `line` is its text (for columns).
   void mapObject(const nlohmann::json& obj, std::string_view line, store::Contact& c,
                  Problems& problems);

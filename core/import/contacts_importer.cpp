@@ -7,9 +7,19 @@
 #include "import/importer.hpp"
 #include "import/input.hpp"
 #include "import/jsonl_reader.hpp"
+#include "import/pipeline.hpp"
 
 namespace herald::import {
 namespace {
+
+// A CSV row as the reading thread hands it over.
+struct ParsedRow {
+  CsvReader::Status kind = CsvReader::Status::kRecord;
+  int64_t line = 0;
+  store::Contact contact;
+  std::string attributes;  // JSON object text
+  Problems problems;
+};
 
 class ContactRun {
  public:
@@ -42,29 +52,50 @@ class ContactRun {
       return;
     }
     begin();
+    // The worker thread reads and validates rows; this thread stores them.
     const size_t columns = mapper_.columnCount();
-    for (;;) {
-      status = reader.next(rec);
-      if (status == CsvReader::Status::kEnd) break;
-      if (status == CsvReader::Status::kFatal) {
-        sink_.add(reader.error().line, reader.error().column, reader.error().message);
-        report_.fatal = true;
-        break;
-      }
-      tick();
-      if (status == CsvReader::Status::kBad) {
-        problems_.push_back({reader.error().column, reader.error().message});
-        sink_.row(reader.error().line, problems_);
-        continue;
-      }
-      if (rec.fields.size() != columns) {
-        problems_.push_back(columnCountProblem(rec.fields.size(), columns, mapper_.headers()));
-        sink_.row(rec.line, problems_);
-        continue;
-      }
-      mapper_.mapRow(rec.fields, contact_, problems_);
-      store(rec.line, mapper_.emailColumn(), "column", &mapper_.attributesJson());
-    }
+    bool ended = false;
+    Pipeline<ParsedRow> pipeline;
+    pipeline.run(
+        [&](ParsedRow& row) {
+          if (ended) return false;
+          row.problems.clear();
+          status = reader.next(rec);
+          switch (status) {
+            case CsvReader::Status::kEnd:
+              return false;
+            case CsvReader::Status::kFatal:
+              ended = true;  // nothing after this can be read
+              [[fallthrough]];
+            case CsvReader::Status::kBad:
+              row.kind = status;
+              row.line = reader.error().line;
+              row.problems.push_back({reader.error().column, reader.error().message});
+              return true;
+            case CsvReader::Status::kRecord:
+              break;
+          }
+          row.kind = status;
+          row.line = rec.line;
+          if (rec.fields.size() != columns) {
+            row.problems.push_back(
+                columnCountProblem(rec.fields.size(), columns, mapper_.headers()));
+            return true;
+          }
+          mapper_.mapRow(rec.fields, row.contact, row.problems);
+          row.attributes.swap(mapper_.attributesJson());
+          return true;
+        },
+        [&](ParsedRow& row) {
+          if (row.kind == CsvReader::Status::kFatal) {
+            sink_.add(row.line, row.problems[0].column, std::move(row.problems[0].message));
+            report_.fatal = true;
+            return;
+          }
+          tick();
+          store(row.line, row.contact, row.problems, mapper_.emailColumn(), "column",
+                &row.attributes);
+        });
   }
 
   void jsonLines(int fd) {
@@ -88,7 +119,7 @@ class ContactRun {
         continue;
       }
       mapper_.mapObject(obj, line, contact_, problems_);
-      store(number, keyColumn(line, "email"), "field", nullptr);
+      store(number, contact_, problems_, keyColumn(line, "email"), "field", nullptr);
     }
   }
 
@@ -116,22 +147,23 @@ class ContactRun {
   }
 
   // `attributes`: the row's attributes as JSON text (CSV), else null: they
-  // are in contact_.attributes.
-  void store(int64_t line, int email_column, std::string_view noun, const std::string* attributes) {
-    if (!problems_.empty()) {
-      sink_.row(line, problems_);
+  // are in contact.attributes.
+  void store(int64_t line, const store::Contact& contact, Problems& problems, int email_column,
+             std::string_view noun, const std::string* attributes) {
+    if (!problems.empty()) {
+      sink_.row(line, problems);
       return;
     }
     try {
       if (attributes != nullptr) {
-        import_->upsertWithAttributes(contact_, *attributes);
+        import_->upsertWithAttributes(contact, *attributes);
       } else {
-        import_->upsert(contact_);
+        import_->upsert(contact);
       }
       ++report_.stored;
     } catch (const store::ContactConflict& e) {
-      problems_.push_back({email_column, fmt::format("{} 'email': {}", noun, e.what())});
-      sink_.row(line, problems_);
+      problems.push_back({email_column, fmt::format("{} 'email': {}", noun, e.what())});
+      sink_.row(line, problems);
     }
   }
 

@@ -46,9 +46,11 @@ class BulkLoadConflict : public StoreError {
 class ContactImport {
  public:
   virtual ~ContactImport() = default;
-  // Insert or update by external_id, else by email. Attributes are merged
-  // (new keys win); tags are unioned; consents are appended.
-  // Returns the contact id.
+  // Insert or update by external_id, else by email. Fields without a value
+  // (nullopt) keep the stored one; attributes are merged (new keys win, a
+  // JSON null removes a key); tags are unioned; a consent is recorded when it
+  // changes the channel's current answer and is not older than it (reading a
+  // contact gives the current answer per channel). Returns the contact id.
   virtual int64_t upsert(const Contact& c) = 0;
   // As upsert(c), with the attributes given as the text of a JSON object
   // (c.attributes is ignored): a bulk importer writes that text directly

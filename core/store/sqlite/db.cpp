@@ -1,7 +1,6 @@
 #include "store/sqlite/db.hpp"
 
 #include <fmt/format.h>
-#include <cstdlib>
 
 #include "store/store.hpp"
 
@@ -163,7 +162,6 @@ void WriteTx::commit() {
 BulkMode::BulkMode(Db& db) : db_(db) {
   db_.exec("PRAGMA foreign_keys = OFF");
   db_.exec("PRAGMA cache_size = -65536");
-  if (getenv("EXP_THREADS")) db_.exec("PRAGMA threads = 2");
 }
 
 BulkMode::~BulkMode() {

@@ -203,6 +203,18 @@ void migrate(Db& db) {
   // Another process may have migrated between the check and the lock.
   version = userVersion(db);
   refuseNewer(db, version);
+  if (version == 0) {
+    // Version 0 with tables in it is some other program's database: do not
+    // add Herald's tables to it.
+    auto q = db.query("SELECT count(*) FROM sqlite_schema");
+    q.step();
+    if (q.colInt(0) > 0) {
+      throw StoreError(fmt::format(
+          "{} is not a Herald database (it has tables but no Herald schema version): point --db "
+          "at a new file or at a Herald database",
+          db.path()));
+    }
+  }
   for (const auto& m : kMigrations) {
     if (m.version <= version) continue;
     db.exec(m.sql);

@@ -62,3 +62,25 @@ TEST_F(MigrationsTest, ADirectoryThatDoesNotExistIsReported) {
 
 }  // namespace
 }  // namespace herald::store::testing
+
+namespace herald::store::testing {
+namespace {
+
+TEST(Migrations, SomeOtherProgramsDatabaseIsNotTouched) {
+  TempDir dir;
+  auto path = dir.path() / "other.db";
+  rawExec(path, "CREATE TABLE notes(id INTEGER PRIMARY KEY, text TEXT)");
+  try {
+    openSqliteStore(path.string());
+    FAIL() << "another program's database was opened";
+  } catch (const StoreError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              path.string() +
+                  " is not a Herald database (it has tables but no Herald schema version): point "
+                  "--db at a new file or at a Herald database");
+  }
+  EXPECT_EQ(rawQuery(path, "SELECT count(*) FROM sqlite_schema"), "1");
+}
+
+}  // namespace
+}  // namespace herald::store::testing
