@@ -92,6 +92,7 @@ class EventRun {
 
   void end() {
     if (!import_) return;
+    import_->check();
     report_.duplicates = import_->duplicateCount();
     bool ok = !report_.fatal && (report_.invalid_rows == 0 || options_.skip_invalid);
     if (ok && !options_.dry_run) {

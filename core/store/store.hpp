@@ -73,6 +73,9 @@ class EventImport {
   virtual std::optional<int64_t> resolveContact(const std::optional<std::string>& external_id,
                                                 const std::optional<std::string>& email) = 0;
   virtual void insert(const Event& e) = 0;
+  // Settles what a bulk load deferred (see beginEventImport) so the counts
+  // below are final; commit() calls it. A no-op otherwise.
+  virtual void check() = 0;
   virtual void commit() = 0;
   // Events stored by insert() so far, and events skipped because an event
   // with the same external_id was already stored.
@@ -86,6 +89,9 @@ class Store {
 
   // ---- contacts and events ----
   virtual std::unique_ptr<ContactImport> beginContactImport() = 0;
+  // Into an empty events table the import appends without index upkeep and
+  // builds the indexes once in check()/commit(), dropping repeated event ids
+  // there (the first one stays, as row by row).
   virtual std::unique_ptr<EventImport> beginEventImport() = 0;
   // As beginContactImport(), but when the store has no contacts yet it loads
   // them without looking each one up and builds the unique indexes once at

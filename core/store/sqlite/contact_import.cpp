@@ -107,12 +107,7 @@ class SqliteContactImport final : public ContactImport {
         deferred_indexes_.push_back(q.colText(1));
       }
     }
-    for (const auto& name : names) {
-      std::string drop = "DROP INDEX \"";
-      for (char ch : name) drop += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      drop += '"';
-      db_.exec(drop.c_str());
-    }
+    for (const auto& name : names) db_.exec(dropIndexSql(name).c_str());
   }
 
   // `attributes` is JSON object text, empty for none.

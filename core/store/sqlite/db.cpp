@@ -224,6 +224,16 @@ void BatchInsert::flush() {
   used_ = 0;
 }
 
+std::string dropIndexSql(std::string_view name) {
+  std::string sql = "DROP INDEX \"";
+  for (char ch : name) {
+    if (ch == '"') sql += '"';
+    sql += ch;
+  }
+  sql += '"';
+  return sql;
+}
+
 void appendJsonString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';

@@ -185,6 +185,9 @@ class BatchInsert {
   Stmt* full_ = nullptr;
 };
 
+// "DROP INDEX "name"" with the name quoted as an SQL identifier.
+std::string dropIndexSql(std::string_view name);
+
 // Appends `s` as a JSON string literal (quoted and escaped).
 void appendJsonString(std::string& out, std::string_view s);
 

@@ -1,6 +1,7 @@
-// Bulk event insert: one write transaction, statements prepared once, and a
+// Bulk event insert: one write transaction, statements prepared once, a
 // one-entry cache of the last contact resolved (event files are usually
-// grouped by contact).
+// grouped by contact), and, into an empty table, no index upkeep per row: the
+// indexes are dropped inside the transaction and built once at the end.
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace herald::store::sqlite {
@@ -20,7 +21,10 @@ class SqliteEventImport final : public EventImport {
         tx_(db),
         by_external_id_(db.stmt(kByExternalId)),
         by_email_(db.stmt(kByEmail)),
-        insert_(db.stmt(kInsert)) {}
+        insert_(db.stmt(kInsert)),
+        db_(db) {
+    startBulkLoad();
+  }
 
   std::optional<int64_t> resolveContact(const std::optional<std::string>& external_id,
                                         const std::optional<std::string>& email) override {
@@ -50,11 +54,46 @@ class SqliteEventImport final : public EventImport {
     ++(q.changes() > 0 ? inserted_ : duplicates_);
   }
 
-  void commit() override { tx_.commit(); }
+  void check() override {
+    if (deferred_indexes_.empty()) return;
+    // Without the unique index every event went in; keep the first of each
+    // external id, as INSERT OR IGNORE would have.
+    auto q = db_.query(
+        "DELETE FROM events WHERE external_id IS NOT NULL AND id NOT IN "
+        "(SELECT min(id) FROM events WHERE external_id IS NOT NULL GROUP BY external_id)");
+    q.run();
+    inserted_ -= q.changes();
+    duplicates_ += q.changes();
+    for (const auto& sql : deferred_indexes_) db_.exec(sql.c_str());
+    deferred_indexes_.clear();
+  }
+
+  void commit() override {
+    check();
+    tx_.commit();
+  }
   int64_t insertedCount() const override { return inserted_; }
   int64_t duplicateCount() const override { return duplicates_; }
 
  private:
+  void startBulkLoad() {
+    {
+      auto q = db_.query("SELECT 1 FROM events LIMIT 1");
+      if (q.step()) return;
+    }
+    std::vector<std::string> names;
+    {
+      auto q = db_.query(
+          "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' "
+          "AND sql IS NOT NULL");
+      while (q.step()) {
+        names.push_back(q.colText(0));
+        deferred_indexes_.push_back(q.colText(1));
+      }
+    }
+    for (const auto& name : names) db_.exec(dropIndexSql(name).c_str());
+  }
+
   static std::optional<int64_t> lookup(Stmt& stmt, const std::string& value) {
     Query q(stmt);
     q.bindText(1, value);
@@ -71,6 +110,8 @@ class SqliteEventImport final : public EventImport {
   std::optional<std::string> cached_external_id_;
   std::optional<std::string> cached_email_;
   std::optional<int64_t> cached_id_;
+  Db& db_;
+  std::vector<std::string> deferred_indexes_;  // CREATE INDEX statements to run
   int64_t inserted_ = 0;
   int64_t duplicates_ = 0;
 };
