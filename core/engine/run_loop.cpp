@@ -257,10 +257,10 @@ void RunLoop::onPluginDone(const std::shared_ptr<InFlight>& flight, plugin::Batc
         moves[i] = failureMove(
             ctx, j, "step '" + rt.step->id + "' failed the whole batch: " + error, true, j.vars);
         if (key) {
-          batch.ledger_updates.push_back(settle(
-              *key, rt, result_.run,
-              timed_out ? store::LedgerStatus::kUnknown : store::LedgerStatus::kFailed, error,
-              batch.now_ms));
+          batch.ledger_updates.push_back(
+              settle(*key, rt, result_.run,
+                     timed_out ? store::LedgerStatus::kUnknown : store::LedgerStatus::kFailed,
+                     error, batch.now_ms));
         }
         continue;
       }

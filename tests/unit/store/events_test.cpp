@@ -61,17 +61,18 @@ namespace {
 TEST_F(EventsTest, AFirstLoadWithRepeatedEventIdsKeepsTheFirst) {
   auto ids = addContacts(2);
   auto import = store_->beginEventImport();  // into an empty table: a bulk load
-  import->insert(Event{0, ids[0], "purchase", {{"amount", 1}}, 1000, "E1"});
+  import->insert(Event{0, ids[0], "purchase", {{ "amount", 1 }}, 1000, "E1"});
   import->insert(Event{0, ids[1], "open", nlohmann::json::object(), 2000, std::nullopt});
-  import->insert(Event{0, ids[1], "purchase", {{"amount", 2}}, 3000, "E1"});
+  import->insert(Event{0, ids[1], "purchase", {{ "amount", 2 }}, 3000, "E1"});
   import->check();
   EXPECT_EQ(import->insertedCount(), 2);
   EXPECT_EQ(import->duplicateCount(), 1);
   import->commit();
   EXPECT_EQ(store_->eventCount(), 2);
   EXPECT_EQ(store_->eventsOf(ids[0]).at(0).properties["amount"], 1);
-  EXPECT_EQ(rawQuery(dbPath(), "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
-                               "tbl_name = 'events'"),
+  EXPECT_EQ(rawQuery(dbPath(),
+                     "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
+                     "tbl_name = 'events'"),
             "3");
 }
 

@@ -26,7 +26,8 @@ TEST_F(KvTest, NamespacesAreSeparate) {
 }
 
 TEST_F(KvTest, BinaryValuesAndOddKeysRoundTripAndSurviveReopen) {
-  const std::string value("\0\x01\xff' OR 1=1; --", 17);
+  static constexpr char kBytes[] = "\0\x01\xff' OR 1=1; --";
+  const std::string value(kBytes, sizeof kBytes - 1);
   store_->kvPut("ns", "key'; DROP TABLE kv; --", value);
   reopen();
   EXPECT_EQ(store_->kvGet("ns", "key'; DROP TABLE kv; --"), value);
