@@ -17,7 +17,7 @@ sms=0
 [ -f "$outbox/sms.jsonl" ] && sms=$(wc -l < "$outbox/sms.jsonl")
 echo
 echo "Outbox: $emails email messages in $outbox/new, $sms SMS in $outbox/sms.jsonl"
-first=$(find "$outbox/new" -type f -name '*.eml' 2>/dev/null | sort | head -n 1)
+first=$(find "$outbox/new" -type f -name '*.eml' 2>/dev/null | sort | sed -n 1p)
 if [ -n "$first" ]; then
   echo "One of them, $first:"
   echo "----------------------------------------------------------------------"
