@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <map>
+
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace herald::store::sqlite {
@@ -92,23 +94,42 @@ JourneySummary SqliteStore::journeySummary(int64_t run_id) {
 
 void SqliteStore::commitBatch(const BatchCommit& batch) {
   WriteTx tx(db_);
-  for (const auto& move : batch.moves) applyMove(batch, move);
+  // Outcome counters are summed here and written once per (step, outcome),
+  // not once per move.
+  std::map<std::pair<std::string, std::string>, int64_t> counts;
+  for (const auto& move : batch.moves) {
+    if (applyMove(batch, move)) ++counts[{move.from_step, move.outcome}];
+  }
+  for (const auto& [key, n] : counts) {
+    auto q = db_.query(
+        "INSERT INTO step_counts(run_id, step_id, outcome, count) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT(run_id, step_id, outcome) DO UPDATE SET count = count + excluded.count");
+    q.bindInt(1, batch.run_id).bindText(2, key.first).bindText(3, key.second).bindInt(4, n);
+    q.run();
+  }
   for (const auto& entry : batch.ledger_updates) upsertLedger(entry, batch.now_ms);
   tx.commit();
 }
 
 // A move applies only to a journey that still stands at `from_step` and has
 // not ended: a batch replayed after a crash (or handed out twice) changes
-// nothing the second time.
-void SqliteStore::applyMove(const BatchCommit& batch, const JourneyMove& move) {
+// nothing the second time. Returns whether it applied.
+bool SqliteStore::applyMove(const BatchCommit& batch, const JourneyMove& move) {
+  const std::string& to_step = move.to_step ? *move.to_step : move.from_step;
   int64_t occurrence = 0;
+  int64_t visits_to = 0;  // earlier passes through the step the journey enters
   {
     auto q = db_.query(
-        "SELECT occurrence FROM journeys WHERE id = ?1 AND run_id = ?2 AND step_id = ?3 "
-        "AND status IN ('active', 'waiting')");
-    q.bindInt(1, move.journey_id).bindInt(2, batch.run_id).bindText(3, move.from_step);
-    if (!q.step()) return;
+        "SELECT j.occurrence, (SELECT count(*) FROM journey_visits v WHERE v.journey_id = j.id "
+        "AND v.step_id = ?4) FROM journeys j WHERE j.id = ?1 AND j.run_id = ?2 AND "
+        "j.step_id = ?3 AND j.status IN ('active', 'waiting')");
+    q.bindInt(1, move.journey_id)
+        .bindInt(2, batch.run_id)
+        .bindText(3, move.from_step)
+        .bindText(4, to_step);
+    if (!q.step()) return false;
     occurrence = q.colInt(0);
+    visits_to = q.colInt(1);
   }
   if (move.counts_as_visit) {
     auto q = db_.query(
@@ -121,18 +142,16 @@ void SqliteStore::applyMove(const BatchCommit& batch, const JourneyMove& move) {
         .bindText(5, move.outcome)
         .bindInt(6, batch.now_ms);
     q.run();
-    if (q.changes() == 0) return;  // this pass was already counted
+    if (q.changes() == 0) return false;  // this pass was already counted
   }
 
-  const std::string& to_step = move.to_step ? *move.to_step : move.from_step;
+  // The occurrence at the step entered: how many times the journey has been
+  // through it, this pass included when it re-enters the step it leaves. A
+  // retry (not a visit) and an ended journey keep theirs.
   int64_t next_occurrence = occurrence;
-  if (move.to_step && (move.counts_as_visit || *move.to_step != move.from_step)) {
-    // Entering a step: how many times this journey has been through it.
-    auto q =
-        db_.query("SELECT count(*) FROM journey_visits WHERE journey_id = ?1 AND step_id = ?2");
-    q.bindInt(1, move.journey_id).bindText(2, to_step);
-    q.step();
-    next_occurrence = q.colInt(0);
+  const bool reenters = to_step == move.from_step;
+  if (move.to_step && (move.counts_as_visit || !reenters)) {
+    next_occurrence = visits_to + (reenters ? 1 : 0);
   }
   {
     const std::string vars = move.vars.is_null() ? "{}" : move.vars.dump();
@@ -149,13 +168,6 @@ void SqliteStore::applyMove(const BatchCommit& batch, const JourneyMove& move) {
         .bindInt(8, batch.now_ms);
     q.run();
   }
-  {
-    auto q = db_.query(
-        "INSERT INTO step_counts(run_id, step_id, outcome, count) VALUES (?1, ?2, ?3, 1) "
-        "ON CONFLICT(run_id, step_id, outcome) DO UPDATE SET count = count + 1");
-    q.bindInt(1, batch.run_id).bindText(2, move.from_step).bindText(3, move.outcome);
-    q.run();
-  }
   if (move.status == JourneyStatus::kFailed) {
     auto q = db_.query(
         "INSERT INTO journey_failures(run_id, journey_id, contact_id, step_id, reason, at_ms) "
@@ -167,6 +179,7 @@ void SqliteStore::applyMove(const BatchCommit& batch, const JourneyMove& move) {
         .bindInt(5, batch.now_ms);
     q.run();
   }
+  return true;
 }
 
 std::vector<StepCount> SqliteStore::stepCounts(int64_t run_id) {

@@ -65,7 +65,7 @@ class SqliteStore final : public Store {
   bool kvDelete(const std::string& ns, const std::string& key) override;
 
  private:
-  void applyMove(const BatchCommit& batch, const JourneyMove& move);
+  bool applyMove(const BatchCommit& batch, const JourneyMove& move);
   void upsertLedger(const LedgerEntry& e, int64_t now_ms);
 
   Db db_;
