@@ -41,10 +41,10 @@ extern "C" {
 /* Result of a host or plugin call. */
 typedef enum herald_status {
   HERALD_OK = 0,
-  HERALD_ERR_INVALID = 1,     /* bad argument or configuration */
-  HERALD_ERR_NOT_FOUND = 2,   /* a key or object does not exist */
-  HERALD_ERR_INTERNAL = 3,    /* unexpected failure (exception, I/O) */
-  HERALD_ERR_UNSUPPORTED = 4  /* the peer does not offer this call */
+  HERALD_ERR_INVALID = 1,    /* bad argument or configuration */
+  HERALD_ERR_NOT_FOUND = 2,  /* a key or object does not exist */
+  HERALD_ERR_INTERNAL = 3,   /* unexpected failure (exception, I/O) */
+  HERALD_ERR_UNSUPPORTED = 4 /* the peer does not offer this call */
 } herald_status;
 
 /* Severity for herald_host_api.log. */
@@ -67,9 +67,10 @@ typedef enum herald_outcome_kind {
 
 /* Step type flags (herald_step_type.flags). */
 #define HERALD_STEP_DELIVERY 0x1u /* delivers messages: goes through the send ledger */
-#define HERALD_STEP_IDEMPOTENT 0x2u /* re-delivering the same ledger key has no   \
-                                       extra effect, so a key left `unknown` by a \
-                                       crash may be delivered again safely */
+#define HERALD_STEP_IDEMPOTENT                       \
+  0x2u /* re-delivering the same ledger key has no   \
+          extra effect, so a key left `unknown` by a \
+          crash may be delivered again safely */
 
 /*
  * Opaque host handles.
@@ -109,13 +110,13 @@ typedef struct herald_contact {
  * complete() is called for it. */
 typedef struct herald_batch {
   size_t struct_size;
-  const char* run_id;       /* the run this batch belongs to */
-  const char* workflow;     /* workflow name */
-  const char* revision;     /* workflow revision (content hash) */
-  const char* step_id;      /* the step's id in the workflow */
-  int64_t now_ms;           /* the engine's clock, Unix milliseconds */
-  int32_t dry_run;          /* non-zero: deliver nothing, only preview */
-  size_t count;             /* number of contacts */
+  const char* run_id;                    /* the run this batch belongs to */
+  const char* workflow;                  /* workflow name */
+  const char* revision;                  /* workflow revision (content hash) */
+  const char* step_id;                   /* the step's id in the workflow */
+  int64_t now_ms;                        /* the engine's clock, Unix milliseconds */
+  int32_t dry_run;                       /* non-zero: deliver nothing, only preview */
+  size_t count;                          /* number of contacts */
   const herald_contact* const* contacts; /* array of `count` pointers */
 } herald_batch;
 
@@ -124,12 +125,12 @@ typedef struct herald_batch {
  * free its strings as soon as complete() returns. */
 typedef struct herald_outcome {
   size_t struct_size;
-  int32_t kind;           /* herald_outcome_kind */
-  const char* branch;     /* HERALD_OUTCOME_BRANCH: the branch label */
-  int64_t wait_until_ms;  /* HERALD_OUTCOME_WAIT: Unix milliseconds */
-  const char* reason;     /* FAIL kinds: human-readable reason; optional otherwise */
-  const char* vars_json;  /* output variables (JSON object) merged into the
-                             journey's variables; may be NULL */
+  int32_t kind;          /* herald_outcome_kind */
+  const char* branch;    /* HERALD_OUTCOME_BRANCH: the branch label */
+  int64_t wait_until_ms; /* HERALD_OUTCOME_WAIT: Unix milliseconds */
+  const char* reason;    /* FAIL kinds: human-readable reason; optional otherwise */
+  const char* vars_json; /* output variables (JSON object) merged into the
+                            journey's variables; may be NULL */
 } herald_outcome;
 
 /*

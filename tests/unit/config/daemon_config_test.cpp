@@ -44,8 +44,9 @@ TEST(DaemonConfig, ReportsEveryProblemWithItsPosition) {
   EXPECT_EQ(formatDiagnostic(diags.items()[1]),
             p.string() + ":3:15: error: batch_size must be a whole number from 1 to 100000");
   EXPECT_EQ(formatDiagnostic(diags.items()[2]),
-            p.string() + ":4:3: error: unknown engine setting 'deadline'; known: batch_size, "
-                         "step_deadline");
+            p.string() +
+                ":4:3: error: unknown engine setting 'deadline'; known: batch_size, "
+                "step_deadline");
 }
 
 TEST(DaemonConfig, ReportsYamlSyntaxErrors) {
