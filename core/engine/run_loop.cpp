@@ -57,7 +57,8 @@ void RunLoop::prepare() {
       result_.enrolled_now = store_.enrollContact(result_.run.id, first, *options_.contact_id, now);
     } else if (!result_.run.enrolled) {
       result_.enrolled_now =
-          store_.enrollAudience(result_.run.id, first, wf.audience, options_.limit, now);
+          store_.enrollAudience(result_.run.id, first, wf.audience.get(),
+                                segment::EvalContext{now, wf.timezone}, options_.limit, now);
     }
   }
   store_.setRunStatus(result_.run.id, store::RunStatus::kRunning, now);

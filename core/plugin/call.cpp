@@ -370,6 +370,8 @@ void hostPreview(herald_call* call, size_t contact_index, const char* preview) {
   if (!st->resolved) st->previews.emplace_back(contact_index, preview);
 }
 
+std::shared_ptr<CallState> liveCall(herald_call* call) { return table().findLive(call); }
+
 herald_step_ctx* hostCallStep(herald_call* call) {
   std::shared_ptr<CallState> st = table().findLive(call);
   return st ? st->core->ctx.get() : nullptr;

@@ -89,4 +89,7 @@ void hostComplete(herald_call* call, herald_status status, const char* error,
 void hostPreview(herald_call* call, size_t contact_index, const char* preview);
 herald_step_ctx* hostCallStep(herald_call* call);
 
+// The state of a call the plugin has not completed yet; nullptr otherwise.
+std::shared_ptr<CallState> liveCall(herald_call* call);
+
 }  // namespace herald::plugin

@@ -7,6 +7,7 @@
 
 #include "plugin/call.hpp"
 #include "plugin/host_state.hpp"
+#include "plugin/segment_match.hpp"
 #include "store/store.hpp"
 #include "util/log.hpp"
 
@@ -175,6 +176,7 @@ const herald_host_api kHostApi = {
     hostPreviewSafe,
     hostCallStepSafe,
     hostPluginSettings,
+    hostSegmentMatch,
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "herald/abi.h"
 #include "plugin/metrics.hpp"
 #include "plugin/registry.hpp"
+#include "plugin/segment_fields.hpp"
 
 namespace herald::plugin {
 
@@ -27,7 +28,7 @@ struct LoadedPlugin {
 // State shared by the Registry and every context it hands out; contexts
 // hold it by shared_ptr so they may outlive the Registry.
 struct HostShared {
-  std::mutex store_mu;  // serialises plugin kv calls (any thread) onto the store
+  std::mutex store_mu;  // serialises plugin kv and segment calls (any thread) onto the store
   store::Store* store = nullptr;
 
   Metrics metrics;
@@ -62,6 +63,11 @@ struct herald_step_ctx {
   std::string step_id;
   std::string log_source;     // "plugin/step_id"
   std::string settings_json;  // served by plugin_settings_json; lives as long as the ctx
+
+  // The step's x-segment fields, parsed when it was created (read-only
+  // afterwards), and the zone host->segment_match() evaluates them in.
+  herald::plugin::SegmentRules segment_rules;
+  std::string timezone = "UTC";
 
   std::mutex diag_mu;
   std::vector<herald::plugin::ConfigProblem>* diagnostics = nullptr;  // set during create()

@@ -23,6 +23,10 @@ constexpr size_t kVersionFieldsEnd = offsetof(herald_plugin, abi_minor) + sizeof
 constexpr size_t kNameFieldEnd = offsetof(herald_plugin, name) + sizeof(const char*);
 constexpr size_t kPluginSizeAbi10 = offsetof(herald_plugin, step_types) + sizeof(void*);
 constexpr size_t kStepTypeSizeAbi10 = offsetof(herald_step_type, run_batch) + sizeof(void*);
+// herald_step_type.branches arrived with ABI 1.1; a smaller step type has none.
+constexpr size_t kStepTypeBranchesEnd = offsetof(herald_step_type, branches) + sizeof(void*);
+// More than this many branch labels is a damaged array, not a step type.
+constexpr size_t kMaxBranches = 64;
 // More than this many step types is a damaged descriptor, not a plugin.
 constexpr size_t kMaxStepTypes = 1024;
 
@@ -45,6 +49,34 @@ bool validPluginName(const std::string& n) {
 bool validStepTypeName(const std::string& n) {
   static const std::regex re("[a-z0-9][a-z0-9_.-]*");
   return std::regex_match(n, re);
+}
+
+bool validBranchLabel(const std::string& n) {
+  static const std::regex re("[a-z0-9_][a-z0-9_-]*");
+  return std::regex_match(n, re);
+}
+
+// Why a step type's branch labels are unusable (empty when they are fine),
+// and the labels. Reads `branches` only when the plugin's struct has it.
+std::string branchProblem(const herald_step_type& t, std::vector<std::string>& labels) {
+  if (t.struct_size < kStepTypeBranchesEnd || !t.branches) return {};
+  for (size_t i = 0;; ++i) {
+    if (i == kMaxBranches)
+      return fmt::format("more than {} branch labels (is the branches array NULL-terminated?)",
+                         kMaxBranches);
+    const char* raw = t.branches[i];
+    if (!raw) break;
+    const std::string label = safeString(raw, 100);
+    if (label.empty() || !validBranchLabel(label)) {
+      return fmt::format(
+          "an invalid branch label at index {}{} (use lowercase letters, digits, '-' and '_')", i,
+          label.empty() ? "" : " ('" + label + "')");
+    }
+    if (std::find(labels.begin(), labels.end(), label) != labels.end())
+      return fmt::format("the branch label '{}' twice", label);
+    labels.push_back(label);
+  }
+  return {};
 }
 
 bool isSemver(const std::string& v) {
@@ -250,6 +282,8 @@ bool Registry::loadFile(const std::filesystem::path& file) {
     }
     StepTypeInfo info;
     if (auto why = schemaProblem(t->config_schema, info.schema); !why.empty())
+      return refuse(step + " with " + why);
+    if (auto why = branchProblem(*t, info.branches); !why.empty())
       return refuse(step + " with " + why);
     info.name = tname;
     info.summary = summary;

@@ -77,20 +77,22 @@ Metrics& Registry::metrics() { return impl_->host->metrics; }
 
 std::vector<ConfigProblem> Registry::checkConfig(const std::string& type,
                                                  const std::string& step_id,
-                                                 const nlohmann::json& config) {
+                                                 const nlohmann::json& config,
+                                                 const StepSetup& setup) {
   std::vector<ConfigProblem> problems;
   const StepTypeInfo* info = find(type);
   if (!info) return {{"", fmt::format("unknown step type '{}'", type)}};
   if (info->builtin) return problems;
   auto core = createInstance(impl_->host, impl_->type_owner.at(type), *info, step_id,
-                             schema::withDefaults(info->schema, config), problems);
+                             schema::withDefaults(info->schema, config), setup, problems);
   return problems;  // `core` goes here: create() then destroy(), as the ABI promises validate
 }
 
 std::unique_ptr<StepInstance> Registry::instantiate(const std::string& type,
                                                     const std::string& step_id,
                                                     const nlohmann::json& config,
-                                                    std::vector<ConfigProblem>& problems) {
+                                                    std::vector<ConfigProblem>& problems,
+                                                    const StepSetup& setup) {
   const StepTypeInfo* info = find(type);
   if (!info) {
     problems.push_back({"", fmt::format("unknown step type '{}'", type)});
@@ -103,7 +105,7 @@ std::unique_ptr<StepInstance> Registry::instantiate(const std::string& type,
     return nullptr;
   }
   auto core = createInstance(impl_->host, impl_->type_owner.at(type), *info, step_id,
-                             schema::withDefaults(info->schema, config), problems);
+                             schema::withDefaults(info->schema, config), setup, problems);
   if (!core) return nullptr;
   return makeStepInstance(std::move(core));
 }

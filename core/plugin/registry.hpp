@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -13,9 +14,14 @@
 #include <vector>
 
 #include "herald/abi.h"
+#include "util/diagnostic.hpp"
 
 namespace herald::store {
 class Store;
+}
+
+namespace herald::segment {
+class Library;
 }
 
 namespace boost::asio {
@@ -35,7 +41,8 @@ struct StepTypeInfo {
   nlohmann::json schema;                  // parsed config schema (JSON-Schema subset)
   bool builtin = false;                   // condition, wait, exit: handled by the engine itself
   const herald_step_type* abi = nullptr;  // null for built-ins
-  // Branch labels the type's outcomes may name (condition: then, else).
+  // Branch labels the type's outcomes may name (condition: then, else; a
+  // plugin's herald_step_type.branches, empty for ABI 1.0 plugins).
   // Validation rejects `branches:` labels not listed here.
   std::vector<std::string> branches;
 };
@@ -60,6 +67,20 @@ struct RefusedPlugin {
 struct ConfigProblem {
   std::string json_pointer;  // RFC 6901 into the step's `with`
   std::string message;
+  // Set when the host itself found the problem at an exact place (inside a
+  // segment rule of an x-segment field): print it there instead of mapping
+  // json_pointer.
+  std::optional<SourcePos> pos;
+};
+
+// What the host needs, besides the config, to prepare a step instance: where
+// the config came from (for FILE:LINE:COL) and what its x-segment rules may
+// refer to. Defaults: no positions, no named segments, UTC.
+struct StepSetup {
+  const std::map<std::string, SourcePos>* positions = nullptr;  // JSON pointer -> place
+  SourcePos fallback;  // the `with:` key, for nodes without a position
+  std::shared_ptr<const segment::Library> segments;  // `segment: NAME` resolves here
+  std::string timezone = "UTC";  // the workflow's zone for segment dates and ages
 };
 
 // Per-contact results of one batch, as the engine consumes them.
@@ -124,8 +145,8 @@ class Registry {
   const std::vector<PluginInfo>& plugins() const;
   const std::vector<RefusedPlugin>& refused() const;
 
-  // Lets plugins reach the store (kv) through the host API. Optional:
-  // without a store, kv calls return HERALD_ERR_UNSUPPORTED.
+  // Lets plugins reach the store (kv, segment_match) through the host API.
+  // Optional: without a store, those calls return HERALD_ERR_UNSUPPORTED.
   void setStore(store::Store* store);
 
   // The daemon config's `plugins:` section ({NAME: {...}}) and state
@@ -143,15 +164,20 @@ class Registry {
   // all is well. Built-ins always return empty here. Both this and
   // instantiate() fill in the schema's defaults before the plugin sees the
   // config. A plugin that refuses without a diagnostic, or throws, yields a
-  // problem at "" that says so.
+  // problem at "" that says so. Fields the schema marks "x-segment" are
+  // parsed as segment rules first (with `setup`'s positions, named segments
+  // and time zone); their mistakes come back with `pos` set.
   std::vector<ConfigProblem> checkConfig(const std::string& type, const std::string& step_id,
-                                         const nlohmann::json& config);
+                                         const nlohmann::json& config,
+                                         const StepSetup& setup = {});
 
   // Create a live instance for the engine; nullptr plus `problems` when the
-  // plugin refuses the config.
+  // plugin refuses the config. The instance keeps its x-segment rules, which
+  // host->segment_match evaluates against the store (setStore).
   std::unique_ptr<StepInstance> instantiate(const std::string& type, const std::string& step_id,
                                             const nlohmann::json& config,
-                                            std::vector<ConfigProblem>& problems);
+                                            std::vector<ConfigProblem>& problems,
+                                            const StepSetup& setup = {});
 
  private:
   struct Impl;

@@ -22,11 +22,13 @@ struct Registry::Impl {
 };
 
 // Calls a step type's create() for `config`, collecting its diagnostics.
+// Its x-segment fields are parsed first (see segment_fields.hpp); the plugin
+// is still asked so that all problems are reported at once.
 // Returns the live core, or nullptr with at least one problem.
 std::shared_ptr<InstanceCore> createInstance(const std::shared_ptr<HostShared>& host,
                                              const std::shared_ptr<LoadedPlugin>& plugin,
                                              const StepTypeInfo& type, const std::string& step_id,
-                                             const nlohmann::json& config,
+                                             const nlohmann::json& config, const StepSetup& setup,
                                              std::vector<ConfigProblem>& problems);
 
 // The engine-facing handle of a live instance.

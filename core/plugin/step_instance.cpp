@@ -94,7 +94,7 @@ class PluginStepInstance final : public StepInstance {
 std::shared_ptr<InstanceCore> createInstance(const std::shared_ptr<HostShared>& host,
                                              const std::shared_ptr<LoadedPlugin>& plugin,
                                              const StepTypeInfo& type, const std::string& step_id,
-                                             const nlohmann::json& config,
+                                             const nlohmann::json& config, const StepSetup& setup,
                                              std::vector<ConfigProblem>& problems) {
   auto core = std::make_shared<InstanceCore>();
   core->type = type.abi;
@@ -107,8 +107,13 @@ std::shared_ptr<InstanceCore> createInstance(const std::shared_ptr<HostShared>& 
   ctx.step_id = step_id;
   ctx.log_source = plugin->name + "/" + step_id;
   ctx.settings_json = host->settingsFor(plugin->name);
+  ctx.timezone = setup.timezone.empty() ? "UTC" : setup.timezone;
 
   const std::string who = describeStep(plugin->name, type.name);
+  // The host's own part of the config first: a broken rule is reported at
+  // its place, and the plugin is still asked for its problems below.
+  const bool rules_ok =
+      parseSegmentFields(type.schema, config, setup, ctx.segment_rules, problems);
   const std::string text = config.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   const size_t before = problems.size();
   {
@@ -149,7 +154,7 @@ std::shared_ptr<InstanceCore> createInstance(const std::shared_ptr<HostShared>& 
     return nullptr;
   }
   core->instance = instance;
-  if (reported) return nullptr;  // created, but it found problems: destroyed with `core`
+  if (reported || !rules_ok) return nullptr;  // created, but with problems: destroyed with `core`
   return core;
 }
 

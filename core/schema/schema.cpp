@@ -16,7 +16,7 @@ const std::vector<std::string> kKeywords = {
     "type",        "properties", "required", "additionalProperties",
     "enum",        "minimum",    "maximum",  "minLength",
     "maxLength",   "pattern",    "items",    "default",
-    "description", "title",      "x-secret", "x-templated"};
+    "description", "title",      "x-secret", "x-templated", "x-segment"};
 const std::vector<std::string> kTypes = {"string", "number", "integer", "boolean",
                                          "object", "array",  "null"};
 
@@ -207,6 +207,19 @@ class WellFormedChecker {
         add(ptr, "'x-templated' must be true or false, got " + describe(*it));
       } else if (*it == true && !contains(typesOf(s), "string")) {
         add(ptr, "'x-templated' is only allowed on string properties (\"type\": \"string\")");
+      }
+    }
+    // A segment rule is a mapping, a list of rules (all of them) or, for the
+    // parser to judge, a scalar such as a named segment; never a number.
+    if (auto it = s.find("x-segment"); it != s.end()) {
+      const auto types = typesOf(s);
+      if (!it->is_boolean()) {
+        add(ptr, "'x-segment' must be true or false, got " + describe(*it));
+      } else if (*it == true && !types.empty() && !contains(types, "object") &&
+                 !contains(types, "array") && !contains(types, "string")) {
+        add(ptr,
+            "'x-segment' is only allowed on properties that can hold a segment rule (\"type\" "
+            "object, array or string, or no \"type\")");
       }
     }
     checkDefault(s, ptr);
@@ -486,6 +499,12 @@ void validate(const nlohmann::json& schema, const nlohmann::json& value,
 std::vector<std::string> templatedPaths(const nlohmann::json& schema) {
   std::vector<std::string> out;
   collectMarked(schema, "", "x-templated", out);
+  return out;
+}
+
+std::vector<std::string> segmentPaths(const nlohmann::json& schema) {
+  std::vector<std::string> out;
+  collectMarked(schema, "", "x-segment", out);
   return out;
 }
 

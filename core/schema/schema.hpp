@@ -2,7 +2,7 @@
 // The JSON-Schema subset in which step types describe their config
 // (documented in docs/plugins.md): type, properties, required,
 // additionalProperties, enum, minimum/maximum, minLength/maxLength, pattern,
-// items, default, description, plus x-secret and x-templated.
+// items, default, description, plus x-secret, x-templated and x-segment.
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -33,6 +33,9 @@ void validate(const nlohmann::json& schema, const nlohmann::json& value,
 // the config, e.g. "/subject", "/headers/*" for map values, "/items/*" arrays).
 std::vector<std::string> templatedPaths(const nlohmann::json& schema);
 std::vector<std::string> secretPaths(const nlohmann::json& schema);
+// JSON pointers (same patterns) of every property marked x-segment: the
+// host parses those fields as segment rules when it creates the step.
+std::vector<std::string> segmentPaths(const nlohmann::json& schema);
 
 // Fills in `default` values of absent properties (recursively).
 nlohmann::json withDefaults(const nlohmann::json& schema, const nlohmann::json& value);

@@ -30,6 +30,9 @@ struct Contact {
   nlohmann::json attributes = nlohmann::json::object();
   std::vector<std::string> tags;
   std::vector<Consent> consents;
+  // Set when one of the contact's addresses is on the suppression list:
+  // nothing is ever delivered to them (engine/delivery_policy).
+  std::optional<int64_t> suppressed_ms;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
 };
@@ -154,16 +157,42 @@ struct JourneySummary {
   std::optional<int64_t> next_wake_ms;  // earliest wake of waiting/active journeys
 };
 
-// The simple audience filter used until the segment language lands: every
-// condition must hold. `field` is a contact field (email, phone, locale,
-// timezone, first_name, last_name, external_id) or "attributes.NAME", or "tag".
-struct AudienceCondition {
-  std::string field;
-  std::string op;  // "eq", "ne", "exists", "has" (tag)
-  nlohmann::json value;
+// What `herald segment explain` shows: the one SQL statement a rule
+// compiled to, its bound parameters in order, and the backend's query plan.
+struct SegmentPlan {
+  std::string sql;
+  nlohmann::json params = nlohmann::json::array();
+  std::vector<std::string> plan;  // one line per plan step, indented by depth
 };
-struct AudienceFilter {
-  std::vector<AudienceCondition> all;
+
+// A contact's RFM scores (1..5 each) as of one date, with the raw figures
+// they were ranked on and the named segment they map to.
+struct RfmScore {
+  int64_t contact_id = 0;
+  int recency = 0;
+  int frequency = 0;
+  int monetary = 0;
+  int64_t last_ms = 0;     // the last purchase up to as_of
+  int64_t purchases = 0;   // purchases up to as_of
+  double amount = 0;       // their summed amount
+  std::string segment;     // "champions", ...
+};
+
+// An address that may never be imported or messaged again (after an
+// erasure, or added by hand): only a salted hash of it is kept.
+struct Suppression {
+  std::string kind;  // "email" or "phone"
+  std::string hash;  // hex HMAC-SHA256(salt, normalised address)
+  std::string reason;
+  int64_t at_ms = 0;
+};
+
+// What `herald contacts erase` did.
+struct ErasureReport {
+  int64_t contact_id = 0;
+  int64_t events_anonymised = 0;
+  int64_t journeys_removed = 0;
+  std::vector<Suppression> suppressed;  // the hashes kept
 };
 
 }  // namespace herald::store

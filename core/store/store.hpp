@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "segment/rule.hpp"
 #include "store/records.hpp"
 
 namespace herald::store {
@@ -50,7 +51,9 @@ class ContactImport {
   // (nullopt) keep the stored one; attributes are merged (new keys win, a
   // JSON null removes a key); tags are unioned; a consent is recorded when it
   // changes the channel's current answer and is not older than it (reading a
-  // contact gives the current answer per channel). Returns the contact id.
+  // contact gives the current answer per channel). Returns the contact id,
+  // or 0 when the contact's email or phone is on the suppression list:
+  // nothing of it is stored (see suppressAddress).
   virtual int64_t upsert(const Contact& c) = 0;
   // As upsert(c), with the attributes given as the text of a JSON object
   // (c.attributes is ignored): a bulk importer writes that text directly
@@ -99,10 +102,54 @@ class Store {
   // caller that can read its input a second time.
   virtual std::unique_ptr<ContactImport> beginBulkContactImport() = 0;
   virtual std::optional<Contact> contactById(int64_t id) = 0;
+  // Lookups never find an erased contact.
   virtual std::optional<Contact> contactByExternalId(const std::string& external_id) = 0;
+  // `email` as stored: lower-cased.
+  virtual std::optional<Contact> contactByEmail(const std::string& email) = 0;
+  // Contacts not erased.
   virtual int64_t contactCount() = 0;
   virtual int64_t eventCount() = 0;
   virtual std::vector<Event> eventsOf(int64_t contact_id) = 0;
+
+  // ---- segments (the rule compiles to one statement; values are bound) ----
+  // Erased contacts never match. Throws StoreError for a rule the backend
+  // cannot run (the parser's validation makes that an internal error).
+  virtual int64_t segmentCount(const segment::Rule& rule, const segment::EvalContext& ctx) = 0;
+  // Matching contacts in id order, at most `limit`.
+  virtual std::vector<Contact> segmentSample(const segment::Rule& rule,
+                                             const segment::EvalContext& ctx, int limit) = 0;
+  // Every matching contact id, ascending.
+  virtual std::vector<int64_t> segmentMembers(const segment::Rule& rule,
+                                              const segment::EvalContext& ctx) = 0;
+  // For each id in `contact_ids` (any order), whether it matches now.
+  virtual std::vector<bool> segmentMatch(const segment::Rule& rule,
+                                         const segment::EvalContext& ctx,
+                                         std::span<const int64_t> contact_ids) = 0;
+  virtual SegmentPlan explainSegment(const segment::Rule& rule,
+                                     const segment::EvalContext& ctx) = 0;
+  // RFM scores of every contact with at least one purchase up to as_of,
+  // in contact id order.
+  virtual std::vector<RfmScore> rfmScores(const segment::RfmOptions& options,
+                                          const segment::EvalContext& ctx) = 0;
+
+  // ---- the contact's rights ----
+  // Everything stored about one contact, as JSON: fields, attributes, tags,
+  // consent history with provenance, events, journeys, messages sent
+  // (ledger). nullopt for an unknown or erased contact.
+  virtual std::optional<nlohmann::json> exportContact(int64_t contact_id) = 0;
+  // Removes the contact's personal data in one transaction: the row keeps
+  // only its id (so anonymised events still count in totals), events keep
+  // their type, time and the properties in `keep_event_properties`, and the
+  // contact's journeys, failures and consents go. The email and phone are
+  // added to the suppression list as salted hashes. nullopt when unknown.
+  virtual std::optional<ErasureReport> eraseContact(
+      int64_t contact_id, const std::vector<std::string>& keep_event_properties,
+      int64_t now_ms) = 0;
+  // Adds `address` ("email" or "phone" kind, normalised by the caller) to the
+  // suppression list, and marks stored contacts with that address.
+  virtual Suppression suppressAddress(const std::string& kind, const std::string& address,
+                                      const std::string& reason, int64_t now_ms) = 0;
+  virtual bool isSuppressed(const std::string& kind, const std::string& address) = 0;
 
   // ---- workflows and runs ----
   virtual void saveWorkflowRevision(const WorkflowRevision& rev) = 0;
@@ -119,12 +166,13 @@ class Store {
   virtual std::optional<Run> runById(int64_t run_id) = 0;
   virtual std::vector<Run> listRuns(int limit) = 0;
 
-  // Enrol every contact matching `filter` (up to `limit` if set) into the run
-  // at `first_step`, in one transaction, and mark the run enrolled. Safe to
+  // Enrol every contact matching `audience` (everyone when null; never an
+  // erased or suppressed contact) up to `limit` if set, into the run at
+  // `first_step`, in one transaction, and mark the run enrolled. Safe to
   // call again: contacts already enrolled in the run are not enrolled twice.
   virtual int64_t enrollAudience(int64_t run_id, const std::string& first_step,
-                                 const AudienceFilter& filter, std::optional<int64_t> limit,
-                                 int64_t now_ms) = 0;
+                                 const segment::Rule* audience, const segment::EvalContext& ctx,
+                                 std::optional<int64_t> limit, int64_t now_ms) = 0;
   // Enrol one contact (event triggers).
   virtual int64_t enrollContact(int64_t run_id, const std::string& first_step, int64_t contact_id,
                                 int64_t now_ms) = 0;

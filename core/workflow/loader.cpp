@@ -261,90 +261,10 @@ class Loader {
             "event: signup");
   }
 
-  void loadAudience(const YAML::Node& v, store::AudienceFilter& audience) {
-    if (v.IsNull()) return;
-    if (!v.IsSequence()) {
-      error(v, "'audience' must be a list of conditions, e.g. - attribute: plan / equals: pro");
-      return;
-    }
-    static const std::vector<std::string> kKeys = {"attribute", "field",      "tag",
-                                                   "equals",    "not_equals", "exists"};
-    for (const auto& item : v) {
-      if (!item.IsMap()) {
-        error(item, "each audience condition is a mapping such as {attribute: plan, equals: pro}");
-        continue;
-      }
-      store::AudienceCondition c;
-      int subjects = 0, tests = 0;
-      bool ok = true;
-      for (const auto& kv : item) {
-        const std::string key = kv.first.Scalar();
-        const YAML::Node& val = kv.second;
-        if (key == "attribute" || key == "field" || key == "tag") {
-          ++subjects;
-          auto s = text(val, key);
-          if (!s || s->empty()) {
-            ok = false;
-            continue;
-          }
-          if (key == "attribute") {
-            c.field = "attributes." + *s;
-          } else if (key == "field") {
-            if (std::find(kContactFields.begin(), kContactFields.end(), *s) ==
-                kContactFields.end()) {
-              const auto close = closeMatches(*s, kContactFields, 1);
-              error(val, "unknown contact field '" + *s + "'; " +
-                             (close.empty() ? "" : "did you mean '" + close[0] + "'? ") +
-                             "fields: " + joinList(kContactFields, "and") +
-                             " (use 'attribute:' for imported attributes)");
-              ok = false;
-            }
-            c.field = *s;
-          } else {
-            c.field = "tag";
-            c.op = "has";
-            c.value = *s;
-          }
-        } else if (key == "equals" || key == "not_equals") {
-          ++tests;
-          if (!val.IsScalar()) {
-            error(val, "'" + key + "' takes one value (text, number or true/false)");
-            ok = false;
-            continue;
-          }
-          c.op = key == "equals" ? "eq" : "ne";
-          c.value = yamlToJson(val);
-        } else if (key == "exists") {
-          ++tests;
-          const nlohmann::json j = val.IsScalar() ? yamlToJson(val) : nlohmann::json();
-          if (!j.is_boolean()) {
-            error(val, "'exists' must be true or false");
-            ok = false;
-            continue;
-          }
-          c.op = "exists";
-          c.value = j;
-        } else {
-          unknownKey(kv.first, "in an audience condition", kKeys);
-          ok = false;
-        }
-      }
-      if (subjects != 1) {
-        error(item, "each audience condition names exactly one of 'attribute', 'field' or 'tag'");
-        ok = false;
-      } else if (c.field == "tag") {
-        if (tests > 0) {
-          error(item, "a tag condition stands alone: '- tag: vip' selects contacts tagged vip");
-          ok = false;
-        }
-      } else if (tests != 1) {
-        error(item,
-              "each audience condition needs exactly one of 'equals', 'not_equals' or "
-              "'exists'");
-        ok = false;
-      }
-      if (ok) audience.all.push_back(std::move(c));
-    }
+  void loadAudience(const YAML::Node& v, segment::RulePtr& audience) {
+    // TEMPORARY (lead): the segment language helper replaces this.
+    (void)audience;
+    if (!v.IsNull()) error(v, "audience: not built yet");
   }
 
   void loadSettings(const YAML::Node& v, Workflow& wf) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "segment/rule.hpp"
 #include "store/records.hpp"
 #include "util/diagnostic.hpp"
 
@@ -66,8 +67,13 @@ struct Workflow {
   SourcePos name_pos;  // the `name` value
   std::string description;
   Trigger trigger;
-  store::AudienceFilter audience;  // who a manual or scheduled run enrols
-  int batch_size = 500;            // contacts per step call
+  // Who a manual or scheduled run enrols (`audience:`, a segment rule);
+  // null: every contact.
+  segment::RulePtr audience;
+  // settings.timezone: the zone the workflow's segment dates, calendar
+  // units and ages are read in.
+  std::string timezone = "UTC";
+  int batch_size = 500;  // contacts per step call
   std::vector<Step> steps;
 
   const Step* find(const std::string& id) const;

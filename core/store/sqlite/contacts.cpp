@@ -9,7 +9,8 @@ const char* const kContactColumns =
     // row holding max(at_ms)).
     "(SELECT json_group_array(json_array(channel, granted, source, at, wording)) FROM "
     "   (SELECT channel, granted, source, max(at_ms) AS at, wording FROM consents k "
-    "     WHERE k.contact_id = c.id GROUP BY channel))";
+    "     WHERE k.contact_id = c.id GROUP BY channel)), "
+    "c.suppressed_ms";
 
 Contact readContact(const Query& q, int first) {
   Contact c;
@@ -33,13 +34,16 @@ Contact readContact(const Query& q, int first) {
                                  std::move(k[2].get_ref<std::string&>()), k[3].get<int64_t>(),
                                  std::move(k[4].get_ref<std::string&>())});
   }
+  if (!q.isNull(first + 13)) c.suppressed_ms = q.colInt(first + 13);
   return c;
 }
 
 namespace {
 
 std::optional<Contact> oneContact(Db& db, std::string_view where, auto bind) {
-  std::string sql = std::string("SELECT ") + kContactColumns + " FROM contacts c WHERE ";
+  // An erased contact keeps only its id: for every lookup it is gone.
+  std::string sql = std::string("SELECT ") + kContactColumns +
+                    " FROM contacts c WHERE c.erased_ms IS NULL AND ";
   sql += where;
   auto q = db.query(sql);
   bind(q);
@@ -57,8 +61,12 @@ std::optional<Contact> SqliteStore::contactByExternalId(const std::string& exter
   return oneContact(db_, "c.external_id = ?1", [&](Query& q) { q.bindText(1, external_id); });
 }
 
+std::optional<Contact> SqliteStore::contactByEmail(const std::string& email) {
+  return oneContact(db_, "c.email = ?1", [&](Query& q) { q.bindText(1, email); });
+}
+
 int64_t SqliteStore::contactCount() {
-  auto q = db_.query("SELECT count(*) FROM contacts");
+  auto q = db_.query("SELECT count(*) FROM contacts WHERE erased_ms IS NULL");
   q.step();
   return q.colInt(0);
 }

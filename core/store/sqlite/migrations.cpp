@@ -170,8 +170,38 @@ CREATE TABLE kv(
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// Version 2: the audience and the contact's rights.
+//  - contacts.erased_ms: an erased contact keeps only its id (its anonymised
+//    events still count in totals) and never matches a segment again.
+//  - contacts.suppressed_ms: one of its addresses is on the suppression list.
+//  - suppressions: salted hashes of addresses that may never be imported or
+//    messaged again; the salt is made once per database, in meta.
+//  - indexes for the segment compiler's common predicates (checked with
+//    EXPLAIN QUERY PLAN in tests/unit/store/segment_plan_test.cpp).
+constexpr const char* kV2 = R"sql(
+ALTER TABLE contacts ADD COLUMN erased_ms INTEGER;
+ALTER TABLE contacts ADD COLUMN suppressed_ms INTEGER;
+
+CREATE TABLE meta(
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES('suppression_salt', lower(hex(randomblob(32))));
+
+CREATE TABLE suppressions(
+  kind   TEXT NOT NULL,   -- 'email' or 'phone'
+  hash   TEXT NOT NULL,   -- hex HMAC-SHA256(salt, normalised address)
+  reason TEXT NOT NULL,
+  at_ms  INTEGER NOT NULL,
+  PRIMARY KEY(kind, hash)
+) WITHOUT ROWID;
+
+-- segment indexes
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1, kV1},
+    {2, kV2},
 }};
 
 int userVersion(Db& db) {

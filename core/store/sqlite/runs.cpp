@@ -1,6 +1,5 @@
 #include <fmt/format.h>
 
-#include "store/sqlite/audience.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace herald::store::sqlite {
@@ -124,9 +123,15 @@ std::vector<Run> SqliteStore::listRuns(int limit) {
 }
 
 int64_t SqliteStore::enrollAudience(int64_t run_id, const std::string& first_step,
-                                    const AudienceFilter& filter, std::optional<int64_t> limit,
-                                    int64_t now_ms) {
-  CompiledFilter where = compileFilter(filter, 5);
+                                    const segment::Rule* audience,
+                                    const segment::EvalContext& /*ctx*/,
+                                    std::optional<int64_t> limit, int64_t now_ms) {
+  // TEMPORARY (lead): the segment compiler helper replaces this.
+  if (audience) throw StoreError("segment audiences: not built yet");
+  struct {
+    std::string where = "1";
+    void bind(Query&, int) const {}
+  } where;
   WriteTx tx(db_);
   int64_t remaining = -1;  // SQLite: a negative LIMIT means none
   if (limit) {

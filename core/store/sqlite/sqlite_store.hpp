@@ -27,9 +27,31 @@ class SqliteStore final : public Store {
   std::unique_ptr<ContactImport> beginBulkContactImport() override;
   std::optional<Contact> contactById(int64_t id) override;
   std::optional<Contact> contactByExternalId(const std::string& external_id) override;
+  std::optional<Contact> contactByEmail(const std::string& email) override;
   int64_t contactCount() override;
   int64_t eventCount() override;
   std::vector<Event> eventsOf(int64_t contact_id) override;
+
+  // segments.cpp
+  int64_t segmentCount(const segment::Rule& rule, const segment::EvalContext& ctx) override;
+  std::vector<Contact> segmentSample(const segment::Rule& rule, const segment::EvalContext& ctx,
+                                     int limit) override;
+  std::vector<int64_t> segmentMembers(const segment::Rule& rule,
+                                      const segment::EvalContext& ctx) override;
+  std::vector<bool> segmentMatch(const segment::Rule& rule, const segment::EvalContext& ctx,
+                                 std::span<const int64_t> contact_ids) override;
+  SegmentPlan explainSegment(const segment::Rule& rule, const segment::EvalContext& ctx) override;
+  std::vector<RfmScore> rfmScores(const segment::RfmOptions& options,
+                                  const segment::EvalContext& ctx) override;
+
+  // rights.cpp
+  std::optional<nlohmann::json> exportContact(int64_t contact_id) override;
+  std::optional<ErasureReport> eraseContact(int64_t contact_id,
+                                            const std::vector<std::string>& keep_event_properties,
+                                            int64_t now_ms) override;
+  Suppression suppressAddress(const std::string& kind, const std::string& address,
+                              const std::string& reason, int64_t now_ms) override;
+  bool isSuppressed(const std::string& kind, const std::string& address) override;
 
   void saveWorkflowRevision(const WorkflowRevision& rev) override;
   std::optional<WorkflowRevision> workflowRevision(const std::string& workflow,
@@ -42,8 +64,8 @@ class SqliteStore final : public Store {
   std::optional<Run> runById(int64_t run_id) override;
   std::vector<Run> listRuns(int limit) override;
   int64_t enrollAudience(int64_t run_id, const std::string& first_step,
-                         const AudienceFilter& filter, std::optional<int64_t> limit,
-                         int64_t now_ms) override;
+                         const segment::Rule* audience, const segment::EvalContext& ctx,
+                         std::optional<int64_t> limit, int64_t now_ms) override;
   int64_t enrollContact(int64_t run_id, const std::string& first_step, int64_t contact_id,
                         int64_t now_ms) override;
 

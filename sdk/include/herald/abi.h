@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 #define HERALD_ABI_MAJOR 1
-#define HERALD_ABI_MINOR 0
+#define HERALD_ABI_MINOR 1
 
 /* The one exported symbol of every plugin. */
 #define HERALD_ENTRY_SYMBOL "herald_plugin_entry"
@@ -188,6 +188,18 @@ typedef struct herald_host_api {
    * daemon's state directory, where a plugin may keep files). Borrowed;
    * valid until the instance is destroyed. Never NULL. */
   const char* (*plugin_settings_json)(herald_step_ctx* ctx);
+
+  /* ---- ABI 1.1 ---- */
+
+  /* Evaluates the segment rule held by the step's config field at
+   * `json_pointer` (a field the step's schema marks "x-segment": true; the
+   * host parsed and validated it when the workflow was loaded) for every
+   * contact of the batch `call` belongs to, as of the batch's now_ms.
+   * Writes 1 (matches) or 0 into out_match[i] for batch contact i; `out_match`
+   * holds the batch's `count` entries. HERALD_ERR_INVALID for a pointer that
+   * is not an x-segment field of this step; HERALD_ERR_INTERNAL when the
+   * store failed (logged). Call it from run_batch() before complete(). */
+  herald_status (*segment_match)(herald_call* call, const char* json_pointer, uint8_t* out_match);
 } herald_host_api;
 
 /*
@@ -217,6 +229,14 @@ typedef struct herald_step_type {
    * before returning or later from any thread. Called on the engine thread;
    * must not block on I/O. */
   void (*run_batch)(void* instance, const herald_batch* batch, herald_call* call);
+
+  /* ---- ABI 1.1 ---- */
+
+  /* The branch labels this step may return with HERALD_OUTCOME_BRANCH, as a
+   * NULL-terminated array (e.g. {"match", "else", NULL}); NULL when the step
+   * never branches. A workflow's `branches:` on the step may only name these
+   * labels, and must name each of them. */
+  const char* const* branches;
 } herald_step_type;
 
 /* What herald_plugin_entry() returns: static data owned by the plugin.

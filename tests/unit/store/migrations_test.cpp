@@ -8,7 +8,7 @@ namespace {
 using MigrationsTest = StoreTest;
 
 TEST_F(MigrationsTest, FreshDatabaseIsAtTheLatestVersionInWalMode) {
-  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), "1");
+  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), "2");
   EXPECT_EQ(rawQuery(dbPath(), "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(rawQuery(dbPath(), "SELECT count(*) FROM sqlite_schema WHERE name = 'send_ledger'"),
             "1");
@@ -18,7 +18,7 @@ TEST_F(MigrationsTest, ReopeningKeepsTheDataAndDoesNotMigrateAgain) {
   addContacts(3);
   reopen();
   EXPECT_EQ(store_->contactCount(), 3);
-  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), "1");
+  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), "2");
 }
 
 TEST_F(MigrationsTest, DatabaseFromANewerHeraldIsRefusedWithAClearMessage) {

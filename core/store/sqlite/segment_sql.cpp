@@ -1,0 +1,1 @@
+// TEMPORARY (lead): the SQLite segment compiler goes here.
