@@ -18,5 +18,6 @@ void addContactsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addEventsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addRunCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addRunsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
+void addSegmentCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 
 }  // namespace herald::app

@@ -72,8 +72,8 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file, 
     return std::nullopt;
   }
   const size_t before = diags.errorCount();
-  static const std::set<std::string> kKnown = {"state_dir", "database", "plugin_dirs", "engine",
-                                               "log_level", "plugins"};
+  static const std::set<std::string> kKnown = {"state_dir", "database",  "plugin_dirs", "engine",
+                                               "log_level", "plugins",   "privacy"};
   auto known_list = [](const std::set<std::string>& s) {
     std::string out;
     for (const auto& k : s) out += (out.empty() ? "" : ", ") + k;
@@ -140,6 +140,31 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file, 
                         "step_deadline must be a duration such as 30s, 5m or 1h");
           else
             cfg.step_deadline = *d;
+        }
+      }
+    } else if (key == "privacy") {
+      if (!v.IsMap()) {
+        diags.error(posOf(file, v), "privacy must be a mapping (keep_event_properties)");
+        continue;
+      }
+      for (const auto& p : v) {
+        const auto pk = p.first.Scalar();
+        if (pk != "keep_event_properties") {
+          diags.error(posOf(file, p.first),
+                      "unknown privacy setting '" + pk + "'; known: keep_event_properties");
+        } else if (p.second.IsNull()) {
+          cfg.keep_event_properties.clear();  // keep nothing
+        } else if (!p.second.IsSequence()) {
+          diags.error(posOf(file, p.second),
+                      "keep_event_properties must be a list of event property names, e.g. "
+                      "[amount, currency]");
+        } else {
+          cfg.keep_event_properties.clear();
+          for (const auto& name : p.second) {
+            if (auto s = scalar(name, "each keep_event_properties entry")) {
+              cfg.keep_event_properties.push_back(*s);
+            }
+          }
         }
       }
     } else if (key == "plugins") {

@@ -20,6 +20,11 @@ struct DaemonConfig {
   std::chrono::milliseconds step_deadline{std::chrono::minutes(5)};
   std::string log_level = "info";
   nlohmann::json plugin_settings = nlohmann::json::object();  // plugins: NAME: {...}
+  // privacy.keep_event_properties: what `herald contacts erase` keeps of an
+  // erased contact's events besides their type and time (figures that say
+  // nothing about the person, so sales totals stay right).
+  std::vector<std::string> keep_event_properties = {"amount", "currency", "product_id", "items",
+                                                    "quantity"};
 };
 
 // Parses a config file. Every problem goes to `diags` at FILE:LINE:COL

@@ -54,7 +54,9 @@ DeliveryPlan planDeliveries(const DeliveryContext& ctx,
 
   std::vector<PolicyDecision> decisions;
   decisions.reserve(n);
-  for (const auto& j : journeys) decisions.push_back(decideDelivery(j.contact, channel));
+  DeliveryRules rules;
+  rules.require_consent = ctx.moves.workflow.require_consent;
+  for (const auto& j : journeys) decisions.push_back(decideDelivery(j.contact, channel, rules));
 
   if (ctx.dry_run) {
     for (size_t i = 0; i < n; ++i) {

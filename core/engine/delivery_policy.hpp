@@ -3,9 +3,16 @@
 // contact on a channel. The decision is recorded in the send ledger with the
 // claim, before any provider is called.
 //
-// Today it only checks that the contact has an address for the channel.
-// Consent, suppression lists, frequency caps and quiet hours are added here
-// (and nowhere else) by later issues.
+// In this order, the first that applies refuses the delivery:
+//   "suppressed"  one of the contact's addresses is on the suppression list
+//                 (erased, or `herald contacts suppress`): never, whatever the
+//                 workflow says;
+//   "no-address"  no email address / phone number for the channel;
+//   "no-consent"  the workflow requires consent (settings.require_consent,
+//                 the default) and the contact's current answer on the
+//                 channel is not yes; no answer at all is no consent.
+// Frequency caps and quiet hours are added here (and nowhere else) by later
+// issues.
 #include <string>
 
 #include "store/records.hpp"
@@ -18,6 +25,12 @@ struct PolicyDecision {
   std::string reason;    // for the journey failure when refused
 };
 
-PolicyDecision decideDelivery(const store::Contact& contact, const std::string& channel);
+struct DeliveryRules {
+  // false for transactional workflows (receipts): consent is not asked.
+  bool require_consent = true;
+};
+
+PolicyDecision decideDelivery(const store::Contact& contact, const std::string& channel,
+                              const DeliveryRules& rules);
 
 }  // namespace herald::engine

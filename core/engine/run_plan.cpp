@@ -51,9 +51,14 @@ std::unique_ptr<RunPlan> RunPlan::build(workflow::Workflow workflow, plugin::Reg
     if (!rt.type->builtin) {
       rt.config = compileConfig(step, *rt.type, diags);
       std::vector<plugin::ConfigProblem> problems;
-      rt.instance = registry.instantiate(step.uses, step.id, step.config, problems);
+      plugin::StepSetup setup;  // x-segment rules: positions, named segments, zone
+      setup.positions = &step.config_positions;
+      setup.fallback = step.with_pos;
+      setup.segments = plan->workflow_.segments;
+      setup.timezone = plan->workflow_.timezone;
+      rt.instance = registry.instantiate(step.uses, step.id, step.config, problems, setup);
       for (const auto& p : problems) {
-        diags.error(positionOf(step, p.json_pointer),
+        diags.error(p.pos ? *p.pos : positionOf(step, p.json_pointer),
                     "step '" + step.id + "' (" + step.uses + "): " + p.message);
       }
       if (!rt.instance && problems.empty()) {

@@ -155,12 +155,15 @@ class ContactRun {
       return;
     }
     try {
-      if (attributes != nullptr) {
-        import_->upsertWithAttributes(contact, *attributes);
+      const int64_t id = attributes != nullptr
+                             ? import_->upsertWithAttributes(contact, *attributes)
+                             : import_->upsert(contact);
+      // 0: the address is on the suppression list; not stored, not an error.
+      if (id == 0) {
+        ++report_.suppressed;
       } else {
-        import_->upsert(contact);
+        ++report_.stored;
       }
-      ++report_.stored;
     } catch (const store::ContactConflict& e) {
       problems.push_back({email_column, fmt::format("{} 'email': {}", noun, e.what())});
       sink_.row(line, problems);

@@ -29,6 +29,7 @@ struct ImportReport {
   int64_t created = 0;       // contacts
   int64_t updated = 0;       // contacts
   int64_t duplicates = 0;    // events whose event_id was already stored
+  int64_t suppressed = 0;    // contacts not stored: email or phone on the suppression list
   int64_t invalid_rows = 0;  // rows with at least one problem
   bool fatal = false;        // the file could not be read (to its end)
   bool committed = false;    // the store was changed

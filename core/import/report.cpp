@@ -59,6 +59,10 @@ int printReport(const ImportReport& r, const ImportOptions& options, What what, 
     skipped = fmt::format("; skipped {} (listed above)",
                           plural(r.invalid_rows, "invalid row", "invalid rows"));
   }
+  if (r.suppressed > 0) {
+    skipped += fmt::format("; {} skipped: address on the suppression list (erased or suppressed)",
+                           plural(r.suppressed, "row", "rows"));
+  }
   if (options.dry_run) {
     out << fmt::format("checked {} in {}{}: nothing was written (--dry-run)\n", stored(r, what),
                        formatSeconds(r.seconds), skipped);

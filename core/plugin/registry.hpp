@@ -70,7 +70,7 @@ struct ConfigProblem {
   // Set when the host itself found the problem at an exact place (inside a
   // segment rule of an x-segment field): print it there instead of mapping
   // json_pointer.
-  std::optional<SourcePos> pos;
+  std::optional<SourcePos> pos = std::nullopt;
 };
 
 // What the host needs, besides the config, to prepare a step instance: where

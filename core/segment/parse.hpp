@@ -40,10 +40,13 @@ class Library {
   const NamedSegment* find(const std::string& name) const;
   std::vector<std::string> names() const;  // sorted
   const std::string& dir() const { return dir_; }
+  // The file of a segment that was left out for its errors, or null.
+  const std::string* brokenPath(const std::string& name) const;
 
  private:
   std::string dir_;
   std::map<std::string, NamedSegment> segments_;
+  std::map<std::string, std::string> broken_;  // name -> file, segments with errors
   friend class LibraryBuilder;
 };
 

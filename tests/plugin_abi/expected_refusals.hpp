@@ -39,6 +39,10 @@ inline std::map<std::string, ExpectedRefusal> expectedRefusals() {
                                              ", newer than this Herald's ABI " + host +
                                              "; upgrade Herald or rebuild the plugin against "
                                              "this SDK")};
+  m["bad_branches.so"] = {"bad_branches",
+                          at("bad_branches.so",
+                             "plugin 'bad_branches' declares step type 'bad_branches.step' with "
+                             "the branch label 'match' twice")};
   m["bad_version.so"] = {"bad_version", at("bad_version.so",
                                            "plugin 'bad_version' has version '1.2', which is "
                                            "not a semantic version (MAJOR.MINOR.PATCH, e.g. "
@@ -76,7 +80,8 @@ inline std::map<std::string, ExpectedRefusal> expectedRefusals() {
          "plugin 'schema_bad_keyword' declares step type 'schema_bad_keyword.step' with a "
          "malformed config schema: /properties/to: unknown keyword 'format' (known keywords: "
          "type, properties, required, additionalProperties, enum, minimum, maximum, minLength, "
-         "maxLength, pattern, items, default, description, title, x-secret, x-templated)")};
+         "maxLength, pattern, items, default, description, title, x-secret, x-templated, "
+         "x-segment)")};
   m["small_struct.so"] = {
       "small_struct",
       at("small_struct.so",

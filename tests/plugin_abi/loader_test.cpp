@@ -69,9 +69,11 @@ TEST_F(LoaderTest, RefusalsAreLoggedToo) {
 TEST_F(LoaderTest, GoodPluginsStillLoad) {
   std::vector<std::string> names;
   for (const auto& p : reg_.plugins()) names.push_back(p.name);
-  EXPECT_THAT(names, ::testing::ElementsAre("dup_first", "good", "misbehave"));
+  EXPECT_THAT(names,
+              ::testing::ElementsAre("old_minor", "branching", "dup_first", "good", "misbehave",
+                                     "segmenty"));
 
-  const PluginInfo& good = reg_.plugins()[1];
+  const PluginInfo& good = reg_.plugins()[3];
   EXPECT_EQ(good.version, "1.0.0");
   EXPECT_EQ(good.description, "A well-behaved plugin for the loader tests");
   EXPECT_EQ(good.path.string(), brokenPath("good.so"));
@@ -87,6 +89,32 @@ TEST_F(LoaderTest, GoodPluginsStillLoad) {
   EXPECT_FALSE(echo->builtin);
   EXPECT_NE(echo->abi, nullptr);
   EXPECT_EQ(echo->schema["properties"]["greeting"]["default"], "hello");
+  EXPECT_TRUE(echo->branches.empty());
+}
+
+TEST_F(LoaderTest, AnAbi10PluginStillLoadsAndNothingBeyondItsStructIsRead) {
+  const PluginInfo& old = reg_.plugins()[0];
+  EXPECT_EQ(old.name, "old_minor");
+  EXPECT_EQ(old.abi_major, static_cast<uint32_t>(HERALD_ABI_MAJOR));
+  EXPECT_EQ(old.abi_minor, 0u);
+  const StepTypeInfo* t = reg_.find("old_minor.step");
+  ASSERT_NE(t, nullptr);
+  // Its struct ends before `branches`; the labels placed there are not read.
+  EXPECT_TRUE(t->branches.empty());
+}
+
+TEST_F(LoaderTest, BranchLabelsAreRecorded) {
+  const StepTypeInfo* t = reg_.find("branching.pick");
+  ASSERT_NE(t, nullptr);
+  EXPECT_THAT(t->branches, ::testing::ElementsAre("yes", "no", "maybe"));
+  EXPECT_EQ(reg_.find("bad_branches.step"), nullptr);
+}
+
+TEST_F(LoaderTest, ANewerMinorIsRefusedNamingBothVersions) {
+  static_assert(HERALD_ABI_MINOR == 1, "update this test for the new ABI minor");
+  EXPECT_THAT(expectedRefusals()["abi_minor.so"].reason,
+              ::testing::HasSubstr("was built for Herald ABI 1.2, newer than this Herald's ABI "
+                                   "1.1; upgrade Herald"));
 }
 
 TEST_F(LoaderTest, RefusedPluginsLeaveNothingRegistered) {

@@ -67,15 +67,21 @@ TEST(PluginsCommand, JsonListsEveryRefusalWithItsOwnMessage) {
 
   std::vector<std::string> loaded;
   for (const auto& p : j["plugins"]) loaded.push_back(p["name"]);
-  EXPECT_THAT(loaded, ::testing::ElementsAre("dup_first", "good", "misbehave"));
-  const json& good = j["plugins"][1];
+  EXPECT_THAT(loaded, ::testing::ElementsAre("old_minor", "branching", "dup_first", "good",
+                                             "misbehave", "segmenty"));
+  const json& good = j["plugins"][3];
   EXPECT_EQ(good["version"], "1.0.0");
   EXPECT_EQ(good["abi"], std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR));
   EXPECT_EQ(good["path"], brokenPath("good.so"));
   EXPECT_EQ(good["description"], "A well-behaved plugin for the loader tests");
   EXPECT_EQ(good["step_types"],
             json::parse(R"([{"name": "good.echo", "channel": null, "flags": ["idempotent"],
+               "branches": [],
                "summary": "Echo the config, settings and key/value round trip as variables"}])"));
+  // ABI 1.1 branch labels; a 1.0 plugin declares none, and loads (as "1.0").
+  EXPECT_EQ(j["plugins"][1]["step_types"][0]["branches"], json::parse(R"(["yes", "no", "maybe"])"));
+  EXPECT_EQ(j["plugins"][0]["abi"], std::to_string(HERALD_ABI_MAJOR) + ".0");
+  EXPECT_EQ(j["plugins"][0]["step_types"][0]["branches"], json::array());
 
   std::vector<std::string> builtins;
   for (const auto& b : j["builtins"]) builtins.push_back(b["name"]);
@@ -113,7 +119,7 @@ TEST(PluginsCommand, HumanOutputIsAReadableList) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string abi = std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR);
   EXPECT_THAT(r.out,
-              ::testing::StartsWith("3 plugins loaded, " +
+              ::testing::StartsWith("6 plugins loaded, " +
                                     std::to_string(expectedRefusals().size()) + " refused\n"));
   EXPECT_THAT(r.out,
               ::testing::HasSubstr("\ngood 1.0.0  (ABI " + abi + ")  " + brokenPath("good.so") +

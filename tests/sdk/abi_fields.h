@@ -1,8 +1,8 @@
 /*
- * The ABI 1.0 layout, field by field, with the offsets and sizes it has on
- * LP64 platforms (x86_64, aarch64). Shared by the C and the C++ side of the
- * layout test. Fields may only ever be appended: a change to any line below
- * is an ABI break (docs/plugins.md, "ABI rules").
+ * The ABI 1.1 layout (1.0 plus the fields marked "1.1"), field by field, with the offsets and sizes
+ * it has on LP64 platforms (x86_64, aarch64). Shared by the C and the C++ side of the layout test.
+ * Fields may only ever be appended: a change to any line below is an ABI break (docs/plugins.md,
+ * "ABI rules").
  */
 #ifndef HERALD_TEST_ABI_FIELDS_H
 #define HERALD_TEST_ABI_FIELDS_H
@@ -11,71 +11,73 @@
   X(herald_contact, 112)      \
   X(herald_batch, 72)         \
   X(herald_outcome, 48)       \
-  X(herald_host_api, 112)     \
-  X(herald_step_type, 72)     \
+  X(herald_host_api, 120)     \
+  X(herald_step_type, 80)     \
   X(herald_plugin, 56)
 
-#define HERALD_ABI_FIELDS(X)                    \
-  X(herald_contact, struct_size, 0)             \
-  X(herald_contact, id, 8)                      \
-  X(herald_contact, external_id, 16)            \
-  X(herald_contact, email, 24)                  \
-  X(herald_contact, phone, 32)                  \
-  X(herald_contact, timezone, 40)               \
-  X(herald_contact, locale, 48)                 \
-  X(herald_contact, first_name, 56)             \
-  X(herald_contact, last_name, 64)              \
-  X(herald_contact, attributes_json, 72)        \
-  X(herald_contact, tags_json, 80)              \
-  X(herald_contact, vars_json, 88)              \
-  X(herald_contact, config_json, 96)            \
-  X(herald_contact, delivery_key, 104)          \
-  X(herald_batch, struct_size, 0)               \
-  X(herald_batch, run_id, 8)                    \
-  X(herald_batch, workflow, 16)                 \
-  X(herald_batch, revision, 24)                 \
-  X(herald_batch, step_id, 32)                  \
-  X(herald_batch, now_ms, 40)                   \
-  X(herald_batch, dry_run, 48)                  \
-  X(herald_batch, count, 56)                    \
-  X(herald_batch, contacts, 64)                 \
-  X(herald_outcome, struct_size, 0)             \
-  X(herald_outcome, kind, 8)                    \
-  X(herald_outcome, branch, 16)                 \
-  X(herald_outcome, wait_until_ms, 24)          \
-  X(herald_outcome, reason, 32)                 \
-  X(herald_outcome, vars_json, 40)              \
-  X(herald_host_api, struct_size, 0)            \
-  X(herald_host_api, abi_major, 8)              \
-  X(herald_host_api, abi_minor, 12)             \
-  X(herald_host_api, log, 16)                   \
-  X(herald_host_api, diagnostic, 24)            \
-  X(herald_host_api, kv_get, 32)                \
-  X(herald_host_api, kv_put, 40)                \
-  X(herald_host_api, kv_delete, 48)             \
-  X(herald_host_api, free, 56)                  \
-  X(herald_host_api, counter_add, 64)           \
-  X(herald_host_api, gauge_set, 72)             \
-  X(herald_host_api, complete, 80)              \
-  X(herald_host_api, preview, 88)               \
-  X(herald_host_api, call_step, 96)             \
-  X(herald_host_api, plugin_settings_json, 104) \
-  X(herald_step_type, struct_size, 0)           \
-  X(herald_step_type, name, 8)                  \
-  X(herald_step_type, summary, 16)              \
-  X(herald_step_type, config_schema, 24)        \
-  X(herald_step_type, flags, 32)                \
-  X(herald_step_type, channel, 40)              \
-  X(herald_step_type, create, 48)               \
-  X(herald_step_type, destroy, 56)              \
-  X(herald_step_type, run_batch, 64)            \
-  X(herald_plugin, struct_size, 0)              \
-  X(herald_plugin, abi_major, 8)                \
-  X(herald_plugin, abi_minor, 12)               \
-  X(herald_plugin, name, 16)                    \
-  X(herald_plugin, version, 24)                 \
-  X(herald_plugin, description, 32)             \
-  X(herald_plugin, step_type_count, 40)         \
+#define HERALD_ABI_FIELDS(X)                       \
+  X(herald_contact, struct_size, 0)                \
+  X(herald_contact, id, 8)                         \
+  X(herald_contact, external_id, 16)               \
+  X(herald_contact, email, 24)                     \
+  X(herald_contact, phone, 32)                     \
+  X(herald_contact, timezone, 40)                  \
+  X(herald_contact, locale, 48)                    \
+  X(herald_contact, first_name, 56)                \
+  X(herald_contact, last_name, 64)                 \
+  X(herald_contact, attributes_json, 72)           \
+  X(herald_contact, tags_json, 80)                 \
+  X(herald_contact, vars_json, 88)                 \
+  X(herald_contact, config_json, 96)               \
+  X(herald_contact, delivery_key, 104)             \
+  X(herald_batch, struct_size, 0)                  \
+  X(herald_batch, run_id, 8)                       \
+  X(herald_batch, workflow, 16)                    \
+  X(herald_batch, revision, 24)                    \
+  X(herald_batch, step_id, 32)                     \
+  X(herald_batch, now_ms, 40)                      \
+  X(herald_batch, dry_run, 48)                     \
+  X(herald_batch, count, 56)                       \
+  X(herald_batch, contacts, 64)                    \
+  X(herald_outcome, struct_size, 0)                \
+  X(herald_outcome, kind, 8)                       \
+  X(herald_outcome, branch, 16)                    \
+  X(herald_outcome, wait_until_ms, 24)             \
+  X(herald_outcome, reason, 32)                    \
+  X(herald_outcome, vars_json, 40)                 \
+  X(herald_host_api, struct_size, 0)               \
+  X(herald_host_api, abi_major, 8)                 \
+  X(herald_host_api, abi_minor, 12)                \
+  X(herald_host_api, log, 16)                      \
+  X(herald_host_api, diagnostic, 24)               \
+  X(herald_host_api, kv_get, 32)                   \
+  X(herald_host_api, kv_put, 40)                   \
+  X(herald_host_api, kv_delete, 48)                \
+  X(herald_host_api, free, 56)                     \
+  X(herald_host_api, counter_add, 64)              \
+  X(herald_host_api, gauge_set, 72)                \
+  X(herald_host_api, complete, 80)                 \
+  X(herald_host_api, preview, 88)                  \
+  X(herald_host_api, call_step, 96)                \
+  X(herald_host_api, plugin_settings_json, 104)    \
+  X(herald_host_api, segment_match, 112) /* 1.1 */ \
+  X(herald_step_type, struct_size, 0)              \
+  X(herald_step_type, name, 8)                     \
+  X(herald_step_type, summary, 16)                 \
+  X(herald_step_type, config_schema, 24)           \
+  X(herald_step_type, flags, 32)                   \
+  X(herald_step_type, channel, 40)                 \
+  X(herald_step_type, create, 48)                  \
+  X(herald_step_type, destroy, 56)                 \
+  X(herald_step_type, run_batch, 64)               \
+  X(herald_step_type, branches, 72) /* 1.1 */      \
+  X(herald_plugin, struct_size, 0)                 \
+  X(herald_plugin, abi_major, 8)                   \
+  X(herald_plugin, abi_minor, 12)                  \
+  X(herald_plugin, name, 16)                       \
+  X(herald_plugin, version, 24)                    \
+  X(herald_plugin, description, 32)                \
+  X(herald_plugin, step_type_count, 40)            \
   X(herald_plugin, step_types, 48)
 
 #endif

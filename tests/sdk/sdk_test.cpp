@@ -556,6 +556,109 @@ TEST(FakeHost, LoadReportsAMissingFile) {
   }
 }
 
+// Branches on an x-segment field through host->segment_match (ABI 1.1).
+class Segmenter : public herald::Step {
+ public:
+  static constexpr const char* kName = "probe.segment";
+  static constexpr const char* kSummary = "Branches on a segment";
+  static constexpr const char* kBranches[] = {"in", "out"};
+  static constexpr const char* kSchema = R"({
+    "type": "object",
+    "properties": {
+      "who": {"type": "object", "x-segment": true},
+      "more": {"type": "object", "additionalProperties": {"x-segment": true}},
+      "ask": {"type": "string", "default": "/who"}
+    }
+  })";
+  Segmenter(herald::StepContext& ctx, const nlohmann::json& config)
+      : Step(ctx), ask_(config.at("ask").get<std::string>()) {}
+  void run(herald::Batch batch) override {
+    std::vector<uint8_t> raw;
+    const herald_status status = batch.segmentMatch(ask_, raw);
+    if (status != HERALD_OK) {
+      batch.fail("segment_match status " + std::to_string(static_cast<int>(status)));
+      return;
+    }
+    const std::vector<bool> again = batch.segmentMatch(ask_);  // the throwing form agrees
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if ((raw[i] != 0) != again[i]) throw std::logic_error("the two forms disagree");
+      if (raw[i] != 0)
+        batch.set(i, herald::Branch{"in"});
+      else
+        batch.set(i, herald::Exit{nlohmann::json::object(), "not wanted"});
+    }
+    batch.complete();
+  }
+
+ private:
+  std::string ask_;
+};
+
+TEST(Branches, AStepDeclaresItsLabelsNullTerminated) {
+  const herald_step_type& t = herald::detail::stepType<Segmenter>();
+  ASSERT_NE(t.branches, nullptr);
+  EXPECT_STREQ(t.branches[0], "in");
+  EXPECT_STREQ(t.branches[1], "out");
+  EXPECT_EQ(t.branches[2], nullptr);
+  EXPECT_EQ(herald::detail::stepType<Probe>().branches, nullptr) << "no kBranches: no labels";
+}
+
+TEST(Segments, MatchesComeFromEachTestContact) {
+  Host host;
+  auto& step = host.create<Segmenter>({{"who", {{"tags", {{"has", "vip"}}}}}});
+  ASSERT_TRUE(step.ok()) << step.diagnosticsText();
+  auto r = step.run({{.id = 1, .segments = {{"/who", true}}},
+                     {.id = 2, .segments = {{"/who", false}}},
+                     {.id = 3, .segments = {{"/more/x", true}}}});
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.outcomes[0].kind, HERALD_OUTCOME_BRANCH);
+  EXPECT_EQ(r.outcomes[0].branch, "in");
+  EXPECT_EQ(r.outcomes[1].kind, HERALD_OUTCOME_EXIT);
+  EXPECT_EQ(r.outcomes[1].reason, "not wanted") << "an Exit may say why";
+  EXPECT_EQ(r.outcomes[2].kind, HERALD_OUTCOME_EXIT);
+  EXPECT_EQ(host.segmentMatchCalls(), 2);
+  EXPECT_TRUE(host.bugs().empty());
+}
+
+TEST(Segments, PatternFieldsAreX_SegmentFieldsToo) {
+  Host host;
+  auto& step =
+      host.create<Segmenter>({{"more", {{"x", {{"tags", {{"has", "a"}}}}}}}, {"ask", "/more/x"}});
+  auto r = step.run({{.id = 1, .segments = {{"/more/x", true}}}});
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.outcomes[0].branch, "in");
+}
+
+TEST(Segments, AFieldThatIsNotX_SegmentIsAPluginBug) {
+  Host host;
+  auto& step = host.create<Segmenter>({{"who", nlohmann::json::object()}, {"ask", "/ask"}});
+  auto r = step.run({{.id = 1}});
+  EXPECT_EQ(r.error, "segment_match status 1");
+  ASSERT_EQ(host.bugs().size(), 1u);
+  EXPECT_EQ(host.bugs()[0],
+            "segment_match('/ask') from probe.segment (step 'step'): not an x-segment field of "
+            "its config (it has '/who')");
+}
+
+TEST(Segments, AHostWithoutAStoreSaysUnsupported) {
+  Host host;
+  host.setSegmentStatus(HERALD_ERR_UNSUPPORTED);
+  auto& step = host.create<Segmenter>({{"who", nlohmann::json::object()}});
+  auto r = step.run({{.id = 1}});
+  EXPECT_EQ(r.error, "segment_match status 4");
+}
+
+TEST(Segments, AnOlderHostTableSaysUnsupported) {
+  Host host;
+  // A 1.0 host table ends before segment_match.
+  auto& api = const_cast<herald_host_api&>(*host.api());
+  api.struct_size = offsetof(herald_host_api, segment_match);
+  auto& step = host.create<Segmenter>({{"who", nlohmann::json::object()}});
+  auto r = step.run({{.id = 1}});
+  EXPECT_EQ(r.error, "segment_match status 4");
+  EXPECT_EQ(host.segmentMatchCalls(), 0);
+}
+
 TEST(Macro, DefinesTheEntryAndTheDescriptor) {
   const herald_plugin* p = herald_plugin_entry();
   ASSERT_NE(p, nullptr);
@@ -600,6 +703,8 @@ TEST(Macro, CheckDescriptorExplainsProblems) {
   p.version = "one";
   p.step_type_count = 2;
   p.step_types = types;
+  const char* const labels[] = {"Match", "else", "else", nullptr};
+  broken.branches = labels;
   const auto problems = herald::testing::checkDescriptor(&p);
   const std::vector<std::string> expected = {
       "ABI " + std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR + 1) +
@@ -611,11 +716,15 @@ TEST(Macro, CheckDescriptorExplainsProblems) {
       "step type 'x.send': config_schema is not a JSON object",
       "step type 'x.send': a delivery step needs a channel",
       "step type 'x.send': missing a function",
+      "step type 'x.send': branch label 'Match' must use lowercase letters, digits, '-' and '_'",
+      "step type 'x.send': branch label 'else' is declared twice",
       "step type 'x.send' is declared twice",
       "step type 'x.send' has no summary",
       "step type 'x.send': config_schema is not a JSON object",
       "step type 'x.send': a delivery step needs a channel",
       "step type 'x.send': missing a function",
+      "step type 'x.send': branch label 'Match' must use lowercase letters, digits, '-' and '_'",
+      "step type 'x.send': branch label 'else' is declared twice",
   };
   EXPECT_EQ(problems, expected);
 }

@@ -1,13 +1,20 @@
-// `herald validate FILE...`: every problem in every workflow file, each at
+// `herald validate FILE...`: every problem in every workflow file, and in
+// the named segments (segments/*.yaml) beside them or given by name, each at
 // FILE:LINE:COL, sorted; exit 1 when any is an error, else a one-line summary.
 #include "workflow/validate.hpp"
 
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
 
 #include "app/command.hpp"
+#include "segment/parse.hpp"
 #include "workflow/loader.hpp"
 
 namespace herald::app {
@@ -34,13 +41,51 @@ std::string plural(size_t n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+// A named segment file rather than a workflow: a mapping with `rule` and
+// neither `steps` nor `trigger`. Anything unreadable is left to the
+// workflow loader, which reports it.
+bool isSegmentFile(const std::string& path) {
+  try {
+    const YAML::Node root = YAML::LoadFile(path);
+    return root.IsMap() && root["rule"] && !root["steps"] && !root["trigger"];
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+// The segments/ folder beside a workflow file; a segment file's own folder.
+std::string segmentDir(const std::string& file, bool is_segment) {
+  const auto parent = std::filesystem::path(file).parent_path();
+  return (is_segment ? parent : parent / "segments").lexically_normal().string();
+}
+
+// The same problem found twice (a segment folder is read for each workflow
+// that uses it) is printed once.
+void dedupe(Diagnostics& diags) {
+  Diagnostics out;
+  std::set<std::tuple<std::string, int, int, std::string>> seen;
+  for (const auto& d : diags.items())
+    if (seen.emplace(d.pos.file, d.pos.line, d.pos.column, d.message).second) out.add(d);
+  diags = std::move(out);
+}
+
 int runValidate(const ValidateOptions& opts, AppContext& ctx) {
   plugin::Registry& registry = ctx.plugins();
   Diagnostics all;
   nlohmann::json report = {{"workflows", nlohmann::json::array()}};
   size_t valid = 0, steps = 0, failed_files = 0;
   std::map<std::string, std::pair<std::string, SourcePos>> names;  // name -> (file, pos)
+  std::set<std::string> segment_dirs;
+  std::vector<std::string> segment_files;
+  size_t workflow_files = 0;
   for (const auto& file : opts.files) {
+    const bool is_segment = isSegmentFile(file);
+    segment_dirs.insert(segmentDir(file, is_segment));
+    if (is_segment) {
+      segment_files.push_back(file);
+      continue;
+    }
+    ++workflow_files;
     Diagnostics diags;
     auto wf = workflow::loadWorkflow(file, diags);
     if (wf) {
@@ -72,6 +117,44 @@ int runValidate(const ValidateOptions& opts, AppContext& ctx) {
     report["workflows"].push_back(std::move(entry));
     all.append(diags);
   }
+
+  // Named segments: every file of each folder concerned, checked together
+  // (they may refer to each other).
+  report["segments"] = nlohmann::json::array();
+  size_t segments_valid = 0;
+  const auto norm = [](const std::string& f) {
+    return std::filesystem::path(f).lexically_normal().string();
+  };
+  std::set<std::string> seen_segment_files, failed_segment_files;
+  for (const auto& dir : segment_dirs) {
+    Diagnostics diags;
+    const auto library = segment::Library::load(dir, diags);
+    for (const auto& name : library.names()) {
+      const segment::NamedSegment* seg = library.find(name);
+      const std::string path = seg ? seg->path : *library.brokenPath(name);
+      report["segments"].push_back({{"file", path}, {"name", name}, {"valid", seg != nullptr}});
+      seen_segment_files.insert(norm(path));
+      if (seg) ++segments_valid;
+    }
+    for (const auto& d : diags.items()) {
+      if (d.severity != Severity::kError) continue;
+      failed_segment_files.insert(norm(d.pos.file));
+      seen_segment_files.insert(norm(d.pos.file));
+    }
+    all.append(diags);
+  }
+  // A segment file given by name that its folder did not read (not .yaml).
+  for (const auto& file : segment_files) {
+    if (seen_segment_files.insert(norm(file)).second) {
+      all.error({file, 0, 0},
+                "not read as a named segment: a segment file is a .yaml or .yml "
+                "file in a segments folder, with a name that matches its own");
+      failed_segment_files.insert(norm(file));
+    }
+  }
+  failed_files += failed_segment_files.size();
+  const size_t file_count = workflow_files + seen_segment_files.size();
+  dedupe(all);
   all.sort();
 
   const size_t errors = all.errorCount();
@@ -93,15 +176,20 @@ int runValidate(const ValidateOptions& opts, AppContext& ctx) {
 
   all.print(std::cerr);
   if (errors == 0) {
-    std::cout << "ok: " << valid << (valid == 1 ? " workflow" : " workflows") << " valid ("
-              << plural(steps, "step") << ")";
+    std::cout << "ok: ";
+    if (workflow_files > 0 || segments_valid == 0)
+      std::cout << valid << (valid == 1 ? " workflow" : " workflows");
+    if (segments_valid > 0)
+      std::cout << (workflow_files > 0 ? ", " : "") << plural(segments_valid, "segment");
+    std::cout << " valid";
+    if (workflow_files > 0) std::cout << " (" << plural(steps, "step") << ")";
     if (warnings > 0) std::cout << ", " << plural(warnings, "warning");
     std::cout << '\n';
     return 0;
   }
   std::cerr << plural(errors, "error");
   if (warnings > 0) std::cerr << " and " << plural(warnings, "warning");
-  std::cerr << " in " << failed_files << " of " << plural(opts.files.size(), "file") << '\n';
+  std::cerr << " in " << failed_files << " of " << plural(file_count, "file") << '\n';
   return 1;
 }
 
@@ -112,9 +200,10 @@ void addValidateCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "validate",
       "Check workflow files: YAML syntax, keys, each step's settings against its type's schema, "
-      "conditions, waits, schedules, and the step graph. Prints every problem as "
-      "FILE:LINE:COL: error: MESSAGE and exits 1 if there are any.");
-  cmd->add_option("FILE", opts->files, "Workflow files (YAML)")->required();
+      "conditions, waits, schedules, segment rules, and the step graph; and the named segments "
+      "(segments/*.yaml) beside them. Prints every problem as FILE:LINE:COL: error: MESSAGE "
+      "and exits 1 if there are any.");
+  cmd->add_option("FILE", opts->files, "Workflow files or named segment files (YAML)")->required();
   cmd->add_flag("--json", opts->json, "Print a JSON report instead of text");
   cmd->callback([opts, &ctx, &exit_code] { exit_code = runValidate(*opts, ctx); });
 }

@@ -7,8 +7,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/suppressions.hpp"
+#include "store/suppression_hash.hpp"
 
 namespace herald::store::sqlite {
 namespace {
@@ -50,7 +53,10 @@ class SqliteContactImport final : public ContactImport {
         consents_out_(db,
                       "INSERT OR REPLACE INTO consents(contact_id, channel, at_ms, granted, "
                       "source, wording)",
-                      6) {
+                      6),
+        // Loaded once: an import costs nothing more while the list is empty.
+        suppressed_(suppressionHashes(db)) {
+    if (!suppressed_.empty()) salt_ = suppressionSalt(db);
     if (allow_bulk_load) startBulkLoad();
   }
 
@@ -110,8 +116,23 @@ class SqliteContactImport final : public ContactImport {
     for (const auto& name : names) db_.exec(dropIndexSql(name).c_str());
   }
 
-  // `attributes` is JSON object text, empty for none.
+  // Whether the row's email or phone is on the suppression list.
+  bool suppressed(const Contact& c) const {
+    if (suppressed_.empty()) return false;
+    for (const auto& [kind, address] : {std::pair{"email", &c.email}, std::pair{"phone", &c.phone}}) {
+      if (!*address || (*address)->empty()) continue;
+      const auto canonical = canonicalAddress(kind, **address);
+      if (suppressed_.count(suppressionHash(salt_, kind, canonical.value_or(**address))) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // `attributes` is JSON object text, empty for none. 0 for a contact on
+  // the suppression list, which is not stored.
   int64_t write(const Contact& c, std::string_view attributes) {
+    if (suppressed(c)) return 0;
     const int64_t now = c.updated_ms != 0 ? c.updated_ms : systemNowMs();
     // Optimistic insert: in a large import most rows are new, and then this
     // is the only statement of the row. OR IGNORE turns "this external id or
@@ -261,6 +282,8 @@ class SqliteContactImport final : public ContactImport {
   std::string stored_tags_;
   std::vector<std::string_view> tag_views_;
   std::vector<std::string> deferred_indexes_;  // CREATE INDEX statements to run
+  std::unordered_set<std::string> suppressed_;  // the suppression list's hashes
+  std::string salt_;
   int64_t created_ = 0;
   int64_t updated_ = 0;
 };

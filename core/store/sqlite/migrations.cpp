@@ -197,6 +197,18 @@ CREATE TABLE suppressions(
 ) WITHOUT ROWID;
 
 -- segment indexes
+-- The erased contacts, a short list: RFM scoring leaves them out with one
+-- look at this index instead of a look at the contact of every purchase.
+CREATE INDEX contacts_erased ON contacts(erased_ms) WHERE erased_ms IS NOT NULL;
+-- Events of a type by contact, with the default amount property: RFM and
+-- the sets "contacts whose events of a type pass a test" (count, first,
+-- last, sum/average of amount, within a window) read only this index, in
+-- contact order, so grouping needs no sort and no event row is read. It
+-- replaces events_by_type(type, at_ms), whose rows had to be looked up for
+-- their contact.
+DROP INDEX events_by_type;
+CREATE INDEX events_by_type_contact
+  ON events(type, contact_id, at_ms, json_extract(properties, '$.amount'));
 )sql";
 
 constexpr std::array<Migration, 2> kMigrations{{

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "store/sqlite/segment_sql.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace herald::store::sqlite {
@@ -123,15 +124,10 @@ std::vector<Run> SqliteStore::listRuns(int limit) {
 }
 
 int64_t SqliteStore::enrollAudience(int64_t run_id, const std::string& first_step,
-                                    const segment::Rule* audience,
-                                    const segment::EvalContext& /*ctx*/,
+                                    const segment::Rule* audience, const segment::EvalContext& ctx,
                                     std::optional<int64_t> limit, int64_t now_ms) {
-  // TEMPORARY (lead): the segment compiler helper replaces this.
-  if (audience) throw StoreError("segment audiences: not built yet");
-  struct {
-    std::string where = "1";
-    void bind(Query&, int) const {}
-  } where;
+  // ?1..?4 are the statement's own; the rule's values follow.
+  const CompiledRule where = audience ? compileRule(*audience, ctx, 5) : compileEveryone(5);
   WriteTx tx(db_);
   int64_t remaining = -1;  // SQLite: a negative LIMIT means none
   if (limit) {
@@ -144,17 +140,20 @@ int64_t SqliteStore::enrollAudience(int64_t run_id, const std::string& first_ste
   int64_t enrolled = 0;
   {
     // One statement: the whole audience is selected and enrolled inside
-    // SQLite, without a round trip per contact.
-    auto q = db_.query(fmt::format(
+    // SQLite, without a round trip per contact. Suppressed contacts are
+    // never enrolled (erased ones never match a rule).
+    auto q = db_.query(
+        where.with +
         "INSERT INTO journeys(run_id, contact_id, revision, step_id, status, vars, wake_ms, "
         "attempts, occurrence, updated_ms) "
-        "SELECT ?1, c.id, r.revision, ?2, 'active', '{{}}', ?3, 0, 0, ?3 "
+        "SELECT ?1, c.id, r.revision, ?2, 'active', '{}', ?3, 0, 0, ?3 "
         "FROM contacts c JOIN runs r ON r.id = ?1 "
-        "WHERE ({}) AND NOT EXISTS (SELECT 1 FROM journeys j WHERE j.run_id = ?1 AND "
-        "j.contact_id = c.id) ORDER BY c.id LIMIT ?4",
-        where.where));
+        "WHERE " +
+        where.where +
+        " AND c.suppressed_ms IS NULL AND NOT EXISTS (SELECT 1 FROM journeys j WHERE j.run_id = "
+        "?1 AND j.contact_id = c.id) ORDER BY c.id LIMIT ?4");
     q.bindInt(1, run_id).bindText(2, first_step).bindInt(3, now_ms).bindInt(4, remaining);
-    where.bind(q, 5);
+    bindParams(q, where);
     q.run();
     enrolled = q.changes();
   }

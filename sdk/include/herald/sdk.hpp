@@ -235,9 +235,11 @@ struct WaitUntil {
   int64_t at_ms = 0;
   nlohmann::json vars = nlohmann::json::object();
 };
-/// Outcome: end the contact's journey successfully here.
+/// Outcome: end the contact's journey successfully here, optionally saying
+/// why (shown in run reports and the journey's history).
 struct Exit {
   nlohmann::json vars = nlohmann::json::object();
+  std::string reason{};
 };
 /// Outcome: the step failed for this contact. `retryable` failures are retried
 /// per the step's retry policy; the others end the journey with `reason`.
@@ -356,6 +358,23 @@ class BatchState {
         caches_(batch->count) {}
 
   const herald_batch& batch() const noexcept { return *batch_; }
+
+  // host->segment_match for this call (ABI 1.1); UNSUPPORTED on an older host.
+  herald_status segmentMatch(std::string_view json_pointer,
+                             std::vector<uint8_t>& out) const noexcept {
+    try {
+      out.assign(batch_->count, 0);
+      if (completed()) return HERALD_ERR_INVALID;  // the call is over
+      if (host_->struct_size < offsetof(herald_host_api, segment_match) + sizeof(void*) ||
+          host_->segment_match == nullptr) {
+        return HERALD_ERR_UNSUPPORTED;
+      }
+      const std::string pointer(json_pointer);
+      return host_->segment_match(call_, pointer.c_str(), out.data());
+    } catch (...) {
+      return HERALD_ERR_INTERNAL;
+    }
+  }
   StepContext& context() const noexcept { return *ctx_; }
   size_t size() const noexcept { return batch_->count; }
 
@@ -521,6 +540,7 @@ class BatchState {
                 vars[i] = encodeVars(v.vars, i, ok);
               } else if constexpr (std::is_same_v<T, Exit>) {
                 o.kind = HERALD_OUTCOME_EXIT;
+                o.reason = v.reason.empty() ? nullptr : v.reason.c_str();
                 vars[i] = encodeVars(v.vars, i, ok);
               } else {
                 o.kind = v.retryable ? HERALD_OUTCOME_FAIL_RETRYABLE : HERALD_OUTCOME_FAIL;
@@ -618,6 +638,32 @@ class Batch {
   /// full message). The text is copied. Ignored after completion.
   void preview(size_t i, std::string_view text) noexcept { state_->preview(i, text); }
 
+  /// Evaluates the segment rule of the x-segment config field at
+  /// `json_pointer` (e.g. "/rule") for every contact of the batch, as of
+  /// nowMs(): out[i] is 1 when contact i matches. The host parsed the rule
+  /// when the step was created and asks the store (ABI 1.1). Returns
+  /// HERALD_OK; HERALD_ERR_INVALID when the field is not an x-segment field
+  /// of this step; HERALD_ERR_UNSUPPORTED when the host has no store or
+  /// predates ABI 1.1; HERALD_ERR_INTERNAL when the store failed. Blocks on
+  /// the store (one query per call): call it once per field and batch.
+  herald_status segmentMatch(std::string_view json_pointer,
+                             std::vector<uint8_t>& out) const noexcept {
+    return state_->segmentMatch(json_pointer, out);
+  }
+  /// The same, throwing std::runtime_error (which fails the batch when it
+  /// leaves run()) instead of returning a status.
+  std::vector<bool> segmentMatch(std::string_view json_pointer) const {
+    std::vector<uint8_t> raw;
+    const herald_status status = segmentMatch(json_pointer, raw);
+    if (status != HERALD_OK) {
+      const char* why = status == HERALD_ERR_INVALID       ? "not an x-segment field of this step"
+                        : status == HERALD_ERR_UNSUPPORTED ? "the host cannot evaluate segments"
+                                                           : "the store failed (see the log)";
+      throw std::runtime_error("segment_match('" + std::string(json_pointer) + "'): " + why);
+    }
+    return std::vector<bool>(raw.begin(), raw.end());
+  }
+
   /// Reports the outcomes to the host. True the first time; a second call
   /// (or one after fail()) returns false and is logged as a plugin bug.
   bool complete() noexcept { return state_->complete(); }
@@ -667,6 +713,9 @@ class Batch {
 ///   static constexpr const char* kSchema;   // JSON-Schema subset, as JSON text
 ///   static constexpr uint32_t kFlags;       // optional: HERALD_STEP_*
 ///   static constexpr const char* kChannel;  // required with HERALD_STEP_DELIVERY
+///   static constexpr const char* kBranches[] = {"match", "else"};
+///                                           // optional: the Branch labels run()
+///                                           // may return (ABI 1.1)
 ///   Derived(herald::StepContext& ctx, const nlohmann::json& config);
 ///   void run(herald::Batch batch) override;
 /// (Instead of kSchema, `static nlohmann::json schema()` may build it.)
@@ -761,6 +810,21 @@ constexpr const char* stepChannel() noexcept {
 }
 
 template <class S>
+const char* const* stepBranches() {
+  if constexpr (requires { std::size(S::kBranches); }) {
+    static const auto labels = [] {
+      std::array<const char*, std::size(S::kBranches) + 1> a{};
+      for (size_t i = 0; i < std::size(S::kBranches); ++i) a[i] = S::kBranches[i];
+      a[std::size(S::kBranches)] = nullptr;
+      return a;
+    }();
+    return labels.data();
+  } else {
+    return nullptr;
+  }
+}
+
+template <class S>
 const char* stepSchema() {
   if constexpr (requires { S::kSchema; }) {
     return S::kSchema;
@@ -842,7 +906,7 @@ const herald_step_type& stepType() {
       "a step with HERALD_STEP_DELIVERY must declare kChannel (\"email\", \"sms\", ...)");
   static const herald_step_type type = {
       sizeof(herald_step_type), S::kName,       S::kSummary,     stepSchema<S>(), stepFlags<S>(),
-      stepChannel<S>(),         &createStep<S>, &destroyStep<S>, &runStep<S>,
+      stepChannel<S>(),         &createStep<S>, &destroyStep<S>, &runStep<S>,     stepBranches<S>(),
   };
   return type;
 }

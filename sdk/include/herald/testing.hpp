@@ -19,7 +19,9 @@
 // Differences from the daemon, on purpose: it does not validate configs
 // against the schema (it only fills in `default`s) and does not render
 // x-templated fields; give each TestContact the rendered `config` it should
-// see, as the daemon would.
+// see, as the daemon would. It does not parse x-segment rules either: each
+// TestContact says which x-segment fields it matches (`segments`), and
+// host->segment_match() answers from that.
 #pragma once
 
 #include <dlfcn.h>
@@ -68,6 +70,10 @@ struct TestContact {
   /// The send-ledger key; default for delivery steps outside a dry run:
   /// "<workflow>/<step_id>/<id>" (as unique and stable as the daemon's).
   std::optional<std::string> delivery_key{};
+  /// What host->segment_match() answers for this contact, by the JSON
+  /// pointer of the x-segment field (e.g. {{"/rule", true}}); a field not
+  /// listed here does not match.
+  std::map<std::string, bool> segments{};
 };
 
 /// One log line a step wrote.
@@ -187,6 +193,22 @@ inline std::vector<std::string> checkDescriptor(const herald_plugin* plugin) {
     }
     if (!t->create || !t->destroy || !t->run_batch)
       problems.push_back(label + ": missing a function");
+    if (t->struct_size >= sizeof(herald_step_type) && t->branches != nullptr) {
+      std::vector<std::string> seen;
+      for (size_t b = 0; t->branches[b] != nullptr; ++b) {
+        const std::string branch = t->branches[b];
+        if (b >= 64) {
+          problems.push_back(label + ": more than 64 branch labels (missing NULL at the end?)");
+          break;
+        }
+        if (!std::regex_match(branch, std::regex("[a-z0-9_][a-z0-9_-]*")))
+          problems.push_back(label + ": branch label '" + branch +
+                             "' must use lowercase letters, digits, '-' and '_'");
+        if (std::find(seen.begin(), seen.end(), branch) != seen.end())
+          problems.push_back(label + ": branch label '" + branch + "' is declared twice");
+        seen.push_back(branch);
+      }
+    }
   }
   return problems;
 }
@@ -282,6 +304,54 @@ class TestStep;
 
 namespace detail {
 
+// The JSON pointer patterns of the properties `schema` marks with `mark`
+// ("/rule", "/rules/*"), as the daemon collects them.
+inline void markedPaths(const nlohmann::json& schema, const std::string& ptr, const char* mark,
+                        std::vector<std::string>& out) {
+  if (!schema.is_object()) return;
+  if (const auto it = schema.find(mark); it != schema.end() && *it == true) out.push_back(ptr);
+  if (const auto props = schema.find("properties"); props != schema.end() && props->is_object()) {
+    for (const auto& [name, sub] : props->items()) {
+      std::string token;
+      for (char ch : name) token += ch == '~' ? "~0" : ch == '/' ? "~1" : std::string(1, ch);
+      markedPaths(sub, ptr + "/" + token, mark, out);
+    }
+  }
+  for (const char* key : {"additionalProperties", "items"}) {
+    if (const auto sub = schema.find(key); sub != schema.end() && sub->is_object())
+      markedPaths(*sub, ptr + "/*", mark, out);
+  }
+}
+
+// The concrete pointers of `config` a pattern matches ("*": every key/index).
+inline void expandPattern(const nlohmann::json& node, const std::string& pattern, size_t from,
+                          const std::string& prefix, std::vector<std::string>& out) {
+  if (from >= pattern.size()) {
+    out.push_back(prefix);
+    return;
+  }
+  const size_t next = pattern.find('/', from + 1);
+  const std::string token =
+      pattern.substr(from + 1, next == std::string::npos ? std::string::npos : next - from - 1);
+  const size_t rest = next == std::string::npos ? pattern.size() : next;
+  if (token == "*") {
+    if (node.is_object()) {
+      for (const auto& [key, child] : node.items()) {
+        std::string t;
+        for (char ch : key) t += ch == '~' ? "~0" : ch == '/' ? "~1" : std::string(1, ch);
+        expandPattern(child, pattern, rest, prefix + "/" + t, out);
+      }
+    } else if (node.is_array()) {
+      for (size_t k = 0; k < node.size(); ++k)
+        expandPattern(node[k], pattern, rest, prefix + "/" + std::to_string(k), out);
+    }
+    return;
+  }
+  const nlohmann::json::json_pointer ptr("/" + token);
+  if (node.is_object() && node.contains(ptr))
+    expandPattern(node.at(ptr), pattern, rest, prefix + "/" + token, out);
+}
+
 // What herald_step_ctx* points to in this host.
 struct StepCtx {
   Host* host = nullptr;
@@ -291,6 +361,7 @@ struct StepCtx {
   std::string settings_text;
   bool creating = false;
   std::vector<DiagnosticRecord> diagnostics;
+  std::vector<std::string> segment_fields;  // x-segment pointers present in the config
 };
 
 // What herald_call* points to: everything the batch borrows to the step, kept
@@ -428,6 +499,7 @@ class Host {
     api_.preview = &Host::hostPreview;
     api_.call_step = &Host::hostCallStep;
     api_.plugin_settings_json = &Host::hostSettings;
+    api_.segment_match = &Host::hostSegmentMatch;
   }
   Host(const Host&) = delete;
   Host& operator=(const Host&) = delete;
@@ -456,6 +528,19 @@ class Host {
     std::lock_guard<std::mutex> lock(mu_);
     kv_available_ = available;
   }
+  /// What host->segment_match() returns from now on instead of answering
+  /// from TestContact::segments: HERALD_ERR_UNSUPPORTED (no store, like
+  /// `herald validate`) or HERALD_ERR_INTERNAL (the store failed). HERALD_OK
+  /// (the default) answers normally.
+  void setSegmentStatus(herald_status status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    segment_status_ = status;
+  }
+  /// How many times steps called host->segment_match().
+  int segmentMatchCalls() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return segment_calls_;
+  }
   /// Also print every log line to stderr (handy while debugging a test).
   void echoLogs(bool echo) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -475,6 +560,10 @@ class Host {
                                                 std::move(step_id), std::move(filled)));
     step->ctx_.host = this;
     step->ctx_.settings_text = settings_.dump();
+    std::vector<std::string> patterns;
+    detail::markedPaths(schema, "", "x-segment", patterns);
+    for (const auto& pattern : patterns)
+      detail::expandPattern(step->config_, pattern, 0, "", step->ctx_.segment_fields);
     const std::string text = step->config_.dump();
     step->ctx_.creating = true;
     void* instance = nullptr;
@@ -842,6 +931,38 @@ class Host {
 
   static herald_step_ctx* hostCallStep(herald_call* c) { return asCtx(fromCall(c)->ctx); }
 
+  static herald_status hostSegmentMatch(herald_call* c, const char* pointer, uint8_t* out) {
+    detail::Call* call = fromCall(c);
+    Host* host = call->host;
+    std::lock_guard<std::mutex> lock(host->mu_);
+    ++host->segment_calls_;
+    const std::string who = call->ctx->type + " (step '" + call->step_id + "')";
+    if (call->result.complete_calls > 0) {
+      host->bugLocked("segment_match() after complete() from " + who);
+      return HERALD_ERR_INVALID;
+    }
+    if (pointer == nullptr || (out == nullptr && call->batch.count > 0)) {
+      host->bugLocked("segment_match() with a NULL pointer or output from " + who);
+      return HERALD_ERR_INVALID;
+    }
+    const auto& fields = call->ctx->segment_fields;
+    if (std::find(fields.begin(), fields.end(), pointer) == fields.end()) {
+      std::string known;
+      for (const auto& f : fields) known += (known.empty() ? "'" : ", '") + f + "'";
+      host->bugLocked("segment_match('" + std::string(pointer) + "') from " + who +
+                      ": not an x-segment field of its config (" +
+                      (known.empty() ? std::string("it has none") : "it has " + known) + ")");
+      return HERALD_ERR_INVALID;
+    }
+    if (host->segment_status_ != HERALD_OK) return host->segment_status_;
+    for (size_t i = 0; i < call->batch.count; ++i) {
+      const auto& segs = call->contacts[i].segments;
+      const auto it = segs.find(pointer);
+      out[i] = it != segs.end() && it->second ? 1 : 0;
+    }
+    return HERALD_OK;
+  }
+
   static const char* hostSettings(herald_step_ctx* c) { return fromCtx(c)->settings_text.c_str(); }
 
   herald_host_api api_{};
@@ -849,6 +970,8 @@ class Host {
   std::filesystem::path owned_state_dir_;
   mutable std::mutex mu_;
   bool kv_available_ = true;
+  herald_status segment_status_ = HERALD_OK;
+  int segment_calls_ = 0;
   bool echo_logs_ = false;
   std::deque<LogRecord> logs_;
   std::vector<std::string> bugs_;

@@ -50,14 +50,18 @@ class Sandbox:
         return path
 
     def import_contacts(self, rows):
-        """rows: dicts with external_id, email, phone, first_name, timezone, plan."""
+        """rows: dicts with external_id, email, phone, first_name, timezone, plan,
+        consent_email, consent_sms. Consent defaults to yes on both channels
+        (delivery requires it); give "" for no answer or "no"."""
         path = os.path.join(self.dir, "contacts.csv")
-        fields = ["external_id", "email", "phone", "first_name", "timezone", "plan"]
+        fields = ["external_id", "email", "phone", "first_name", "timezone", "plan",
+                  "consent_email", "consent_sms"]
+        defaults = {"consent_email": "yes", "consent_sms": "yes"}
         with open(path, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=fields)
             w.writeheader()
             for r in rows:
-                w.writerow({k: r.get(k, "") for k in fields})
+                w.writerow({k: r.get(k, defaults.get(k, "")) for k in fields})
         r = self.herald("contacts", "import", path, timeout=600)
         if r.returncode != 0:
             raise RuntimeError("import failed: " + r.stdout + r.stderr)

@@ -43,7 +43,8 @@ __attribute__((unused)) static void noop_run(void* instance, const herald_batch*
                                        NULL,                       \
                                        noop_create,                \
                                        noop_destroy,               \
-                                       noop_run}
+                                       noop_run,                   \
+                                       NULL}
 
 #define PLUGIN_ENTRY(descriptor_expr)                           \
   HERALD_EXPORT const herald_plugin* herald_plugin_entry(void); \

@@ -87,7 +87,8 @@ static const herald_step_type echo_type = {
     NULL,
     echo_create,
     echo_destroy,
-    echo_run};
+    echo_run,
+    NULL};
 
 static const herald_step_type* const types[] = {&echo_type};
 static const herald_plugin plugin = {sizeof(herald_plugin),

@@ -103,8 +103,16 @@ void run(void* instance, const herald_batch* batch, herald_call* call) {
                            void** o) {                                                  \
     return create(h, c, j, o, name);                                                    \
   }                                                                                     \
-  const herald_step_type var = {                                                        \
-      sizeof(herald_step_type), name, summary, kSchema, 0, nullptr, make_##var, destroy, run};
+  const herald_step_type var = {sizeof(herald_step_type),                               \
+                                name,                                                   \
+                                summary,                                                \
+                                kSchema,                                                \
+                                0,                                                      \
+                                nullptr,                                                \
+                                make_##var,                                             \
+                                destroy,                                                \
+                                run,                                                    \
+                                nullptr};
 
 MISBEHAVE_STEP(twice, "misbehave.twice", "Completes every batch twice")
 MISBEHAVE_STEP(never, "misbehave.never", "Never completes")

@@ -40,13 +40,55 @@ TEST(DaemonConfig, ReportsEveryProblemWithItsPosition) {
   EXPECT_EQ(formatDiagnostic(diags.items()[0]),
             p.string() +
                 ":1:1: error: unknown setting 'stat_dir'; known settings: database, engine, "
-                "log_level, plugin_dirs, plugins, state_dir");
+                "log_level, plugin_dirs, plugins, privacy, state_dir");
   EXPECT_EQ(formatDiagnostic(diags.items()[1]),
             p.string() + ":3:15: error: batch_size must be a whole number from 1 to 100000");
   EXPECT_EQ(formatDiagnostic(diags.items()[2]),
             p.string() +
                 ":4:3: error: unknown engine setting 'deadline'; known: batch_size, "
                 "step_deadline");
+}
+
+TEST(DaemonConfig, PrivacyKeepsTheFiguresOfErasedEventsByDefault) {
+  auto p = writeTemp("privacy-default.yaml", "state_dir: /tmp/st\n");
+  Diagnostics diags;
+  auto cfg = loadDaemonConfig(p, diags);
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(cfg->keep_event_properties,
+            (std::vector<std::string>{"amount", "currency", "product_id", "items", "quantity"}));
+
+  p = writeTemp("privacy.yaml", "privacy:\n  keep_event_properties: [amount, sku]\n");
+  cfg = loadDaemonConfig(p, diags);
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(cfg->keep_event_properties, (std::vector<std::string>{"amount", "sku"}));
+
+  p = writeTemp("privacy-none.yaml", "privacy:\n  keep_event_properties: []\n");
+  cfg = loadDaemonConfig(p, diags);
+  ASSERT_TRUE(cfg);
+  EXPECT_TRUE(cfg->keep_event_properties.empty());
+}
+
+TEST(DaemonConfig, ReportsPrivacyMistakesAtTheirPosition) {
+  auto p = writeTemp("privacy-bad.yaml",
+                     "privacy:\n  keep_event_property: [amount]\n  keep_event_properties: amount\n");
+  Diagnostics diags;
+  EXPECT_FALSE(loadDaemonConfig(p, diags));
+  ASSERT_EQ(diags.errorCount(), 2u);
+  EXPECT_EQ(formatDiagnostic(diags.items()[0]),
+            p.string() +
+                ":2:3: error: unknown privacy setting 'keep_event_property'; known: "
+                "keep_event_properties");
+  EXPECT_EQ(formatDiagnostic(diags.items()[1]),
+            p.string() +
+                ":3:26: error: keep_event_properties must be a list of event property names, "
+                "e.g. [amount, currency]");
+
+  p = writeTemp("privacy-scalar.yaml", "privacy: yes\n");
+  Diagnostics d2;
+  EXPECT_FALSE(loadDaemonConfig(p, d2));
+  ASSERT_EQ(d2.errorCount(), 1u);
+  EXPECT_EQ(formatDiagnostic(d2.items()[0]),
+            p.string() + ":1:10: error: privacy must be a mapping (keep_event_properties)");
 }
 
 TEST(DaemonConfig, ReportsYamlSyntaxErrors) {

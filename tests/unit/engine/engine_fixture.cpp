@@ -60,6 +60,8 @@ void EngineTest::addContacts(int n, const std::function<void(int, store::Contact
     c.email = "user" + std::to_string(i) + "@example.com";
     c.first_name = "User" + std::to_string(i);
     c.timezone = "UTC";
+    // Everyone consented unless a test says otherwise (the policy requires it).
+    c.consents = {{"email", true, "test", 1, ""}, {"sms", true, "test", 1, ""}};
     if (fill) fill(i, c);
     import->upsert(c);
   }

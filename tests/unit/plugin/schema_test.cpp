@@ -177,7 +177,7 @@ TEST(SchemaWellFormed, UnknownKeywordNamesTheKnownOnes) {
               ElementsAre("/properties/to: unknown keyword 'format' (known keywords: type, "
                           "properties, required, additionalProperties, enum, minimum, maximum, "
                           "minLength, maxLength, pattern, items, default, description, title, "
-                          "x-secret, x-templated)"));
+                          "x-secret, x-templated, x-segment)"));
 }
 
 TEST(SchemaWellFormed, ReportsEachKindOfMistake) {
@@ -229,6 +229,29 @@ TEST(SchemaPaths, TemplatedAndSecret) {
       {"properties",
        {{"a/b", {{"type", "array"}, {"items", {{"type", "string"}, {"x-templated", true}}}}}}}};
   EXPECT_THAT(templatedPaths(s), ElementsAre("/a~1b/*"));
+}
+
+TEST(SchemaWellFormed, XSegmentOnlyWhereARuleFits) {
+  auto problems = [](const char* text) { return checkWellFormed(json::parse(text)); };
+  EXPECT_THAT(problems(R"({"type": "object", "properties": {
+                 "a": {"type": ["object", "array"], "x-segment": true},
+                 "b": {"x-segment": true},
+                 "c": {"type": "string", "x-segment": false}}})"),
+              IsEmpty());
+  EXPECT_THAT(problems(R"({"type": "integer", "x-segment": true})"),
+              ElementsAre("top level: 'x-segment' is only allowed on properties that can hold a "
+                          "segment rule (\"type\" object, array or string, or no \"type\")"));
+  EXPECT_THAT(problems(R"({"type": "object", "x-segment": "yes"})"),
+              ElementsAre("top level: 'x-segment' must be true or false, got \"yes\""));
+}
+
+TEST(SchemaPaths, Segment) {
+  json s = json::parse(R"({"type": "object", "properties": {
+      "rule": {"type": "object", "x-segment": true},
+      "more": {"type": "array", "items": {"x-segment": true}},
+      "map": {"type": "object", "additionalProperties": {"x-segment": true}},
+      "text": {"type": "string"}}})");
+  EXPECT_THAT(segmentPaths(s), ElementsAre("/map/*", "/more/*", "/rule"));
 }
 
 TEST(SchemaDefaults, FillsAbsentPropertiesRecursively) {

@@ -9,7 +9,7 @@ class JourneysTest : public StoreTest {
     StoreTest::SetUp();
     ids_ = addContacts(5);
     run_ = store_->createRun("w", "rev1", "manual", false, 100).id;
-    store_->enrollAudience(run_, "a", {}, std::nullopt, 100);
+    store_->enrollAudience(run_, "a", nullptr, {100, "UTC"}, std::nullopt, 100);
   }
 
   JourneyMove move(const DueJourney& j, std::string outcome, std::optional<std::string> to,

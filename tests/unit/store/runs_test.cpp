@@ -1,3 +1,4 @@
+#include "segment_test_util.hpp"
 #include "store_fixture.hpp"
 
 namespace herald::store::testing {
@@ -40,8 +41,8 @@ TEST_F(RunsTest, CreateFindAndList) {
 TEST_F(RunsTest, EnrolEveryoneOnceEvenWhenCalledTwice) {
   addContacts(10);
   store::Run r = store_->createRun("w", "rev1", "manual", false, 100);
-  EXPECT_EQ(store_->enrollAudience(r.id, "first", {}, std::nullopt, 100), 10);
-  EXPECT_EQ(store_->enrollAudience(r.id, "first", {}, std::nullopt, 100), 0);
+  EXPECT_EQ(store_->enrollAudience(r.id, "first", nullptr, {100, "UTC"}, std::nullopt, 100), 10);
+  EXPECT_EQ(store_->enrollAudience(r.id, "first", nullptr, {100, "UTC"}, std::nullopt, 100), 0);
   auto run = store_->runById(r.id);
   EXPECT_TRUE(run->enrolled);
   EXPECT_EQ(run->enrolled_count, 10);
@@ -52,47 +53,58 @@ TEST_F(RunsTest, EnrolEveryoneOnceEvenWhenCalledTwice) {
 TEST_F(RunsTest, LimitCountsWhatIsAlreadyEnrolled) {
   addContacts(10);
   store::Run r = store_->createRun("w", "rev1", "manual", false, 100);
-  EXPECT_EQ(store_->enrollAudience(r.id, "first", {}, 4, 100), 4);
-  EXPECT_EQ(store_->enrollAudience(r.id, "first", {}, 4, 100), 0);
-  EXPECT_EQ(store_->enrollAudience(r.id, "first", {}, 6, 100), 2);
+  EXPECT_EQ(store_->enrollAudience(r.id, "first", nullptr, {100, "UTC"}, 4, 100), 4);
+  EXPECT_EQ(store_->enrollAudience(r.id, "first", nullptr, {100, "UTC"}, 4, 100), 0);
+  EXPECT_EQ(store_->enrollAudience(r.id, "first", nullptr, {100, "UTC"}, 6, 100), 2);
   EXPECT_EQ(store_->runById(r.id)->enrolled_count, 6);
 }
 
-int64_t enrolled(Store& store, std::vector<AudienceCondition> all) {
+int64_t enrolled(Store& store, const std::string& rule) {
   store::Run r = store.createRun("w", "rev1", "manual", false, 100);
-  return store.enrollAudience(r.id, "first", AudienceFilter{std::move(all)}, std::nullopt, 100);
+  return store.enrollAudience(r.id, "first", parseRuleText(rule).get(), {100, "UTC"}, std::nullopt,
+                              100);
 }
 
-TEST_F(RunsTest, AudienceFilters) {
+TEST_F(RunsTest, AudienceRules) {
   addContacts(9);  // plan: odd -> pro; tag vip on 3, 6, 9; orders = i
-  EXPECT_EQ(enrolled(*store_, {{"attributes.plan", "eq", "pro"}}), 5);
-  EXPECT_EQ(enrolled(*store_, {{"attributes.plan", "ne", "pro"}}), 4);
-  EXPECT_EQ(enrolled(*store_, {{"attributes.orders", "eq", 3}}), 1);
-  EXPECT_EQ(enrolled(*store_, {{"tag", "has", "vip"}}), 3);
-  EXPECT_EQ(enrolled(*store_, {{"tag", "has", "vip"}, {"attributes.plan", "eq", "pro"}}), 2);
-  EXPECT_EQ(enrolled(*store_, {{"attributes.missing", "exists", true}}), 0);
-  EXPECT_EQ(enrolled(*store_, {{"attributes.missing", "exists", false}}), 9);
-  EXPECT_EQ(enrolled(*store_, {{"attributes.missing", "ne", "x"}}), 9);
-  EXPECT_EQ(enrolled(*store_, {{"email", "eq", "c4@example.com"}}), 1);
-  EXPECT_EQ(enrolled(*store_, {{"timezone", "eq", "Europe/Paris"}}), 9);
+  EXPECT_EQ(enrolled(*store_, "{attribute: plan, equals: pro}"), 5);
+  EXPECT_EQ(enrolled(*store_, "{attribute: plan, not_equals: pro}"), 4);
+  EXPECT_EQ(enrolled(*store_, "{attribute: orders, equals: 3}"), 1);
+  EXPECT_EQ(enrolled(*store_, "{tags: {has: vip}}"), 3);
+  EXPECT_EQ(enrolled(*store_, "[{tags: {has: vip}}, {attribute: plan, equals: pro}]"), 2);
+  EXPECT_EQ(enrolled(*store_, "{attribute: missing, exists: true}"), 0);
+  EXPECT_EQ(enrolled(*store_, "{attribute: missing, exists: false}"), 9);
+  EXPECT_EQ(enrolled(*store_, "{field: email, equals: c4@example.com}"), 1);
+  EXPECT_EQ(enrolled(*store_, "{field: timezone, equals: Europe/Paris}"), 9);
   // Values are parameters, never SQL.
-  EXPECT_EQ(enrolled(*store_, {{"email", "eq", "x' OR '1'='1"}}), 0);
-  EXPECT_EQ(enrolled(*store_, {{"attributes.plan') OR 1=1 --", "eq", "pro"}}), 0);
+  EXPECT_EQ(enrolled(*store_, "{field: email, equals: \"x' OR '1'='1\"}"), 0);
 }
 
-TEST_F(RunsTest, UnknownFilterFieldOrOperatorIsAnError) {
+TEST_F(RunsTest, NeverEnrolsErasedOrSuppressedContacts) {
+  auto ids = addContacts(5);
+  rawExec(dbPath(), "UPDATE contacts SET erased_ms = 1 WHERE id = " + std::to_string(ids[0]));
+  rawExec(dbPath(), "UPDATE contacts SET suppressed_ms = 1 WHERE id = " + std::to_string(ids[1]));
   store::Run r = store_->createRun("w", "rev1", "manual", false, 100);
+  EXPECT_EQ(store_->enrollAudience(r.id, "first", nullptr, {100, "UTC"}, std::nullopt, 100), 3);
+  EXPECT_EQ(enrolled(*store_, "{field: email, exists: true}"), 3);
+  EXPECT_EQ(enrolled(*store_, "{suppressed: true}"), 0);
+}
+
+TEST_F(RunsTest, ARuleTheStoreCannotRunIsAnErrorAndEnrolsNobody) {
+  addContacts(2);
+  store::Run r = store_->createRun("w", "rev1", "manual", false, 100);
+  segment::Rule rule;
+  segment::ValueTest t;
+  t.subject.kind = segment::Subject::Kind::kField;
+  t.subject.name = "shoe_size";
+  t.test.value = 42;
+  rule.node = t;
   try {
-    store_->enrollAudience(r.id, "first", {{{"shoe_size", "eq", 42}}}, std::nullopt, 100);
+    store_->enrollAudience(r.id, "first", &rule, {100, "UTC"}, std::nullopt, 100);
     FAIL();
   } catch (const StoreError& e) {
-    EXPECT_NE(std::string(e.what()).find("unknown field 'shoe_size'"), std::string::npos);
-  }
-  try {
-    store_->enrollAudience(r.id, "first", {{{"email", "like", "x"}}}, std::nullopt, 100);
-    FAIL();
-  } catch (const StoreError& e) {
-    EXPECT_NE(std::string(e.what()).find("unknown operator 'like'"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("unknown contact field 'shoe_size'"), std::string::npos)
+        << e.what();
   }
   EXPECT_FALSE(store_->runById(r.id)->enrolled);
 }

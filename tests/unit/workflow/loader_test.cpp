@@ -2,7 +2,12 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "segment/parse.hpp"
 #include "test_util.hpp"
 #include "workflow/cron.hpp"
 
@@ -74,18 +79,31 @@ TEST(Loader, ReadsEveryKey) {
   ASSERT_TRUE(wf.trigger.schedule);
   EXPECT_EQ(wf.trigger.schedule->text(), "0 9 * * MON");
   EXPECT_EQ(wf.batch_size, 200);
-  ASSERT_EQ(wf.audience.all.size(), 4u);
-  EXPECT_EQ(wf.audience.all[0].field, "attributes.plan");
-  EXPECT_EQ(wf.audience.all[0].op, "eq");
-  EXPECT_EQ(wf.audience.all[0].value, "pro");
-  EXPECT_EQ(wf.audience.all[1].field, "email");
-  EXPECT_EQ(wf.audience.all[1].op, "exists");
-  EXPECT_EQ(wf.audience.all[1].value, true);
-  EXPECT_EQ(wf.audience.all[2].field, "tag");
-  EXPECT_EQ(wf.audience.all[2].op, "has");
-  EXPECT_EQ(wf.audience.all[2].value, "vip");
-  EXPECT_EQ(wf.audience.all[3].op, "ne");
-  EXPECT_EQ(wf.audience.all[3].value, 0);
+  EXPECT_EQ(wf.timezone, "UTC");
+  // The first release's list form still reads: a list means all of its rules.
+  ASSERT_TRUE(wf.audience);
+  const auto& all = std::get<segment::Combination>(wf.audience->node);
+  EXPECT_EQ(all.kind, segment::Combination::Kind::kAll);
+  ASSERT_EQ(all.children.size(), 4u);
+  const auto& plan = std::get<segment::ValueTest>(all.children[0]->node);
+  EXPECT_EQ(plan.subject.kind, segment::Subject::Kind::kAttribute);
+  EXPECT_EQ(plan.subject.name, "plan");
+  EXPECT_EQ(plan.test.op, segment::Op::kEquals);
+  EXPECT_EQ(plan.test.value, "pro");
+  EXPECT_EQ(plan.test.pos.line, 9);
+  EXPECT_EQ(plan.test.pos.column, 5);
+  const auto& email = std::get<segment::ValueTest>(all.children[1]->node);
+  EXPECT_EQ(email.subject.kind, segment::Subject::Kind::kField);
+  EXPECT_EQ(email.subject.name, "email");
+  EXPECT_EQ(email.test.op, segment::Op::kExists);
+  EXPECT_EQ(email.test.value, true);
+  const auto& tag = std::get<segment::ValueTest>(all.children[2]->node);
+  EXPECT_EQ(tag.subject.kind, segment::Subject::Kind::kTags);
+  EXPECT_EQ(tag.test.op, segment::Op::kHas);
+  EXPECT_EQ(tag.test.value, "vip");
+  const auto& orders = std::get<segment::ValueTest>(all.children[3]->node);
+  EXPECT_EQ(orders.test.op, segment::Op::kNotEquals);
+  EXPECT_EQ(orders.test.value, 0);
   ASSERT_EQ(wf.steps.size(), 4u);
   const Step& s = wf.steps[0];
   EXPECT_EQ(s.id, "welcome");
@@ -169,7 +187,8 @@ steps:
           "1:7: error: name must be lower-case letters, digits, '-' and '_', starting with a "
           "letter or digit (at most 64), e.g. welcome-series; got 'Welcome Series'",
           "3:24: error: 'batch_size' must be a whole number from 1 to 10000, got 'ten'",
-          "3:29: error: unknown key 'colour' in settings; known keys: batch_size",
+          "3:29: error: unknown key 'colour' in settings; known keys: batch_size, timezone and "
+          "require_consent",
           "7:11: error: 'with' must be a mapping of the step's settings",
           "8:27: error: 'max_attempts' must be a whole number from 1 to 100, got '0'",
           "8:39: error: 'backoff' must be a length of time such as 30s, 5m or 1h, got 'soon'",
@@ -241,26 +260,102 @@ TEST(Loader, CronAndTimeZoneErrorsPointInsideTheValue) {
               ElementsAre("4:11: error: invalid cron expression: hour must be 0-23, got 25"));
 }
 
+TEST(Loader, AudienceIsASegmentRule) {
+  const std::string head = "name: x\ntrigger: manual\nsteps:\n  - id: a\n    uses: exit\n";
+  auto l = load(head +
+                "audience:\n  any:\n    - rfm: champions\n    - event: purchase\n"
+                "      within: 90d\n      count: {at_least: 3}\n");
+  EXPECT_THAT(l.diags, IsEmpty());
+  ASSERT_TRUE(l.wf && l.wf->audience);
+  EXPECT_EQ(std::get<segment::Combination>(l.wf->audience->node).kind,
+            segment::Combination::Kind::kAny);
+  EXPECT_FALSE(l.wf->segments);  // no `segment:` in it: no library loaded
+  // No audience: everyone.
+  auto everyone = load(head);
+  ASSERT_TRUE(everyone.wf);
+  EXPECT_FALSE(everyone.wf->audience);
+  EXPECT_FALSE(load(head + "audience:\n").wf->audience);
+}
+
 TEST(Loader, AudienceErrors) {
   const std::string head = "name: x\ntrigger: manual\nsteps:\n  - id: a\n    uses: exit\n";
   EXPECT_THAT(load(head + "audience:\n  - field: emial\n    exists: true\n").diags,
-              ElementsAre("7:12: error: unknown contact field 'emial'; did you mean 'email'? "
-                          "fields: email, phone, locale, timezone, first_name, last_name and "
-                          "external_id (use 'attribute:' for imported attributes)"));
-  EXPECT_THAT(load(head + "audience:\n  - attribute: plan\n").diags,
-              ElementsAre("7:5: error: each audience condition needs exactly one of 'equals', "
-                          "'not_equals' or 'exists'"));
-  EXPECT_THAT(load(head + "audience:\n  - attribute: plan\n    tag: vip\n    equals: 1\n").diags,
-              ElementsAre("7:5: error: each audience condition names exactly one of 'attribute', "
-                          "'field' or 'tag'"));
-  EXPECT_THAT(load(head + "audience:\n  - attribute: plan\n    exists: maybe\n").diags,
-              ElementsAre("8:13: error: 'exists' must be true or false"));
-  EXPECT_THAT(load(head + "audience:\n  - tag: vip\n    equals: x\n").diags,
-              ElementsAre("7:5: error: a tag condition stands alone: '- tag: vip' selects "
-                          "contacts tagged vip"));
-  EXPECT_THAT(load(head + "audience: {plan: pro}\n").diags,
-              ElementsAre("6:11: error: 'audience' must be a list of conditions, e.g. - "
-                          "attribute: plan / equals: pro"));
+              ElementsAre("7:12: error: unknown contact field 'emial' (did you mean 'email'?); "
+                          "fields: email, phone, first_name, last_name, locale, timezone, "
+                          "external_id, created_at and updated_at (use attribute: NAME for "
+                          "imported attributes)"));
+  EXPECT_THAT(load(head + "audience:\n  - attribute: plan\n    equals: pro\n    in: [a]\n").diags,
+              ElementsAre("9:5: error: two tests in one rule ('equals' and 'in'); a rule has one "
+                          "test: combine rules with all: [...] or any: [...]"));
+  EXPECT_THAT(load(head + "audience:\n  - event: purchase\n    within: 90 days\n").diags,
+              ElementsAre("8:13: error: '90 days' is not a length of time; write a whole number "
+                          "above 0 and one unit: s, m, h, d, w, mo (calendar months) or y "
+                          "(calendar years), e.g. 30d, 2w or 6mo"));
+  EXPECT_THAT(load(head + "audience: {segment: lapsed}\n").diags,
+              ElementsAre("6:21: error: unknown segment 'lapsed': there are no named segments "
+                          "in segments/ (a named segment is a file such as "
+                          "segments/lapsed.yaml)"));
+  EXPECT_THAT(load(head + "audience: pro\n").diags,
+              ElementsAre("6:11: error: a rule is a mapping such as {attribute: plan, equals: "
+                          "pro} or {segment: NAME}, not 'pro'"));
+  // The YAML-level duplicate check covers the audience too, once.
+  EXPECT_THAT(load(head + "audience:\n  attribute: plan\n  equals: a\n  equals: b\n").diags,
+              ElementsAre("9:3: error: duplicate key 'equals' (first at line 8); each key may "
+                          "appear once"));
+}
+
+TEST(Loader, SettingsTimeZone) {
+  const std::string head = "name: x\ntrigger: manual\nsteps:\n  - id: a\n    uses: exit\n";
+  auto l = load(head + "settings: {timezone: America/New_York}\n");
+  EXPECT_THAT(l.diags, IsEmpty());
+  EXPECT_EQ(l.wf->timezone, "America/New_York");
+  EXPECT_THAT(load(head + "settings:\n  timezone: Europe/Berln\n").diags,
+              ElementsAre("7:13: error: unknown time zone 'Europe/Berln'; did you mean "
+                          "'Europe/Berlin'?"));
+  EXPECT_THAT(load(head + "settings:\n  timezone: [UTC]\n").diags,
+              ElementsAre("7:13: error: 'timezone' must be text, not a list"));
+}
+
+TEST(Loader, NamedSegmentsBesideTheWorkflow) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("herald-loader-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "segments");
+  std::ofstream(dir / "segments" / "vips.yaml")
+      << "name: vips\ntimezone: Asia/Seoul\nrule: {tags: {has: vip}}\n";
+  std::ofstream(dir / "segments" / "broken.yaml") << "name: broken\nrule: {tags: {hs: x}}\n";
+  const std::string head = "name: x\ntrigger: manual\nsteps:\n  - id: a\n    uses: exit\n";
+  const std::string path = (dir / "w.yaml").string();
+  auto parse = [&](const std::string& text) {
+    Diagnostics d;
+    auto wf = parseWorkflow(path, text, d);
+    return std::make_pair(wf, d);
+  };
+  // The audience is the named segment, read in its time zone.
+  auto [wf, d] = parse(head + "audience: {segment: vips}\n");
+  ASSERT_TRUE(wf);
+  ASSERT_TRUE(wf->audience);
+  ASSERT_TRUE(wf->segments);
+  EXPECT_EQ(wf->segments->names(), (std::vector<std::string>{"broken", "vips"}));
+  EXPECT_EQ(std::get<segment::SegmentRef>(wf->audience->node).name, "vips");
+  EXPECT_EQ(wf->timezone, "Asia/Seoul");
+  // The segment file's own errors are reported, at the segment file.
+  EXPECT_THAT(lines(d), ElementsAre("2:15: error: unknown key 'hs' in a test on tags (did you "
+                                    "mean 'has'?); tests: has, has_any, has_all or has_none"));
+  EXPECT_EQ(d.items()[0].pos.file, (dir / "segments" / "broken.yaml").string());
+  // settings.timezone wins, wherever it stands.
+  auto [wf2, d2] = parse(head + "settings: {timezone: UTC}\naudience: {segment: vips}\n");
+  EXPECT_EQ(wf2->timezone, "UTC");
+  auto [wf3, d3] = parse(head + "audience: {segment: vips}\nsettings: {timezone: UTC}\n");
+  EXPECT_EQ(wf3->timezone, "UTC");
+  // Part of a larger rule, a named segment does not set the zone.
+  auto [wf4, d4] = parse(head + "audience: [{segment: vips}, {reachable: email}]\n");
+  EXPECT_EQ(wf4->timezone, "UTC");
+  auto [wf5, d5] = parse(head + "audience: {segment: broken}\n");
+  EXPECT_THAT(lines(d5), ::testing::Contains("6:21: error: segment 'broken' (" +
+                                             (dir / "segments" / "broken.yaml").string() +
+                                             ") has errors; fix them first"));
+  fs::remove_all(dir);
 }
 
 TEST(Loader, UnreadableFile) {

@@ -95,8 +95,8 @@ TEST_F(Validate, ThreeIndependentMistakesGiveThreeErrors) {
 TEST_F(Validate, UnknownStepTypeWithoutACloseMatchListsTheTypes) {
   EXPECT_THAT(check(kHead + "  - id: a\n    uses: mailchimp\n"),
               ElementsAre("5:11: error: step 'a': unknown step type 'mailchimp'; known step types: "
-                          "condition, exit, wait and wftest.send (`herald plugins` lists them "
-                          "all)"));
+                          "condition, exit, wait, wftest.pick and wftest.send (`herald plugins` "
+                          "lists them all)"));
 }
 
 TEST_F(Validate, SchemaErrorsInWith) {
@@ -226,6 +226,52 @@ TEST_F(Validate, ConditionBranches) {
                           "12:25: error: step 'b': wftest.send never takes a branch named "
                           "'bounced'; it has no branches: its contacts go on to 'next' (or the "
                           "following step)"));
+}
+
+TEST_F(Validate, PluginBranchesNameOnlyAndAllTheDeclaredLabels) {
+  EXPECT_THAT(check(kHead + R"(  - id: a
+    uses: wftest.pick
+    branches: {yes: b, maybe: c}
+  - id: b
+    uses: exit
+  - id: c
+    uses: exit
+)"),
+              ElementsAre("6:15: error: step 'a': wftest.pick may take any of the branches 'yes' "
+                          "and 'no'; add 'no' under 'branches' (LABEL: STEP_ID)",
+                          "6:30: error: step 'a': wftest.pick never takes a branch named 'maybe'; "
+                          "its branches are 'yes' and 'no'"));
+}
+
+TEST_F(Validate, PluginBranchesAllNamedOrNoneAreFine) {
+  EXPECT_THAT(check(kHead + R"(  - id: a
+    uses: wftest.pick
+    branches: {yes: b, no: c}
+  - id: b
+    uses: wftest.pick
+  - id: c
+    uses: exit
+)"),
+              IsEmpty());
+}
+
+TEST_F(Validate, AnXSegmentRuleIsCheckedAtItsPlace) {
+  // Waits on the segment parser (core/segment/parse.cpp).
+  const auto errors = check(kHead + R"(  - id: a
+    uses: wftest.pick
+    with:
+      who: {tags: {hass: vip}}
+)");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_THAT(errors[0], ::testing::StartsWith("7:"));
+  EXPECT_THAT(errors[0], ::testing::HasSubstr("error: step 'a' (wftest.pick): "));
+  EXPECT_THAT(errors[0], ::testing::HasSubstr("hass"));
+  EXPECT_THAT(check(kHead + R"(  - id: a
+    uses: wftest.pick
+    with:
+      who: [{tags: {has: vip}}]
+)"),
+              IsEmpty());
 }
 
 TEST_F(Validate, ExitEndsTheJourney) {

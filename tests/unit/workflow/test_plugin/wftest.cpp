@@ -43,6 +43,25 @@ class Send : public herald::Step {
   }
 };
 
+// ABI 1.1: declares branch labels and holds a segment rule (x-segment).
+class Pick : public herald::Step {
+ public:
+  static constexpr const char* kName = "wftest.pick";
+  static constexpr const char* kSummary = "Test step that branches yes or no";
+  static constexpr const char* kBranches[] = {"yes", "no"};
+  static constexpr const char* kSchema = R"({
+    "type": "object",
+    "properties": {"who": {"type": ["object", "array"], "x-segment": true}}
+  })";
+
+  Pick(herald::StepContext& ctx, const nlohmann::json&) : Step(ctx) {}
+
+  void run(herald::Batch batch) override {
+    for (size_t i = 0; i < batch.size(); ++i) batch.set(i, herald::Branch{"yes"});
+    batch.complete();
+  }
+};
+
 }  // namespace
 
-HERALD_PLUGIN("wftest", "1.0.0", "Workflow validation test plugin", Send)
+HERALD_PLUGIN("wftest", "1.0.0", "Workflow validation test plugin", Send, Pick)
