@@ -38,8 +38,7 @@ PolicyDecision decideDelivery(const store::Contact& contact, const std::string& 
     const store::Consent* k = currentConsent(contact, channel);
     if (k == nullptr) {
       return {false, "no-consent",
-              "contact has no consent for the " + channel +
-                  " channel (import consent_" + channel +
+              "contact has no consent for the " + channel + " channel (import consent_" + channel +
                   "=yes, or set require_consent: false for transactional messages)"};
     }
     if (!k->granted) {

@@ -155,9 +155,8 @@ class ContactRun {
       return;
     }
     try {
-      const int64_t id = attributes != nullptr
-                             ? import_->upsertWithAttributes(contact, *attributes)
-                             : import_->upsert(contact);
+      const int64_t id = attributes != nullptr ? import_->upsertWithAttributes(contact, *attributes)
+                                               : import_->upsert(contact);
       // 0: the address is on the suppression list; not stored, not an error.
       if (id == 0) {
         ++report_.suppressed;

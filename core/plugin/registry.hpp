@@ -168,8 +168,7 @@ class Registry {
   // parsed as segment rules first (with `setup`'s positions, named segments
   // and time zone); their mistakes come back with `pos` set.
   std::vector<ConfigProblem> checkConfig(const std::string& type, const std::string& step_id,
-                                         const nlohmann::json& config,
-                                         const StepSetup& setup = {});
+                                         const nlohmann::json& config, const StepSetup& setup = {});
 
   // Create a live instance for the engine; nullptr plus `problems` when the
   // plugin refuses the config. The instance keeps its x-segment rules, which

@@ -41,7 +41,8 @@ void expand(const nlohmann::json& node, const std::vector<std::string>& tokens, 
   }
   // Schema property names are escaped the same way as config keys.
   const nlohmann::json::json_pointer ptr("/" + token);
-  if (node.is_object() && node.contains(ptr)) expand(node.at(ptr), tokens, i + 1, prefix + "/" + token, out);
+  if (node.is_object() && node.contains(ptr))
+    expand(node.at(ptr), tokens, i + 1, prefix + "/" + token, out);
 }
 
 }  // namespace

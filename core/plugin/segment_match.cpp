@@ -32,8 +32,7 @@ herald_status hostSegmentMatch(herald_call* call, const char* json_pointer,
   try {
     std::shared_ptr<CallState> st = liveCall(call);
     if (!st) {
-      log::error("plugin",
-                 "segment_match() for a finished or unknown batch; refused (plugin bug)");
+      log::error("plugin", "segment_match() for a finished or unknown batch; refused (plugin bug)");
       return HERALD_ERR_INVALID;
     }
     herald_step_ctx& ctx = *st->core->ctx;

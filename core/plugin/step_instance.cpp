@@ -112,8 +112,7 @@ std::shared_ptr<InstanceCore> createInstance(const std::shared_ptr<HostShared>& 
   const std::string who = describeStep(plugin->name, type.name);
   // The host's own part of the config first: a broken rule is reported at
   // its place, and the plugin is still asked for its problems below.
-  const bool rules_ok =
-      parseSegmentFields(type.schema, config, setup, ctx.segment_rules, problems);
+  const bool rules_ok = parseSegmentFields(type.schema, config, setup, ctx.segment_rules, problems);
   const std::string text = config.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   const size_t before = problems.size();
   {

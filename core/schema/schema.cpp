@@ -16,7 +16,8 @@ const std::vector<std::string> kKeywords = {
     "type",        "properties", "required", "additionalProperties",
     "enum",        "minimum",    "maximum",  "minLength",
     "maxLength",   "pattern",    "items",    "default",
-    "description", "title",      "x-secret", "x-templated", "x-segment"};
+    "description", "title",      "x-secret", "x-templated",
+    "x-segment"};
 const std::vector<std::string> kTypes = {"string", "number", "integer", "boolean",
                                          "object", "array",  "null"};
 

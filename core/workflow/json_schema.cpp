@@ -69,32 +69,31 @@ json operatorProperties() {
     schema["description"] = description;
     return schema;
   };
-  return {
-      {"equals", with(scalar, "the value equals this")},
-      {"not_equals", with(scalar, "the value differs from this, or is missing")},
-      {"less_than", with({{"type", {"number", "string"}}}, "the value is below this")},
-      {"at_most", with({{"type", {"number", "string"}}}, "the value is at most this")},
-      {"greater_than", with({{"type", {"number", "string"}}}, "the value is above this")},
-      {"at_least", with({{"type", {"number", "string"}}}, "the value is at least this")},
-      {"between",
-       {{"type", "array"},
-        {"minItems", 2},
-        {"maxItems", 2},
-        {"items", scalar},
-        {"description", "[low, high], both included; two dates for a time"}}},
-      {"in", with(list, "the value is one of these")},
-      {"not_in", with(list, "the value is none of these, or is missing")},
-      {"exists", {{"type", "boolean"}, {"description", "the value is present (true) or not"}}},
-      {"starts_with", {{"type", "string"}, {"description", "the text starts with this"}}},
-      {"contains", {{"type", "string"}, {"description", "the text contains this"}}},
-      {"older_than", with(time, "the time is before now minus this (or before this date)")},
-      {"within", with(time, "the time is between now minus this (or this date) and now")},
-      {"before", with(time, "the time is before this date (or now minus this)")},
-      {"after", with(time, "the time is at or after this date (or now minus this)")},
-      {"has", with(scalar, "the list (tags, an array attribute) holds this")},
-      {"has_any", with(list, "the list holds at least one of these")},
-      {"has_all", with(list, "the list holds all of these")},
-      {"has_none", with(list, "the list holds none of these")}};
+  return {{"equals", with(scalar, "the value equals this")},
+          {"not_equals", with(scalar, "the value differs from this, or is missing")},
+          {"less_than", with({{"type", {"number", "string"}}}, "the value is below this")},
+          {"at_most", with({{"type", {"number", "string"}}}, "the value is at most this")},
+          {"greater_than", with({{"type", {"number", "string"}}}, "the value is above this")},
+          {"at_least", with({{"type", {"number", "string"}}}, "the value is at least this")},
+          {"between",
+           {{"type", "array"},
+            {"minItems", 2},
+            {"maxItems", 2},
+            {"items", scalar},
+            {"description", "[low, high], both included; two dates for a time"}}},
+          {"in", with(list, "the value is one of these")},
+          {"not_in", with(list, "the value is none of these, or is missing")},
+          {"exists", {{"type", "boolean"}, {"description", "the value is present (true) or not"}}},
+          {"starts_with", {{"type", "string"}, {"description", "the text starts with this"}}},
+          {"contains", {{"type", "string"}, {"description", "the text contains this"}}},
+          {"older_than", with(time, "the time is before now minus this (or before this date)")},
+          {"within", with(time, "the time is between now minus this (or this date) and now")},
+          {"before", with(time, "the time is before this date (or now minus this)")},
+          {"after", with(time, "the time is at or after this date (or now minus this)")},
+          {"has", with(scalar, "the list (tags, an array attribute) holds this")},
+          {"has_any", with(list, "the list holds at least one of these")},
+          {"has_all", with(list, "the list holds all of these")},
+          {"has_none", with(list, "the list holds none of these")}};
 }
 
 json segmentDefinitions() {
@@ -130,7 +129,8 @@ json segmentDefinitions() {
       {"attribute", with_description(name, "an imported attribute, e.g. plan")},
       {"tag", {{"type", "string"}, {"description", "contacts with this tag (tags: {has: TAG})"}}},
       {"tags", {{"$ref", "#/definitions/test"}, {"description", "{has: vip}, {has_any: [...]}"}}},
-      {"age", {{"$ref", "#/definitions/test"}, {"description", "whole years, e.g. {at_least: 18}"}}},
+      {"age",
+       {{"$ref", "#/definitions/test"}, {"description", "whole years, e.g. {at_least: 18}"}}},
       {"event", {{"type", "string"}, {"description", "events of this type, e.g. purchase"}}},
       {"where",
        {{"type", {"array", "object"}},
@@ -160,9 +160,7 @@ json segmentDefinitions() {
       {"consent", with_description(channel, "consented on this channel")},
       {"suppressed", {{"type", "boolean"}}}};
   for (const auto& [k, v] : kinds.items()) props[k] = v;
-  const json object = {{"type", "object"},
-                       {"properties", props},
-                       {"additionalProperties", false}};
+  const json object = {{"type", "object"}, {"properties", props}, {"additionalProperties", false}};
   return {{"rule",
            {{"description",
              "A segment rule (docs/workflows.md, Segments): one rule, or a list of rules that "

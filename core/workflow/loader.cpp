@@ -262,36 +262,49 @@ class Loader {
 
   // `audience:` is a segment rule (docs/workflows.md, "Segments"); a list
   // means all of its rules. `segment: NAME` resolves in the segments/
-  // folder beside the workflow file, loaded only when a rule names one.
+  // folder beside the workflow file, loaded only when a rule names one. The
+  // folder's own problems are reported with the workflow only when the
+  // audience uses a segment that has them (`herald validate` checks the
+  // whole folder).
   void loadAudience(const YAML::Node& v, Workflow& wf) {
     if (v.IsNull()) return;
     segment::Positions positions;
     const nlohmann::json doc = yamlToJson(v, file_, positions);
-    if (namesSegment(doc) && !wf.segments) {
+    std::set<std::string> named;
+    segmentNames(doc, named);
+    Diagnostics library_diags;
+    if (!named.empty() && !wf.segments) {
       const auto dir = std::filesystem::path(file_).parent_path() / "segments";
-      wf.segments =
-          std::make_shared<const segment::Library>(segment::Library::load(dir.string(), diags_));
+      wf.segments = std::make_shared<const segment::Library>(
+          segment::Library::load(dir.string(), library_diags));
+    }
+    for (const auto& name : named) {
+      if (wf.segments && wf.segments->brokenPath(name)) {
+        diags_.append(library_diags);
+        break;
+      }
     }
     wf.audience = segment::parseRule(doc, "", positions, wf.segments.get(), diags_);
     // A workflow whose audience is one named segment reads it in that
     // segment's time zone, unless its settings name one.
     if (wf.audience && !timezone_set_) {
       if (const auto* ref = std::get_if<segment::SegmentRef>(&wf.audience->node)) {
-        const segment::NamedSegment* named = wf.segments ? wf.segments->find(ref->name) : nullptr;
-        if (named && named->timezone) wf.timezone = *named->timezone;
+        const segment::NamedSegment* seg = wf.segments ? wf.segments->find(ref->name) : nullptr;
+        if (seg && seg->timezone) wf.timezone = *seg->timezone;
       }
     }
   }
 
-  static bool namesSegment(const nlohmann::json& j) {
+  // The names in every `segment: NAME` of a rule.
+  static void segmentNames(const nlohmann::json& j, std::set<std::string>& out) {
     if (j.is_array()) {
-      for (const auto& item : j)
-        if (namesSegment(item)) return true;
+      for (const auto& item : j) segmentNames(item, out);
     } else if (j.is_object()) {
-      for (const auto& [key, val] : j.items())
-        if ((key == "segment" && val.is_string()) || namesSegment(val)) return true;
+      for (const auto& [key, val] : j.items()) {
+        if (key == "segment" && val.is_string()) out.insert(val.get<std::string>());
+        segmentNames(val, out);
+      }
     }
-    return false;
   }
 
   void loadSettings(const YAML::Node& v, Workflow& wf) {

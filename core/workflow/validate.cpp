@@ -181,10 +181,10 @@ class Validator {
       for (const auto& label : info.branches)
         if (!step.branches.count(label)) missing.push_back(label);
       if (!missing.empty()) {
-        diags_.error(step.branches_pos,
-                     name + ": " + step.uses + " may take any of the branches " +
-                         joinList(info.branches, "and", true) + "; add " +
-                         joinList(missing, "and", true) + " under 'branches' (LABEL: STEP_ID)");
+        diags_.error(step.branches_pos, name + ": " + step.uses + " may take any of the branches " +
+                                            joinList(info.branches, "and", true) + "; add " +
+                                            joinList(missing, "and", true) +
+                                            " under 'branches' (LABEL: STEP_ID)");
         broken_.insert(index);
       }
     }

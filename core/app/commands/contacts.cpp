@@ -69,8 +69,9 @@ std::string text(const nlohmann::json& v) {
 
 void printShow(const nlohmann::json& x, std::ostream& out) {
   const auto& c = x["contact"];
-  out << fmt::format("contact {}{}\n", c["id"].get<int64_t>(),
-                     c["external_id"].is_null() ? "" : " (external id " + text(c["external_id"]) + ")");
+  out << fmt::format(
+      "contact {}{}\n", c["id"].get<int64_t>(),
+      c["external_id"].is_null() ? "" : " (external id " + text(c["external_id"]) + ")");
   for (const char* f : {"email", "phone", "first_name", "last_name", "timezone", "locale"}) {
     out << fmt::format("  {:<12} {}\n", f, text(c[f]));
   }
@@ -113,7 +114,8 @@ void printShow(const nlohmann::json& x, std::ostream& out) {
   std::map<std::string, int64_t> by_type;
   for (const auto& e : events) ++by_type[e["type"].get<std::string>()];
   std::string types;
-  for (const auto& [t, n] : by_type) types += fmt::format("{}{} {}", types.empty() ? "" : ", ", n, t);
+  for (const auto& [t, n] : by_type)
+    types += fmt::format("{}{} {}", types.empty() ? "" : ", ", n, t);
   out << fmt::format("events: {}", events.size());
   if (!events.empty()) {
     out << fmt::format(" ({}), first {}, last {}", types, text(events.front()["at"]),
@@ -142,8 +144,9 @@ void printShow(const nlohmann::json& x, std::ostream& out) {
 void addShow(CLI::App& group, AppContext& ctx, int& exit_code) {
   auto id = std::make_shared<std::string>();
   auto* cmd = group.add_subcommand(
-      "show", "Show what is stored about one contact: fields, attributes, tags, consent per "
-              "channel with its source and wording, suppression, events, journeys, messages");
+      "show",
+      "Show what is stored about one contact: fields, attributes, tags, consent per "
+      "channel with its source and wording, suppression, events, journeys, messages");
   cmd->add_option("ID", *id, kIdHelp)->required();
   cmd->callback([&ctx, &exit_code, id] {
     const auto c = resolve(ctx, *id);
@@ -230,8 +233,7 @@ void addErase(CLI::App& group, AppContext& ctx, int& exit_code) {
     std::cout << fmt::format("erased contact {}: fields, attributes, tags and consents removed\n",
                              c.id);
     std::cout << fmt::format("  {} events kept anonymised (type, time{})\n",
-                             report->events_anonymised,
-                             kept.empty() ? "" : " and " + kept);
+                             report->events_anonymised, kept.empty() ? "" : " and " + kept);
     std::cout << fmt::format("  {} {} removed\n", report->journeys_removed,
                              report->journeys_removed == 1 ? "journey" : "journeys");
     if (kinds.empty()) {

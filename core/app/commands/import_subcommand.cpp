@@ -17,13 +17,12 @@ struct ImportFlags {
   bool dry_run = false;
 };
 
-import::Format formatOf(const std::string& name) {
-  if (name == "csv") return import::Format::kCsv;
-  if (name == "jsonl") return import::Format::kJsonLines;
-  return import::Format::kAuto;
-}
-
+import::Format formatOf(const std::string& name){if (name == "csv") return import::Format::kCsv;
+if (name == "jsonl") return import::Format::kJsonLines;
+return import::Format::kAuto;
 }  // namespace
+
+}  // namespace herald::app
 
 void addImportSubcommand(CLI::App& group, AppContext& ctx, int& exit_code, import::What what,
                          const std::string& description) {

@@ -119,7 +119,8 @@ class SqliteContactImport final : public ContactImport {
   // Whether the row's email or phone is on the suppression list.
   bool suppressed(const Contact& c) const {
     if (suppressed_.empty()) return false;
-    for (const auto& [kind, address] : {std::pair{"email", &c.email}, std::pair{"phone", &c.phone}}) {
+    for (const auto& [kind, address] :
+         {std::pair{"email", &c.email}, std::pair{"phone", &c.phone}}) {
       if (!*address || (*address)->empty()) continue;
       const auto canonical = canonicalAddress(kind, **address);
       if (suppressed_.count(suppressionHash(salt_, kind, canonical.value_or(**address))) != 0) {
@@ -281,7 +282,7 @@ class SqliteContactImport final : public ContactImport {
   std::string tags_;
   std::string stored_tags_;
   std::vector<std::string_view> tag_views_;
-  std::vector<std::string> deferred_indexes_;  // CREATE INDEX statements to run
+  std::vector<std::string> deferred_indexes_;   // CREATE INDEX statements to run
   std::unordered_set<std::string> suppressed_;  // the suppression list's hashes
   std::string salt_;
   int64_t created_ = 0;

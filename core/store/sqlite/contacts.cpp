@@ -42,8 +42,8 @@ namespace {
 
 std::optional<Contact> oneContact(Db& db, std::string_view where, auto bind) {
   // An erased contact keeps only its id: for every lookup it is gone.
-  std::string sql = std::string("SELECT ") + kContactColumns +
-                    " FROM contacts c WHERE c.erased_ms IS NULL AND ";
+  std::string sql =
+      std::string("SELECT ") + kContactColumns + " FROM contacts c WHERE c.erased_ms IS NULL AND ";
   sql += where;
   auto q = db.query(sql);
   bind(q);

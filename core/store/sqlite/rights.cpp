@@ -286,15 +286,14 @@ Suppression SqliteStore::suppressAddress(const std::string& kind, const std::str
                                  kind == "email" ? "an email address" : "an E.164 phone number"));
   }
   WriteTx tx(db_);
-  Suppression s =
-      storeSuppression(db_, kind, suppressionHash(suppressionSalt(db_), kind, *canonical), reason,
-                       now_ms);
+  Suppression s = storeSuppression(
+      db_, kind, suppressionHash(suppressionSalt(db_), kind, *canonical), reason, now_ms);
   {
-    auto q = db_.query(kind == "email"
-                           ? "UPDATE contacts SET suppressed_ms = ?1 WHERE email = ?2 AND "
-                             "suppressed_ms IS NULL AND erased_ms IS NULL"
-                           : "UPDATE contacts SET suppressed_ms = ?1 WHERE phone = ?2 AND "
-                             "suppressed_ms IS NULL AND erased_ms IS NULL");
+    auto q =
+        db_.query(kind == "email" ? "UPDATE contacts SET suppressed_ms = ?1 WHERE email = ?2 AND "
+                                    "suppressed_ms IS NULL AND erased_ms IS NULL"
+                                  : "UPDATE contacts SET suppressed_ms = ?1 WHERE phone = ?2 AND "
+                                    "suppressed_ms IS NULL AND erased_ms IS NULL");
     q.bindInt(1, now_ms).bindText(2, *canonical);
     q.run();
   }

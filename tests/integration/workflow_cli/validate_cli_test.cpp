@@ -121,8 +121,53 @@ TEST_F(ValidateCli, ExampleWorkflowsAreValid) {
   const Result r = herald(args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
+  // The named segments in workflows/segments/ are checked with them.
   EXPECT_THAT(r.out, ::testing::MatchesRegex("ok: " + std::to_string(files.size()) +
-                                             " workflows valid \\([0-9]+ steps\\)\n"));
+                                             " workflows, [0-9]+ segments valid \\([0-9]+ "
+                                             "steps\\)\n"));
+}
+
+// Named segments: the folder beside the workflows, or files given directly;
+// their mistakes at FILE:LINE:COL, each once however many workflows share
+// the folder.
+TEST_F(ValidateCli, ChecksNamedSegments) {
+  fs::create_directories(dir_ / "segments");
+  const std::string wf =
+      "name: NAME\ntrigger: manual\naudience: {segment: vips}\nsteps:\n"
+      "  - id: a\n    uses: exit\n";
+  writeFile(dir_ / "a.yaml", replaceOnce(wf, "NAME", "a"));
+  writeFile(dir_ / "b.yaml", replaceOnce(wf, "NAME", "b"));
+  writeFile(dir_ / "segments" / "vips.yaml", "name: vips\nrule: {tags: {has: vip}}\n");
+  Result r = herald("validate a.yaml b.yaml");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "ok: 2 workflows, 1 segment valid (2 steps)\n");
+  r = herald("validate segments/vips.yaml");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "ok: 1 segment valid\n");
+
+  writeFile(dir_ / "segments" / "lapsed.yaml",
+            "name: lapsed\nrule:\n  event: purchase\n  last: {older_than: 90 days}\n");
+  r = herald("validate a.yaml b.yaml");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err,
+            "segments/lapsed.yaml:4:22: error: '90 days' is not a length of time; write a whole "
+            "number above 0 and one unit: s, m, h, d, w, mo (calendar months) or y (calendar "
+            "years), e.g. 30d, 2w or 6mo\n"
+            "1 error in 1 of 4 files\n");
+  writeFile(dir_ / "c.yaml", replaceOnce(replaceOnce(wf, "NAME", "c"), "vips", "lapsed"));
+  r = herald("validate c.yaml --json");
+  EXPECT_EQ(r.exit_code, 1);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["segments"].size(), 2u);
+  EXPECT_EQ(j["segments"][0]["name"], "lapsed");
+  EXPECT_EQ(j["segments"][0]["valid"], false);
+  EXPECT_EQ(j["segments"][1]["valid"], true);
+  ASSERT_EQ(j["diagnostics"].size(), 2u);
+  EXPECT_EQ(j["diagnostics"][0]["file"], "c.yaml");
+  EXPECT_EQ(j["diagnostics"][0]["message"],
+            "segment 'lapsed' (segments/lapsed.yaml) has errors; fix them first");
+  EXPECT_EQ(j["diagnostics"][1]["file"], "segments/lapsed.yaml");
 }
 
 TEST_F(ValidateCli, ThreeIndependentMistakesGiveThreeErrorsAtTheirPlaces) {

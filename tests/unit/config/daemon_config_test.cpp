@@ -69,8 +69,9 @@ TEST(DaemonConfig, PrivacyKeepsTheFiguresOfErasedEventsByDefault) {
 }
 
 TEST(DaemonConfig, ReportsPrivacyMistakesAtTheirPosition) {
-  auto p = writeTemp("privacy-bad.yaml",
-                     "privacy:\n  keep_event_property: [amount]\n  keep_event_properties: amount\n");
+  auto p =
+      writeTemp("privacy-bad.yaml",
+                "privacy:\n  keep_event_property: [amount]\n  keep_event_properties: amount\n");
   Diagnostics diags;
   EXPECT_FALSE(loadDaemonConfig(p, diags));
   ASSERT_EQ(diags.errorCount(), 2u);

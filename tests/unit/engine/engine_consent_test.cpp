@@ -12,7 +12,8 @@ std::string textsWorkflow(const std::string& settings) {
   return R"(
 name: texts
 trigger: {type: manual}
-)" + settings + R"(
+)" + settings +
+         R"(
 steps:
   - id: text
     uses: outbox.sms

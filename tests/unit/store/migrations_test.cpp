@@ -30,7 +30,7 @@ TEST_F(MigrationsTest, DatabaseFromANewerHeraldIsRefusedWithAClearMessage) {
   } catch (const StoreError& e) {
     EXPECT_EQ(std::string(e.what()),
               dbPath().string() +
-                  " was written by a newer Herald (schema version 7; this Herald knows up to 1): "
+                  " was written by a newer Herald (schema version 7; this Herald knows up to 2): "
                   "upgrade Herald or point --db elsewhere");
   }
   // Refusing must not have touched the file.

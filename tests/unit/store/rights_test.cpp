@@ -178,8 +178,10 @@ TEST_F(RightsTest, EraseRemovesPersonalDataAndKeepsEventsAnonymised) {
                   " AND external_id IS NOT NULL"),
             0);
   // The ledger keeps the message from being sent again, without its detail.
-  EXPECT_EQ(rawQuery(dbPath(), "SELECT status || '|' || detail FROM send_ledger WHERE "
-                               "contact_id = " + id),
+  EXPECT_EQ(rawQuery(dbPath(),
+                     "SELECT status || '|' || detail FROM send_ledger WHERE "
+                     "contact_id = " +
+                         id),
             "sent|");
   // Nothing of the address is stored in clear anywhere.
   EXPECT_EQ(count("SELECT count(*) FROM suppressions WHERE hash LIKE '%ann%'"), 0);
@@ -194,7 +196,8 @@ TEST_F(RightsTest, EraseRemovesPersonalDataAndKeepsEventsAnonymised) {
 }
 
 TEST_F(RightsTest, TheSuppressionHashIsSaltedPerDatabase) {
-  const std::string salt = rawQuery(dbPath(), "SELECT value FROM meta WHERE key = 'suppression_salt'");
+  const std::string salt =
+      rawQuery(dbPath(), "SELECT value FROM meta WHERE key = 'suppression_salt'");
   EXPECT_EQ(salt.size(), 64u);
   auto r = store_->eraseContact(ann_, kKeep, 10'000);
   ASSERT_TRUE(r);

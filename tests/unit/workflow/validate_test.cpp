@@ -239,7 +239,7 @@ TEST_F(Validate, PluginBranchesNameOnlyAndAllTheDeclaredLabels) {
 )"),
               ElementsAre("6:15: error: step 'a': wftest.pick may take any of the branches 'yes' "
                           "and 'no'; add 'no' under 'branches' (LABEL: STEP_ID)",
-                          "6:30: error: step 'a': wftest.pick never takes a branch named 'maybe'; "
+                          "6:31: error: step 'a': wftest.pick never takes a branch named 'maybe'; "
                           "its branches are 'yes' and 'no'"));
 }
 
