@@ -64,6 +64,7 @@ DeliveryPlan planDeliveries(const DeliveryContext& ctx,
         plan.call[i] = true;
       } else {
         ++activity.refused;
+        ++activity.refused_by[decisions[i].decision];
         plan.settled[i] =
             failureMove(ctx.moves, journeys[i], decisions[i].reason, false, journeys[i].vars);
       }
@@ -98,6 +99,7 @@ DeliveryPlan planDeliveries(const DeliveryContext& ctx,
     if (entry.decision != "allowed") {
       // Refused by policy (now, or in an attempt a crash cut short).
       ++activity.refused;
+      ++activity.refused_by[entry.decision];
       std::string reason = decisions[i].allowed ? "delivery refused earlier: " + entry.decision
                                                 : decisions[i].reason;
       plan.settled[i] = failureMove(ctx.moves, j, reason, false, j.vars);

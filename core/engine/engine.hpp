@@ -39,12 +39,13 @@ struct Sample {
 // What this invocation did at one step (the store keeps the run's totals).
 struct StepActivity {
   int64_t batches = 0;
-  int64_t journeys = 0;        // journeys handled
-  int64_t delivered = 0;       // delivery steps: messages handed to the plugin and sent
-                               // (dry run: that would have been sent)
-  int64_t already_sent = 0;    // ledger said sent: passed without calling the plugin
-  int64_t refused = 0;         // the delivery policy said no (e.g. no address)
-  int64_t unknown = 0;         // outcome unknown after a crash: failed, not resent
+  int64_t journeys = 0;      // journeys handled
+  int64_t delivered = 0;     // delivery steps: messages handed to the plugin and sent
+                             // (dry run: that would have been sent)
+  int64_t already_sent = 0;  // ledger said sent: passed without calling the plugin
+  int64_t refused = 0;       // the delivery policy said no (e.g. no address)
+  std::map<std::string, int64_t> refused_by;  // ... by ledger decision ("no-consent": 3)
+  int64_t unknown = 0;                        // outcome unknown after a crash: failed, not resent
   int64_t redelivered = 0;     // unknown after a crash, delivered again (idempotent step)
   int64_t batch_failures = 0;  // the plugin failed a whole batch
 };

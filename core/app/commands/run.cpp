@@ -3,6 +3,7 @@
 // that is due now, and report per-step counts and where the output went.
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "app/command.hpp"
@@ -169,14 +171,21 @@ void printText(std::ostream& out, const Report& r, const std::string& file) {
   if (!r.deliveries.empty()) {
     out << messagesLine(r) << '\n';
     int64_t already = 0, refused = 0, unknown = 0, redelivered = 0;
+    std::map<std::string, int64_t> refused_by;
     for (const auto& d : r.deliveries) {
       already += d.activity.already_sent;
       refused += d.activity.refused;
+      for (const auto& [decision, n] : d.activity.refused_by) refused_by[decision] += n;
       unknown += d.activity.unknown;
       redelivered += d.activity.redelivered;
     }
     if (already) out << fmt::format("not sent again: {} already sent earlier\n", already);
-    if (refused) out << fmt::format("not sent: {} refused by policy (e.g. no address)\n", refused);
+    if (refused) {
+      std::vector<std::string> parts;
+      for (const auto& [decision, n] : refused_by)
+        parts.push_back(fmt::format("{} {}", n, decision));
+      out << fmt::format("not sent: {} refused by policy ({})\n", refused, fmt::join(parts, ", "));
+    }
     if (unknown) {
       out << fmt::format(
           "not resent: {} whose outcome a crash left unknown (the step is not idempotent)\n",

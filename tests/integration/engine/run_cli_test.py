@@ -91,7 +91,7 @@ class RunCli(unittest.TestCase):
         outbox = os.path.join(self.sb.state, "outbox")
         self.assertIn(f"messages: 2 written to {outbox}/new (email), "
                       f"1 written to {outbox}/sms.jsonl (sms)", out)
-        self.assertIn("not sent: 1 refused by policy (e.g. no address)", out)
+        self.assertIn("not sent: 1 refused by policy (1 no-address)", out)
         self.assertIn("journeys: 0 done, 3 exited, 1 failed (reasons: herald runs show 1)", out)
         self.assertRegex(out, r"run 1: done \(\d+ journey steps in [0-9.]+ s")
         self.assertEqual(len(self.sb.outbox_files()), 2)
