@@ -34,7 +34,8 @@ nlohmann::ordered_json toJson(const plugin::Registry& reg) {
                        {"summary", t->summary},
                        {"channel", t->channel.empty() ? nlohmann::ordered_json()
                                                       : nlohmann::ordered_json(t->channel)},
-                       {"flags", flagNames(t->flags)}});
+                       {"flags", flagNames(t->flags)},
+                       {"branches", t->branches}});
     }
     out["plugins"].push_back({{"name", p.name},
                               {"version", p.version},

@@ -53,10 +53,11 @@ bool isSegmentFile(const std::string& path) {
   }
 }
 
-// The segments/ folder beside a workflow file; a segment file's own folder.
+// The segments/ folder beside a workflow file (spelt as the workflow loader
+// spells it, so the same problem reads the same); a segment file's folder.
 std::string segmentDir(const std::string& file, bool is_segment) {
   const auto parent = std::filesystem::path(file).parent_path();
-  return (is_segment ? parent : parent / "segments").lexically_normal().string();
+  return (is_segment ? parent : parent / "segments").string();
 }
 
 // The same problem found twice (a segment folder is read for each workflow
@@ -75,12 +76,13 @@ int runValidate(const ValidateOptions& opts, AppContext& ctx) {
   nlohmann::json report = {{"workflows", nlohmann::json::array()}};
   size_t valid = 0, steps = 0, failed_files = 0;
   std::map<std::string, std::pair<std::string, SourcePos>> names;  // name -> (file, pos)
-  std::set<std::string> segment_dirs;
+  std::map<std::string, std::string> segment_dirs;                 // normalized -> as first spelt
   std::vector<std::string> segment_files;
   size_t workflow_files = 0;
   for (const auto& file : opts.files) {
     const bool is_segment = isSegmentFile(file);
-    segment_dirs.insert(segmentDir(file, is_segment));
+    const std::string dir = segmentDir(file, is_segment);
+    segment_dirs.emplace(std::filesystem::path(dir).lexically_normal().string(), dir);
     if (is_segment) {
       segment_files.push_back(file);
       continue;
@@ -126,7 +128,7 @@ int runValidate(const ValidateOptions& opts, AppContext& ctx) {
     return std::filesystem::path(f).lexically_normal().string();
   };
   std::set<std::string> seen_segment_files, failed_segment_files;
-  for (const auto& dir : segment_dirs) {
+  for (const auto& [key, dir] : segment_dirs) {
     Diagnostics diags;
     const auto library = segment::Library::load(dir, diags);
     for (const auto& name : library.names()) {

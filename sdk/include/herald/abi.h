@@ -235,7 +235,9 @@ typedef struct herald_step_type {
   /* The branch labels this step may return with HERALD_OUTCOME_BRANCH, as a
    * NULL-terminated array (e.g. {"match", "else", NULL}); NULL when the step
    * never branches. A workflow's `branches:` on the step may only name these
-   * labels, and must name each of them. */
+   * labels and, when it is given, must name each of them (a step whose config
+   * makes it branch needs `branches:`; the host cannot tell from the config,
+   * so a label left unmapped fails the journey at run time). */
   const char* const* branches;
 } herald_step_type;
 

@@ -168,6 +168,14 @@ TEST_F(ValidateCli, ChecksNamedSegments) {
   EXPECT_EQ(j["diagnostics"][0]["message"],
             "segment 'lapsed' (segments/lapsed.yaml) has errors; fix them first");
   EXPECT_EQ(j["diagnostics"][1]["file"], "segments/lapsed.yaml");
+
+  writeFile(dir_ / "notes.txt", "name: notes\nrule: {tags: {has: vip}}\n");
+  r = herald("validate notes.txt");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "notes.txt: error: not read as a named segment: a segment file is a .yaml or .yml "
+            "file in a segments folder, with a name that matches its own\n"
+            "1 error in 1 of 1 file\n");
 }
 
 TEST_F(ValidateCli, ThreeIndependentMistakesGiveThreeErrorsAtTheirPlaces) {
