@@ -9,7 +9,7 @@
 #include "segment/parse.hpp"
 #include "segment/rule_parser.hpp"
 #include "segment/time.hpp"
-#include "segment/words.hpp"
+#include "util/suggest.hpp"
 #include "util/yaml_json.hpp"
 
 namespace herald::segment {
@@ -101,20 +101,19 @@ std::optional<SegmentFile> readSegmentFile(const std::string& path, const YAML::
     } else if (key == "timezone") {
       const std::string s = v.is_string() ? v.get<std::string>() : "";
       if (!isTimeZone(s)) {
-        const auto close = words::closeMatches(s, timeZoneNames(), 3);
-        diags.error(
-            pos(ptr),
-            "unknown time zone " + (v.is_string() ? "'" + s + "'" : v.dump()) + "; " +
-                (close.empty() ? "use a tz database name such as Europe/Berlin, "
-                                 "America/New_York or UTC"
-                               : "did you mean " + words::joinList(close, "or", true) + "?"));
+        const auto close = closeMatches(s, timeZoneNames(), 3);
+        diags.error(pos(ptr),
+                    "unknown time zone " + (v.is_string() ? "'" + s + "'" : v.dump()) + "; " +
+                        (close.empty() ? "use a tz database name such as Europe/Berlin, "
+                                         "America/New_York or UTC"
+                                       : "did you mean " + joinList(close, "or", true) + "?"));
       } else {
         f.segment.timezone = s;
       }
     } else if (key != "rule") {
       diags.error(pos(ptr + "#key"), "unknown key '" + key + "' in a named segment" +
-                                         words::didYouMean(key, kFileKeys) +
-                                         "; known keys: " + words::joinList(kFileKeys, "and"));
+                                         didYouMean(key, kFileKeys) +
+                                         "; known keys: " + joinList(kFileKeys, "and"));
     }
   }
   if (!f.doc.contains("name"))

@@ -8,7 +8,7 @@
 
 #include "segment/rule_parser.hpp"
 #include "segment/time.hpp"
-#include "segment/words.hpp"
+#include "util/suggest.hpp"
 #include "util/yaml_json.hpp"
 
 namespace herald::segment {
@@ -16,8 +16,6 @@ namespace detail {
 namespace {
 
 using nlohmann::json;
-using words::didYouMean;
-using words::joinList;
 
 const std::vector<std::string> kRuleKeys = {"all",       "any",     "not",       "segment", "field",
                                             "attribute", "tags",    "age",       "event",   "rfm",
@@ -184,13 +182,13 @@ class RuleParser {
         return nullptr;
       }
       if (keys.empty()) {
-        error(at(ptr), "empty rule; a rule starts with one of " + joinList(kRuleKeys));
+        error(at(ptr), "empty rule; a rule starts with one of " + joinList(kRuleKeys, "or"));
         return nullptr;
       }
       for (const auto& k : keys)
         if (!opFromName(k))
           error(keyAt(ptr, k), "unknown key '" + k + "' in a rule" + didYouMean(k, kRuleKeys) +
-                                   "; a rule starts with one of " + joinList(kRuleKeys));
+                                   "; a rule starts with one of " + joinList(kRuleKeys, "or"));
       return nullptr;
     }
     if (kinds.size() > 1) {
@@ -424,7 +422,7 @@ class RuleParser {
     const std::string s = val.is_string() ? val.get<std::string>() : "";
     if (std::find(kChannels.begin(), kChannels.end(), s) == kChannels.end()) {
       error(at(vptr), "unknown channel " + shown(val) + didYouMean(s, kChannels) +
-                          "; channels: " + joinList(kChannels));
+                          "; channels: " + joinList(kChannels, "or"));
       return nullptr;
     }
     t.channel = s;
@@ -692,7 +690,8 @@ class RuleParser {
   bool rfmNames(RfmTest& t, const json& val, const std::string& ptr) {
     const auto& known = rfmSegmentNames();
     if (val.is_array() && val.empty()) {
-      error(at(ptr), "the list of RFM segments is empty; name at least one of " + joinList(known));
+      error(at(ptr),
+            "the list of RFM segments is empty; name at least one of " + joinList(known, "or"));
       return false;
     }
     const json list = val.is_array() ? val : json::array({val});
@@ -702,7 +701,7 @@ class RuleParser {
       const std::string s = list[i].is_string() ? list[i].get<std::string>() : "";
       if (std::find(known.begin(), known.end(), s) == known.end()) {
         error(at(iptr), "unknown RFM segment " + shown(list[i]) + didYouMean(s, known) +
-                            "; RFM segments: " + joinList(known));
+                            "; RFM segments: " + joinList(known, "or"));
         ok = false;
         continue;
       }
@@ -730,13 +729,13 @@ class RuleParser {
       if (!op) {
         error(keyAt(ptr, k), "unknown key '" + k + "' in a test on " + what +
                                  didYouMean(k, suggestions) +
-                                 "; tests: " + joinList(allowed_names));
+                                 "; tests: " + joinList(allowed_names, "or"));
         ok = false;
         continue;
       }
       if (std::find(allowed.begin(), allowed.end(), *op) == allowed.end()) {
         error(keyAt(ptr, k),
-              "'" + k + "' does not apply to " + what + "; use " + joinList(allowed_names));
+              "'" + k + "' does not apply to " + what + "; use " + joinList(allowed_names, "or"));
         ok = false;
         continue;
       }
@@ -751,7 +750,7 @@ class RuleParser {
     if (!ok) return std::nullopt;
     if (found.empty()) {
       error(at(ptr),
-            what + " needs a test: one of " + joinList(allowed_names) + ", e.g. " + example);
+            what + " needs a test: one of " + joinList(allowed_names, "or") + ", e.g. " + example);
       return std::nullopt;
     }
     const std::string& k = found[0];

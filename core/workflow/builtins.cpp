@@ -3,7 +3,7 @@
 #include "config/daemon_config.hpp"
 #include "workflow/expression.hpp"
 #include "workflow/scalar_pos.hpp"
-#include "workflow/suggest.hpp"
+#include "util/suggest.hpp"
 #include "workflow/wait.hpp"
 
 namespace herald::workflow {

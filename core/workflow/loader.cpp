@@ -15,7 +15,7 @@
 #include "util/yaml_json.hpp"
 #include "workflow/cron.hpp"
 #include "workflow/scalar_pos.hpp"
-#include "workflow/suggest.hpp"
+#include "util/suggest.hpp"
 #include "workflow/wait.hpp"
 
 namespace herald::workflow {

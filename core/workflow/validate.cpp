@@ -8,9 +8,9 @@
 
 #include "schema/schema.hpp"
 #include "segment/parse.hpp"
+#include "util/suggest.hpp"
 #include "workflow/builtins.hpp"
 #include "workflow/loader.hpp"
-#include "workflow/suggest.hpp"
 
 namespace herald::workflow {
 namespace {
@@ -132,12 +132,15 @@ class Validator {
   }
 
   // The named segments x-segment fields may use: the loader's, else those
-  // of the segments/ folder beside the file, loaded once here.
+  // of the segments/ folder beside the file, loaded once here. A broken
+  // segment file is this workflow's problem only where a rule uses it (the
+  // parser says so there); `herald validate` reports the file itself.
   std::shared_ptr<const segment::Library> segments() {
     if (!wf_.segments) {
       const auto dir = std::filesystem::path(wf_.path).parent_path() / "segments";
-      wf_.segments =
-          std::make_shared<const segment::Library>(segment::Library::load(dir.string(), diags_));
+      Diagnostics library_diags;
+      wf_.segments = std::make_shared<const segment::Library>(
+          segment::Library::load(dir.string(), library_diags));
     }
     return wf_.segments;
   }

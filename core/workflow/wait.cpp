@@ -7,7 +7,7 @@
 #include <exception>
 #include <vector>
 
-#include "workflow/suggest.hpp"
+#include "util/suggest.hpp"
 
 namespace herald::workflow {
 namespace {

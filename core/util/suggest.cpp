@@ -1,10 +1,9 @@
-#include "segment/words.hpp"
+#include "util/suggest.hpp"
 
 #include <algorithm>
 #include <cctype>
-#include <utility>
 
-namespace herald::segment::words {
+namespace herald {
 namespace {
 
 size_t editDistance(const std::string& a, const std::string& b) {
@@ -16,6 +15,7 @@ size_t editDistance(const std::string& a, const std::string& b) {
       const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
                         std::tolower(static_cast<unsigned char>(b[j - 1]));
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (same ? 0 : 1)});
+      // Transposition ("teh") counts as one edit.
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
         cur[j] = std::min(cur[j], prev[j - 1]);
     }
@@ -33,6 +33,7 @@ std::vector<std::string> closeMatches(const std::string& word,
   const size_t limit = std::max<size_t>(2, word.size() / 3);
   for (const auto& c : candidates) {
     const size_t d = editDistance(word, c);
+    // A candidate that merely contains the word ("email" in "outbox.email") is close too.
     const bool contains = word.size() >= 3 && c.find(word) != std::string::npos;
     if (d <= limit || contains) scored.emplace_back(contains ? std::min<size_t>(d, 1) : d, c);
   }
@@ -40,6 +41,7 @@ std::vector<std::string> closeMatches(const std::string& word,
                    [](const auto& x, const auto& y) { return x.first < y.first; });
   std::vector<std::string> out;
   for (const auto& s : scored) {
+    // Only the best matches: one typo away beats three.
     if (out.size() >= max_results || s.first > scored.front().first + 1) break;
     out.push_back(s.second);
   }
@@ -61,4 +63,4 @@ std::string didYouMean(const std::string& word, const std::vector<std::string>& 
   return close.empty() ? "" : " (did you mean '" + close[0] + "'?)";
 }
 
-}  // namespace herald::segment::words
+}  // namespace herald

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-namespace herald::workflow {
+namespace herald {
 
 // Candidates within a small edit distance of `word`, closest first.
 std::vector<std::string> closeMatches(const std::string& word,
@@ -14,4 +14,7 @@ std::vector<std::string> closeMatches(const std::string& word,
 std::string joinList(const std::vector<std::string>& items, const std::string& last_sep = "and",
                      bool quote = false);
 
-}  // namespace herald::workflow
+// " (did you mean 'x'?)" with the closest candidate, or "" when none is close.
+std::string didYouMean(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace herald
