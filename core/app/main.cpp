@@ -10,8 +10,8 @@
 namespace {
 
 constexpr herald::app::AddCommand kCommands[] = {
-    herald::app::addValidateCommand, herald::app::addSchemaCommand, herald::app::addPluginsCommand,
-    herald::app::addContactsCommand, herald::app::addEventsCommand, herald::app::addRunCommand,
+    herald::app::addValidateCommand, herald::app::addSchemaCommand,  herald::app::addPluginsCommand,
+    herald::app::addContactsCommand, herald::app::addEventsCommand,  herald::app::addRunCommand,
     herald::app::addRunsCommand,     herald::app::addSegmentCommand,
 };
 
