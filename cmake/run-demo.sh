@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Herald's main job on the embedded default (SQLite, local outbox): import the
-# sample contacts and events, run the sample workflow into the outbox, then say
+# sample contacts and events, preview a segment and the RFM segments, run the
+# sample workflow into the outbox, then say
 # how many messages are where and show one. Safe to run again: the import
 # upserts and the send ledger keeps every message from being written twice.
 set -euo pipefail
@@ -9,6 +10,13 @@ cd "$2"   # the checkout: config/herald.yaml puts state in ./var
 
 "$herald" contacts import workflows/data/contacts.csv
 "$herald" events import workflows/data/events.csv
+echo
+# Who the win-back workflow would reach, and how the customers spread over
+# the RFM segments (workflows/segments/ holds the named segments).
+"$herald" segment preview lapsed-customers --sample 5
+echo
+"$herald" segment rfm
+echo
 "$herald" run workflows/welcome.yaml
 
 outbox=var/outbox

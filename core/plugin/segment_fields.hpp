@@ -24,9 +24,4 @@ bool parseSegmentFields(const nlohmann::json& schema, const nlohmann::json& conf
                         const StepSetup& setup, SegmentRules& out,
                         std::vector<ConfigProblem>& problems);
 
-// Concrete pointers of `config` matched by `pattern` ("*" = every key of an
-// object or index of an array), whatever the nodes' types.
-std::vector<std::string> expandSegmentPattern(const std::string& pattern,
-                                              const nlohmann::json& config);
-
 }  // namespace herald::plugin

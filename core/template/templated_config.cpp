@@ -2,70 +2,10 @@
 
 #include <algorithm>
 
-#include "util/yaml_json.hpp"
+#include "util/json_pointer.hpp"
 
 namespace herald::tmpl {
 namespace {
-
-std::vector<std::string> splitPointer(const std::string& pointer) {
-  std::vector<std::string> tokens;
-  if (pointer.empty()) return tokens;
-  size_t start = 1;  // skip the leading '/'
-  while (true) {
-    size_t slash = pointer.find('/', start);
-    tokens.push_back(pointer.substr(start, slash == std::string::npos ? slash : slash - start));
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
-  return tokens;
-}
-
-std::string unescapeToken(const std::string& token) {
-  std::string out;
-  for (size_t i = 0; i < token.size(); ++i) {
-    if (token[i] == '~' && i + 1 < token.size()) {
-      out += token[i + 1] == '1' ? '/' : '~';
-      ++i;
-    } else {
-      out += token[i];
-    }
-  }
-  return out;
-}
-
-void expand(const nlohmann::json& node, const std::vector<std::string>& tokens, size_t i,
-            const std::string& prefix, std::vector<std::string>& out) {
-  if (i == tokens.size()) {
-    if (node.is_string()) out.push_back(prefix);
-    return;
-  }
-  const std::string& token = tokens[i];
-  if (token == "*") {
-    if (node.is_object()) {
-      for (const auto& [key, child] : node.items()) {
-        expand(child, tokens, i + 1, prefix + "/" + escapeJsonPointerToken(key), out);
-      }
-    } else if (node.is_array()) {
-      for (size_t k = 0; k < node.size(); ++k) {
-        expand(node[k], tokens, i + 1, prefix + "/" + std::to_string(k), out);
-      }
-    }
-    return;
-  }
-  std::string key = unescapeToken(token);
-  if (node.is_object()) {
-    auto it = node.find(key);
-    if (it != node.end()) expand(*it, tokens, i + 1, prefix + "/" + token, out);
-  } else if (node.is_array()) {
-    size_t index = 0;
-    try {
-      index = std::stoul(key);
-    } catch (const std::exception&) {
-      return;
-    }
-    if (index < node.size()) expand(node[index], tokens, i + 1, prefix + "/" + token, out);
-  }
-}
 
 // Where a problem at `offset` of a template sits, relative to the field: the
 // line within the template when it spans several lines.
@@ -89,13 +29,6 @@ std::string excerpt(const std::string& text, size_t offset) {
 
 }  // namespace
 
-std::vector<std::string> expandPointerPattern(const std::string& pattern,
-                                              const nlohmann::json& config) {
-  std::vector<std::string> out;
-  expand(config, splitPointer(pattern), 0, "", out);
-  return out;
-}
-
 std::optional<TemplatedConfig> TemplatedConfig::compile(
     const std::vector<std::string>& templated_paths, const nlohmann::json& config,
     const std::map<std::string, SourcePos>& positions, const SourcePos& fallback,
@@ -106,7 +39,9 @@ std::optional<TemplatedConfig> TemplatedConfig::compile(
   bool ok = true;
   std::vector<std::string> pointers;
   for (const auto& pattern : templated_paths) {
-    for (auto& p : expandPointerPattern(pattern, config)) pointers.push_back(std::move(p));
+    for (auto& p : expandPointerPattern(pattern, config)) {
+      if (config.at(nlohmann::json::json_pointer(p)).is_string()) pointers.push_back(std::move(p));
+    }
   }
   std::sort(pointers.begin(), pointers.end());
   pointers.erase(std::unique(pointers.begin(), pointers.end()), pointers.end());

@@ -45,9 +45,4 @@ class TemplatedConfig {
   std::vector<Field> fields_;
 };
 
-// Concrete pointers in `config` matched by `pattern` ("*" matches every key
-// of an object or index of an array); only string nodes are returned.
-std::vector<std::string> expandPointerPattern(const std::string& pattern,
-                                              const nlohmann::json& config);
-
 }  // namespace herald::tmpl

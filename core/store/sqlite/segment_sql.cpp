@@ -6,6 +6,7 @@
 // plan.
 #include "store/sqlite/segment_sql.hpp"
 
+#include <date/date.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -50,37 +51,20 @@ std::string jsonPath(const std::string& name, const char* what) {
   return "'$." + name + "'";
 }
 
-// ---- civil dates (H. Hinnant's algorithms), for date-only values ----
+// ---- civil dates, for date-only values ----
 
-int64_t daysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+date::sys_days dayOf(const std::string& iso) {  // "YYYY-MM-DD", already checked
+  return date::year_month_day{date::year{std::stoi(iso.substr(0, 4))},
+                              date::month{static_cast<unsigned>(std::stoi(iso.substr(5, 2)))},
+                              date::day{static_cast<unsigned>(std::stoi(iso.substr(8, 2)))}};
 }
 
-std::string civilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-  return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+date::sys_days utcDayOf(int64_t ms) {
+  return date::floor<date::days>(
+      date::sys_time<std::chrono::milliseconds>{std::chrono::milliseconds{ms}});
 }
 
-int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-int64_t daysOf(const std::string& date) {
-  return daysFromCivil(std::stoll(date.substr(0, 4)), std::stoll(date.substr(5, 2)),
-                       std::stoll(date.substr(8, 2)));
-}
+std::string isoDate(date::sys_days d) { return date::format("%F", d); }
 
 bool isDateOnly(const std::string& s) {
   return s.size() == 10 && s[4] == '-' && s[7] == '-' && segment::isIsoTime(s);
@@ -463,7 +447,7 @@ class Compiler {
       iso = v.get<std::string>();
     }
     if (iso && isDateOnly(*iso)) {
-      return {"<", segment::resolve(timeValue(civilFromDays(daysOf(*iso) + 1)), ctx_)};
+      return {"<", segment::resolve(timeValue(isoDate(dayOf(*iso) + date::days{1})), ctx_)};
     }
     return {"<=", resolveTime(t, v)};
   }
@@ -520,20 +504,20 @@ class Compiler {
   // the earliest whose midnight is >= ms. Local dates are within a day of
   // the UTC date.
   std::string floorDate(int64_t ms) {
-    const int64_t utc = floorDiv(ms, 86400000);
-    for (int64_t d = utc + 1; d >= utc - 2; --d) {
-      std::string date = civilFromDays(d);
-      if (segment::resolve(timeValue(date), ctx_) <= ms) return date;
+    const date::sys_days utc = utcDayOf(ms);
+    for (date::sys_days d = utc + date::days{1}; d >= utc - date::days{2}; d -= date::days{1}) {
+      std::string iso = isoDate(d);
+      if (segment::resolve(timeValue(iso), ctx_) <= ms) return iso;
     }
-    return civilFromDays(utc - 2);
+    return isoDate(utc - date::days{2});
   }
   std::string ceilDate(int64_t ms) {
-    const int64_t utc = floorDiv(ms, 86400000);
-    for (int64_t d = utc - 1; d <= utc + 2; ++d) {
-      std::string date = civilFromDays(d);
-      if (segment::resolve(timeValue(date), ctx_) >= ms) return date;
+    const date::sys_days utc = utcDayOf(ms);
+    for (date::sys_days d = utc - date::days{1}; d <= utc + date::days{2}; d += date::days{1}) {
+      std::string iso = isoDate(d);
+      if (segment::resolve(timeValue(iso), ctx_) >= ms) return iso;
     }
-    return civilFromDays(utc + 2);
+    return isoDate(utc + date::days{2});
   }
 
   // A JSON value holding a date ("2024-03-01": midnight in the rule's time

@@ -9,7 +9,10 @@ import unittest
 
 HERALD = sys.argv.pop(1)
 COMMANDS = [["validate"], ["schema"], ["plugins"], ["contacts"], ["contacts", "import"],
-            ["events"], ["events", "import"], ["run"], ["runs"], ["runs", "list"], ["runs", "show"]]
+            ["contacts", "show"], ["contacts", "export"], ["contacts", "erase"],
+            ["contacts", "suppress"], ["events"], ["events", "import"], ["segment"],
+            ["segment", "preview"], ["segment", "explain"], ["segment", "rfm"], ["run"], ["runs"],
+            ["runs", "list"], ["runs", "show"]]
 
 
 def herald(*args, cwd=None):

@@ -79,13 +79,5 @@ TEST(TemplatedConfig, InvalidUtf8InContactDataDoesNotThrow) {
   EXPECT_EQ(nlohmann::json::parse(out)["subject"], "Hi Jos\xef\xbf\xbd");
 }
 
-TEST(TemplatedConfig, ExpandPointerPattern) {
-  nlohmann::json config = {{"a", {{"x", "1"}, {"y", 2}, {"z/w", "3"}}}, {"b", {"p", "q"}}};
-  EXPECT_EQ(expandPointerPattern("/a/*", config), (std::vector<std::string>{"/a/x", "/a/z~1w"}));
-  EXPECT_EQ(expandPointerPattern("/b/*", config), (std::vector<std::string>{"/b/0", "/b/1"}));
-  EXPECT_EQ(expandPointerPattern("/b/1", config), (std::vector<std::string>{"/b/1"}));
-  EXPECT_TRUE(expandPointerPattern("/c", config).empty());
-}
-
 }  // namespace
 }  // namespace herald::tmpl

@@ -2,6 +2,8 @@
 
 #include "util/clock.hpp"
 #include "util/diagnostic.hpp"
+#include "util/json_pointer.hpp"
+#include "util/suggest.hpp"
 #include "util/yaml_json.hpp"
 
 namespace herald {
@@ -49,6 +51,23 @@ TEST(YamlJson, TypesPlainScalarsAndKeepsQuotedOnesAsStrings) {
   EXPECT_EQ(pos["/f/1"].column, 8);
   EXPECT_EQ(pos["/c#key"].column, 1);
   EXPECT_EQ(pos["/c"].column, 4);
+}
+
+TEST(JsonPointer, ExpandsPatternsOverObjectsAndArrays) {
+  nlohmann::json doc = {{"a", {{"x", "1"}, {"y", 2}, {"z/w", "3"}}}, {"b", {"p", "q"}}};
+  EXPECT_EQ(expandPointerPattern("/a/*", doc),
+            (std::vector<std::string>{"/a/x", "/a/y", "/a/z~1w"}));
+  EXPECT_EQ(expandPointerPattern("/b/*", doc), (std::vector<std::string>{"/b/0", "/b/1"}));
+  EXPECT_EQ(expandPointerPattern("/b/1", doc), (std::vector<std::string>{"/b/1"}));
+  EXPECT_EQ(expandPointerPattern("/a/z~1w", doc), (std::vector<std::string>{"/a/z~1w"}));
+  EXPECT_TRUE(expandPointerPattern("/c", doc).empty());
+  EXPECT_TRUE(expandPointerPattern("/b/7", doc).empty());
+}
+
+TEST(Suggest, DidYouMeanNamesTheClosestCandidate) {
+  EXPECT_EQ(didYouMean("subjet", {"subject", "text", "from"}), " (did you mean 'subject'?)");
+  EXPECT_EQ(didYouMean("zzzz", {"subject", "text"}), "");
+  EXPECT_EQ(joinList({"a", "b", "c"}, "or", true), "'a', 'b' or 'c'");
 }
 
 }  // namespace
