@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <regex>
 #include <set>
 
+#include "util/suggest.hpp"
 #include "util/yaml_json.hpp"
 
 namespace herald::schema {
@@ -427,29 +429,45 @@ class Validator {
   void checkObject(const json& s, const json& v, const std::string& ptr, const std::string& name) {
     auto props = s.find("properties");
     const bool has_props = props != s.end() && props->is_object();
+    auto extra = s.find("additionalProperties");
+    const bool closed = (extra != s.end() && *extra == false) || (extra == s.end() && has_props);
+    std::vector<std::string> known;
+    if (has_props)
+      for (const auto& [k, sub] : props->items()) known.push_back(k);
+    // A misspelt key is one mistake, not two: "unknown key 'subjet' (did you
+    // mean 'subject'?)" explains the missing 'subject' as well.
+    std::map<std::string, std::string> meant;  // unknown key -> the missing key it resembles
+    if (closed) {
+      for (const auto& [key, val] : v.items()) {
+        if (has_props && props->contains(key)) continue;
+        const auto close = closeMatches(key, known, 1);
+        if (!close.empty() && !v.contains(close[0])) meant[key] = close[0];
+      }
+    }
     if (auto req = s.find("required"); req != s.end() && req->is_array()) {
       for (const auto& r : *req) {
         if (!r.is_string() || v.contains(r.get<std::string>())) continue;
         std::string key = r.get<std::string>();
+        const bool explained =
+            std::any_of(meant.begin(), meant.end(), [&](const auto& m) { return m.second == key; });
+        if (explained) continue;
         std::string what;
         if (has_props && props->contains(key)) what = " (" + expectation((*props)[key]) + ")";
         error(ptr, "missing required key '" + key + "'" + what + " in " + display(name));
       }
     }
-    auto extra = s.find("additionalProperties");
-    std::vector<std::string> known;
-    if (has_props)
-      for (const auto& [k, sub] : props->items()) known.push_back(k);
     for (const auto& [key, val] : v.items()) {
       const std::string child_ptr = ptr + "/" + escapeJsonPointerToken(key);
       if (has_props && props->contains(key)) {
         check((*props)[key], val, child_ptr, child(name, key));
       } else if (extra != s.end() && extra->is_object()) {
         check(*extra, val, child_ptr, child(name, key));
-      } else if ((extra != s.end() && *extra == false) || (extra == s.end() && has_props)) {
+      } else if (closed) {
         // Herald's subset: an object that lists its properties takes no others
         // unless additionalProperties says so (typos must not pass silently).
         std::string msg = "unknown key '" + key + "' in " + display(name);
+        if (auto m = meant.find(key); m != meant.end())
+          msg += " (did you mean '" + m->second + "'?)";
         msg += known.empty() ? ", which takes no keys" : "; known keys: " + joined(known);
         errorAtKey(child_ptr, msg);
       }

@@ -54,6 +54,13 @@ TEST(SchemaValidate, UnknownKeyPointsAtTheKeyAndListsKnownKeys) {
                           "subject, text, to"));
 }
 
+TEST(SchemaValidate, AMisspeltRequiredKeyIsOneErrorWithTheKeyItMeant) {
+  EXPECT_THAT(check(kEmail, "from: a@b.c\nsubjet: Hi\n"),
+              ElementsAre("wf.yaml:2:1: error: unknown key 'subjet' in 'with' of outbox.email "
+                          "(did you mean 'subject'?); known keys: api_key, batch, from, headers, "
+                          "mode, options, ratio, subject, text, to"));
+}
+
 TEST(SchemaValidate, WrongTypeSaysWhatWouldBeValid) {
   EXPECT_THAT(check(kEmail, "from: a@b.c\nsubject: Hi\nbatch: ten\n"),
               ElementsAre("wf.yaml:3:8: error: 'batch' must be an integer from 1 to 1000, got "

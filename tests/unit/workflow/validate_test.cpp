@@ -337,8 +337,8 @@ TEST_F(Validate, WaitErrors) {
               ElementsAre("6:26: warning: step 'a': timezone only matters with 'until'; it is "
                           "ignored here"));
   EXPECT_THAT(check(head + "    with: {duration: 2d, unit: days}\n"),
-              ElementsAre("6:26: error: unknown key 'unit' in 'with' of wait; known keys: "
-                          "duration, timezone, until"));
+              ElementsAre("6:26: error: unknown key 'unit' in 'with' of wait (did you mean "
+                          "'until'?); known keys: duration, timezone, until"));
 }
 
 TEST_F(Validate, LoadAndValidateReturnsTheWorkflowOnlyWhenClean) {
