@@ -177,9 +177,9 @@ class Validator {
                            "condition holds, else: where the others go)");
       }
     }
-    if (!info.builtin && !info.branches.empty() && !step.branches.empty()) {
-      // A plugin step that branches needs a target for every label it may
-      // return; without `branches:` it only continues (e.g. a filter).
+    if (!info.builtin && !info.branches.empty()) {
+      // A plugin step type that declares branches may send a contact down
+      // any of them: each label needs a target.
       std::vector<std::string> missing;
       for (const auto& label : info.branches)
         if (!step.branches.count(label)) missing.push_back(label);

@@ -1,5 +1,5 @@
-// The segment plugin: one step type, `segment`, that filters or branches
-// contacts on a segment rule the host evaluates.
+// The segment plugin: segment.filter and segment.branch, which filter or
+// branch contacts on a segment rule the host evaluates.
 #include <herald/sdk.hpp>
 
 #include "segment_step.hpp"
@@ -10,4 +10,4 @@
 
 HERALD_PLUGIN("segment", HERALD_SEGMENT_VERSION,
               "Segment rules inside a journey: filter or branch contacts on who matches",
-              herald::segment_plugin::SegmentStep)
+              herald::segment_plugin::SegmentFilter, herald::segment_plugin::SegmentBranch)

@@ -5,37 +5,20 @@
 
 namespace herald::segment_plugin {
 
-const char* const SegmentStep::kSchema = R"({
+const char* const SegmentStepBase::kSchema = R"({
   "type": "object",
-  "required": ["rule", "mode"],
+  "required": ["rule"],
   "properties": {
     "rule": {
       "type": ["object", "array"],
       "x-segment": true,
       "description": "The segment rule (docs/workflows.md): one rule, or a list of rules that must all hold. Evaluated for each contact when it reaches the step."
-    },
-    "mode": {
-      "type": "string",
-      "enum": ["filter", "branch"],
-      "description": "filter: matching contacts continue, the others exit (reason: not in segment). branch: matching contacts take branch 'match', the others branch 'else'."
     }
   }
 })";
 
-SegmentStep::SegmentStep(herald::StepContext& ctx, const nlohmann::json& config)
-    : herald::Step(ctx) {
-  // The schema allows only these two; anything else is a host bug.
-  const std::string mode = config.at("mode").get<std::string>();
-  if (mode == "branch") {
-    mode_ = Mode::kBranch;
-  } else if (mode == "filter") {
-    mode_ = Mode::kFilter;
-  } else {
-    throw herald::ConfigError("/mode", "mode must be filter or branch, got '" + mode + "'");
-  }
-}
-
-void SegmentStep::run(herald::Batch batch) {
+template <typename Decide>
+void SegmentStepBase::runWith(herald::Batch& batch, Decide decide) {
   std::vector<uint8_t> matches;
   const herald_status status = batch.segmentMatch("/rule", matches);
   if (status != HERALD_OK) {
@@ -49,17 +32,33 @@ void SegmentStep::run(herald::Batch batch) {
   for (size_t i = 0; i < batch.size(); ++i) {
     const bool match = matches[i] != 0;
     if (match) ++matched;
-    if (mode_ == Mode::kBranch) {
-      batch.set(i, herald::Branch{match ? "match" : "else"});
-    } else if (match) {
-      batch.set(i, herald::Continue{});
-    } else {
-      batch.set(i, herald::Exit{nlohmann::json::object(), kExitReason});
-    }
+    decide(batch, i, match);
   }
   context().counter("matched_total", matched);
   context().counter("unmatched_total", static_cast<double>(batch.size()) - matched);
   batch.complete();
+}
+
+SegmentFilter::SegmentFilter(herald::StepContext& ctx, const nlohmann::json& /*config*/)
+    : SegmentStepBase(ctx) {}
+
+void SegmentFilter::run(herald::Batch batch) {
+  runWith(batch, [](herald::Batch& b, size_t i, bool match) {
+    if (match) {
+      b.set(i, herald::Continue{});
+    } else {
+      b.set(i, herald::Exit{nlohmann::json::object(), kExitReason});
+    }
+  });
+}
+
+SegmentBranch::SegmentBranch(herald::StepContext& ctx, const nlohmann::json& /*config*/)
+    : SegmentStepBase(ctx) {}
+
+void SegmentBranch::run(herald::Batch batch) {
+  runWith(batch, [](herald::Batch& b, size_t i, bool match) {
+    b.set(i, herald::Branch{match ? "match" : "else"});
+  });
 }
 
 }  // namespace herald::segment_plugin

@@ -1,34 +1,52 @@
 #pragma once
-// `uses: segment`: who matches a segment rule now goes one way, the others
-// another. The rule lives in the step's config (`rule`, an x-segment field
-// the host parses and the store evaluates); the step only decides what a
-// match means:
-//   mode: filter  matching contacts continue; the others exit ("not in segment")
-//   mode: branch  branch "match" or branch "else"
+// Two step types over one segment rule (`rule`, an x-segment field the host
+// parses when the workflow is loaded and the store evaluates per batch):
+//   uses: segment.filter  matching contacts continue; the others exit
+//                         ("not in segment")
+//   uses: segment.branch  matching contacts take branch "match", the others
+//                         branch "else" (the workflow must map both)
+// Two types rather than one with a mode, so that `herald validate` can tell
+// from the type alone whether the step needs `branches:`.
 #include <herald/sdk.hpp>
 #include <string>
 
 namespace herald::segment_plugin {
 
-class SegmentStep : public herald::Step {
+// What both step types share: the rule in the config, one segment query per
+// batch, the matched/unmatched counters.
+class SegmentStepBase : public herald::Step {
  public:
-  static constexpr const char* kName = "segment";
-  static constexpr const char* kSummary =
-      "Filter or branch contacts on a segment rule, evaluated when they reach the step";
-  static constexpr const char* kBranches[] = {"match", "else"};
   static const char* const kSchema;
-  // The reason given to contacts a filter lets go.
+
+ protected:
+  using herald::Step::Step;
+  // Asks the host who matches, then sets each contact's outcome with
+  // `decide(match)`, counts, and completes the batch.
+  template <typename Decide>
+  void runWith(herald::Batch& batch, Decide decide);
+};
+
+class SegmentFilter : public SegmentStepBase {
+ public:
+  static constexpr const char* kName = "segment.filter";
+  static constexpr const char* kSummary =
+      "Let contacts who match a segment rule continue; the others exit";
+  // The reason given to the contacts the filter lets go.
   static constexpr const char* kExitReason = "not in segment";
 
-  enum class Mode { kFilter, kBranch };
-
-  SegmentStep(herald::StepContext& ctx, const nlohmann::json& config);
+  SegmentFilter(herald::StepContext& ctx, const nlohmann::json& config);
   void run(herald::Batch batch) override;
+};
 
-  Mode mode() const noexcept { return mode_; }
+class SegmentBranch : public SegmentStepBase {
+ public:
+  static constexpr const char* kName = "segment.branch";
+  static constexpr const char* kSummary =
+      "Send contacts who match a segment rule to branch 'match', the others to 'else'";
+  static constexpr const char* kBranches[] = {"match", "else"};
 
- private:
-  Mode mode_ = Mode::kFilter;
+  SegmentBranch(herald::StepContext& ctx, const nlohmann::json& config);
+  void run(herald::Batch batch) override;
 };
 
 }  // namespace herald::segment_plugin

@@ -25,21 +25,27 @@ std::vector<TestContact> contacts() {
           {.id = 4, .segments = {{"/rule", true}}}};
 }
 
-TEST(SegmentPlugin, DescriptorDeclaresTheBranches) {
+TEST(SegmentPlugin, DescriptorDeclaresBothTypesAndTheBranches) {
   EXPECT_TRUE(plugin().problems().empty());
-  const herald_step_type* t = plugin().find("segment");
-  ASSERT_NE(t, nullptr);
-  ASSERT_NE(t->branches, nullptr);
-  EXPECT_STREQ(t->branches[0], "match");
-  EXPECT_STREQ(t->branches[1], "else");
-  EXPECT_EQ(t->branches[2], nullptr);
-  const json schema = json::parse(t->config_schema);
-  EXPECT_EQ(schema["properties"]["rule"]["x-segment"], true);
+  const herald_step_type* branch = plugin().find("segment.branch");
+  ASSERT_NE(branch, nullptr);
+  ASSERT_NE(branch->branches, nullptr);
+  EXPECT_STREQ(branch->branches[0], "match");
+  EXPECT_STREQ(branch->branches[1], "else");
+  EXPECT_EQ(branch->branches[2], nullptr);
+  const herald_step_type* filter = plugin().find("segment.filter");
+  ASSERT_NE(filter, nullptr);
+  EXPECT_EQ(filter->branches, nullptr);  // a filter never branches
+  for (const herald_step_type* t : {branch, filter}) {
+    const json schema = json::parse(t->config_schema);
+    EXPECT_EQ(schema["properties"]["rule"]["x-segment"], true);
+    EXPECT_EQ(schema["required"], json::array({"rule"}));
+  }
 }
 
 TEST(SegmentPlugin, FilterLetsMatchesContinueAndOthersExit) {
   Host host;
-  auto& step = host.create(plugin(), "segment", {{"rule", kRule}, {"mode", "filter"}});
+  auto& step = host.create(plugin(), "segment.filter", {{"rule", kRule}});
   ASSERT_TRUE(step.ok()) << step.diagnosticsText();
   auto r = step.run(contacts());
   ASSERT_TRUE(r.ok()) << r.error;
@@ -57,8 +63,7 @@ TEST(SegmentPlugin, FilterLetsMatchesContinueAndOthersExit) {
 
 TEST(SegmentPlugin, BranchSendsMatchesAndOthersApart) {
   Host host;
-  auto& step =
-      host.create(plugin(), "segment", {{"rule", json::array({kRule})}, {"mode", "branch"}});
+  auto& step = host.create(plugin(), "segment.branch", {{"rule", json::array({kRule})}});
   ASSERT_TRUE(step.ok()) << step.diagnosticsText();
   auto r = step.run(contacts());
   ASSERT_TRUE(r.ok()) << r.error;
@@ -73,7 +78,7 @@ TEST(SegmentPlugin, BranchSendsMatchesAndOthersApart) {
 
 TEST(SegmentPlugin, EmptyBatch) {
   Host host;
-  auto& step = host.create(plugin(), "segment", {{"rule", kRule}, {"mode", "branch"}});
+  auto& step = host.create(plugin(), "segment.branch", {{"rule", kRule}});
   auto r = step.run({});
   EXPECT_TRUE(r.ok()) << r.error;
   EXPECT_TRUE(r.outcomes.empty());
@@ -82,7 +87,7 @@ TEST(SegmentPlugin, EmptyBatch) {
 TEST(SegmentPlugin, NoStoreFailsTheBatchRetryably) {
   Host host;
   host.setSegmentStatus(HERALD_ERR_UNSUPPORTED);
-  auto& step = host.create(plugin(), "segment", {{"rule", kRule}, {"mode", "filter"}});
+  auto& step = host.create(plugin(), "segment.filter", {{"rule", kRule}});
   auto r = step.run(contacts());
   EXPECT_TRUE(r.completed);
   EXPECT_NE(r.status, HERALD_OK);
@@ -93,7 +98,7 @@ TEST(SegmentPlugin, NoStoreFailsTheBatchRetryably) {
 TEST(SegmentPlugin, StoreFailureFailsTheBatch) {
   Host host;
   host.setSegmentStatus(HERALD_ERR_INTERNAL);
-  auto& step = host.create(plugin(), "segment", {{"rule", kRule}, {"mode", "branch"}});
+  auto& step = host.create(plugin(), "segment.branch", {{"rule", kRule}});
   auto r = step.run(contacts());
   EXPECT_NE(r.status, HERALD_OK);
   EXPECT_EQ(r.error, "the segment rule could not be evaluated (see the log)");

@@ -234,10 +234,10 @@ typedef struct herald_step_type {
 
   /* The branch labels this step may return with HERALD_OUTCOME_BRANCH, as a
    * NULL-terminated array (e.g. {"match", "else", NULL}); NULL when the step
-   * never branches. A workflow's `branches:` on the step may only name these
-   * labels and, when it is given, must name each of them (a step whose config
-   * makes it branch needs `branches:`; the host cannot tell from the config,
-   * so a label left unmapped fails the journey at run time). */
+   * never branches. A workflow's `branches:` on the step must name each of
+   * these labels and no other (`herald validate` checks it), so a step type
+   * that only sometimes branches should be two types (e.g. segment.filter
+   * and segment.branch). */
   const char* const* branches;
 } herald_step_type;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""`uses: segment` in a journey, run by the real binary over imported
-contacts and events: branch mode (match / else), filter mode (the others
-exit with "not in segment"), a named segment from segments/ beside the
+"""`uses: segment.branch` and `uses: segment.filter` in a journey, run by the
+real binary over imported contacts and events: a branch (match / else), a
+filter (the others exit with "not in segment"), a named segment from segments/ beside the
 workflow, and the validate errors for a bad rule inside `with:` and for
 wrong branch labels, each at FILE:LINE:COL."""
 import json
@@ -47,9 +47,8 @@ name: vip-route
 trigger: {type: manual}
 steps:
   - id: vip
-    uses: segment
+    uses: segment.branch
     with:
-      mode: branch
       rule: {tags: {has: vip}}
     branches: {match: thanks, else: bye}
   - id: thanks
@@ -63,9 +62,8 @@ name: buyers
 trigger: {type: manual}
 steps:
   - id: buyers
-    uses: segment
+    uses: segment.filter
     with:
-      mode: filter
       rule:
         - event: purchase
           within: 30d
@@ -79,9 +77,8 @@ name: big-spenders
 trigger: {type: manual}
 steps:
   - id: big
-    uses: segment
+    uses: segment.branch
     with:
-      mode: branch
       rule: {segment: big-spenders}
     branches: {match: yes, else: no}
   - id: yes
@@ -143,11 +140,11 @@ class SegmentStep(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         plugins = {p["name"]: p for p in json.loads(r.stdout)["plugins"]}
         self.assertIn("segment", plugins)
-        step = plugins["segment"]["step_types"][0]
-        self.assertEqual(step["name"], "segment")
-        self.assertEqual(step["branches"], ["match", "else"])
+        types = {t["name"]: t for t in plugins["segment"]["step_types"]}
+        self.assertEqual(types["segment.branch"]["branches"], ["match", "else"])
+        self.assertEqual(types["segment.filter"]["branches"], [])
 
-    def test_branch_mode_sends_matches_and_others_apart(self):
+    def test_a_branch_sends_matches_and_others_apart(self):
         rep = self.run_json("vip.yaml", BRANCH)
         self.assertEqual(rep["enrolled_now"], 5)
         vip = step_row(rep, "vip")
@@ -157,7 +154,7 @@ class SegmentStep(unittest.TestCase):
         self.assertEqual(step_row(rep, "bye")["entered"], 3)
         self.assertEqual(rep["journeys"]["exited"], 5)
 
-    def test_filter_mode_lets_matches_continue_and_the_others_exit(self):
+    def test_a_filter_lets_matches_continue_and_the_others_exit(self):
         rep = self.run_json("buyers.yaml", FILTER)
         buyers = step_row(rep, "buyers")
         self.assertEqual(buyers["entered"], 5)
@@ -184,30 +181,41 @@ class SegmentStep(unittest.TestCase):
         text = BRANCH.replace("{tags: {has: vip}}", "{tags: {hass: vip}}")
         err = self.validate("bad-rule.yaml", text)
         line, _ = line_col(text, "hass")
-        self.assertRegex(err, rf"bad-rule\.yaml:{line}:\d+: error: step 'vip' \(segment\): .*hass")
+        self.assertRegex(err, rf"bad-rule\.yaml:{line}:\d+: error: step 'vip' \(segment\.branch\): "
+                              r".*hass")
 
     def test_an_unknown_named_segment_is_an_error_at_its_place(self):
         text = NAMED.replace("big-spenders}", "nobody-like-this}")
         err = self.validate("unknown-segment.yaml", text)
         line, _ = line_col(text, "nobody-like-this")
-        self.assertRegex(err, rf"unknown-segment\.yaml:{line}:\d+: error: step 'big' \(segment\): "
+        self.assertRegex(err, rf"unknown-segment\.yaml:{line}:\d+: error: step 'big' \(segment\.branch\): "
                               r".*nobody-like-this")
 
     def test_wrong_branch_labels_name_the_valid_ones(self):
         text = BRANCH.replace("{match: thanks, else: bye}", "{match: thanks, otherwise: bye}")
         err = self.validate("labels.yaml", text)
         line, col = line_col(text, "bye}")  # the target of 'otherwise'
-        self.assertIn(f"labels.yaml:{line}:{col}: error: step 'vip': segment never takes a branch "
-                      "named 'otherwise'; its branches are 'match' and 'else'", err)
+        self.assertIn(f"labels.yaml:{line}:{col}: error: step 'vip': segment.branch never takes a "
+                      "branch named 'otherwise'; its branches are 'match' and 'else'", err)
         bline, bcol = line_col(text, "{match: thanks")
-        self.assertIn(f"labels.yaml:{bline}:{bcol}: error: step 'vip': segment may take any of "
-                      "the branches 'match' and 'else'; add 'else' under 'branches' "
+        self.assertIn(f"labels.yaml:{bline}:{bcol}: error: step 'vip': segment.branch may take "
+                      "any of the branches 'match' and 'else'; add 'else' under 'branches' "
                       "(LABEL: STEP_ID)", err)
 
-    def test_mode_is_required(self):
-        text = FILTER.replace("      mode: filter\n", "")
-        err = self.validate("no-mode.yaml", text)
-        self.assertIn("missing required key 'mode'", err)
+    def test_a_branch_without_branches_is_an_error(self):
+        text = BRANCH.replace("    branches: {match: thanks, else: bye}\n", "")
+        err = self.validate("no-branches.yaml", text)
+        line, col = line_col(text, "- id: vip")
+        self.assertIn(f"no-branches.yaml:{line}:{col + 2}: error: step 'vip': segment.branch may "
+                      "take any of the branches 'match' and 'else'; add 'match' and 'else' under "
+                      "'branches' (LABEL: STEP_ID)", err)
+
+    def test_the_rule_is_required(self):
+        text = FILTER.replace("    with:\n      rule:\n        - event: purchase\n"
+                              "          within: 30d\n          count: {at_least: 2}\n",
+                              "    with: {}\n")
+        err = self.validate("no-rule.yaml", text)
+        self.assertIn("missing required key 'rule'", err)
 
 
 if __name__ == "__main__":

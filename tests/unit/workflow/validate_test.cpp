@@ -243,16 +243,28 @@ TEST_F(Validate, PluginBranchesNameOnlyAndAllTheDeclaredLabels) {
                           "its branches are 'yes' and 'no'"));
 }
 
-TEST_F(Validate, PluginBranchesAllNamedOrNoneAreFine) {
+TEST_F(Validate, PluginBranchesMustAllBeNamed) {
   EXPECT_THAT(check(kHead + R"(  - id: a
     uses: wftest.pick
     branches: {yes: b, no: c}
   - id: b
-    uses: wftest.pick
+    uses: exit
   - id: c
     uses: exit
 )"),
               IsEmpty());
+  // A step type that declares branches may send a contact down any of them,
+  // so a step without `branches:` is a mistake, not a filter.
+  const auto errors = check(kHead + R"(  - id: a
+    uses: wftest.pick
+  - id: b
+    uses: exit
+)");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_THAT(errors[0], ::testing::StartsWith("4:"));
+  EXPECT_THAT(errors[0], ::testing::HasSubstr(
+                             "error: step 'a': wftest.pick may take any of the branches 'yes' and "
+                             "'no'; add 'yes' and 'no' under 'branches' (LABEL: STEP_ID)"));
 }
 
 TEST_F(Validate, AnXSegmentRuleIsCheckedAtItsPlace) {
@@ -261,6 +273,9 @@ TEST_F(Validate, AnXSegmentRuleIsCheckedAtItsPlace) {
     uses: wftest.pick
     with:
       who: {tags: {hass: vip}}
+    branches: {yes: b, no: b}
+  - id: b
+    uses: exit
 )");
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_THAT(errors[0], ::testing::StartsWith("7:"));
@@ -270,6 +285,9 @@ TEST_F(Validate, AnXSegmentRuleIsCheckedAtItsPlace) {
     uses: wftest.pick
     with:
       who: [{tags: {has: vip}}]
+    branches: {yes: b, no: b}
+  - id: b
+    uses: exit
 )"),
               IsEmpty());
 }
