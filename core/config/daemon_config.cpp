@@ -33,13 +33,20 @@ std::optional<std::chrono::milliseconds> parseDuration(const std::string& text) 
     std::string unit;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) unit += text[i++];
     int64_t ms;
-    if (unit == "ms") ms = 1;
-    else if (unit == "s") ms = 1000;
-    else if (unit == "m") ms = 60'000;
-    else if (unit == "h") ms = 3'600'000;
-    else if (unit == "d") ms = 86'400'000;
-    else if (unit == "w") ms = 7 * 86'400'000LL;
-    else return std::nullopt;
+    if (unit == "ms")
+      ms = 1;
+    else if (unit == "s")
+      ms = 1000;
+    else if (unit == "m")
+      ms = 60'000;
+    else if (unit == "h")
+      ms = 3'600'000;
+    else if (unit == "d")
+      ms = 86'400'000;
+    else if (unit == "w")
+      ms = 7 * 86'400'000LL;
+    else
+      return std::nullopt;
     total += n * ms;
   }
   return std::chrono::milliseconds(total);
@@ -53,7 +60,8 @@ std::optional<std::filesystem::path> defaultConfigPath() {
   return std::nullopt;
 }
 
-std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file, Diagnostics& diags) {
+std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
+                                             Diagnostics& diags) {
   YAML::Node root;
   try {
     root = YAML::LoadFile(file.string());
@@ -129,7 +137,8 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file, 
           } catch (const std::exception&) {
           }
           if (n < 1 || n > 100000)
-            diags.error(posOf(file, e.second), "batch_size must be a whole number from 1 to 100000");
+            diags.error(posOf(file, e.second),
+                        "batch_size must be a whole number from 1 to 100000");
           else
             cfg.batch_size = n;
         } else {

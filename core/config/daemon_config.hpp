@@ -12,11 +12,11 @@
 namespace herald::config {
 
 struct DaemonConfig {
-  std::filesystem::path source;       // file it came from; empty for built-in defaults
-  std::filesystem::path state_dir = "var";   // relative paths are relative to the cwd
-  std::filesystem::path database;     // default: state_dir/herald.db
+  std::filesystem::path source;                    // file it came from; empty for built-in defaults
+  std::filesystem::path state_dir = "var";         // relative paths are relative to the cwd
+  std::filesystem::path database;                  // default: state_dir/herald.db
   std::vector<std::filesystem::path> plugin_dirs;  // searched in order
-  int batch_size = 500;               // contacts per step call (a workflow may lower it)
+  int batch_size = 500;  // contacts per step call (a workflow may lower it)
   std::chrono::milliseconds step_deadline{std::chrono::minutes(5)};
   std::string log_level = "info";
   nlohmann::json plugin_settings = nlohmann::json::object();  // plugins: NAME: {...}

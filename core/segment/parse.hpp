@@ -58,8 +58,8 @@ using Positions = std::map<std::string, SourcePos>;
 // with `positions`). A list is read as `all:` of its items. `library`
 // resolves `segment: NAME` (null: such references are errors). Returns null
 // when there were errors (all of them in `diags`).
-RulePtr parseRule(const nlohmann::json& doc, const std::string& pointer,
-                  const Positions& positions, const Library* library, Diagnostics& diags);
+RulePtr parseRule(const nlohmann::json& doc, const std::string& pointer, const Positions& positions,
+                  const Library* library, Diagnostics& diags);
 
 // The same from a YAML node of `file`.
 RulePtr parseRule(const YAML::Node& node, const std::string& file, const Library* library,

@@ -39,26 +39,26 @@ struct TimeValue {
 };
 
 enum class Op {
-  kEquals,       // equals
-  kNotEquals,    // not_equals (a missing value is "not equal" too)
-  kLess,         // less_than
-  kLessEq,       // at_most
-  kGreater,      // greater_than
-  kGreaterEq,    // at_least
-  kBetween,      // between: [low, high], both ends included
-  kIn,           // in: [a, b, ...]
-  kNotIn,        // not_in: [a, b, ...] (a missing value is "not in" too)
-  kExists,       // exists: true|false
-  kStartsWith,   // starts_with: "text" (case-sensitive, literal: no wildcards)
-  kContains,     // contains: "text" (literal substring)
-  kOlderThan,    // older_than: 30d  (time value < now - 30d)
-  kWithin,       // within: 2w       (time value >= now - 2w and <= now)
-  kBefore,       // before: 2024-01-01 (time value < that instant)
-  kAfter,        // after: 2024-01-01  (time value >= that instant)
-  kHas,          // has: x        (array subjects: tags, array attributes)
-  kHasAny,       // has_any: [x, y]
-  kHasAll,       // has_all: [x, y]
-  kHasNone,      // has_none: [x, y]
+  kEquals,      // equals
+  kNotEquals,   // not_equals (a missing value is "not equal" too)
+  kLess,        // less_than
+  kLessEq,      // at_most
+  kGreater,     // greater_than
+  kGreaterEq,   // at_least
+  kBetween,     // between: [low, high], both ends included
+  kIn,          // in: [a, b, ...]
+  kNotIn,       // not_in: [a, b, ...] (a missing value is "not in" too)
+  kExists,      // exists: true|false
+  kStartsWith,  // starts_with: "text" (case-sensitive, literal: no wildcards)
+  kContains,    // contains: "text" (literal substring)
+  kOlderThan,   // older_than: 30d  (time value < now - 30d)
+  kWithin,      // within: 2w       (time value >= now - 2w and <= now)
+  kBefore,      // before: 2024-01-01 (time value < that instant)
+  kAfter,       // after: 2024-01-01  (time value >= that instant)
+  kHas,         // has: x        (array subjects: tags, array attributes)
+  kHasAny,      // has_any: [x, y]
+  kHasAll,      // has_all: [x, y]
+  kHasNone,     // has_none: [x, y]
 };
 
 // The YAML key of an operator ("at_least") and the reverse lookup.
@@ -68,10 +68,10 @@ std::optional<Op> opFromName(const std::string& name);
 // One test of a value: the operator and its operand(s).
 struct Comparison {
   Op op = Op::kEquals;
-  nlohmann::json value;           // scalar, or array for between/in/not_in/has_*
-  std::optional<TimeValue> time;  // older_than/within/before/after; also between on dates
+  nlohmann::json value;                // scalar, or array for between/in/not_in/has_*
+  std::optional<TimeValue> time;       // older_than/within/before/after; also between on dates
   std::optional<TimeValue> time_high;  // between on dates: the upper end
-  SourcePos pos;                  // the operator key
+  SourcePos pos;                       // the operator key
 };
 
 // What a comparison looks at.
@@ -125,7 +125,7 @@ struct RfmOptions {
 struct RfmTest {
   RfmOptions options;
   std::vector<std::string> segments;  // any of these named segments ("champions", ...)
-  std::optional<Comparison> recency;    // tests on the 1-5 scores
+  std::optional<Comparison> recency;  // tests on the 1-5 scores
   std::optional<Comparison> frequency;
   std::optional<Comparison> monetary;
   SourcePos pos;

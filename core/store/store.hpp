@@ -122,8 +122,7 @@ class Store {
   virtual std::vector<int64_t> segmentMembers(const segment::Rule& rule,
                                               const segment::EvalContext& ctx) = 0;
   // For each id in `contact_ids` (any order), whether it matches now.
-  virtual std::vector<bool> segmentMatch(const segment::Rule& rule,
-                                         const segment::EvalContext& ctx,
+  virtual std::vector<bool> segmentMatch(const segment::Rule& rule, const segment::EvalContext& ctx,
                                          std::span<const int64_t> contact_ids) = 0;
   virtual SegmentPlan explainSegment(const segment::Rule& rule,
                                      const segment::EvalContext& ctx) = 0;

@@ -1,9 +1,9 @@
 #include "workflow/builtins.hpp"
 
 #include "config/daemon_config.hpp"
+#include "util/suggest.hpp"
 #include "workflow/expression.hpp"
 #include "workflow/scalar_pos.hpp"
-#include "util/suggest.hpp"
 #include "workflow/wait.hpp"
 
 namespace herald::workflow {

@@ -12,10 +12,10 @@
 
 #include "config/daemon_config.hpp"
 #include "segment/parse.hpp"
+#include "util/suggest.hpp"
 #include "util/yaml_json.hpp"
 #include "workflow/cron.hpp"
 #include "workflow/scalar_pos.hpp"
-#include "util/suggest.hpp"
 #include "workflow/wait.hpp"
 
 namespace herald::workflow {

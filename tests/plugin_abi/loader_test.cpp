@@ -69,9 +69,8 @@ TEST_F(LoaderTest, RefusalsAreLoggedToo) {
 TEST_F(LoaderTest, GoodPluginsStillLoad) {
   std::vector<std::string> names;
   for (const auto& p : reg_.plugins()) names.push_back(p.name);
-  EXPECT_THAT(names,
-              ::testing::ElementsAre("old_minor", "branching", "dup_first", "good", "misbehave",
-                                     "segmenty"));
+  EXPECT_THAT(names, ::testing::ElementsAre("old_minor", "branching", "dup_first", "good",
+                                            "misbehave", "segmenty"));
 
   const PluginInfo& good = reg_.plugins()[3];
   EXPECT_EQ(good.version, "1.0.0");
