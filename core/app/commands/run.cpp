@@ -16,6 +16,8 @@
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <utility>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "app/command.hpp"
@@ -142,20 +144,31 @@ Report buildReport(const engine::RunPlan& plan, const engine::RunResult& result,
 
 std::string messagesLine(const Report& r) {
   const bool dry = r.result.run.dry_run;
-  std::string line;
+  // One part per destination, in step order: steps that write to the same
+  // place on the same channel (two email steps into one outbox) add up.
+  std::vector<std::pair<std::string, int64_t>> parts;  // "{} written to X (email)", count
   for (const auto& d : r.deliveries) {
-    if (!line.empty()) line += ", ";
-    const int64_t n = d.activity.delivered;
+    std::string part;
     if (dry) {
-      line += fmt::format("{} by '{}' ({})", n, d.step->step->id, d.channel);
+      part = fmt::format("by '{}' ({})", d.step->step->id, d.channel);
     } else if (!d.location.empty()) {
-      line += fmt::format("{} written to {} ({})", n, d.location, d.channel);
+      part = fmt::format("written to {} ({})", d.location, d.channel);
     } else {
-      line += fmt::format("{} sent by '{}' via {} ({})", n, d.step->step->id, d.step->step->uses,
-                          d.channel);
+      part =
+          fmt::format("sent by '{}' via {} ({})", d.step->step->id, d.step->step->uses, d.channel);
+    }
+    auto same =
+        std::find_if(parts.begin(), parts.end(), [&](const auto& p) { return p.first == part; });
+    if (same != parts.end()) {
+      same->second += d.activity.delivered;
+    } else {
+      parts.emplace_back(std::move(part), d.activity.delivered);
     }
   }
-  return (dry ? "messages that would be sent: " : "messages: ") + line;
+  std::vector<std::string> shown;
+  for (const auto& [part, n] : parts) shown.push_back(fmt::format("{} {}", n, part));
+  return fmt::format("{}{}",
+                     dry ? "messages that would be sent: " : "messages: ", fmt::join(shown, ", "));
 }
 
 void printText(std::ostream& out, const Report& r, const std::string& file) {

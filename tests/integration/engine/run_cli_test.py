@@ -103,6 +103,25 @@ class RunCli(unittest.TestCase):
                 subjects.update(re.findall(r"^Subject: (.*?)\r?$", f.read(), re.M))
         self.assertEqual(subjects, {"Hi Ada, spring is here", "Hi there, spring is here"})
 
+    def test_steps_writing_to_the_same_place_add_up_in_the_report(self):
+        # Two email steps into one outbox: one "written to" part, not two.
+        wf = self.sb.write("two-emails.yaml", """\
+name: two-emails
+trigger: {type: manual}
+steps:
+  - id: first
+    uses: outbox.email
+    with: {from: shop@example.com, subject: One, text: one}
+  - id: second
+    uses: outbox.email
+    with: {from: shop@example.com, subject: Two, text: two}
+""")
+        r = self.sb.herald("run", wf)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        outbox = os.path.join(self.sb.state, "outbox")
+        self.assertIn(f"messages: 8 written to {outbox}/new (email)\n", r.stdout)
+        self.assertEqual(len(self.sb.outbox_files()), 8)
+
     def test_json_report(self):
         r = self.sb.herald("run", self.wf, "--json")
         self.assertEqual(r.returncode, 0, r.stderr)
