@@ -16,9 +16,9 @@
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
-#include <nlohmann/json.hpp>
 
 #include "app/command.hpp"
 #include "engine/engine.hpp"
