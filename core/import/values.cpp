@@ -1,12 +1,13 @@
 #include "import/values.hpp"
 
-#include <date/tz.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+
+#include "util/time_zone.hpp"
 
 namespace herald::import {
 namespace {
@@ -371,29 +372,15 @@ void splitList(std::string_view in, std::vector<std::string>& out) {
 bool TimeZones::known(std::string_view name) {
   auto it = cache_.find(name);
   if (it != cache_.end()) return it->second;
-  bool ok = false;
-  try {
-    ok = date::locate_zone(name) != nullptr;
-  } catch (const std::exception&) {
-    ok = false;
-  }
+  const bool ok = isKnownTimeZone(std::string(name));
   cache_.emplace(std::string(name), ok);
   return ok;
 }
 
 std::string TimeZones::suggest(std::string_view name) {
-  if (names_.empty()) {
-    try {
-      const auto& db = date::get_tzdb();
-      // With the OS database, links (US/Pacific) are zones too.
-      for (const auto& z : db.zones) names_.emplace_back(z.name());
-    } catch (const std::exception&) {
-      return {};
-    }
-  }
   std::string best;
   size_t best_distance = std::max<size_t>(3, name.size() / 4) + 1;
-  for (const auto& candidate : names_) {
+  for (const auto& candidate : timeZoneNames()) {
     size_t d = editDistance(name, candidate);
     if (d < best_distance) {
       best_distance = d;

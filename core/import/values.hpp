@@ -57,7 +57,6 @@ class TimeZones {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, bool, Hash, std::equal_to<>> cache_;
-  std::vector<std::string> names_;
 };
 
 // Edit distance, for suggestions.

@@ -10,6 +10,7 @@
 #include "segment/rule_parser.hpp"
 #include "segment/time.hpp"
 #include "util/suggest.hpp"
+#include "util/time_zone.hpp"
 #include "util/yaml_json.hpp"
 
 namespace herald::segment {
@@ -100,7 +101,7 @@ std::optional<SegmentFile> readSegmentFile(const std::string& path, const YAML::
         diags.error(pos(ptr), "'description' is one line of text for people");
     } else if (key == "timezone") {
       const std::string s = v.is_string() ? v.get<std::string>() : "";
-      if (!isTimeZone(s)) {
+      if (!isKnownTimeZone(s)) {
         const auto close = closeMatches(s, timeZoneNames(), 3);
         diags.error(pos(ptr),
                     "unknown time zone " + (v.is_string() ? "'" + s + "'" : v.dump()) + "; " +

@@ -8,30 +8,24 @@
 #include <limits>
 #include <stdexcept>
 
+#include "util/time_zone.hpp"
+
 namespace herald::segment {
 namespace {
 
 using std::chrono::milliseconds;
 
 const date::time_zone* zoneOf(const std::string& name) {
-  try {
-    return date::locate_zone(name.empty() ? "UTC" : name);
-  } catch (const std::exception&) {
-    // Rules are validated when loaded; an unknown zone here reads as UTC.
-    try {
-      return date::locate_zone("UTC");
-    } catch (const std::exception&) {
-      return nullptr;
-    }
-  }
+  // Rules are validated when loaded; an unknown zone here reads as UTC.
+  if (const date::time_zone* zone = findTimeZone(name)) return zone;
+  return findTimeZone("UTC");
 }
 
 // Local wall time in `zone` -> instant. A time in a spring-forward gap moves
 // forward by the gap's length; an ambiguous one takes its first pass.
 int64_t toInstant(const date::time_zone* zone, date::local_time<milliseconds> local) {
   if (!zone) return local.time_since_epoch().count();
-  const date::local_info info = zone->get_info(local);
-  return (local.time_since_epoch() - info.first.offset).count();
+  return localToSys(*zone, local).time_since_epoch().count();
 }
 
 date::local_time<milliseconds> toLocal(const date::time_zone* zone, int64_t ms) {
@@ -215,27 +209,6 @@ std::string birthDateForAge(int years, const EvalContext& ctx) {
   while (out.size() < 4) out.insert(out.begin(), '0');
   return out + "-" + twoDigits(static_cast<unsigned>(born.month())) + "-" +
          twoDigits(static_cast<unsigned>(born.day()));
-}
-
-bool isTimeZone(const std::string& name) {
-  if (name.empty()) return false;
-  try {
-    return date::locate_zone(name) != nullptr;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-
-const std::vector<std::string>& timeZoneNames() {
-  static const std::vector<std::string> kNames = [] {
-    std::vector<std::string> names;
-    try {
-      for (const auto& z : date::get_tzdb().zones) names.emplace_back(z.name());
-    } catch (const std::exception&) {
-    }
-    return names;
-  }();
-  return kNames;
 }
 
 }  // namespace herald::segment

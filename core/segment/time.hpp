@@ -41,9 +41,4 @@ struct IsoTime {
 };
 std::optional<IsoTime> parseIsoTime(const std::string& text);
 
-// Whether `name` is in the tz database ("Europe/Berlin", "UTC"), and all
-// the names it has (for suggestions).
-bool isTimeZone(const std::string& name);
-const std::vector<std::string>& timeZoneNames();
-
 }  // namespace herald::segment

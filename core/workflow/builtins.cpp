@@ -2,6 +2,7 @@
 
 #include "config/daemon_config.hpp"
 #include "util/suggest.hpp"
+#include "util/time_zone.hpp"
 #include "workflow/expression.hpp"
 #include "workflow/scalar_pos.hpp"
 #include "workflow/wait.hpp"

@@ -8,6 +8,8 @@
 #include <exception>
 #include <vector>
 
+#include "util/time_zone.hpp"
+
 namespace herald::workflow {
 namespace {
 
@@ -208,12 +210,8 @@ std::optional<CronSchedule> CronSchedule::parse(const std::string& text, CronErr
 std::optional<int64_t> CronSchedule::nextAfter(int64_t after_ms, const std::string& tz) const {
   using std::chrono::milliseconds;
   using std::chrono::minutes;
-  const date::time_zone* zone = nullptr;
-  try {
-    zone = date::locate_zone(tz.empty() ? "UTC" : tz);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  const date::time_zone* zone = findTimeZone(tz.empty() ? "UTC" : tz);
+  if (!zone) return std::nullopt;
   const date::sys_time<milliseconds> after{milliseconds(after_ms)};
   const auto first_day = date::floor<date::days>(zone->to_local(after));
   for (int d = 0; d < 5 * 366 + 2; ++d) {

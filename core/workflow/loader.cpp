@@ -13,6 +13,7 @@
 #include "config/daemon_config.hpp"
 #include "segment/parse.hpp"
 #include "util/suggest.hpp"
+#include "util/time_zone.hpp"
 #include "util/yaml_json.hpp"
 #include "workflow/cron.hpp"
 #include "workflow/scalar_pos.hpp"

@@ -1,13 +1,12 @@
 #include "workflow/wait.hpp"
 
-#include <date/tz.h>
 
 #include <algorithm>
 #include <chrono>
 #include <exception>
 #include <vector>
 
-#include "util/suggest.hpp"
+#include "util/time_zone.hpp"
 
 namespace herald::workflow {
 namespace {
@@ -15,45 +14,7 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::minutes;
 
-const date::time_zone* findZone(const std::string& name) {
-  if (name.empty()) return nullptr;
-  try {
-    return date::locate_zone(name);
-  } catch (const std::exception&) {
-    return nullptr;
-  }
-}
-
-// The instant the local clock of `zone` reads `local` on its first pass; a
-// local time in a gap is shifted forward by the gap's length.
-date::sys_time<milliseconds> resolve(const date::time_zone& zone,
-                                     date::local_time<milliseconds> local) {
-  const date::local_info info = zone.get_info(local);
-  // For unique and ambiguous times `first` is the offset in force at the first
-  // pass; for a nonexistent time it is the offset before the jump, which
-  // lands the same distance past the jump as the gap is long.
-  return date::sys_time<milliseconds>{local.time_since_epoch() - info.first.offset};
-}
-
-std::vector<std::string> zoneNames() {
-  std::vector<std::string> names;
-  try {
-    const auto& db = date::get_tzdb();
-    for (const auto& z : db.zones) names.emplace_back(z.name());
-  } catch (const std::exception&) {
-  }
-  return names;
-}
-
 }  // namespace
-
-std::string timeZoneHint(const std::string& name) {
-  const auto close = closeMatches(name, zoneNames());
-  if (!close.empty()) return "did you mean " + joinList(close, "or", true) + "?";
-  return "use a tz database name such as Europe/Berlin, America/New_York or UTC";
-}
-
-bool isKnownTimeZone(const std::string& name) { return findZone(name) != nullptr; }
 
 std::optional<int> parseTimeOfDay(const std::string& text) {
   const size_t colon = text.find(':');
@@ -77,9 +38,9 @@ int64_t wakeTime(const WaitSpec& spec, int64_t now_ms,
   const int64_t after = now_ms + std::max<int64_t>(spec.duration_ms, 0);
   if (!spec.until_minute) return after;
 
-  const date::time_zone* zone = contact_tz ? findZone(*contact_tz) : nullptr;
-  if (!zone) zone = findZone(spec.timezone);
-  if (!zone) zone = findZone("UTC");
+  const date::time_zone* zone = contact_tz ? findTimeZone(*contact_tz) : nullptr;
+  if (!zone) zone = findTimeZone(spec.timezone);
+  if (!zone) zone = findTimeZone("UTC");
   const minutes at{*spec.until_minute};
   if (!zone) {
     // No tz database at all: plain UTC arithmetic.
@@ -96,7 +57,7 @@ int64_t wakeTime(const WaitSpec& spec, int64_t now_ms,
   // candidate was pulled back before `start` by a DST change.
   for (int i = 0; i < 3; ++i) {
     const date::local_time<milliseconds> local{(day + date::days(i)).time_since_epoch() + at};
-    const auto t = resolve(*zone, local);
+    const auto t = localToSys(*zone, local);
     if (t >= start) return t.time_since_epoch().count();
   }
   return after + 86'400'000;  // not reachable with a real zone

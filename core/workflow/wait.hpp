@@ -27,13 +27,6 @@ struct WaitSpec {
 int64_t wakeTime(const WaitSpec& spec, int64_t now_ms,
                  const std::optional<std::string>& contact_tz);
 
-// True when `name` is a zone of the system tz database (/usr/share/zoneinfo).
-bool isKnownTimeZone(const std::string& name);
-
-// For an unknown zone: "did you mean 'Europe/Berlin'?" or a hint naming
-// valid ones.
-std::string timeZoneHint(const std::string& name);
-
 // Parses "HH:MM" (24-hour) into minutes after midnight.
 std::optional<int> parseTimeOfDay(const std::string& text);
 

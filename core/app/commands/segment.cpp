@@ -20,7 +20,7 @@
 #include "segment/rule.hpp"
 #include "segment/time.hpp"
 #include "util/clock.hpp"
-#include "workflow/wait.hpp"
+#include "util/time_zone.hpp"
 
 namespace herald::app {
 namespace {
@@ -60,8 +60,8 @@ std::string grouped(int64_t n) {
 
 // A CLI11 check for --timezone: a zone of the tz database.
 std::string checkZone(const std::string& zone) {
-  if (workflow::isKnownTimeZone(zone)) return {};
-  return "'" + zone + "' is not a known time zone (" + workflow::timeZoneHint(zone) + ")";
+  if (isKnownTimeZone(zone)) return {};
+  return "'" + zone + "' is not a known time zone (" + timeZoneHint(zone) + ")";
 }
 
 // The rule named on the command line, with what its evaluation needs; null

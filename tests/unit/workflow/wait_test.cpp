@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "util/clock.hpp"
+#include "util/time_zone.hpp"
 
 namespace herald::workflow {
 namespace {
