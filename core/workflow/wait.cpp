@@ -1,20 +1,15 @@
 #include "workflow/wait.hpp"
 
-
 #include <algorithm>
 #include <chrono>
-#include <exception>
 #include <vector>
 
 #include "util/time_zone.hpp"
 
 namespace herald::workflow {
-namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::minutes;
-
-}  // namespace
 
 std::optional<int> parseTimeOfDay(const std::string& text) {
   const size_t colon = text.find(':');
