@@ -19,5 +19,8 @@ void addEventsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addRunCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addRunsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addSegmentCommand(CLI::App& app, AppContext& ctx, int& exit_code);
+void addTemplateCommand(CLI::App& app, AppContext& ctx, int& exit_code);
+void addProductsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
+void addRecommendCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 
 }  // namespace herald::app

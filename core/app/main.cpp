@@ -10,9 +10,12 @@
 namespace {
 
 constexpr herald::app::AddCommand kCommands[] = {
-    herald::app::addValidateCommand, herald::app::addSchemaCommand,  herald::app::addPluginsCommand,
-    herald::app::addContactsCommand, herald::app::addEventsCommand,  herald::app::addRunCommand,
-    herald::app::addRunsCommand,     herald::app::addSegmentCommand,
+    herald::app::addValidateCommand,  herald::app::addSchemaCommand,
+    herald::app::addPluginsCommand,   herald::app::addContactsCommand,
+    herald::app::addEventsCommand,    herald::app::addRunCommand,
+    herald::app::addRunsCommand,      herald::app::addSegmentCommand,
+    herald::app::addTemplateCommand,  herald::app::addProductsCommand,
+    herald::app::addRecommendCommand,
 };
 
 // One line, the way every usage error is reported: exit code 2.
