@@ -6,7 +6,8 @@
 //
 //   herald-gen-data --contacts 1000000 --events 10000000 --seed 42 --out DIR
 //
-// writes DIR/contacts.csv and DIR/events.csv (or .jsonl with --format jsonl).
+// writes DIR/contacts.csv, DIR/events.csv and DIR/products.csv, the product
+// catalogue the purchases name (or .jsonl with --format jsonl).
 //
 // Contacts: names in eight locales, a country with a city and its time zone,
 // gender, birth date, plan, newsletter, interests (a list attribute), tags,
@@ -659,6 +660,55 @@ void writeContacts(const std::filesystem::path& path, const std::vector<Profile>
   }
 }
 
+// The catalogue's products: 8 categories x 5 kinds x 10 styles names all
+// 400 once. Prices are the catalogue's USD prices; "brand" is an attribute
+// (any column the import does not know). Uses no random numbers, so the
+// other files do not change.
+struct Category {
+  std::string_view name;
+  std::string_view kinds[5];
+};
+constexpr Category kCategories[] = {
+    {"running", {"Trail Shoes", "Running Socks", "Rain Jacket", "Water Bottle", "Cap"}},
+    {"outdoors", {"Tent", "Sleeping Bag", "Headlamp", "Backpack", "Camp Stove"}},
+    {"kitchen", {"Chef Knife", "Coffee Grinder", "Skillet", "Teapot", "Cutting Board"}},
+    {"books", {"Cookbook", "Travel Guide", "Novel", "Field Guide", "Notebook"}},
+    {"tech", {"Headphones", "Phone Case", "Charger", "Speaker", "Smart Watch"}},
+    {"fitness", {"Yoga Mat", "Kettlebell", "Jump Rope", "Foam Roller", "Gym Bag"}},
+    {"home", {"Throw Blanket", "Candle", "Plant Pot", "Lamp", "Cushion"}},
+    {"beauty", {"Face Cream", "Lip Balm", "Hair Oil", "Soap Bar", "Sunscreen"}}};
+constexpr std::string_view kStyles[] = {"Classic", "Ultralight", "Everyday", "Pro",   "Eco",
+                                        "Compact", "Deluxe",     "Urban",    "Nordic", "Studio"};
+constexpr std::string_view kBrands[] = {"Northwind", "Acme", "Juniper", "Solace", "Kestrel"};
+
+void writeProducts(const std::filesystem::path& path, bool jsonl) {
+  static const Catalogue catalogue;
+  Out out(path);
+  if (!jsonl) out << "id,name,url,image,price,currency,category,brand\n";
+  for (int id = 1; id <= kProducts; ++id) {
+    const Category& cat = kCategories[(id - 1) % 8];
+    const std::string name = std::string(kStyles[(id - 1) / 40]) + ' ' +
+                             std::string(cat.kinds[((id - 1) / 8) % 5]);
+    const std::string_view brand = kBrands[(id * 7) % std::size(kBrands)];
+    if (jsonl) {
+      out << "{\"id\":\"P";
+      out.pad(id, 4) << "\",\"name\":";
+      out.json(name) << ",\"url\":\"https://shop.example.com/p/P";
+      out.pad(id, 4) << "\",\"image\":\"https://shop.example.com/img/P";
+      out.pad(id, 4) << ".jpg\",\"price\":";
+      out.cents(catalogue.price[id]) << ",\"currency\":\"USD\",\"category\":\"" << cat.name
+                                     << "\",\"brand\":\"" << brand << "\"}\n";
+      continue;
+    }
+    out << 'P';
+    out.pad(id, 4) << ',';
+    out.csv(name) << ",https://shop.example.com/p/P";
+    out.pad(id, 4) << ",https://shop.example.com/img/P";
+    out.pad(id, 4) << ".jpg,";
+    out.cents(catalogue.price[id]) << ",USD," << cat.name << ',' << brand << '\n';
+  }
+}
+
 // The events of every contact, `n` in all, shared out by activity; updates
 // the profiles' order figures with the purchases.
 void writeEvents(const std::filesystem::path& path, int64_t n, std::vector<Profile>& profiles,
@@ -854,5 +904,6 @@ int main(int argc, char** argv) {
                 jsonl);
   }
   writeContacts(out / (std::string("contacts") + ext), profiles, jsonl);
+  writeProducts(out / (std::string("products") + ext), jsonl);
   return 0;
 }

@@ -10,6 +10,7 @@ cd "$2"   # the checkout: config/herald.yaml puts state in ./var
 
 "$herald" contacts import workflows/data/contacts.csv
 "$herald" events import workflows/data/events.csv
+"$herald" products import workflows/data/products.csv
 echo
 # Who the win-back workflow would reach, and how the customers spread over
 # the RFM segments (workflows/segments/ holds the named segments).

@@ -48,6 +48,11 @@ struct StepActivity {
   int64_t unknown = 0;                        // outcome unknown after a crash: failed, not resent
   int64_t redelivered = 0;     // unknown after a crash, delivered again (idempotent step)
   int64_t batch_failures = 0;  // the plugin failed a whole batch
+  // Templates: journeys failed because their config did not render (strict
+  // undefined variable, a limit, a filter error), and in lenient mode, per
+  // variable, the contacts for whom it rendered empty with no default.
+  int64_t render_failures = 0;
+  std::map<std::string, int64_t> undefined;  // "contact.first_name" -> contacts
 };
 
 struct RunResult {

@@ -114,6 +114,32 @@ nlohmann::json toJson(const store::JourneySummary& s) {
   return out;
 }
 
+std::vector<std::string> describeUndefined(const workflow::Workflow& workflow,
+                                           const std::map<std::string, StepActivity>& activity) {
+  std::vector<std::string> out;
+  for (const auto& step : workflow.steps) {
+    auto it = activity.find(step.id);
+    if (it == activity.end()) continue;
+    for (const auto& [name, n] : it->second.undefined) {
+      out.push_back(fmt::format("{}: {{{{ {} }}}} was empty for {} (add | default: \"...\")",
+                                step.id, name, plural(n, "contact", "contacts")));
+    }
+  }
+  return out;
+}
+
+nlohmann::json undefinedToJson(const workflow::Workflow& workflow,
+                               const std::map<std::string, StepActivity>& activity) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& step : workflow.steps) {
+    auto it = activity.find(step.id);
+    if (it == activity.end()) continue;
+    for (const auto& [name, n] : it->second.undefined)
+      out.push_back({{"step", step.id}, {"variable", name}, {"contacts", n}});
+  }
+  return out;
+}
+
 std::string describeWaiting(const store::JourneySummary& s) {
   const int64_t pending = s.waiting + s.active;
   if (pending == 0) return "";

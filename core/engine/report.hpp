@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/engine.hpp"
 #include "store/records.hpp"
 #include "workflow/model.hpp"
 
@@ -35,6 +36,14 @@ void printStepTable(std::ostream& out, const std::vector<StepRow>& rows);
 nlohmann::json toJson(const std::vector<StepRow>& rows);
 nlohmann::json toJson(const store::Run& run);
 nlohmann::json toJson(const store::JourneySummary& summary);
+
+// Template variables that rendered empty with no default (lenient mode), one
+// line per step and variable in step order:
+// "welcome-email: {{ contact.first_name }} was empty for 41 contacts (add | default: \"...\")".
+std::vector<std::string> describeUndefined(const workflow::Workflow& workflow,
+                                           const std::map<std::string, StepActivity>& activity);
+nlohmann::json undefinedToJson(const workflow::Workflow& workflow,
+                               const std::map<std::string, StepActivity>& activity);
 
 // "2 journeys waiting, the first wakes at 2026-11-23T09:00:00Z" and the like;
 // empty when nothing waits.

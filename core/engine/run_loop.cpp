@@ -7,6 +7,7 @@
 #include "engine/builtin_steps.hpp"
 #include "engine/delivery.hpp"
 #include "engine/moves.hpp"
+#include "recommend/recommender.hpp"
 #include "util/log.hpp"
 
 namespace herald::engine {
@@ -35,7 +36,8 @@ RunLoop::RunLoop(asio::io_context& io, store::Store& store, const Clock& clock, 
       plan_(plan),
       options_(std::move(options)),
       done_(std::move(done)),
-      started_(std::chrono::steady_clock::now()) {}
+      started_(std::chrono::steady_clock::now()),
+      services_{std::make_shared<recommend::Recommender>(store)} {}
 
 int RunLoop::batchSize() const {
   return std::max(1, std::min(options_.batch_size, plan_.workflow().batch_size));
@@ -183,10 +185,42 @@ void RunLoop::runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> jou
 
   BatchInput input(std::to_string(result_.run.id), plan_.workflow().name, plan_.workflow().revision,
                    rt.step->id, now, options_.dry_run, n);
+  // Each contact's config, rendered from the templates compiled with the
+  // plan. A render that fails (strict undefined variable, a limit, a filter
+  // error) fails that journey, not retried: the same data would fail again;
+  // its ledger key, claimed above, is settled as failed.
+  const workflow::Workflow& wf = plan_.workflow();
+  StepActivity& activity = result_.activity[rt.step->id];
+  tmpl::RenderContext rctx;
+  rctx.currency = wf.currency;
+  rctx.now_ms = now;
+  rctx.undefined = wf.strict_undefined ? tmpl::Undefined::kStrict : tmpl::Undefined::kLenient;
+  std::vector<uint32_t> undefined;
+  std::string reason;
   for (size_t i = 0; i < n; ++i) {
     if (!flight->delivery.call[i]) continue;
     const store::DueJourney& j = flight->journeys[i];
-    std::string config = rt.config ? rt.config->render({j.contact, j.vars}) : std::string("{}");
+    std::string config;
+    if (rt.config) {
+      rctx.contact = &j.contact;
+      rctx.vars = &j.vars;
+      rctx.locale = j.contact.locale && !j.contact.locale->empty() ? std::string_view()
+                                                                  : std::string_view(wf.locale);
+      undefined.clear();
+      if (!rt.config->render(rctx, config, reason, undefined)) {
+        ++activity.render_failures;
+        flight->delivery.settled[i] = failureMove(ctx, j, reason, false, j.vars);
+        if (flight->delivery.keys[i]) {
+          flight->delivery.ledger_updates.push_back(settle(*flight->delivery.keys[i], rt,
+                                                           result_.run, store::LedgerStatus::kFailed,
+                                                           reason, now));
+        }
+        continue;
+      }
+      for (uint32_t id : undefined) ++activity.undefined[rt.config->undefinedNames()[id]];
+    } else {
+      config = "{}";
+    }
     std::optional<std::string> key;
     if (flight->delivery.keys[i]) key = flight->delivery.keys[i]->text();
     input.add(j.contact, j.vars, std::move(config), std::move(key));
@@ -208,7 +242,7 @@ void RunLoop::runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> jou
     });
   };
   try {
-    rt.instance->runBatch(input.batch(), options_.step_deadline, io_, done);
+    rt.instance->runBatch(input.batch(), options_.step_deadline, io_, done, services_);
   } catch (const std::exception& e) {
     plugin::BatchResult failed;
     failed.ok = false;

@@ -57,6 +57,7 @@ class RunLoop : public std::enable_shared_from_this<RunLoop> {
   bool stopping_ = false;
   bool finished_ = false;
   std::chrono::steady_clock::time_point started_;
+  plugin::RunServices services_;  // this run's recommendations (host->recommend)
 };
 
 }  // namespace herald::engine

@@ -1,6 +1,9 @@
 #include "engine/run_plan.hpp"
 
+#include <filesystem>
+
 #include "schema/schema.hpp"
+#include "workflow/template_pos.hpp"
 
 namespace herald::engine {
 namespace {
@@ -10,14 +13,31 @@ SourcePos positionOf(const workflow::Step& step, const std::string& pointer) {
   return it != step.config_positions.end() ? it->second : step.with_pos;
 }
 
-std::optional<tmpl::TemplatedConfig> compileConfig(const workflow::Step& step,
+std::unique_ptr<message::FolderPartials> partialsFor(const workflow::Workflow& wf) {
+  return std::make_unique<message::FolderPartials>(
+      (std::filesystem::path(wf.path).parent_path() / "templates").string());
+}
+
+std::optional<tmpl::TemplatedConfig> compileConfig(const workflow::Workflow& wf,
+                                                   const workflow::Step& step,
                                                    const plugin::StepTypeInfo& type,
+                                                   const tmpl::PartialLoader& partials,
                                                    Diagnostics& diags) {
   // The plugin sees its defaults filled in; a default may be templated too.
   const nlohmann::json config = schema::withDefaults(type.schema, step.config);
-  return tmpl::TemplatedConfig::compile(schema::templatedPaths(type.schema), config,
-                                        step.config_positions, step.with_pos,
-                                        "step '" + step.id + "' (" + step.uses + ")", diags);
+  tmpl::ConfigSpec spec;
+  for (const auto& f : schema::templatedFields(type.schema))
+    spec.fields.push_back({f.pointer, f.html ? tmpl::Escape::kHtml : tmpl::Escape::kNone});
+  for (const auto& p : schema::localesPaths(type.schema)) {
+    if (p.size() > 1 && p.find('/', 1) == std::string::npos) spec.locales_key = p.substr(1);
+  }
+  spec.partials = &partials;
+  spec.default_locale = wf.locale;
+  spec.context = "step '" + step.id + "' (" + step.uses + ")";
+  spec.where = [&wf, &step](const std::string& pointer, size_t offset, int line, int column) {
+    return workflow::templatePosition(wf, step, pointer, offset, line, column);
+  };
+  return tmpl::TemplatedConfig::compile(spec, config, diags);
 }
 
 }  // namespace
@@ -26,16 +46,28 @@ RunPlan::~RunPlan() = default;
 
 void RunPlan::checkTemplates(const workflow::Workflow& workflow, plugin::Registry& registry,
                              Diagnostics& diags) {
+  compileTemplates(workflow, registry, diags);
+}
+
+std::vector<RunPlan::CompiledStep> RunPlan::compileTemplates(const workflow::Workflow& workflow,
+                                                             plugin::Registry& registry,
+                                                             Diagnostics& diags) {
+  std::vector<CompiledStep> out;
+  const auto partials = partialsFor(workflow);
   for (const auto& step : workflow.steps) {
     const plugin::StepTypeInfo* type = registry.find(step.uses);
-    if (type && !type->builtin) compileConfig(step, *type, diags);
+    if (!type || type->builtin) continue;
+    if (auto config = compileConfig(workflow, step, *type, *partials, diags))
+      out.push_back({&step, std::move(*config)});
   }
+  return out;
 }
 
 std::unique_ptr<RunPlan> RunPlan::build(workflow::Workflow workflow, plugin::Registry& registry,
                                         Diagnostics& diags) {
   std::unique_ptr<RunPlan> plan(new RunPlan());
   plan->workflow_ = std::move(workflow);
+  plan->partials_ = partialsFor(plan->workflow_);
   const size_t errors_before = diags.errorCount();
   plan->steps_.reserve(plan->workflow_.steps.size());
   for (size_t i = 0; i < plan->workflow_.steps.size(); ++i) {
@@ -49,7 +81,7 @@ std::unique_ptr<RunPlan> RunPlan::build(workflow::Workflow workflow, plugin::Reg
       continue;
     }
     if (!rt.type->builtin) {
-      rt.config = compileConfig(step, *rt.type, diags);
+      rt.config = compileConfig(plan->workflow_, step, *rt.type, *plan->partials_, diags);
       std::vector<plugin::ConfigProblem> problems;
       plugin::StepSetup setup;  // x-segment rules: positions, named segments, zone
       setup.positions = &step.config_positions;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "message/partials.hpp"
 #include "plugin/registry.hpp"
 #include "template/templated_config.hpp"
 #include "util/diagnostic.hpp"
@@ -37,6 +38,15 @@ class RunPlan {
   // instances); reports into `diags`.
   static void checkTemplates(const workflow::Workflow& workflow, plugin::Registry& registry,
                              Diagnostics& diags);
+  // The same, keeping each plugin step's compiled config (for `validate`'s
+  // warnings about the variables the templates output).
+  struct CompiledStep {
+    const workflow::Step* step = nullptr;
+    tmpl::TemplatedConfig config;
+  };
+  static std::vector<CompiledStep> compileTemplates(const workflow::Workflow& workflow,
+                                                    plugin::Registry& registry,
+                                                    Diagnostics& diags);
 
   RunPlan(const RunPlan&) = delete;
   RunPlan& operator=(const RunPlan&) = delete;
@@ -51,6 +61,7 @@ class RunPlan {
  private:
   RunPlan() = default;
   workflow::Workflow workflow_;
+  std::unique_ptr<message::FolderPartials> partials_;  // templates/ beside the workflow
   std::vector<StepRuntime> steps_;
 };
 

@@ -49,6 +49,19 @@ constexpr std::array<std::pair<std::string_view, Role>, 13> kEventFields{{
     {"properties", Role::kProperties},
 }};
 
+constexpr std::array<std::pair<std::string_view, Role>, 10> kProductFields{{
+    {"id", Role::kProductId},
+    {"product_id", Role::kProductId},
+    {"name", Role::kName},
+    {"url", Role::kUrl},
+    {"image", Role::kImage},
+    {"image_url", Role::kImage},
+    {"price", Role::kPrice},
+    {"currency", Role::kCurrency},
+    {"category", Role::kCategory},
+    {"attributes", Role::kAttributes},
+}};
+
 bool isChannelChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 // Splits "name:type". A header without a known type after its last ':' is
@@ -204,6 +217,38 @@ std::optional<Column> eventColumn(std::string_view header, std::string& error) {
     if (canon == "amount") col.type = ValueType::kNumber;
     if (canon == "items") col.type = ValueType::kList;
   }
+  return col;
+}
+
+std::optional<Column> productColumn(std::string_view header, std::string& error) {
+  Column col;
+  col.header = std::string(header);
+  if (header.empty()) {
+    error = "a column has no name in the header";
+    return std::nullopt;
+  }
+  if (!splitType(header, col, error)) return std::nullopt;
+  std::string canon = canonicalName(col.name);
+  for (const auto& [name, role] : kProductFields) {
+    if (canon == name) {
+      col.role = role;
+      col.name = std::string(name == "product_id" ? "id" : name == "image_url" ? "image" : name);
+      if (role == Role::kAttributes) col.type = ValueType::kAny;
+      if (role == Role::kPrice) {
+        if (col.typed && col.type != ValueType::kNumber) {
+          error = fmt::format("column '{}': 'price' is a number and cannot take the type {}",
+                              col.header, toString(col.type));
+          return std::nullopt;
+        }
+        col.type = ValueType::kNumber;
+        return col;
+      }
+      if (!fixedFieldType(col, error)) return std::nullopt;
+      return col;
+    }
+  }
+  col.role = Role::kAttribute;
+  if (!col.typed) col.type = ValueType::kString;
   return col;
 }
 

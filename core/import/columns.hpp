@@ -35,6 +35,14 @@ enum class Role {
   kAt,
   kProperties,  // a JSON object of properties
   kProperty,
+  // products (an unknown column is a kAttribute; kAttributes in JSON Lines)
+  kProductId,
+  kName,
+  kUrl,
+  kImage,
+  kPrice,
+  kCurrency,
+  kCategory,
 };
 
 struct Column {
@@ -50,6 +58,7 @@ struct Column {
 // the cell cannot be understood (unknown type, a type on a fixed field...).
 std::optional<Column> contactColumn(std::string_view header, std::string& error);
 std::optional<Column> eventColumn(std::string_view header, std::string& error);
+std::optional<Column> productColumn(std::string_view header, std::string& error);
 
 // Field names are matched ignoring case, with spaces and dashes read as '_'
 // ("First Name" is first_name).

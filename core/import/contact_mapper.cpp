@@ -280,7 +280,14 @@ void ContactMapper::applyText(const Column& col, std::string_view text, int at, 
     case Role::kAt:
     case Role::kProperties:
     case Role::kProperty:
-      return;  // event roles never come out of contactColumn()
+    case Role::kProductId:
+    case Role::kName:
+    case Role::kUrl:
+    case Role::kImage:
+    case Role::kPrice:
+    case Role::kCurrency:
+    case Role::kCategory:
+      return;  // event and product roles never come out of contactColumn()
   }
 }
 

@@ -26,8 +26,8 @@ struct ImportOptions {
 struct ImportReport {
   int64_t rows = 0;          // data rows read (good and bad)
   int64_t stored = 0;        // rows written (contacts upserted / events inserted)
-  int64_t created = 0;       // contacts
-  int64_t updated = 0;       // contacts
+  int64_t created = 0;       // contacts or products
+  int64_t updated = 0;       // contacts or products
   int64_t duplicates = 0;    // events whose event_id was already stored
   int64_t suppressed = 0;    // contacts not stored: email or phone on the suppression list
   int64_t invalid_rows = 0;  // rows with at least one problem
@@ -41,5 +41,8 @@ struct ImportReport {
 // Throws store::StoreError when the store cannot be written (locked, full).
 ImportReport importContacts(store::Store& store, const ImportOptions& options);
 ImportReport importEvents(store::Store& store, const ImportOptions& options);
+// The product catalog (docs/import.md, "Products"): upserts by product id;
+// created/updated count products.
+ImportReport importProducts(store::Store& store, const ImportOptions& options);
 
 }  // namespace herald::import

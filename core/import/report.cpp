@@ -14,6 +14,10 @@ std::string stored(const ImportReport& r, What what) {
     return fmt::format("{} ({} new, {} updated)", plural(r.stored, "contact", "contacts"),
                        r.created, r.updated);
   }
+  if (what == What::kProducts) {
+    return fmt::format("{} ({} new, {} updated)", plural(r.stored, "product", "products"),
+                       r.created, r.updated);
+  }
   std::string s = plural(r.stored - r.duplicates, "event", "events");
   if (r.duplicates > 0) {
     s += fmt::format(" ({} already imported earlier, same event_id, left alone)", r.duplicates);

@@ -10,7 +10,7 @@
 
 namespace herald::import {
 
-enum class What { kContacts, kEvents };
+enum class What { kContacts, kEvents, kProducts };
 
 int printReport(const ImportReport& report, const ImportOptions& options, What what,
                 std::ostream& out, std::ostream& err);

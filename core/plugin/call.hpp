@@ -55,7 +55,8 @@ struct CallState {
 
   std::shared_ptr<InstanceCore> core;
   BatchCopy batch;
-  std::string who;  // "plugin 'x' (step type 'y')"
+  std::string who;       // "plugin 'x' (step type 'y')"
+  RunServices services;  // what host->recommend answers from
   std::chrono::milliseconds deadline{0};
 
   std::mutex mu;

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "plugin/call.hpp"
+#include "plugin/host_recommend.hpp"
 #include "plugin/host_state.hpp"
 #include "plugin/segment_match.hpp"
 #include "store/store.hpp"
@@ -177,6 +178,7 @@ const herald_host_api kHostApi = {
     hostCallStepSafe,
     hostPluginSettings,
     hostSegmentMatch,
+    hostRecommend,
 };
 
 }  // namespace

@@ -28,7 +28,9 @@ struct LoadedPlugin {
 // State shared by the Registry and every context it hands out; contexts
 // hold it by shared_ptr so they may outlive the Registry.
 struct HostShared {
-  std::mutex store_mu;  // serialises plugin kv and segment calls (any thread) onto the store
+  // Serialises plugin kv, segment_match and recommend calls (any thread)
+  // onto the store.
+  std::mutex store_mu;
   store::Store* store = nullptr;
 
   Metrics metrics;

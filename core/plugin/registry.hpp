@@ -24,6 +24,10 @@ namespace herald::segment {
 class Library;
 }
 
+namespace herald::recommend {
+class Recommender;
+}
+
 namespace boost::asio {
 class io_context;
 }
@@ -99,6 +103,16 @@ struct BatchResult {
   std::vector<std::pair<size_t, std::string>> previews;  // dry-run previews (contact index, text)
 };
 
+// What the host API offers a batch besides the registry-wide services: the
+// run it belongs to. The engine makes one per run and passes it with every
+// batch; an absent service answers HERALD_ERR_UNSUPPORTED (ABI 1.2).
+struct RunServices {
+  // host->recommend: the run's recommendations, built once per run on first
+  // use (Recommender::forContacts). Shared, so that a plugin completing
+  // late cannot outlive it.
+  std::shared_ptr<recommend::Recommender> recommender;
+};
+
 // A live step instance of a plugin step type. Destroying it destroys the
 // plugin instance; the library stays loaded while any instance exists.
 class StepInstance {
@@ -117,8 +131,11 @@ class StepInstance {
   // engine's io_context), so a missed deadline calls `done` on a thread
   // running `io`; the timer is cancelled when the plugin completes in time,
   // so it never keeps io.run() waiting. A deadline <= 0 means none.
+  // `services` are what the host API serves this batch's calls (recommend);
+  // they are kept until the plugin completes.
   virtual void runBatch(const herald_batch& batch, std::chrono::milliseconds deadline,
-                        boost::asio::io_context& io, std::function<void(BatchResult)> done) = 0;
+                        boost::asio::io_context& io, std::function<void(BatchResult)> done,
+                        const RunServices& services = {}) = 0;
 };
 
 class Registry {

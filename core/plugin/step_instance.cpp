@@ -30,7 +30,8 @@ class PluginStepInstance final : public StepInstance {
   }
 
   void runBatch(const herald_batch& batch, std::chrono::milliseconds deadline,
-                boost::asio::io_context& io, std::function<void(BatchResult)> done) override {
+                boost::asio::io_context& io, std::function<void(BatchResult)> done,
+                const RunServices& services) override {
     const auto expiry = std::chrono::steady_clock::now() + deadline;
     std::shared_ptr<CallState> st;
     try {
@@ -43,6 +44,7 @@ class PluginStepInstance final : public StepInstance {
       return;
     }
     st->who = who();
+    st->services = services;
     st->deadline = deadline;
     st->io = &io;
     st->done = std::move(done);

@@ -4,7 +4,7 @@
 // has not bought, best sellers for a contact with none. Built once per run
 // on first use (the model over all purchases), then answered from memory
 // for every batch of the run. The normalisation is documented in
-// docs/workflows.md, "Recommendations".
+// docs/workflows.md, "Recommendations" (and in recommend/model.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -36,10 +36,15 @@ class Recommender {
   // the model (throws std::runtime_error when the store fails).
   std::vector<nlohmann::json> forContacts(const std::vector<int64_t>& contact_ids, size_t count);
 
+  // The model itself (built on first use, like forContacts), for callers
+  // that explain a recommendation (`herald recommend`) or time it.
+  const Model& model();
+
  private:
+  struct Cache;  // the model and each product's JSON object
   store::Store& store_;
   std::mutex mu_;
-  std::unique_ptr<const Model> model_;
+  std::unique_ptr<const Cache> cache_;
 };
 
 }  // namespace herald::recommend

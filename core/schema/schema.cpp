@@ -19,7 +19,7 @@ const std::vector<std::string> kKeywords = {
     "enum",        "minimum",    "maximum",  "minLength",
     "maxLength",   "pattern",    "items",    "default",
     "description", "title",      "x-secret", "x-templated",
-    "x-segment"};
+    "x-segment",   "x-message",  "x-locales"};
 const std::vector<std::string> kTypes = {"string", "number", "integer", "boolean",
                                          "object", "array",  "null"};
 
@@ -146,7 +146,7 @@ std::string expectation(const json& s) {
 // is rendered for a contact, so such checks apply to literal text only.
 bool looksTemplated(const json& schema, const json& value) {
   auto t = schema.find("x-templated");
-  if (t == schema.end() || *t != true || !value.is_string()) return false;
+  if (t == schema.end() || !(*t == true || *t == "html") || !value.is_string()) return false;
   const auto& s = value.get_ref<const std::string&>();
   return s.find("{{") != std::string::npos || s.find("{%") != std::string::npos;
 }
@@ -206,10 +206,27 @@ class WellFormedChecker {
     if (auto it = s.find("x-secret"); it != s.end() && !it->is_boolean())
       add(ptr, "'x-secret' must be true or false, got " + describe(*it));
     if (auto it = s.find("x-templated"); it != s.end()) {
-      if (!it->is_boolean()) {
-        add(ptr, "'x-templated' must be true or false, got " + describe(*it));
-      } else if (*it == true && !contains(typesOf(s), "string")) {
+      if (!it->is_boolean() && *it != "html") {
+        add(ptr, "'x-templated' must be true (text), \"html\" (HTML-escaped output) or false, got " +
+                     describe(*it));
+      } else if (*it != false && !contains(typesOf(s), "string")) {
         add(ptr, "'x-templated' is only allowed on string properties (\"type\": \"string\")");
+      }
+    }
+    // A message file name (templates/NAME.yaml) and locale variants of the
+    // templated parts: the host expands both before the step sees its config.
+    if (auto it = s.find("x-message"); it != s.end()) {
+      if (!it->is_boolean()) {
+        add(ptr, "'x-message' must be true or false, got " + describe(*it));
+      } else if (*it == true && !contains(typesOf(s), "string")) {
+        add(ptr, "'x-message' is only allowed on string properties (\"type\": \"string\")");
+      }
+    }
+    if (auto it = s.find("x-locales"); it != s.end()) {
+      if (!it->is_boolean()) {
+        add(ptr, "'x-locales' must be true or false, got " + describe(*it));
+      } else if (*it == true && !contains(typesOf(s), "object")) {
+        add(ptr, "'x-locales' is only allowed on object properties (\"type\": \"object\")");
       }
     }
     // A segment rule is a mapping, a list of rules (all of them) or, for the
@@ -487,18 +504,26 @@ class Validator {
   Diagnostics& diags_;
 };
 
-void collectMarked(const json& s, const std::string& ptr, const char* mark,
-                   std::vector<std::string>& out) {
+// `value` null: any value but false.
+void collectMarkedValue(const json& s, const std::string& ptr, const char* mark,
+                        const json& value, std::vector<std::string>& out) {
   if (!s.is_object()) return;
-  if (auto it = s.find(mark); it != s.end() && *it == true) out.push_back(ptr);
+  if (auto it = s.find(mark);
+      it != s.end() && (value.is_null() ? *it != false && !it->is_null() : *it == value))
+    out.push_back(ptr);
   if (auto props = s.find("properties"); props != s.end() && props->is_object()) {
     for (const auto& [name, sub] : props->items())
-      collectMarked(sub, ptr + "/" + escapeJsonPointerToken(name), mark, out);
+      collectMarkedValue(sub, ptr + "/" + escapeJsonPointerToken(name), mark, value, out);
   }
   if (auto extra = s.find("additionalProperties"); extra != s.end() && extra->is_object())
-    collectMarked(*extra, ptr + "/*", mark, out);
+    collectMarkedValue(*extra, ptr + "/*", mark, value, out);
   if (auto items = s.find("items"); items != s.end() && items->is_object())
-    collectMarked(*items, ptr + "/*", mark, out);
+    collectMarkedValue(*items, ptr + "/*", mark, value, out);
+}
+
+void collectMarked(const json& s, const std::string& ptr, const char* mark,
+                   std::vector<std::string>& out) {
+  collectMarkedValue(s, ptr, mark, json(true), out);
 }
 
 }  // namespace
@@ -517,7 +542,31 @@ void validate(const nlohmann::json& schema, const nlohmann::json& value,
 
 std::vector<std::string> templatedPaths(const nlohmann::json& schema) {
   std::vector<std::string> out;
-  collectMarked(schema, "", "x-templated", out);
+  collectMarkedValue(schema, "", "x-templated", json(), out);
+  return out;
+}
+
+std::vector<TemplatedField> templatedFields(const nlohmann::json& schema) {
+  std::vector<TemplatedField> out;
+  std::vector<std::string> text, html;
+  collectMarked(schema, "", "x-templated", text);
+  collectMarkedValue(schema, "", "x-templated", "html", html);
+  for (auto& p : text) out.push_back({std::move(p), false});
+  for (auto& p : html) out.push_back({std::move(p), true});
+  std::sort(out.begin(), out.end(),
+            [](const TemplatedField& a, const TemplatedField& b) { return a.pointer < b.pointer; });
+  return out;
+}
+
+std::vector<std::string> messagePaths(const nlohmann::json& schema) {
+  std::vector<std::string> out;
+  collectMarked(schema, "", "x-message", out);
+  return out;
+}
+
+std::vector<std::string> localesPaths(const nlohmann::json& schema) {
+  std::vector<std::string> out;
+  collectMarked(schema, "", "x-locales", out);
   return out;
 }
 

@@ -2,7 +2,8 @@
 // The JSON-Schema subset in which step types describe their config
 // (documented in docs/plugins.md): type, properties, required,
 // additionalProperties, enum, minimum/maximum, minLength/maxLength, pattern,
-// items, default, description, plus x-secret, x-templated and x-segment.
+// items, default, description, plus x-secret, x-templated, x-segment,
+// x-message and x-locales.
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -33,6 +34,19 @@ void validate(const nlohmann::json& schema, const nlohmann::json& value,
 // the config, e.g. "/subject", "/headers/*" for map values, "/items/*" arrays).
 std::vector<std::string> templatedPaths(const nlohmann::json& schema);
 std::vector<std::string> secretPaths(const nlohmann::json& schema);
+// Every x-templated property with its mode: `"x-templated": true` is a text
+// template (output as is), `"x-templated": "html"` an HTML one (output
+// escaped). Sorted by pointer.
+struct TemplatedField {
+  std::string pointer;
+  bool html = false;
+};
+std::vector<TemplatedField> templatedFields(const nlohmann::json& schema);
+// The property marked x-message (a message file name, templates/NAME.yaml,
+// whose parts fill the templated fields) and the one marked x-locales (locale
+// tag -> the templated fields that locale overrides).
+std::vector<std::string> messagePaths(const nlohmann::json& schema);
+std::vector<std::string> localesPaths(const nlohmann::json& schema);
 // JSON pointers (same patterns) of every property marked x-segment: the
 // host parses those fields as segment rules when it creates the step.
 std::vector<std::string> segmentPaths(const nlohmann::json& schema);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "segment/rule.hpp"
+#include "store/products.hpp"
 #include "store/records.hpp"
 
 namespace herald::store {
@@ -111,6 +112,18 @@ class Store {
   virtual int64_t eventCount() = 0;
   virtual std::vector<Event> eventsOf(int64_t contact_id) = 0;
 
+  // ---- product catalog and purchases (store/products.hpp) ----
+  virtual std::unique_ptr<ProductImport> beginProductImport() = 0;
+  virtual int64_t productCount() = 0;
+  // The products among `ids` that are in the catalog, in id order.
+  virtual std::vector<Product> productsByIds(std::span<const std::string> ids) = 0;
+  // Products in id order after `after_id` (from the first when empty), at
+  // most `limit` (all when negative).
+  virtual std::vector<Product> listProducts(int64_t limit, const std::string& after_id) = 0;
+  // Every purchase event in contact id order (then time), read from the
+  // events_by_type_contact index; `fn` gets a reused record.
+  virtual void forEachPurchase(const std::function<void(const Purchase&)>& fn) = 0;
+
   // ---- segments (the rule compiles to one statement; values are bound) ----
   // Erased contacts never match. Throws StoreError for a rule the backend
   // cannot run (the parser's validation makes that an internal error).
@@ -130,6 +143,17 @@ class Store {
   // in contact id order.
   virtual std::vector<RfmScore> rfmScores(const segment::RfmOptions& options,
                                           const segment::EvalContext& ctx) = 0;
+  // Of a rule's contacts (every contact when `rule` is null), how many have
+  // `field` empty (missing, null or ""): a contact field ("first_name") or
+  // an attribute path ("attributes.address.city"). nullopt for any other
+  // field. For `validate`'s warning on template variables with no default.
+  struct EmptyCount {
+    int64_t empty = 0;
+    int64_t total = 0;
+  };
+  virtual std::optional<EmptyCount> countEmptyField(const segment::Rule* rule,
+                                                    const std::string& field,
+                                                    const segment::EvalContext& ctx) = 0;
 
   // ---- the contact's rights ----
   // Everything stored about one contact, as JSON: fields, attributes, tags,

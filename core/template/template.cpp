@@ -1,28 +1,41 @@
 #include "template/template.hpp"
 
-// TEMPORARY STUB (lead): replaced by the Liquid compiler and renderer.
+#include "template/compiler.hpp"
+#include "template/program.hpp"
+#include "template/render.hpp"
+
 namespace herald::tmpl {
 
-struct Template::Program {
-  std::vector<Template::Variable> variables;
-};
-
-std::optional<Template> Template::compile(std::string_view, const CompileOptions&,
+std::optional<Template> Template::compile(std::string_view text, const CompileOptions& options,
                                           CompileError& error) {
-  error.message = "the Liquid engine is not built yet";
-  return std::nullopt;
+  auto program = std::make_shared<Program>();
+  Compiler compiler(*program, options);
+  if (!compiler.compile(text, error)) return std::nullopt;
+  return Template(std::move(program));
 }
 
 Template::Template(std::shared_ptr<const Program> program) : program_(std::move(program)) {}
 
-bool Template::render(const RenderContext&, std::string&, RenderResult& result) const {
-  result.status = RenderResult::Status::kError;
-  result.error = "the Liquid engine is not built yet";
-  return false;
+bool Template::render(const RenderContext& ctx, std::string& out, RenderResult& result) const {
+  result.clear();
+  const Program& p = *program_;
+  if (p.constant) {
+    if (!p.main.empty()) out.append(p.main[0].text);
+    return true;
+  }
+  Renderer renderer(p, ctx, out, result);
+  return renderer.run();
 }
 
-std::string Template::renderToString(const RenderContext&) const { return "error: not built"; }
-bool Template::isConstant() const { return false; }
+std::string Template::renderToString(const RenderContext& ctx) const {
+  std::string out;
+  RenderResult result;
+  if (!render(ctx, out, result)) return "error: " + result.error;
+  return out;
+}
+
+bool Template::isConstant() const { return program_->constant; }
+
 const std::vector<Template::Variable>& Template::variables() const { return program_->variables; }
 
 }  // namespace herald::tmpl

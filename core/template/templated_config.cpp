@@ -1,82 +1,297 @@
 #include "template/templated_config.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "util/json_pointer.hpp"
+#include "util/yaml_json.hpp"
 
 namespace herald::tmpl {
 namespace {
 
-// Where a problem at `offset` of a template sits, relative to the field: the
-// line within the template when it spans several lines.
-std::string whereInTemplate(const std::string& text, size_t offset) {
-  if (text.find('\n') == std::string::npos) return "";
-  size_t line =
-      1 + static_cast<size_t>(std::count(
-              text.begin(),
-              text.begin() + static_cast<std::ptrdiff_t>(std::min(offset, text.size())), '\n'));
-  return " (line " + std::to_string(line) + " of the template)";
+using nlohmann::json;
+
+// "/html" -> "html", "/headers/X-Tag" -> "headers/X-Tag".
+std::string labelOf(const std::string& pointer) {
+  std::string out;
+  for (size_t i = 1; i < pointer.size(); ++i) {
+    if (pointer[i] == '~' && i + 1 < pointer.size()) {
+      out += pointer[i + 1] == '1' ? '/' : '~';
+      ++i;
+    } else {
+      out += pointer[i];
+    }
+  }
+  return out;
 }
 
-std::string excerpt(const std::string& text, size_t offset) {
-  size_t start = offset;
-  size_t end = std::min(text.size(), offset + 30);
-  std::string s = text.substr(start, end - start);
-  if (auto nl = s.find('\n'); nl != std::string::npos) s.resize(nl);
-  if (end < text.size() && s.size() == 30) s += "...";
-  return s;
+// Byte offset of a 1-based line and column in `text` (its end when beyond).
+size_t offsetOf(std::string_view text, int line, int column) {
+  size_t i = 0;
+  for (int l = 1; l < line; ++l) {
+    i = text.find('\n', i);
+    if (i == std::string_view::npos) return text.size();
+    ++i;
+  }
+  return std::min(text.size(), i + static_cast<size_t>(std::max(column, 1) - 1));
 }
+
+// "undefined variable x (line 3)" + "html" -> "undefined variable x in html (line 3)".
+std::string withField(const std::string& error, const std::string& label) {
+  const size_t at = error.rfind(" (line ");
+  if (at != std::string::npos && error.back() == ')')
+    return error.substr(0, at) + " in " + label + error.substr(at);
+  return error + " (in " + label + ")";
+}
+
+constexpr std::string_view kMarker = "\x01herald-field-";
 
 }  // namespace
 
-std::optional<TemplatedConfig> TemplatedConfig::compile(
-    const std::vector<std::string>& templated_paths, const nlohmann::json& config,
-    const std::map<std::string, SourcePos>& positions, const SourcePos& fallback,
-    const std::string& context, Diagnostics& diags) {
+void appendJsonString(std::string& out, std::string_view s) {
+  static const char* kHex = "0123456789abcdef";
+  out += '"';
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      // A valid UTF-8 sequence is copied; anything else becomes U+FFFD.
+      size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+      bool ok = len > 0 && i + len <= n;
+      for (size_t k = 1; ok && k < len; ++k)
+        ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+      if (ok && len == 3) {
+        const auto c1 = static_cast<unsigned char>(s[i + 1]);
+        ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
+      } else if (ok && len == 4) {
+        const auto c1 = static_cast<unsigned char>(s[i + 1]);
+        ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+      }
+      if (ok) {
+        out.append(s.data() + i, len);
+        i += len;
+      } else {
+        out += "\xEF\xBF\xBD";
+        ++i;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xF];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+    ++i;
+  }
+  out += '"';
+}
+
+std::optional<TemplatedConfig> TemplatedConfig::compile(const ConfigSpec& spec,
+                                                        const json& config, Diagnostics& diags) {
   TemplatedConfig result;
-  result.config_ = config;
-  result.constant_json_ = config.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   bool ok = true;
-  std::vector<std::string> pointers;
-  for (const auto& pattern : templated_paths) {
-    for (auto& p : expandPointerPattern(pattern, config)) {
-      if (config.at(nlohmann::json::json_pointer(p)).is_string()) pointers.push_back(std::move(p));
+  json base = config;
+  json locales = json::object();
+  if (!spec.locales_key.empty() && base.is_object()) {
+    if (auto it = base.find(spec.locales_key); it != base.end()) {
+      if (it->is_object()) locales = *it;
+      base.erase(it);  // the step sees the chosen parts, never the variants
+    }
+  }
+
+  std::map<std::string, uint32_t> name_ids;
+  auto compileOne = [&](const std::string& pointer, const std::string& text, Escape escape,
+                        const std::string& label) -> std::unique_ptr<Field> {
+    CompileOptions options;
+    options.escape = escape;
+    options.partials = spec.partials;
+    options.roots = {"contact", "vars"};
+    options.limits = spec.limits;
+    CompileError err;
+    auto tmpl = Template::compile(text, options, err);
+    if (!tmpl) {
+      SourcePos pos = err.path.empty()
+                          ? (spec.where ? spec.where(pointer, err.offset, err.line, err.column) : SourcePos{})
+                          : SourcePos{err.path, err.line, err.column};
+      diags.error(pos, spec.context + ", " + label + ": " + err.message);
+      ok = false;
+      return nullptr;
+    }
+    auto field = std::make_unique<Field>(Field{pointer, label, std::move(*tmpl), {}});
+    for (const auto& v : field->tmpl.variables()) {
+      auto [it, inserted] = name_ids.emplace(v.name, static_cast<uint32_t>(result.names_.size()));
+      if (inserted) result.names_.push_back(v.name);
+      field->ids.push_back(it->second);
+      SourcePos pos = spec.where
+                          ? spec.where(pointer, offsetOf(text, v.line, v.column), v.line, v.column)
+                          : SourcePos{};
+      result.uses_.push_back({label, v.name, pos, v.has_default});
+    }
+    return field;
+  };
+
+  // The base fields.
+  std::vector<std::pair<std::string, Escape>> pointers;  // concrete pointer, escape
+  for (const auto& f : spec.fields) {
+    for (auto& p : expandPointerPattern(f.pattern, base)) {
+      if (base.at(json::json_pointer(p)).is_string()) pointers.emplace_back(std::move(p), f.escape);
     }
   }
   std::sort(pointers.begin(), pointers.end());
-  pointers.erase(std::unique(pointers.begin(), pointers.end()), pointers.end());
-  for (const auto& p : pointers) {
-    nlohmann::json::json_pointer ptr(p);
-    const std::string& text = config.at(ptr).get_ref<const std::string&>();
-    CompileError err;
-    auto tmpl = Template::compile(text, err);
-    if (!tmpl) {
-      auto pos_it = positions.find(p);
-      SourcePos pos = pos_it != positions.end() ? pos_it->second : fallback;
-      diags.error(pos, "template error in " + context + " at '" + p + "'" +
-                           whereInTemplate(text, err.offset) + ": " + err.message + " (near '" +
-                           excerpt(text, err.offset) + "')");
-      ok = false;
-      continue;
+  pointers.erase(std::unique(pointers.begin(), pointers.end(),
+                             [](const auto& a, const auto& b) { return a.first == b.first; }),
+                 pointers.end());
+  std::map<std::string, const Field*> base_fields;  // pointer -> field (dynamic only)
+  std::map<std::string, Escape> escapes;
+  for (const auto& [p, escape] : pointers) {
+    escapes[p] = escape;
+    const std::string& text = base.at(json::json_pointer(p)).get_ref<const std::string&>();
+    auto field = compileOne(p, text, escape, labelOf(p));
+    if (!field) continue;
+    if (field->tmpl.isConstant()) continue;  // stays in the constant text
+    base_fields[p] = field.get();
+    result.storage_.push_back(std::move(field));
+  }
+  auto escapeOf = [&](const std::string& part_pointer) {
+    if (auto it = escapes.find(part_pointer); it != escapes.end()) return it->second;
+    for (const auto& f : spec.fields)
+      if (f.pattern == part_pointer) return f.escape;
+    return Escape::kNone;
+  };
+
+  // Each variant: the base with the parts it overrides.
+  std::vector<std::pair<json, std::map<std::string, const Field*>>> variants;
+  for (const auto& [tag, parts] : locales.items()) {
+    if (!parts.is_object()) continue;  // validation reported it
+    json cfg = base;
+    std::map<std::string, const Field*> fields = base_fields;
+    for (const auto& [part, text] : parts.items()) {
+      if (!text.is_string()) continue;
+      const std::string p = "/" + escapeJsonPointerToken(part);
+      const std::string vp = "/" + escapeJsonPointerToken(spec.locales_key) + "/" +
+                             escapeJsonPointerToken(tag) + p;
+      cfg[part] = text;
+      fields.erase(p);
+      auto field = compileOne(vp, text.get<std::string>(), escapeOf(p), part + " (" + tag + ")");
+      if (!field) continue;
+      if (field->tmpl.isConstant()) continue;
+      field->pointer = p;  // where it goes in the rendered config
+      fields[p] = field.get();
+      result.storage_.push_back(std::move(field));
     }
-    if (tmpl->isConstant()) continue;  // rendered once: stays in constant_json_
-    result.fields_.push_back(Field{std::move(ptr), text, std::move(*tmpl)});
+    result.tags_.push_back(tag);
+    variants.emplace_back(std::move(cfg), std::move(fields));
   }
   if (!ok) return std::nullopt;
+
+  auto values = [](const std::map<std::string, const Field*>& m) {
+    std::vector<const Field*> out;
+    for (const auto& [p, f] : m) out.push_back(f);
+    return out;
+  };
+  result.layouts_.resize(1 + variants.size());
+  buildLayout(base, values(base_fields), result.layouts_[0]);
+  for (size_t i = 0; i < variants.size(); ++i)
+    buildLayout(variants[i].first, values(variants[i].second), result.layouts_[1 + i]);
+  result.chooser_ = message::LocaleChooser(result.tags_, spec.default_locale);
   return result;
 }
 
-std::string TemplatedConfig::render(const RenderContext& ctx) const {
-  if (fields_.empty()) return constant_json_;
-  nlohmann::json rendered = config_;
-  for (const auto& f : fields_) rendered[f.pointer] = f.tmpl.render(ctx);
-  // A contact's invalid UTF-8 becomes U+FFFD rather than an exception.
-  return rendered.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+void TemplatedConfig::buildLayout(const json& config, std::vector<const Field*> fields,
+                                  Layout& out) {
+  json marked = config;
+  for (size_t i = 0; i < fields.size(); ++i)
+    marked[json::json_pointer(fields[i]->pointer)] = std::string(kMarker) + std::to_string(i);
+  const std::string text = marked.dump(-1, ' ', false, json::error_handler_t::replace);
+  out.constant_json = fields.empty() ? text : "";
+  if (fields.empty()) return;
+  // Each marker is a JSON string of its own: "\u0001herald-field-N".
+  std::vector<std::pair<size_t, size_t>> found;  // position in text, field index
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const std::string quoted = "\"\\u0001herald-field-" + std::to_string(i) + "\"";
+    found.emplace_back(text.find(quoted), i);
+  }
+  std::sort(found.begin(), found.end());
+  size_t at = 0;
+  for (const auto& [pos, i] : found) {
+    const std::string quoted = "\"\\u0001herald-field-" + std::to_string(i) + "\"";
+    out.between.push_back(text.substr(at, pos - at));
+    out.fields.push_back(fields[i]);
+    at = pos + quoted.size();
+  }
+  out.between.push_back(text.substr(at));
+}
+
+bool TemplatedConfig::isConstant() const {
+  return layouts_.size() == 1 && layouts_.front().fields.empty();
+}
+
+bool TemplatedConfig::render(const RenderContext& ctx, std::string& out, std::string& reason,
+                             std::vector<uint32_t>& undefined) const {
+  size_t index = 0;
+  if (layouts_.size() > 1) {
+    std::string_view locale;
+    if (ctx.contact && ctx.contact->locale) locale = *ctx.contact->locale;
+    index = static_cast<size_t>(chooser_.choose(locale) + 1);
+  }
+  const Layout& layout = layouts_[index];
+  if (layout.fields.empty()) {
+    out += layout.constant_json;
+    return true;
+  }
+  std::string piece;
+  RenderResult result;
+  for (size_t i = 0; i < layout.fields.size(); ++i) {
+    out += layout.between[i];
+    const Field& f = *layout.fields[i];
+    piece.clear();
+    result.clear();
+    if (!f.tmpl.render(ctx, piece, result)) {
+      reason = "template: " + withField(result.error, f.label);
+      return false;
+    }
+    for (uint32_t id : result.undefined) {
+      if (id >= f.ids.size()) continue;
+      const uint32_t global = f.ids[id];
+      if (std::find(undefined.begin(), undefined.end(), global) == undefined.end())
+        undefined.push_back(global);
+    }
+    appendJsonString(out, piece);
+  }
+  out += layout.between.back();
+  return true;
 }
 
 std::vector<std::string> TemplatedConfig::fieldPointers() const {
   std::vector<std::string> out;
-  for (const auto& f : fields_) out.push_back(f.pointer.to_string());
+  for (const Field* f : layouts_.front().fields) out.push_back(f->pointer);
   return out;
 }
 

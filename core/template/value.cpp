@@ -8,7 +8,7 @@ namespace herald::tmpl {
 namespace {
 
 // Ruby's Float#to_s: the shortest digits that read back as the same double,
-// in plain notation for exponents -4..15 (always with a fractional part:
+// in plain notation for exponents -4..14 (always with a fractional part:
 // "2.0"), else scientific ("1.0e+20", "1.5e-05").
 void appendRubyFloat(double d, std::string& out) {
   if (std::isnan(d)) {
@@ -32,7 +32,7 @@ void appendRubyFloat(double d, std::string& out) {
   int exp = std::atoi(std::string(sci.substr(e + 1)).c_str());
   while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
   if (negative) out += '-';
-  if (exp >= -4 && exp < 16) {
+  if (exp >= -4 && exp < 15) {
     if (exp < 0) {
       out += "0.";
       out.append(static_cast<size_t>(-exp - 1), '0');
@@ -59,6 +59,15 @@ void appendRubyFloat(double d, std::string& out) {
   const int abs_exp = exp < 0 ? -exp : exp;
   if (abs_exp < 10) out += '0';
   out += std::to_string(abs_exp);
+}
+
+// A double truncated toward zero, clamped to int64 (NaN is 0): a plain
+// cast of an out-of-range double is undefined behaviour.
+int64_t truncateToInt(double d) {
+  if (std::isnan(d)) return 0;
+  if (d >= 9.2233720368547758e18) return INT64_MAX;
+  if (d <= -9.2233720368547758e18) return INT64_MIN;
+  return static_cast<int64_t>(d);
 }
 
 bool parseNumber(std::string_view s, int64_t& i, double& d, bool& is_int) {
@@ -126,8 +135,11 @@ Value Value::json(const nlohmann::json& j) {
       return boolean(j.get<bool>());
     case T::number_integer:
       return integer(j.get<int64_t>());
-    case T::number_unsigned:
-      return integer(static_cast<int64_t>(j.get<uint64_t>()));
+    case T::number_unsigned: {
+      const auto u = j.get<uint64_t>();
+      if (u > static_cast<uint64_t>(INT64_MAX)) return number(static_cast<double>(u));
+      return integer(static_cast<int64_t>(u));
+    }
     case T::number_float:
       return number(j.get<double>());
     case T::string:
@@ -227,13 +239,13 @@ int64_t Value::asInt() const {
     case Kind::kInt:
       return int_;
     case Kind::kDouble:
-      return static_cast<int64_t>(double_);
+      return truncateToInt(double_);
     case Kind::kString: {
       int64_t i = 0;
       double d = 0;
       bool is_int = false;
       if (!parseNumber(str_, i, d, is_int)) return 0;
-      return is_int ? i : static_cast<int64_t>(d);
+      return is_int ? i : truncateToInt(d);
     }
     default:
       return 0;
@@ -293,7 +305,16 @@ Value Value::member(std::string_view key) const {
     if (key == "last") return at(-1);
     return {};
   }
-  if (kind_ == Kind::kString && key == "size") return integer(static_cast<int64_t>(str_.size()));
+  if (key == "size") {
+    // Ruby: String#size counts characters; Integer#size is 8 (bytes).
+    if (kind_ == Kind::kString) {
+      int64_t n = 0;
+      for (char c : str_)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+      return integer(n);
+    }
+    if (kind_ == Kind::kInt) return integer(8);
+  }
   return {};
 }
 
@@ -416,6 +437,9 @@ std::optional<int> Value::compare(const Value& other) const {
 }
 
 bool Value::contains(const Value& needle) const {
+  // Liquid: `left && right && left.include?(right)`, so nil or false on
+  // either side is false.
+  if (!needle.truthy()) return false;
   if (kind_ == Kind::kString) {
     if (needle.kind_ == Kind::kString) return str_.find(needle.str_) != std::string_view::npos;
     return str_.find(needle.toString()) != std::string_view::npos;

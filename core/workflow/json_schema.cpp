@@ -277,7 +277,27 @@ nlohmann::json workflowJsonSchema(const plugin::Registry& registry) {
                  {{"type", "string"},
                   {"description",
                    "IANA time zone the workflow's segment dates, calendar units and ages are "
-                   "read in (default UTC)"}}}}},
+                   "read in (default UTC)"}}},
+                {"require_consent",
+                 {{"type", "boolean"},
+                  {"description",
+                   "Deliver only to contacts who consented on the channel (default true); false "
+                   "for transactional messages"}}},
+                {"locale",
+                 {{"type", "string"},
+                  {"pattern", "^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"},
+                  {"description",
+                   "Default locale (BCP 47, e.g. en-US): the message variant contacts without a "
+                   "matching one get, and number/money formats of contacts with no locale"}}},
+                {"undefined_variables",
+                 {{"enum", {"lenient", "strict"}},
+                  {"description",
+                   "lenient (default): an empty variable with no default renders as nothing and "
+                   "is counted; strict: that contact's journey fails, naming the variable"}}},
+                {"currency",
+                 {{"type", "string"},
+                  {"pattern", "^[A-Z]{3}$"},
+                  {"description", "ISO 4217 code `money` uses without an argument (default USD)"}}}}},
               {"additionalProperties", false}}},
             {"steps",
              {{"type", "array"}, {"minItems", 1}, {"items", {{"$ref", "#/definitions/step"}}}}}}},

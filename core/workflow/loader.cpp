@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <sstream>
 
 #include "config/daemon_config.hpp"
+#include "message/locale.hpp"
 #include "segment/parse.hpp"
 #include "util/suggest.hpp"
 #include "util/time_zone.hpp"
@@ -332,8 +334,41 @@ class Loader {
                 "'require_consent' must be true (messages go only to contacts who consented on "
                 "the channel) or false (transactional messages such as receipts)");
         }
+      } else if (key == "locale") {
+        if (auto s = text(kv.second, "locale")) {
+          if (!message::isValidLocaleTag(*s))
+            error(kv.second, "settings.locale: " + message::localeTagHint(*s));
+          else
+            wf.locale = *s;
+        }
+      } else if (key == "undefined_variables") {
+        if (auto s = text(kv.second, "undefined_variables")) {
+          if (*s == "strict" || *s == "lenient") {
+            wf.strict_undefined = *s == "strict";
+          } else {
+            error(kv.second,
+                  "'undefined_variables' must be lenient (an empty variable renders as nothing "
+                  "and is counted in the run report) or strict (the contact's journey fails, "
+                  "naming the variable), got '" +
+                      *s + "'");
+          }
+        }
+      } else if (key == "currency") {
+        if (auto s = text(kv.second, "currency")) {
+          const bool ok = s->size() == 3 && std::all_of(s->begin(), s->end(), [](char c) {
+                            return c >= 'A' && c <= 'Z';
+                          });
+          if (!ok)
+            error(kv.second, "'currency' must be an ISO 4217 code: three capital letters such as "
+                             "USD, EUR or KRW, got '" +
+                                 *s + "'");
+          else
+            wf.currency = *s;
+        }
       } else {
-        unknownKey(kv.first, "in settings", {"batch_size", "timezone", "require_consent"});
+        unknownKey(kv.first, "in settings",
+                   {"batch_size", "timezone", "require_consent", "locale", "undefined_variables",
+                    "currency"});
       }
     }
   }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "message/text_source.hpp"
 #include "segment/rule.hpp"
 #include "store/records.hpp"
 #include "util/diagnostic.hpp"
@@ -61,6 +62,10 @@ struct Step {
   SourcePos with_pos;                     // the `with:` key (or the step when absent)
   SourcePos branches_pos;                 // the `branches` value (or the step when absent)
   std::string description;                // free text for people and reports
+  // Templated text that came from a message file or a {file: NAME} part
+  // (set by validation when it expands `message:`), so template errors
+  // point into those files; absent pointers are scalars of the workflow.
+  message::TextSources template_sources;
 };
 
 struct Workflow {
@@ -86,6 +91,16 @@ struct Workflow {
   // current answer on its channel is yes. false for transactional messages
   // (receipts); suppressed contacts are never messaged either way.
   bool require_consent = true;
+  // settings.locale: the default locale (BCP 47) of messages: the variant
+  // contacts without a matching one get (when the message has it), and the
+  // number/money format of contacts with no locale. "" = none.
+  std::string locale;
+  // settings.undefined_variables: strict fails a contact's journey when a
+  // template outputs a variable that is empty and has no default; lenient
+  // (the default) renders nothing there and counts it in the run report.
+  bool strict_undefined = false;
+  // settings.currency: the ISO 4217 code `money` uses without an argument.
+  std::string currency;
   std::vector<Step> steps;
 
   const Step* find(const std::string& id) const;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <set>
 
+#include "message/expand.hpp"
 #include "schema/schema.hpp"
 #include "segment/parse.hpp"
 #include "util/suggest.hpp"
@@ -108,6 +109,8 @@ class Validator {
 
     // The `with` block against the type's schema, then the type's own checks.
     const size_t before = diags_.errorCount();
+    if (!info->builtin) expandMessage(step, *info);
+    if (diags_.errorCount() != before) return;
     schema::validate(info->schema, step.config, step.config_positions, step.with_pos,
                      "'with' of " + step.uses, diags_);
     if (diags_.errorCount() != before) return;
@@ -129,6 +132,33 @@ class Validator {
     for (const auto& p : problems)
       diags_.error(p.pos ? *p.pos : configPos(step, p.json_pointer),
                    name + " (" + step.uses + "): " + p.message);
+  }
+
+  // A message file (`message: NAME`) merged into the step's parts, parts
+  // given as {file: NAME}, and the locale variants checked: the schema and
+  // the plugin then see the parts as if written inline.
+  void expandMessage(Step& step, const plugin::StepTypeInfo& info) {
+    auto top = [](const std::vector<std::string>& pointers) {
+      for (const auto& p : pointers)
+        if (p.size() > 1 && p.find('/', 1) == std::string::npos && p.find('~') == std::string::npos)
+          return p.substr(1);
+      return std::string();
+    };
+    message::MessageStep ms{step.config,
+                            step.config_positions,
+                            step.template_sources,
+                            step.with_pos,
+                            (std::filesystem::path(wf_.path).parent_path() / "templates").string(),
+                            "step '" + step.id + "' (" + step.uses + ")",
+                            top(schema::messagePaths(info.schema)),
+                            top(schema::localesPaths(info.schema)),
+                            {}};
+    if (ms.message_key.empty() && ms.locales_key.empty()) return;
+    for (const auto& f : schema::templatedFields(info.schema)) {
+      const std::string name = top({f.pointer});
+      if (!name.empty()) ms.parts.push_back(name);
+    }
+    message::expandMessage(ms, diags_);
   }
 
   // The named segments x-segment fields may use: the loader's, else those

@@ -81,7 +81,7 @@ inline std::map<std::string, ExpectedRefusal> expectedRefusals() {
          "malformed config schema: /properties/to: unknown keyword 'format' (known keywords: "
          "type, properties, required, additionalProperties, enum, minimum, maximum, minLength, "
          "maxLength, pattern, items, default, description, title, x-secret, x-templated, "
-         "x-segment)")};
+         "x-segment, x-message, x-locales)")};
   m["small_struct.so"] = {
       "small_struct",
       at("small_struct.so",

@@ -69,10 +69,10 @@ TEST_F(LoaderTest, RefusalsAreLoggedToo) {
 TEST_F(LoaderTest, GoodPluginsStillLoad) {
   std::vector<std::string> names;
   for (const auto& p : reg_.plugins()) names.push_back(p.name);
-  EXPECT_THAT(names, ::testing::ElementsAre("old_minor", "branching", "dup_first", "good",
-                                            "misbehave", "segmenty"));
+  EXPECT_THAT(names, ::testing::ElementsAre("old_minor", "v11", "branching", "dup_first", "good",
+                                            "misbehave", "recommendy", "segmenty"));
 
-  const PluginInfo& good = reg_.plugins()[3];
+  const PluginInfo& good = reg_.plugins()[4];
   EXPECT_EQ(good.version, "1.0.0");
   EXPECT_EQ(good.description, "A well-behaved plugin for the loader tests");
   EXPECT_EQ(good.path.string(), brokenPath("good.so"));
@@ -102,6 +102,16 @@ TEST_F(LoaderTest, AnAbi10PluginStillLoadsAndNothingBeyondItsStructIsRead) {
   EXPECT_TRUE(t->branches.empty());
 }
 
+TEST_F(LoaderTest, AnAbi11PluginStillLoadsWithItsBranches) {
+  const PluginInfo& v11 = reg_.plugins()[1];
+  EXPECT_EQ(v11.name, "v11");
+  EXPECT_EQ(v11.abi_major, static_cast<uint32_t>(HERALD_ABI_MAJOR));
+  EXPECT_EQ(v11.abi_minor, 1u);
+  const StepTypeInfo* t = reg_.find("v11.step");
+  ASSERT_NE(t, nullptr);
+  EXPECT_THAT(t->branches, ::testing::ElementsAre("seen"));
+}
+
 TEST_F(LoaderTest, BranchLabelsAreRecorded) {
   const StepTypeInfo* t = reg_.find("branching.pick");
   ASSERT_NE(t, nullptr);
@@ -110,10 +120,10 @@ TEST_F(LoaderTest, BranchLabelsAreRecorded) {
 }
 
 TEST_F(LoaderTest, ANewerMinorIsRefusedNamingBothVersions) {
-  static_assert(HERALD_ABI_MINOR == 1, "update this test for the new ABI minor");
+  static_assert(HERALD_ABI_MINOR == 2, "update this test for the new ABI minor");
   EXPECT_THAT(expectedRefusals()["abi_minor.so"].reason,
-              ::testing::HasSubstr("was built for Herald ABI 1.2, newer than this Herald's ABI "
-                                   "1.1; upgrade Herald"));
+              ::testing::HasSubstr("was built for Herald ABI 1.3, newer than this Herald's ABI "
+                                   "1.2; upgrade Herald"));
 }
 
 TEST_F(LoaderTest, RefusedPluginsLeaveNothingRegistered) {

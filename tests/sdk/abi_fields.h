@@ -1,8 +1,8 @@
 /*
- * The ABI 1.1 layout (1.0 plus the fields marked "1.1"), field by field, with the offsets and sizes
- * it has on LP64 platforms (x86_64, aarch64). Shared by the C and the C++ side of the layout test.
- * Fields may only ever be appended: a change to any line below is an ABI break (docs/plugins.md,
- * "ABI rules").
+ * The ABI 1.2 layout (1.0 plus the fields marked "1.1" and "1.2"), field by field, with the offsets
+ * and sizes it has on LP64 platforms (x86_64, aarch64). Shared by the C and the C++ side of the
+ * layout test. Fields may only ever be appended: a change to any line below is an ABI break
+ * (docs/plugins.md, "ABI rules").
  */
 #ifndef HERALD_TEST_ABI_FIELDS_H
 #define HERALD_TEST_ABI_FIELDS_H
@@ -11,7 +11,7 @@
   X(herald_contact, 112)      \
   X(herald_batch, 72)         \
   X(herald_outcome, 48)       \
-  X(herald_host_api, 120)     \
+  X(herald_host_api, 128)     \
   X(herald_step_type, 80)     \
   X(herald_plugin, 56)
 
@@ -61,6 +61,7 @@
   X(herald_host_api, call_step, 96)                \
   X(herald_host_api, plugin_settings_json, 104)    \
   X(herald_host_api, segment_match, 112) /* 1.1 */ \
+  X(herald_host_api, recommend, 120)     /* 1.2 */ \
   X(herald_step_type, struct_size, 0)              \
   X(herald_step_type, name, 8)                     \
   X(herald_step_type, summary, 16)                 \

@@ -1,7 +1,7 @@
 /*
  * Proves that herald/abi.h is pure C (this file is compiled as C11 with
  * -Wall -Wextra -Werror -pedantic) and that C and C++ compilers lay its
- * structs out identically, with `struct_size` first and the ABI 1.0 and 1.1 offsets
+ * structs out identically, with `struct_size` first and the ABI 1.0, 1.1 and 1.2 offsets
  * unchanged. Run by ctest as sdk.abi_layout.
  */
 #include <herald/abi.h>
@@ -23,7 +23,7 @@ static void check(const char* what, size_t c, size_t cxx, size_t lp64) {
   }
 #if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu
   if (c != lp64) {
-    printf("FAIL %s is %zu, ABI 1.1 has %zu: an ABI break (fields may only be appended)\n", what, c,
+    printf("FAIL %s is %zu, ABI 1.2 has %zu: an ABI break (fields may only be appended)\n", what, c,
            lp64);
     ++failures;
   }
@@ -47,6 +47,6 @@ int main(void) {
     printf("FAIL HERALD_ABI_MAJOR is %d; update this test with the new layout\n", HERALD_ABI_MAJOR);
     ++failures;
   }
-  if (failures == 0) printf("abi layout: all fields where ABI 1.0 and 1.1 put them\n");
+  if (failures == 0) printf("abi layout: all fields where ABI 1.0, 1.1 and 1.2 put them\n");
   return failures == 0 ? 0 : 1;
 }

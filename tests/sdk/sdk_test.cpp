@@ -659,6 +659,105 @@ TEST(Segments, AnOlderHostTableSaysUnsupported) {
   EXPECT_EQ(host.segmentMatchCalls(), 0);
 }
 
+// Puts recommendations into each contact's vars through host->recommend
+// (ABI 1.2), with the status form or the throwing form.
+class Recommending : public herald::Step {
+ public:
+  static constexpr const char* kName = "probe.recommend";
+  static constexpr const char* kSummary = "Recommends products";
+  static constexpr const char* kSchema = R"({
+    "type": "object",
+    "properties": {
+      "count": {"type": "integer", "default": 2},
+      "throwing": {"type": "boolean", "default": false}
+    }
+  })";
+  Recommending(herald::StepContext& ctx, const nlohmann::json& config)
+      : Step(ctx),
+        count_(config.at("count").get<uint32_t>()),
+        throwing_(config.at("throwing").get<bool>()) {}
+  void run(herald::Batch batch) override {
+    std::vector<nlohmann::json> picks;
+    if (throwing_) {
+      picks = batch.recommend(count_);
+    } else if (const herald_status s = batch.recommend(count_, picks); s != HERALD_OK) {
+      batch.fail("recommend status " + std::to_string(static_cast<int>(s)));
+      return;
+    }
+    for (size_t i = 0; i < batch.size(); ++i)
+      batch.set(i, herald::Continue{{{"picks", picks.at(i)}}});
+    batch.complete();
+  }
+
+ private:
+  uint32_t count_;
+  bool throwing_;
+};
+
+nlohmann::json product(const std::string& id) {
+  return {{"id", id},         {"name", "Product " + id}, {"url", "https://shop.example/" + id},
+          {"image", nullptr}, {"price", 12.5},           {"currency", "EUR"},
+          {"score", 0.5},     {"reason", "also-bought"}};
+}
+
+TEST(Recommendations, EachContactGetsItsOwnCutToTheCount) {
+  Host host;
+  auto& step = host.create<Recommending>({{"count", 2}});
+  ASSERT_TRUE(step.ok()) << step.diagnosticsText();
+  auto r = step.run({{.id = 1, .recommendations = {product("a"), product("b"), product("c")}},
+                     {.id = 2},
+                     {.id = 3, .recommendations = {product("z")}}});
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.outcomes[0].vars["picks"], nlohmann::json({product("a"), product("b")}));
+  EXPECT_EQ(r.outcomes[1].vars["picks"], nlohmann::json::array());
+  EXPECT_EQ(r.outcomes[2].vars["picks"], nlohmann::json({product("z")}));
+  EXPECT_EQ(host.recommendCalls(), std::vector<uint32_t>{2});
+  EXPECT_TRUE(host.bugs().empty());
+}
+
+TEST(Recommendations, ACountOutOfRangeIsAPluginBug) {
+  Host host;
+  auto& step = host.create<Recommending>({{"count", 0}});
+  auto r = step.run({{.id = 1}});
+  EXPECT_EQ(r.error, "recommend status 1");
+  ASSERT_EQ(host.bugs().size(), 1u);
+  EXPECT_EQ(host.bugs()[0],
+            "recommend(0) from probe.recommend (step 'step'): ask for 1 to 50 products per "
+            "contact");
+  auto& big = host.create<Recommending>({{"count", 51}, {"throwing", true}});
+  r = big.run({{.id = 1}});
+  EXPECT_EQ(r.error, "step threw: recommend(51): ask for 1 to 50 products per contact");
+}
+
+TEST(Recommendations, AStoreFailureFailsTheBatch) {
+  Host host;
+  host.setRecommendStatus(HERALD_ERR_INTERNAL);
+  auto& step = host.create<Recommending>({{"throwing", true}});
+  auto r = step.run({{.id = 1}});
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.error,
+            "step threw: recommend(2): the host could not compute recommendations (see its log)");
+  EXPECT_EQ(host.recommendCalls().size(), 1u);
+}
+
+TEST(Recommendations, AnOlderHostTableSaysUnsupported) {
+  Host host;
+  host.emulateAbiMinor(1);  // a 1.1 table ends before recommend
+  EXPECT_EQ(host.api()->struct_size, offsetof(herald_host_api, recommend));
+  EXPECT_EQ(host.api()->abi_minor, 1u);
+  auto& step = host.create<Recommending>({{"throwing", true}});
+  auto r = step.run({{.id = 1, .recommendations = {product("a")}}});
+  EXPECT_EQ(r.error,
+            "step threw: recommend(2): this Herald cannot recommend products (it predates plugin "
+            "ABI 1.2, or has no store here); upgrade Herald");
+  EXPECT_TRUE(host.recommendCalls().empty()) << "the SDK never calls past struct_size";
+  auto& status_form = host.create<Recommending>(nlohmann::json::object());
+  EXPECT_EQ(status_form.run({{.id = 1}}).error, "recommend status 4");
+  host.emulateAbiMinor(HERALD_ABI_MINOR);
+  EXPECT_EQ(host.api()->struct_size, sizeof(herald_host_api));
+  EXPECT_TRUE(status_form.run({{.id = 1}}).ok());
+}
+
 TEST(Macro, DefinesTheEntryAndTheDescriptor) {
   const herald_plugin* p = herald_plugin_entry();
   ASSERT_NE(p, nullptr);

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/command.hpp"
+#include "app/commands/contact_ref.hpp"
 #include "app/commands/import_subcommand.hpp"
 #include "import/values.hpp"
 #include "util/clock.hpp"
@@ -19,48 +20,11 @@
 namespace herald::app {
 namespace {
 
-constexpr const char* kIdHelp =
-    "The contact: its numeric id (42), ext:EXTERNAL_ID, or its email address";
-
 // A usage mistake (exit 2) or a contact that is not there (exit 1), already
 // explained on stderr.
 [[noreturn]] void fail(int code, const std::string& message) {
   std::cerr << "herald: error: " << message << '\n';
   throw CommandFailed{code};
-}
-
-bool allDigits(const std::string& s) {
-  return !s.empty() && s.size() <= 18 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// Finds the contact named by ID (see kIdHelp), or explains why not.
-store::Contact resolve(AppContext& ctx, const std::string& id) {
-  store::Store& store = ctx.store();
-  std::optional<store::Contact> c;
-  std::string what;
-  if (allDigits(id)) {
-    c = store.contactById(std::stoll(id));
-    what = "id " + id;
-  } else if (id.starts_with("ext:") && id.size() > 4) {
-    c = store.contactByExternalId(id.substr(4));
-    what = "external id '" + id.substr(4) + "'";
-  } else if (id.find('@') != std::string::npos) {
-    std::string email;
-    if (!import::normalizeEmail(import::trim(id), email)) {
-      fail(2, fmt::format("'{}' is not a valid email address; name the contact by its numeric "
-                          "id (42), ext:EXTERNAL_ID or its email address",
-                          id));
-    }
-    c = store.contactByEmail(email);
-    what = "email '" + email + "'";
-  } else {
-    fail(2, fmt::format("'{}' does not name a contact: write its numeric id (42), "
-                        "ext:EXTERNAL_ID or its email address",
-                        id));
-  }
-  if (!c) fail(1, fmt::format("no contact with {} (or it was erased)", what));
-  return *c;
 }
 
 std::string text(const nlohmann::json& v) {
@@ -147,9 +111,9 @@ void addShow(CLI::App& group, AppContext& ctx, int& exit_code) {
       "show",
       "Show what is stored about one contact: fields, attributes, tags, consent per "
       "channel with its source and wording, suppression, events, journeys, messages");
-  cmd->add_option("ID", *id, kIdHelp)->required();
+  cmd->add_option("ID", *id, kContactRefHelp)->required();
   cmd->callback([&ctx, &exit_code, id] {
-    const auto c = resolve(ctx, *id);
+    const auto c = resolveContactRef(ctx, *id);
     const auto x = ctx.store().exportContact(c.id);
     if (!x) fail(1, fmt::format("no contact with id {} (or it was erased)", c.id));
     printShow(*x, std::cout);
@@ -168,10 +132,10 @@ void addExport(CLI::App& group, AppContext& ctx, int& exit_code) {
       "Everything stored about one contact as JSON (the right of access): fields, attributes, "
       "tags, every consent given or withdrawn with its source, time and wording, events, "
       "journeys and the messages sent");
-  cmd->add_option("ID", flags->id, kIdHelp)->required();
+  cmd->add_option("ID", flags->id, kContactRefHelp)->required();
   cmd->add_option("--out", flags->out, "Write the JSON to this file instead of standard output");
   cmd->callback([&ctx, &exit_code, flags] {
-    const auto c = resolve(ctx, flags->id);
+    const auto c = resolveContactRef(ctx, flags->id);
     const auto x = ctx.store().exportContact(c.id);
     if (!x) fail(1, fmt::format("no contact with id {} (or it was erased)", c.id));
     if (flags->out.empty()) {
@@ -211,10 +175,10 @@ void addErase(CLI::App& group, AppContext& ctx, int& exit_code) {
       "consents and journeys, keeps their events anonymised, and puts a salted hash of their "
       "email and phone on the suppression list so no later import brings them back. Cannot be "
       "undone.");
-  cmd->add_option("ID", flags->id, kIdHelp)->required();
+  cmd->add_option("ID", flags->id, kContactRefHelp)->required();
   cmd->add_flag("--yes", flags->yes, "Do not ask for confirmation (required without a terminal)");
   cmd->callback([&ctx, &exit_code, flags] {
-    const auto c = resolve(ctx, flags->id);
+    const auto c = resolveContactRef(ctx, flags->id);
     if (!flags->yes) {
       if (::isatty(STDIN_FILENO) == 0) {
         fail(2, fmt::format("erasing contact {} cannot be undone: run again with --yes to "

@@ -209,6 +209,10 @@ void printText(std::ostream& out, const Report& r, const std::string& file) {
                          redelivered);
     }
   }
+  if (auto empty = engine::describeUndefined(r.plan.workflow(), res.activity); !empty.empty()) {
+    out << "empty template variables (no default; settings.undefined_variables: lenient):\n";
+    for (const auto& line : empty) out << "  " << line << '\n';
+  }
   std::vector<const engine::Sample*> samples;
   for (const auto& s : res.samples) samples.push_back(&s);
   auto stepIndex = [&](const engine::Sample* s) {
@@ -285,6 +289,7 @@ nlohmann::json toJson(const Report& r) {
     samples.push_back({{"step", s.step_id}, {"contact_id", s.contact_id}, {"text", s.text}});
   }
   out["samples"] = std::move(samples);
+  out["undefined_variables"] = engine::undefinedToJson(r.plan.workflow(), res.activity);
   out["journey_steps"] = r.journey_steps;
   out["seconds"] = res.seconds;
   return out;

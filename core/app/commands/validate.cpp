@@ -14,6 +14,7 @@
 #include <tuple>
 
 #include "app/command.hpp"
+#include "engine/run_plan.hpp"
 #include "segment/parse.hpp"
 #include "workflow/loader.hpp"
 
@@ -60,6 +61,70 @@ std::string segmentDir(const std::string& file, bool is_segment) {
   return (is_segment ? parent : parent / "segments").string();
 }
 
+// The database `validate` may count contacts in: --db, else the config's;
+// nullptr when it does not exist (validate never creates one).
+store::Store* existingStore(AppContext& ctx) {
+  try {
+    const std::string path = ctx.options().db_path.empty() ? ctx.config().database.string()
+                                                           : ctx.options().db_path;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return nullptr;
+    return &ctx.store();
+  } catch (const std::exception&) {
+    return nullptr;
+  } catch (const CommandFailed&) {
+    return nullptr;
+  }
+}
+
+// "contact.first_name" -> "first_name", "contact.attributes.city" ->
+// "attributes.city": what the store can count; "" for anything else.
+std::string contactField(const std::string& variable) {
+  const std::string prefix = "contact.";
+  return variable.rfind(prefix, 0) == 0 ? variable.substr(prefix.size()) : "";
+}
+
+// Compiles the workflow's templates (errors at FILE:LINE:COL) and warns
+// about outputs with no default that are empty for part of the audience,
+// counted in the database when there is one.
+void checkTemplates(const workflow::Workflow& wf, plugin::Registry& registry, AppContext& ctx,
+                    Diagnostics& diags) {
+  const auto compiled = engine::RunPlan::compileTemplates(wf, registry, diags);
+  std::set<std::tuple<std::string, int, int>> seen;
+  std::map<std::string, std::optional<store::Store::EmptyCount>> counts;  // field -> count
+  store::Store* store = nullptr;
+  bool opened = false;
+  for (const auto& c : compiled) {
+    for (const auto& use : c.config.variables()) {
+      if (use.has_default) continue;
+      if (!seen.emplace(use.pos.file, use.pos.line, use.pos.column).second) continue;
+      const std::string field = contactField(use.name);
+      if (field.empty()) continue;
+      if (!opened) {
+        store = existingStore(ctx);
+        opened = true;
+      }
+      if (!store) return;  // nothing to count: no warning without figures
+      auto it = counts.find(field);
+      if (it == counts.end()) {
+        std::optional<store::Store::EmptyCount> n;
+        try {
+          n = store->countEmptyField(wf.audience.get(), field,
+                                     segment::EvalContext{ctx.clock().nowMs(), wf.timezone});
+        } catch (const std::exception&) {
+        }
+        it = counts.emplace(field, n).first;
+      }
+      if (!it->second || it->second->empty == 0) continue;
+      diags.warning(use.pos,
+                    "{{ " + use.name + " }} has no default and is empty for " +
+                        std::to_string(it->second->empty) + " of " +
+                        std::to_string(it->second->total) + " contacts in the audience; add | "
+                        "default: \"…\"");
+    }
+  }
+}
+
 // The same problem found twice (a segment folder is read for each workflow
 // that uses it) is printed once.
 void dedupe(Diagnostics& diags) {
@@ -92,6 +157,7 @@ int runValidate(const ValidateOptions& opts, AppContext& ctx) {
     auto wf = workflow::loadWorkflow(file, diags);
     if (wf) {
       workflow::validateWorkflow(*wf, registry, diags);
+      if (!diags.hasErrors()) checkTemplates(*wf, registry, ctx, diags);
       // Two files of one name would be one workflow to the daemon.
       if (!wf->name.empty()) {
         auto [it, inserted] = names.emplace(wf->name, std::make_pair(file, wf->name_pos));

@@ -211,9 +211,27 @@ CREATE INDEX events_by_type_contact
   ON events(type, contact_id, at_ms, json_extract(properties, '$.amount'));
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// Version 3: the product catalog (`herald products import`). `id` is the
+// catalog's own product id, the one purchase events name in "items" or
+// "product_id"; every other imported column is in `attributes`.
+constexpr const char* kV3 = R"sql(
+CREATE TABLE products(
+  id         TEXT PRIMARY KEY,
+  name       TEXT,
+  url        TEXT,
+  image      TEXT,
+  price      REAL,
+  currency   TEXT,
+  category   TEXT,
+  attributes TEXT NOT NULL DEFAULT '{}',  -- JSON object
+  updated_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, kV1},
     {2, kV2},
+    {3, kV3},
 }};
 
 int userVersion(Db& db) {

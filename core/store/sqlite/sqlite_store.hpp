@@ -32,6 +32,13 @@ class SqliteStore final : public Store {
   int64_t eventCount() override;
   std::vector<Event> eventsOf(int64_t contact_id) override;
 
+  // products.cpp
+  std::unique_ptr<ProductImport> beginProductImport() override;
+  int64_t productCount() override;
+  std::vector<Product> productsByIds(std::span<const std::string> ids) override;
+  std::vector<Product> listProducts(int64_t limit, const std::string& after_id) override;
+  void forEachPurchase(const std::function<void(const Purchase&)>& fn) override;
+
   // segments.cpp
   int64_t segmentCount(const segment::Rule& rule, const segment::EvalContext& ctx) override;
   std::vector<Contact> segmentSample(const segment::Rule& rule, const segment::EvalContext& ctx,
@@ -43,6 +50,8 @@ class SqliteStore final : public Store {
   SegmentPlan explainSegment(const segment::Rule& rule, const segment::EvalContext& ctx) override;
   std::vector<RfmScore> rfmScores(const segment::RfmOptions& options,
                                   const segment::EvalContext& ctx) override;
+  std::optional<EmptyCount> countEmptyField(const segment::Rule* rule, const std::string& field,
+                                            const segment::EvalContext& ctx) override;  // template_fields.cpp
 
   // rights.cpp
   std::optional<nlohmann::json> exportContact(int64_t contact_id) override;

@@ -1,5 +1,7 @@
 #include "email_message.hpp"
 
+#include <cctype>
+
 #include "key.hpp"
 
 namespace herald::outbox {
@@ -14,7 +16,67 @@ void appendPart(std::string& out, const char* subtype, const std::string& body) 
   out += "\r\n";
 }
 
+void appendEscaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+// Case-insensitive search for "<body" followed by a space, '>' or '/'.
+size_t findBodyTag(const std::string& html) {
+  for (size_t i = 0; i + 5 <= html.size(); ++i) {
+    if (html[i] != '<') continue;
+    bool match = true;
+    for (size_t k = 0; k < 4 && match; ++k)
+      match = std::tolower(static_cast<unsigned char>(html[i + 1 + k])) == "body"[k];
+    if (!match) continue;
+    const char next = i + 5 < html.size() ? html[i + 5] : '\0';
+    if (next == '>' || next == ' ' || next == '\t' || next == '\n' || next == '\r' || next == '/')
+      return i;
+  }
+  return std::string::npos;
+}
+
 }  // namespace
+
+std::string withPreheader(const std::string& html, std::string_view preheader) {
+  if (preheader.empty()) return html;
+  std::string block =
+      "<div style=\"display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;"
+      "opacity:0;overflow:hidden;mso-hide:all\">";
+  appendEscaped(block, preheader);
+  block += "</div>";
+  size_t at = 0;
+  if (const size_t tag = findBodyTag(html); tag != std::string::npos) {
+    const size_t close = html.find('>', tag);
+    at = close == std::string::npos ? html.size() : close + 1;
+  }
+  std::string out;
+  out.reserve(html.size() + block.size() + 1);
+  out.append(html, 0, at);
+  out += block;
+  if (at > 0) out += '\n';
+  out.append(html, at, std::string::npos);
+  return out;
+}
 
 std::string messageId(const EmailMessage& message) {
   const std::string& from = message.from.addr;
@@ -47,10 +109,11 @@ std::string composeEmail(const EmailMessage& m) {
     out += "\r\n--" + boundary + "\r\n";
     appendPart(out, "plain", *m.text);
     out += "--" + boundary + "\r\n";
-    appendPart(out, "html", *m.html);
+    appendPart(out, "html", withPreheader(*m.html, m.preheader));
     out += "--" + boundary + "--\r\n";
   } else {
-    appendPart(out, m.html ? "html" : "plain", m.html ? *m.html : m.text.value_or(""));
+    appendPart(out, m.html ? "html" : "plain",
+               m.html ? withPreheader(*m.html, m.preheader) : m.text.value_or(""));
   }
   return out;
 }

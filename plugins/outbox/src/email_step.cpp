@@ -61,6 +61,7 @@ std::optional<EmailMessage> EmailStep::build(const Batch& batch, const Contact& 
   }
   m.text = nonEmptyString(config, "text");
   m.html = nonEmptyString(config, "html");
+  m.preheader = nonEmptyString(config, "preheader").value_or("");
   if (!m.text && !m.html) {
     reason = "the body (text and html) is empty for this contact once rendered";
     return std::nullopt;

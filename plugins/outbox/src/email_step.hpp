@@ -34,13 +34,26 @@ class EmailStep : public Step {
       "type": "string", "minLength": 1, "maxLength": 998, "x-templated": true,
       "description": "Subject line, rendered for each contact"
     },
+    "preheader": {
+      "type": "string", "x-templated": true,
+      "description": "Preview text inbox lists show after the subject: a hidden block at the top of the HTML body, never in the text part"
+    },
     "text": {
       "type": "string", "x-templated": true,
       "description": "Plain-text body, rendered for each contact"
     },
     "html": {
-      "type": "string", "x-templated": true,
-      "description": "HTML body, rendered for each contact; with text, the message is multipart/alternative"
+      "type": "string", "x-templated": "html",
+      "description": "HTML body, rendered for each contact with output HTML-escaped (| raw for trusted HTML); with text, the message is multipart/alternative"
+    },
+    "message": {
+      "type": "string", "x-message": true,
+      "description": "A message file, templates/NAME.yaml beside the workflow, holding the parts: subject, preheader, text, html and their locales"
+    },
+    "locales": {
+      "type": "object", "x-locales": true,
+      "additionalProperties": {"type": "object"},
+      "description": "Locale tag (ko, de-AT) -> the parts that locale overrides; contacts get their locale's, else their language's, else settings.locale's, else the base parts"
     }
   },
   "required": ["from", "subject"],

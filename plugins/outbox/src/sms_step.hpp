@@ -29,6 +29,15 @@ class SmsStep : public Step {
     "from": {
       "type": "string", "pattern": "^(\\+[1-9][0-9]{5,14}|[A-Za-z0-9 ]{1,11})$",
       "description": "Sender: an E.164 number (+14155550100) or an alphanumeric sender id of up to 11 characters"
+    },
+    "message": {
+      "type": "string", "x-message": true,
+      "description": "A message file, templates/NAME.yaml beside the workflow, holding the body and its locales"
+    },
+    "locales": {
+      "type": "object", "x-locales": true,
+      "additionalProperties": {"type": "object"},
+      "description": "Locale tag (ko, de-AT) -> {body: ...} for contacts of that locale"
     }
   },
   "required": ["body"],

@@ -43,7 +43,13 @@ TEST(OutboxPlugin, DescriptorIsWellFormed) {
   const auto schema = nlohmann::json::parse(email->config_schema);
   EXPECT_EQ(schema["required"], (nlohmann::json{"from", "subject"}));
   EXPECT_EQ(schema["properties"]["subject"]["x-templated"], true);
-  EXPECT_EQ(schema["properties"]["html"]["x-templated"], true);
+  EXPECT_EQ(schema["properties"]["html"]["x-templated"], "html");
+  EXPECT_EQ(schema["properties"]["preheader"]["x-templated"], true);
+  EXPECT_EQ(schema["properties"]["message"]["x-message"], true);
+  EXPECT_EQ(schema["properties"]["locales"]["x-locales"], true);
+  const auto sms = nlohmann::json::parse(plugin().find("outbox.sms")->config_schema);
+  EXPECT_EQ(sms["properties"]["message"]["x-message"], true);
+  EXPECT_EQ(sms["properties"]["locales"]["x-locales"], true);
   EXPECT_EQ(schema["additionalProperties"], false);
 }
 
@@ -158,6 +164,26 @@ TEST(OutboxEmail, TextAndHtmlMakeAMultipartMessage) {
   EXPECT_NE(eml.find("Content-Type: multipart/alternative;"), std::string::npos);
   EXPECT_NE(eml.find("Content-Type: text/html; charset=utf-8"), std::string::npos);
   EXPECT_NE(eml.find("To: cy@example.com\r\n"), std::string::npos);
+}
+
+TEST(OutboxEmail, PreheaderGoesIntoTheHtmlPartOnly) {
+  Host host;
+  const nlohmann::json config = {{"from", "news@acme.example"},
+                                 {"subject", "Hi"},
+                                 {"preheader", "Inside: 20% off"},
+                                 {"text", "Hi there"},
+                                 {"html", "<body><p>Hi</p></body>"}};
+  auto& step = host.create(plugin(), "outbox.email", config);
+  ASSERT_TRUE(step.ok());
+  ASSERT_TRUE(step.run({{.id = 3, .email = "cy@example.com", .config = config}}).ok());
+  const auto files = filesIn(host.stateDir() / "outbox" / "new");
+  ASSERT_EQ(files.size(), 1u);
+  const std::string eml = readFile(files[0]);
+  const size_t html = eml.find("Content-Type: text/html");
+  const size_t pre = eml.find("Inside: 20% off");
+  ASSERT_NE(pre, std::string::npos) << eml;
+  EXPECT_GT(pre, html);
+  EXPECT_EQ(eml.find("Inside: 20% off", pre + 1), std::string::npos);
 }
 
 TEST(OutboxEmail, FailsContactsWithoutAUsableAddress) {

@@ -251,6 +251,27 @@ TEST(Compose, TextAndHtmlMakeMultipartAlternative) {
   EXPECT_NE(eml.find("<p>Hi <b>Ann</b></p>"), std::string::npos);
 }
 
+TEST(Compose, PreheaderIsHiddenAtTheTopOfTheHtmlBodyOnly) {
+  EXPECT_EQ(withPreheader("<html><BODY class=\"x\"><p>Hi</p></BODY></html>", "Save <20%> & more"),
+            "<html><BODY class=\"x\"><div style=\"display:none;font-size:1px;line-height:1px;"
+            "max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all\">Save &lt;20%&gt; "
+            "&amp; more</div>\n<p>Hi</p></BODY></html>");
+  EXPECT_EQ(withPreheader("<p>Hi</p>", "Soon"),
+            "<div style=\"display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;"
+            "opacity:0;overflow:hidden;mso-hide:all\">Soon</div><p>Hi</p>");
+  EXPECT_EQ(withPreheader("<bodyguard>", "x").find("<bodyguard><div"), std::string::npos);
+  EXPECT_EQ(withPreheader("<p>Hi</p>", ""), "<p>Hi</p>");
+  EmailMessage m = sample();
+  m.html = "<p>Hi</p>";
+  m.preheader = "Just for you";
+  const std::string eml = composeEmail(m);
+  // Once, in the html part (quoted-printable keeps these short lines readable).
+  const size_t at = eml.find("Just for you");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_GT(at, eml.find("Content-Type: text/html"));
+  EXPECT_EQ(eml.find("Just for you", at + 1), std::string::npos);
+}
+
 TEST(Compose, ContactDataCannotInjectHeaders) {
   EmailMessage m = sample();
   m.subject = "Hi\r\nBcc: eve@example.com";

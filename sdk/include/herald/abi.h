@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 #define HERALD_ABI_MAJOR 1
-#define HERALD_ABI_MINOR 1
+#define HERALD_ABI_MINOR 2
 
 /* The one exported symbol of every plugin. */
 #define HERALD_ENTRY_SYMBOL "herald_plugin_entry"
@@ -200,6 +200,27 @@ typedef struct herald_host_api {
    * is not an x-segment field of this step; HERALD_ERR_INTERNAL when the
    * store failed (logged). Call it from run_batch() before complete(). */
   herald_status (*segment_match)(herald_call* call, const char* json_pointer, uint8_t* out_match);
+
+  /* ---- ABI 1.2 ---- */
+
+  /* Product recommendations ("customers who bought this also bought", best
+   * sellers for a contact with no purchases) for every contact of the batch
+   * `call` belongs to. On HERALD_OK, *out_json is a malloc'd NUL-terminated
+   * JSON array with one entry per batch contact, in batch order; each entry
+   * is an array of up to `count` product objects, best first:
+   *   {"id", "name", "url", "image", "price", "currency", "score",
+   *    "reason": "also-bought" | "best-seller"}
+   * (catalog fields from `herald products import`; an absent one is null).
+   * The plugin frees it with host->free(); on any other status *out_json is
+   * NULL. HERALD_ERR_INVALID for `count` 0 or above 50, a NULL out_json, or
+   * a call that is over (a plugin bug, logged); HERALD_ERR_UNSUPPORTED when
+   * the host has no recommendations for this call (e.g. `herald validate`);
+   * HERALD_ERR_INTERNAL when the store failed (logged). The model behind it
+   * is built once per run, on the first call, and cached by the host: the
+   * first call of a run may block for seconds, later ones are answered from
+   * memory. Thread-safe; call it before complete(), from run_batch() or any
+   * thread. */
+  herald_status (*recommend)(herald_call* call, uint32_t count, char** out_json);
 } herald_host_api;
 
 /*

@@ -375,6 +375,39 @@ class BatchState {
       return HERALD_ERR_INTERNAL;
     }
   }
+  // host->recommend for this call (ABI 1.2); UNSUPPORTED on an older host.
+  // On HERALD_OK, out[i] is contact i's array of products.
+  herald_status recommend(uint32_t count, std::vector<nlohmann::json>& out) const noexcept {
+    try {
+      out.clear();
+      if (completed()) return HERALD_ERR_INVALID;  // the call is over
+      if (host_->struct_size < offsetof(herald_host_api, recommend) + sizeof(void*) ||
+          host_->recommend == nullptr) {
+        return HERALD_ERR_UNSUPPORTED;
+      }
+      char* text = nullptr;
+      const herald_status status = host_->recommend(call_, count, &text);
+      if (status != HERALD_OK) {
+        host_->free(text);
+        return status;
+      }
+      nlohmann::json all = nlohmann::json::parse(text ? text : "", nullptr, false);
+      host_->free(text);
+      if (!all.is_array() || all.size() != batch_->count) return HERALD_ERR_INTERNAL;
+      out.reserve(all.size());
+      for (auto& list : all) {
+        if (!list.is_array()) {
+          out.clear();
+          return HERALD_ERR_INTERNAL;
+        }
+        out.push_back(std::move(list));
+      }
+      return HERALD_OK;
+    } catch (...) {
+      out.clear();
+      return HERALD_ERR_INTERNAL;
+    }
+  }
   StepContext& context() const noexcept { return *ctx_; }
   size_t size() const noexcept { return batch_->count; }
 
@@ -662,6 +695,42 @@ class Batch {
       throw std::runtime_error("segment_match('" + std::string(json_pointer) + "'): " + why);
     }
     return std::vector<bool>(raw.begin(), raw.end());
+  }
+
+  /// Product recommendations for every contact of the batch (ABI 1.2):
+  /// out[i] is a JSON array of up to `count` (1 to 50) product objects for
+  /// contact i, best first, each {"id", "name", "url", "image", "price",
+  /// "currency", "score", "reason"} ("also-bought" or "best-seller"). The
+  /// host builds its model once per run, on the first call (which may block
+  /// for seconds), and answers later calls from memory: call it once per
+  /// batch. Returns HERALD_OK; HERALD_ERR_INVALID for a count out of range;
+  /// HERALD_ERR_UNSUPPORTED when the host has no recommendations (`herald
+  /// validate`) or predates ABI 1.2; HERALD_ERR_INTERNAL when the store
+  /// failed or the answer was malformed.
+  herald_status recommend(uint32_t count, std::vector<nlohmann::json>& out) const noexcept {
+    return state_->recommend(count, out);
+  }
+  /// The same, throwing std::runtime_error (which fails the batch when it
+  /// leaves run()) with a reason naming what went wrong.
+  std::vector<nlohmann::json> recommend(uint32_t count) const {
+    std::vector<nlohmann::json> out;
+    const herald_status status = recommend(count, out);
+    if (status != HERALD_OK) throw std::runtime_error(recommendError(status, count));
+    return out;
+  }
+  /// Why recommend(count) returned `status`, for a failure reason.
+  static std::string recommendError(herald_status status, uint32_t count) {
+    const std::string call = "recommend(" + std::to_string(count) + "): ";
+    switch (status) {
+      case HERALD_ERR_INVALID:
+        return call + "ask for 1 to 50 products per contact";
+      case HERALD_ERR_UNSUPPORTED:
+        return call +
+               "this Herald cannot recommend products (it predates plugin ABI 1.2, or has no "
+               "store here); upgrade Herald";
+      default:
+        return call + "the host could not compute recommendations (see its log)";
+    }
   }
 
   /// Reports the outcomes to the host. True the first time; a second call

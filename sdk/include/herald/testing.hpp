@@ -21,7 +21,9 @@
 // x-templated fields; give each TestContact the rendered `config` it should
 // see, as the daemon would. It does not parse x-segment rules either: each
 // TestContact says which x-segment fields it matches (`segments`), and
-// host->segment_match() answers from that.
+// host->segment_match() answers from that. Nor does it compute
+// recommendations: each TestContact carries the products host->recommend()
+// returns for it (`recommendations`, cut to the count asked for).
 #pragma once
 
 #include <dlfcn.h>
@@ -29,6 +31,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -74,6 +77,10 @@ struct TestContact {
   /// pointer of the x-segment field (e.g. {{"/rule", true}}); a field not
   /// listed here does not match.
   std::map<std::string, bool> segments{};
+  /// What host->recommend() answers for this contact (ABI 1.2): a JSON array
+  /// of product objects ({"id", "name", "url", "image", "price", "currency",
+  /// "score", "reason"}), of which the first `count` asked for are returned.
+  nlohmann::json recommendations = nlohmann::json::array();
 };
 
 /// One log line a step wrote.
@@ -500,6 +507,7 @@ class Host {
     api_.call_step = &Host::hostCallStep;
     api_.plugin_settings_json = &Host::hostSettings;
     api_.segment_match = &Host::hostSegmentMatch;
+    api_.recommend = &Host::hostRecommend;
   }
   Host(const Host&) = delete;
   Host& operator=(const Host&) = delete;
@@ -540,6 +548,30 @@ class Host {
   int segmentMatchCalls() const {
     std::lock_guard<std::mutex> lock(mu_);
     return segment_calls_;
+  }
+  /// What host->recommend() returns from now on instead of answering from
+  /// TestContact::recommendations: HERALD_ERR_UNSUPPORTED (no
+  /// recommendations, like `herald validate`) or HERALD_ERR_INTERNAL (the
+  /// store failed). HERALD_OK (the default) answers normally.
+  void setRecommendStatus(herald_status status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    recommend_status_ = status;
+  }
+  /// The `count` of every host->recommend() call so far, in call order.
+  std::vector<uint32_t> recommendCalls() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return recommend_calls_;
+  }
+  /// Serves the host table of an older Herald: ABI 1.`minor` (0 or 1), whose
+  /// table ends before the functions added later, so a step sees what it
+  /// would see there (the SDK's segmentMatch()/recommend() then return
+  /// HERALD_ERR_UNSUPPORTED). Any other minor restores this SDK's table.
+  void emulateAbiMinor(uint32_t minor) {
+    std::lock_guard<std::mutex> lock(mu_);
+    api_.abi_minor = minor < HERALD_ABI_MINOR ? minor : HERALD_ABI_MINOR;
+    api_.struct_size = minor == 0   ? offsetof(herald_host_api, segment_match)
+                       : minor == 1 ? offsetof(herald_host_api, recommend)
+                                    : sizeof(herald_host_api);
   }
   /// Also print every log line to stderr (handy while debugging a test).
   void echoLogs(bool echo) {
@@ -963,6 +995,46 @@ class Host {
     return HERALD_OK;
   }
 
+  static herald_status hostRecommend(herald_call* c, uint32_t count, char** out_json) {
+    detail::Call* call = fromCall(c);
+    Host* host = call->host;
+    std::lock_guard<std::mutex> lock(host->mu_);
+    if (out_json != nullptr) *out_json = nullptr;
+    const std::string who = call->ctx->type + " (step '" + call->step_id + "')";
+    if (call->result.complete_calls > 0) {
+      host->bugLocked("recommend() after complete() from " + who);
+      return HERALD_ERR_INVALID;
+    }
+    if (out_json == nullptr) {
+      host->bugLocked("recommend() with out_json = NULL from " + who);
+      return HERALD_ERR_INVALID;
+    }
+    if (count == 0 || count > 50) {
+      host->bugLocked("recommend(" + std::to_string(count) + ") from " + who +
+                      ": ask for 1 to 50 products per contact");
+      return HERALD_ERR_INVALID;
+    }
+    host->recommend_calls_.push_back(count);
+    if (host->recommend_status_ != HERALD_OK) return host->recommend_status_;
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& tc : call->contacts) {
+      nlohmann::json list = nlohmann::json::array();
+      if (tc.recommendations.is_array()) {
+        for (const auto& p : tc.recommendations) {
+          if (list.size() >= count) break;
+          list.push_back(p);
+        }
+      }
+      all.push_back(std::move(list));
+    }
+    const std::string text = all.dump();
+    char* copy = static_cast<char*>(std::malloc(text.size() + 1));
+    if (copy == nullptr) return HERALD_ERR_INTERNAL;
+    std::memcpy(copy, text.c_str(), text.size() + 1);
+    *out_json = copy;
+    return HERALD_OK;
+  }
+
   static const char* hostSettings(herald_step_ctx* c) { return fromCtx(c)->settings_text.c_str(); }
 
   herald_host_api api_{};
@@ -972,6 +1044,8 @@ class Host {
   bool kv_available_ = true;
   herald_status segment_status_ = HERALD_OK;
   int segment_calls_ = 0;
+  herald_status recommend_status_ = HERALD_OK;
+  std::vector<uint32_t> recommend_calls_;
   bool echo_logs_ = false;
   std::deque<LogRecord> logs_;
   std::vector<std::string> bugs_;

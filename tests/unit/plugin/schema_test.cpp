@@ -184,7 +184,7 @@ TEST(SchemaWellFormed, UnknownKeywordNamesTheKnownOnes) {
               ElementsAre("/properties/to: unknown keyword 'format' (known keywords: type, "
                           "properties, required, additionalProperties, enum, minimum, maximum, "
                           "minLength, maxLength, pattern, items, default, description, title, "
-                          "x-secret, x-templated, x-segment)"));
+                          "x-secret, x-templated, x-segment, x-message, x-locales)"));
 }
 
 TEST(SchemaWellFormed, ReportsEachKindOfMistake) {
@@ -209,6 +209,17 @@ TEST(SchemaWellFormed, ReportsEachKindOfMistake) {
   EXPECT_THAT(problems(R"({"type": "integer", "x-templated": true})"),
               ElementsAre("top level: 'x-templated' is only allowed on string properties "
                           "(\"type\": \"string\")"));
+  EXPECT_THAT(problems(R"({"type": "string", "x-templated": "markdown"})"),
+              ElementsAre("top level: 'x-templated' must be true (text), \"html\" (HTML-escaped "
+                          "output) or false, got \"markdown\""));
+  EXPECT_THAT(problems(R"({"type": "object", "x-message": true})"),
+              ElementsAre("top level: 'x-message' is only allowed on string properties "
+                          "(\"type\": \"string\")"));
+  EXPECT_THAT(problems(R"({"type": "string", "x-locales": true})"),
+              ElementsAre("top level: 'x-locales' is only allowed on object properties "
+                          "(\"type\": \"object\")"));
+  EXPECT_THAT(problems(R"({"type": "object", "x-locales": 1})"),
+              ElementsAre("top level: 'x-locales' must be true or false, got 1"));
   EXPECT_THAT(problems(R"({"x-secret": "yes"})"),
               ElementsAre("top level: 'x-secret' must be true or false, got \"yes\""));
   EXPECT_THAT(problems(R"({"type": "string", "enum": ["a", 1]})"),
@@ -230,6 +241,20 @@ TEST(SchemaWellFormed, ReportsEachKindOfMistake) {
 
 TEST(SchemaPaths, TemplatedAndSecret) {
   EXPECT_THAT(templatedPaths(kEmail), ElementsAre("/headers/*", "/subject", "/text"));
+  const json marked = json::parse(R"({"type": "object", "properties": {
+    "html": {"type": "string", "x-templated": "html"}, "text": {"type": "string", "x-templated": true},
+    "plain": {"type": "string", "x-templated": false},
+    "message": {"type": "string", "x-message": true},
+    "locales": {"type": "object", "x-locales": true}}})");
+  const auto fields = templatedFields(marked);
+  ASSERT_EQ(fields.size(), 2u);
+  EXPECT_EQ(fields[0].pointer, "/html");
+  EXPECT_TRUE(fields[0].html);
+  EXPECT_EQ(fields[1].pointer, "/text");
+  EXPECT_FALSE(fields[1].html);
+  EXPECT_THAT(templatedPaths(marked), ElementsAre("/html", "/text"));
+  EXPECT_THAT(messagePaths(marked), ElementsAre("/message"));
+  EXPECT_THAT(localesPaths(marked), ElementsAre("/locales"));
   EXPECT_THAT(secretPaths(kEmail), ElementsAre("/api_key"));
   json s = {
       {"type", "object"},

@@ -1,0 +1,87 @@
+// host->recommend(): the run's recommendations for the contacts of one batch,
+// as JSON text the plugin frees with host->free().
+#include "plugin/host_recommend.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "plugin/call.hpp"
+#include "plugin/host_state.hpp"
+#include "recommend/recommender.hpp"
+#include "util/log.hpp"
+
+namespace herald::plugin {
+namespace {
+
+void logError(const std::string& source, const std::string& message) noexcept {
+  try {
+    log::error(source, message);
+  } catch (...) {
+  }
+}
+
+}  // namespace
+
+herald_status hostRecommend(herald_call* call, uint32_t count, char** out_json) noexcept {
+  if (out_json) *out_json = nullptr;
+  try {
+    std::shared_ptr<CallState> st = liveCall(call);
+    if (!st) {
+      logError("plugin", "recommend() for a finished or unknown batch; refused (plugin bug)");
+      return HERALD_ERR_INVALID;
+    }
+    herald_step_ctx& ctx = *st->core->ctx;
+    if (!out_json) {
+      logError(ctx.log_source, st->who + " called recommend() with out_json = NULL (plugin bug)");
+      return HERALD_ERR_INVALID;
+    }
+    if (count == 0 || count > kMaxRecommendations) {
+      logError(ctx.log_source,
+               fmt::format("{} asked recommend() for {} products per contact; ask for 1 to {} "
+                           "(plugin bug)",
+                           st->who, count, kMaxRecommendations));
+      return HERALD_ERR_INVALID;
+    }
+    recommend::Recommender* recommender = st->services.recommender.get();
+    if (!recommender) return HERALD_ERR_UNSUPPORTED;
+    const herald_batch& batch = *st->batch.get();
+    std::vector<int64_t> ids;
+    ids.reserve(batch.count);
+    for (size_t i = 0; i < batch.count; ++i) ids.push_back(batch.contacts[i]->id);
+    std::vector<nlohmann::json> lists;
+    try {
+      // The first call of a run builds the model from the store.
+      std::lock_guard lock(ctx.host->store_mu);
+      lists = recommender->forContacts(ids, count);
+    } catch (const std::exception& e) {
+      logError(ctx.log_source,
+               fmt::format("recommendations for step '{}' failed: {}", ctx.step_id, e.what()));
+      return HERALD_ERR_INTERNAL;
+    }
+    if (lists.size() != ids.size()) {
+      logError(ctx.log_source, fmt::format("recommendations for step '{}': {} answers for {} "
+                                           "contacts",
+                                           ctx.step_id, lists.size(), ids.size()));
+      return HERALD_ERR_INTERNAL;
+    }
+    nlohmann::json all = nlohmann::json::array();
+    for (auto& list : lists)
+      all.push_back(list.is_array() ? std::move(list) : nlohmann::json::array());
+    const std::string text = all.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    char* copy = static_cast<char*>(std::malloc(text.size() + 1));
+    if (!copy) return HERALD_ERR_INTERNAL;
+    std::memcpy(copy, text.c_str(), text.size() + 1);
+    *out_json = copy;
+    return HERALD_OK;
+  } catch (const std::exception& e) {
+    logError("plugin", std::string("recommend() failed: ") + e.what());
+  } catch (...) {
+    logError("plugin", "recommend() failed");
+  }
+  return HERALD_ERR_INTERNAL;
+}
+
+}  // namespace herald::plugin
