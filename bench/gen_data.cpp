@@ -677,7 +677,7 @@ constexpr Category kCategories[] = {
     {"fitness", {"Yoga Mat", "Kettlebell", "Jump Rope", "Foam Roller", "Gym Bag"}},
     {"home", {"Throw Blanket", "Candle", "Plant Pot", "Lamp", "Cushion"}},
     {"beauty", {"Face Cream", "Lip Balm", "Hair Oil", "Soap Bar", "Sunscreen"}}};
-constexpr std::string_view kStyles[] = {"Classic", "Ultralight", "Everyday", "Pro",   "Eco",
+constexpr std::string_view kStyles[] = {"Classic", "Ultralight", "Everyday", "Pro",    "Eco",
                                         "Compact", "Deluxe",     "Urban",    "Nordic", "Studio"};
 constexpr std::string_view kBrands[] = {"Northwind", "Acme", "Juniper", "Solace", "Kestrel"};
 
@@ -687,8 +687,8 @@ void writeProducts(const std::filesystem::path& path, bool jsonl) {
   if (!jsonl) out << "id,name,url,image,price,currency,category,brand\n";
   for (int id = 1; id <= kProducts; ++id) {
     const Category& cat = kCategories[(id - 1) % 8];
-    const std::string name = std::string(kStyles[(id - 1) / 40]) + ' ' +
-                             std::string(cat.kinds[((id - 1) / 8) % 5]);
+    const std::string name =
+        std::string(kStyles[(id - 1) / 40]) + ' ' + std::string(cat.kinds[((id - 1) / 8) % 5]);
     const std::string_view brand = kBrands[(id * 7) % std::size(kBrands)];
     if (jsonl) {
       out << "{\"id\":\"P";

@@ -4,7 +4,7 @@
 // once in Herald's Liquid and once in Mustache for mstch. Both produce the
 // same text (after the normalisation described in template_bench.cpp).
 //
-// Liquid: ten outputs with filters, an if/else on the plan, a for over three
+// Liquid: twelve outputs with filters, an if/else on the plan, a for over three
 // recommended products. Mustache has no filters, so its data carries every
 // filtered value already formatted (named after what it holds), and the
 // if/else is a section plus an inverted section on a boolean.
@@ -12,14 +12,13 @@
 namespace herald::bench {
 
 inline constexpr const char* kLiquidEmail = R"liquid(<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8">
 <title>{{ vars.headline | truncate: 40 }}</title>
-<style>body{margin:0;font-family:Arial,sans-serif;color:#333}.btn{padding:12px 24px;background:#e4572e;color:#fff}</style>
 </head><body>
 <div class="wrap">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0">
-<tr><td class="header"><a href="https://shop.example.com/?utm_source=newsletter&amp;utm_medium=email"><img src="https://cdn.example.com/brand/logo.png" alt="Northwind Outfitters" width="160" height="40"></a></td></tr>
-<tr><td class="hero"><img src="https://cdn.example.com/hero/summer-2025.jpg" alt="The summer sale is on" width="600" height="300"></td></tr>
+<table role="presentation" width="100%">
+<tr><td class="header"><a href="https://shop.example.com/?utm_source=newsletter&amp;utm_medium=email"><img src="https://cdn.example.com/brand/logo.png" alt="Northwind Outfitters"></a></td></tr>
+<tr><td class="hero"><img src="https://cdn.example.com/hero/summer-2025.jpg" alt="The summer sale is on"></td></tr>
 <tr><td>
 <h1>Hi {{ contact.first_name | default: "there" | capitalize }},</h1>
 <p>Summer has reached {{ contact.attributes.city | upcase }}, and so has our biggest sale of the year: everything in the shop is up to 40% off until {{ vars.sale_ends | date: "%B %d" }}.</p>
@@ -28,7 +27,7 @@ inline constexpr const char* kLiquidEmail = R"liquid(<!DOCTYPE html>
 <p style="text-align:center"><a class="btn" href="https://shop.example.com/sale?utm_source=newsletter">Shop the sale</a></p>
 <h2>Picked for you ({{ vars.picks | size }} of our favourites)</h2>
 <table role="presentation" width="100%"><tr>
-{% for p in vars.picks %}<td class="product" width="33%"><a href="{{ p.url }}"><img src="{{ p.image }}" alt="{{ p.name }}" width="170" height="170"></a><p>{{ p.name }}</p><p class="price">{{ p.price | money }}</p></td>
+{% for p in vars.picks %}<td class="product"><a href="{{ p.url }}"><img src="{{ p.image }}" alt="{{ p.name }}"></a><p>{{ p.name }}</p><p class="price">{{ p.price | money }}</p></td>
 {% endfor %}</tr></table>
 <p>Because you like {{ contact.attributes.interests | join: ", " }}.</p>
 </td></tr>
@@ -43,14 +42,13 @@ inline constexpr const char* kLiquidEmail = R"liquid(<!DOCTYPE html>
 )liquid";
 
 inline constexpr const char* kMustacheEmail = R"mustache(<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8">
 <title>{{headline_truncated}}</title>
-<style>body{margin:0;font-family:Arial,sans-serif;color:#333}.btn{padding:12px 24px;background:#e4572e;color:#fff}</style>
 </head><body>
 <div class="wrap">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0">
-<tr><td class="header"><a href="https://shop.example.com/?utm_source=newsletter&amp;utm_medium=email"><img src="https://cdn.example.com/brand/logo.png" alt="Northwind Outfitters" width="160" height="40"></a></td></tr>
-<tr><td class="hero"><img src="https://cdn.example.com/hero/summer-2025.jpg" alt="The summer sale is on" width="600" height="300"></td></tr>
+<table role="presentation" width="100%">
+<tr><td class="header"><a href="https://shop.example.com/?utm_source=newsletter&amp;utm_medium=email"><img src="https://cdn.example.com/brand/logo.png" alt="Northwind Outfitters"></a></td></tr>
+<tr><td class="hero"><img src="https://cdn.example.com/hero/summer-2025.jpg" alt="The summer sale is on"></td></tr>
 <tr><td>
 <h1>Hi {{greeting_name}},</h1>
 <p>Summer has reached {{city_upper}}, and so has our biggest sale of the year: everything in the shop is up to 40% off until {{sale_ends_text}}.</p>
@@ -59,7 +57,7 @@ inline constexpr const char* kMustacheEmail = R"mustache(<!DOCTYPE html>
 <p style="text-align:center"><a class="btn" href="https://shop.example.com/sale?utm_source=newsletter">Shop the sale</a></p>
 <h2>Picked for you ({{pick_count}} of our favourites)</h2>
 <table role="presentation" width="100%"><tr>
-{{#picks}}<td class="product" width="33%"><a href="{{url}}"><img src="{{image}}" alt="{{name}}" width="170" height="170"></a><p>{{name}}</p><p class="price">{{price_text}}</p></td>
+{{#picks}}<td class="product"><a href="{{url}}"><img src="{{image}}" alt="{{name}}"></a><p>{{name}}</p><p class="price">{{price_text}}</p></td>
 {{/picks}}</tr></table>
 <p>Because you like {{interests_text}}.</p>
 </td></tr>

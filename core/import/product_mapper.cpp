@@ -199,8 +199,8 @@ void ProductMapper::applyJson(const Column& col, const nlohmann::json& value, in
     return;
   }
   if (!value.is_string()) {
-    problems.push_back({at, problem(col, fmt::format("expected a string, found {}",
-                                                     quoteValue(value.dump())))});
+    problems.push_back(
+        {at, problem(col, fmt::format("expected a string, found {}", quoteValue(value.dump())))});
     return;
   }
   const std::string& s = value.get_ref<const std::string&>();

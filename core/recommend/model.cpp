@@ -222,9 +222,9 @@ void Model::buildNeighbours(const ModelOptions& options) {
     w.candidates.clear();
     for (uint32_t j : w.touched) {
       if (!has_catalog_ || catalog_index_[j] >= 0) {
-        const double sim = static_cast<double>(w.count[j]) /
-                           std::sqrt(static_cast<double>(customers_[i]) *
-                                     static_cast<double>(customers_[j]));
+        const double sim =
+            static_cast<double>(w.count[j]) /
+            std::sqrt(static_cast<double>(customers_[i]) * static_cast<double>(customers_[j]));
         w.candidates.emplace_back(sim, j);
       }
       w.count[j] = 0;

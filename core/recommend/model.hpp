@@ -40,7 +40,7 @@ struct ModelOptions {
 
 struct Recommendation {
   uint32_t item = 0;
-  double score = 0;  // rounded to 4 decimals
+  double score = 0;          // rounded to 4 decimals
   bool also_bought = false;  // else a best seller
 };
 

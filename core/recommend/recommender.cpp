@@ -7,6 +7,12 @@
 #include "recommend/product_json.hpp"
 
 namespace herald::recommend {
+namespace {
+
+const std::string kAlsoBought = "also-bought";
+const std::string kBestSeller = "best-seller";
+
+}  // namespace
 
 struct Recommender::Cache {
   Model model;
@@ -22,7 +28,11 @@ const Model& Recommender::model() {
     auto cache = std::make_unique<Cache>(Cache{Model::build(store_), {}});
     cache->products.reserve(cache->model.itemCount());
     for (uint32_t k = 0; k < cache->model.itemCount(); ++k) {
-      cache->products.push_back(productJson(cache->model.id(k), cache->model.product(k)));
+      auto p = productJson(cache->model.id(k), cache->model.product(k));
+      // Made here so that each answer assigns them rather than inserts.
+      p["score"] = 0.0;
+      p["reason"] = "";
+      cache->products.push_back(std::move(p));
     }
     cache_ = std::move(cache);
   }
@@ -35,8 +45,9 @@ std::vector<nlohmann::json> Recommender::forContacts(const std::vector<int64_t>&
   const Cache& cache = *cache_;
   std::vector<nlohmann::json> out;
   out.reserve(contact_ids.size());
-  Model::Scratch scratch;
-  std::vector<Recommendation> recs;
+  // One scratch per thread, kept between calls: a run asks batch after batch.
+  thread_local Model::Scratch scratch;
+  thread_local std::vector<Recommendation> recs;
   for (int64_t id : contact_ids) {
     m.recommend(id, count, scratch, recs);
     nlohmann::json list = nlohmann::json::array();
@@ -44,7 +55,7 @@ std::vector<nlohmann::json> Recommender::forContacts(const std::vector<int64_t>&
     for (const auto& r : recs) {
       nlohmann::json p = cache.products[r.item];
       p["score"] = r.score;
-      p["reason"] = r.also_bought ? "also-bought" : "best-seller";
+      p["reason"].get_ref<std::string&>() = r.also_bought ? kAlsoBought : kBestSeller;
       list.push_back(std::move(p));
     }
     out.push_back(std::move(list));

@@ -38,7 +38,7 @@ struct LoopPropName {
   LoopProp prop;
 };
 constexpr LoopPropName kLoopProps[] = {
-    {"index", LoopProp::kIndex},   {"index0", LoopProp::kIndex0}, {"rindex", LoopProp::kRindex},
+    {"index", LoopProp::kIndex},     {"index0", LoopProp::kIndex0}, {"rindex", LoopProp::kRindex},
     {"rindex0", LoopProp::kRindex0}, {"first", LoopProp::kFirst},   {"last", LoopProp::kLast},
     {"length", LoopProp::kLength},
 };
@@ -50,9 +50,7 @@ Value builtinDefault(const Value& input, std::span<const Value> args, FilterEnv&
 }
 constexpr FilterSpec kBuiltinDefault{"default", 0, 1, builtinDefault, "default: VALUE"};
 
-std::string argCount(int n) {
-  return std::to_string(n) + (n == 1 ? " argument" : " arguments");
-}
+std::string argCount(int n) { return std::to_string(n) + (n == 1 ? " argument" : " arguments"); }
 
 }  // namespace
 
@@ -76,6 +74,12 @@ uint32_t Compiler::localSlot(std::string_view name) {
 
 uint32_t Compiler::parseExpr(Cursor& c) {
   const MarkupToken t = c.peek();
+  struct DepthGuard {
+    size_t& depth;
+    explicit DepthGuard(size_t& d) : depth(d) { ++depth; }
+    ~DepthGuard() { --depth; }
+  } guard(expr_depth_);
+  if (expr_depth_ > 32) fail(t.offset, "the expression is nested more than 32 levels deep (limit)");
   Expr e;
   switch (t.kind) {
     case K::kString:
@@ -126,9 +130,10 @@ uint32_t Compiler::parseExpr(Cursor& c) {
       return parseVariable(c);
     }
     default:
-      fail(t.offset, "expected a value (a variable, a 'string', a number, true, false, nil or a "
-                     "range (1..5)) but found " +
-                         describeToken(t));
+      fail(t.offset,
+           "expected a value (a variable, a 'string', a number, true, false, nil or a "
+           "range (1..5)) but found " +
+               describeToken(t));
   }
 }
 
@@ -191,6 +196,7 @@ uint32_t Compiler::parseVariable(Cursor& c) {
     e.kind = Expr::Kind::kForloop;
     while (first < steps.size() && steps[first].first.kind == PathStep::Kind::kKey &&
            steps[first].first.key == "parentloop") {
+      if (e.loop_up == 32) fail(steps[first].second, "too many parentloop steps");
       ++e.loop_up;
       ++first;
     }
@@ -224,8 +230,8 @@ uint32_t Compiler::parseVariable(Cursor& c) {
     }
     if (!is_loop_var) {
       e.slot = localSlot(root.text);
-      const bool is_root = std::find(opts_.roots.begin(), opts_.roots.end(), root.text) !=
-                           opts_.roots.end();
+      const bool is_root =
+          std::find(opts_.roots.begin(), opts_.roots.end(), root.text) != opts_.roots.end();
       if (!is_root) unit_->unknown_roots.push_back(Unit::Ref{std::string(root.text), root.offset});
     }
   }
@@ -241,16 +247,14 @@ uint32_t Compiler::variableId(std::string_view name, size_t offset, bool has_def
       variable_lacks_default_[it->second] = true;
       auto& v = prog_.variables[it->second];
       v.line = lineOf(offset);
-      const size_t nl = unit_->src.rfind('\n', offset == 0 ? 0 : offset - 1);
-      v.column = 1 + static_cast<int>(offset - (nl == std::string_view::npos || offset == 0 ? 0 : nl + 1));
+      v.column = columnOf(offset);
     }
     return it->second;
   }
   Template::Variable v;
   v.name = std::string(name);
   v.line = lineOf(offset);
-  const size_t nl = unit_->src.rfind('\n', offset == 0 ? 0 : offset - 1);
-  v.column = 1 + static_cast<int>(offset - (nl == std::string_view::npos || offset == 0 ? 0 : nl + 1));
+  v.column = columnOf(offset);
   prog_.variables.push_back(std::move(v));
   variable_lacks_default_.push_back(!has_default);
   const auto id = static_cast<uint32_t>(prog_.variables.size() - 1);
@@ -349,8 +353,8 @@ void Compiler::parseOutput(std::string_view markup, size_t offset, size_t token_
   size_t expr_end = 0;
   out.pipe = parsePipeline(c, out.has_default, last, &expr_end);
   c.expectEnd("after the value: expected | and a filter, or the end of the output");
-  out.escape = prog_.escape == Escape::kHtml && last != "raw" && last != "escape" &&
-               last != "escape_once";
+  out.escape =
+      prog_.escape == Escape::kHtml && last != "raw" && last != "escape" && last != "escape_once";
   out.line = lineOf(token_offset);
   out.file = unit_->path_view;
   const Expr& head = prog_.exprs[out.pipe.expr];
@@ -376,13 +380,20 @@ uint32_t Compiler::parseCondition(Cursor& c) {
     if (c.at(K::kCompare) || c.atName("contains")) {
       const std::string_view op = c.next().text;
       cond.kind = Cond::Kind::kCompare;
-      if (op == "==") cond.op = Cond::Op::kEq;
-      else if (op == "!=" || op == "<>") cond.op = Cond::Op::kNe;
-      else if (op == "<") cond.op = Cond::Op::kLt;
-      else if (op == ">") cond.op = Cond::Op::kGt;
-      else if (op == "<=") cond.op = Cond::Op::kLe;
-      else if (op == ">=") cond.op = Cond::Op::kGe;
-      else cond.op = Cond::Op::kContains;
+      if (op == "==")
+        cond.op = Cond::Op::kEq;
+      else if (op == "!=" || op == "<>")
+        cond.op = Cond::Op::kNe;
+      else if (op == "<")
+        cond.op = Cond::Op::kLt;
+      else if (op == ">")
+        cond.op = Cond::Op::kGt;
+      else if (op == "<=")
+        cond.op = Cond::Op::kLe;
+      else if (op == ">=")
+        cond.op = Cond::Op::kGe;
+      else
+        cond.op = Cond::Op::kContains;
       cond.right = parseExpr(c);
     }
     prog_.conds.push_back(cond);
@@ -393,8 +404,9 @@ uint32_t Compiler::parseCondition(Cursor& c) {
     }
     break;
   }
-  c.expectEnd("in the condition: expected and, or, ==, !=, <, >, <=, >=, contains or the end of "
-              "the tag");
+  c.expectEnd(
+      "in the condition: expected and, or, ==, !=, <, >, <=, >=, contains or the end of "
+      "the tag");
   // Liquid joins right to left with no precedence: a and b or c is a and (b or c).
   uint32_t acc = parts.back();
   for (size_t i = parts.size() - 1; i-- > 0;) {

@@ -10,10 +10,10 @@ namespace {
 using K = MarkupToken::Kind;
 
 constexpr std::string_view kTags[] = {
-    "if",       "elsif",     "else",       "endif",   "unless",     "endunless", "case",
-    "when",     "endcase",   "for",        "endfor",  "break",      "continue",  "assign",
-    "capture",  "endcapture", "comment",   "endcomment", "raw",     "endraw",    "render",
-    "increment", "decrement", "cycle",     "echo",    "liquid",     "#"};
+    "if",        "elsif",      "else",    "endif",      "unless", "endunless", "case",
+    "when",      "endcase",    "for",     "endfor",     "break",  "continue",  "assign",
+    "capture",   "endcapture", "comment", "endcomment", "raw",    "endraw",    "render",
+    "increment", "decrement",  "cycle",   "echo",       "liquid", "#"};
 
 // The tag that closes each block tag.
 std::string_view closerOf(std::string_view open) {
@@ -49,9 +49,9 @@ bool whitespaceOnly(std::string_view s) {
 // tags that print nothing (assign, capture, comment, blank blocks) renders
 // none of that whitespace.
 void dropBlankText(Block& b) {
-  b.erase(std::remove_if(b.begin(), b.end(),
-                         [](const Node& n) { return n.kind == NodeKind::kText; }),
-          b.end());
+  b.erase(
+      std::remove_if(b.begin(), b.end(), [](const Node& n) { return n.kind == NodeKind::kText; }),
+      b.end());
 }
 
 }  // namespace
@@ -81,9 +81,7 @@ bool Compiler::isBlank(const Block& b) const {
   return true;
 }
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 Compiler::Compiler(Template::Program& program, const CompileOptions& options)
     : prog_(program), opts_(options) {}
@@ -92,10 +90,23 @@ void Compiler::fail(size_t offset, std::string message) {
   throw Failure{offset, std::move(message)};
 }
 
-int Compiler::lineOf(size_t offset) const {
-  const auto& src = unit_->src;
-  offset = std::min(offset, src.size());
-  return 1 + static_cast<int>(std::count(src.begin(), src.begin() + static_cast<long>(offset), '\n'));
+int Compiler::lineOf(size_t offset) {
+  Unit& u = *unit_;
+  if (u.src_for_lines.data() != u.src.data() || u.line_starts.empty()) {
+    u.line_starts.assign(1, 0);
+    for (size_t i = 0; i < u.src.size(); ++i)
+      if (u.src[i] == '\n') u.line_starts.push_back(i + 1);
+    u.src_for_lines = u.src;
+  }
+  offset = std::min(offset, u.src.size());
+  auto it = std::upper_bound(u.line_starts.begin(), u.line_starts.end(), offset);
+  return static_cast<int>(it - u.line_starts.begin());
+}
+
+int Compiler::columnOf(size_t offset) {
+  const int line = lineOf(offset);
+  offset = std::min(offset, unit_->src.size());
+  return 1 + static_cast<int>(offset - unit_->line_starts[static_cast<size_t>(line - 1)]);
 }
 
 std::string_view Compiler::own(std::string text) {
@@ -130,10 +141,7 @@ bool Compiler::compile(std::string_view text, CompileError& error) {
     error.path = unit_->path;
     error.offset = offset;
     error.line = lineOf(offset);
-    const size_t line_start = src.rfind('\n', offset == 0 ? 0 : offset - 1);
-    const size_t col_from = (line_start == std::string_view::npos || offset == 0) ? 0 : line_start + 1;
-    error.column = 1 + static_cast<int>(offset - col_from);
-    if (offset > 0 && src[offset - 1] == '\n') error.column = 1;
+    error.column = columnOf(offset);
     error.message = f.message;
     return false;
   }
@@ -141,9 +149,9 @@ bool Compiler::compile(std::string_view text, CompileError& error) {
     prog_.variables[i].has_default = !variable_lacks_default_[i];
   for (const auto& n : prog_.main)
     if (n.kind == NodeKind::kText) prog_.literal_size += n.text.size();
-  prog_.constant = text.empty() || (prog_.main.size() == 1 &&
-                                    prog_.main[0].kind == NodeKind::kText &&
-                                    prog_.main[0].text.size() == text.size());
+  prog_.constant =
+      text.empty() || (prog_.main.size() == 1 && prog_.main[0].kind == NodeKind::kText &&
+                       prog_.main[0].text.size() == text.size());
   return true;
 }
 
@@ -262,7 +270,7 @@ void Compiler::parseTag(const Token& tag, Block& block) {
         block.push_back(Node{NodeKind::kText, 0, toks[unit_->pos].text});
       ++unit_->pos;
     }
-    ++unit_->pos;  // endraw
+    if (unit_->pos < toks.size() && toks[unit_->pos].name == "endraw") ++unit_->pos;
   } else if (name == "echo") {
     parseOutput(tag.text, tag.markup_offset, tag.offset, block);
   } else if (name == "render") {
@@ -347,7 +355,8 @@ uint32_t Compiler::parseCase(const Token& tag) {
     std::vector<MarkupToken> toks;
     tokenize(tag.text, tag.markup_offset, toks);
     Cursor c(*this, std::move(toks));
-    if (c.at(K::kEnd)) fail(tag.offset, "'{% case %}' needs a value, e.g. {% case contact.locale %}");
+    if (c.at(K::kEnd))
+      fail(tag.offset, "'{% case %}' needs a value, e.g. {% case contact.locale %}");
     node.subject = parseExpr(c);
     c.expectEnd("after the value of {% case %}");
   }
@@ -365,7 +374,8 @@ uint32_t Compiler::parseCase(const Token& tag) {
       Cursor c(*this, std::move(toks));
       if (c.at(K::kEnd)) fail(arm_tag.offset, "'{% when %}' needs a value, e.g. {% when 'fr' %}");
       values.push_back(parseExpr(c));
-      while (c.accept(K::kComma) || (c.atName("or") && (c.next(), true))) values.push_back(parseExpr(c));
+      while (c.accept(K::kComma) || (c.atName("or") && (c.next(), true)))
+        values.push_back(parseExpr(c));
       c.expectEnd("in {% when %}: separate values with , or or");
     } else {
       if (seen_else) fail(arm_tag.offset, "a second '{% else %}' in {% case %}");
@@ -393,8 +403,8 @@ uint32_t Compiler::parseFor(const Token& tag) {
   Cursor c(*this, std::move(toks));
   const MarkupToken& var = c.expect(K::kName, "the loop variable ({% for item in collection %})");
   if (!c.atName("in"))
-    fail(c.peek().offset, "expected 'in' but found " + describeToken(c.peek()) +
-                              " ({% for item in collection %})");
+    fail(c.peek().offset,
+         "expected 'in' but found " + describeToken(c.peek()) + " ({% for item in collection %})");
   c.next();
   if (c.at(K::kEnd)) fail(c.peek().offset, "expected the collection to loop over after 'in'");
   node.collection = parseExpr(c);
@@ -517,7 +527,8 @@ void Compiler::parseCycle(const Token& tag, Block& block) {
   while (c.accept(K::kComma)) node.values.push_back(parseExpr(c));
   c.expectEnd("in {% cycle %}: separate values with ,");
   if (group.empty())
-    group = std::string(unit_->src.substr(values_start, tag.markup_offset + tag.text.size() - values_start));
+    group = std::string(
+        unit_->src.substr(values_start, tag.markup_offset + tag.text.size() - values_start));
   auto [it, added] = unit_->counters.try_emplace("\x02" + group, unit_->frame_size);
   if (added) ++unit_->frame_size;
   node.slot = it->second;
@@ -554,7 +565,8 @@ void Compiler::parseLiquid(const Token& tag) {
       if (line[q] == '#') {
         ++q;
       } else {
-        while (q < line.size() && (std::isalnum(static_cast<unsigned char>(line[q])) || line[q] == '_'))
+        while (q < line.size() &&
+               (std::isalnum(static_cast<unsigned char>(line[q])) || line[q] == '_'))
           ++q;
       }
       Token t;
@@ -563,9 +575,8 @@ void Compiler::parseLiquid(const Token& tag) {
       t.text = line.substr(q);
       t.offset = tag.markup_offset + start + p;
       t.markup_offset = tag.markup_offset + start + q;
-      if (t.name == "echo" || t.name == "raw") {
-        // echo works as in a tag; raw has no meaning here
-      }
+      if (t.name == "raw" || t.name == "endraw")
+        fail(t.offset, "'{% raw %}' cannot be used inside {% liquid %}");
       lines.push_back(t);
     }
     start = end + 1;

@@ -35,14 +35,16 @@ class Compiler {
   // One source being compiled: the template or a partial.
   struct Unit {
     std::string_view src;
-    std::string path;  // "" for the template, the partial's file otherwise
-    std::string_view path_view;  // `path`, owned by the program
-    std::string name;  // the partial's name
+    std::vector<size_t> line_starts;  // offsets where each line begins
+    std::string_view src_for_lines;   // what line_starts was computed for
+    std::string path;                 // "" for the template, the partial's file otherwise
+    std::string_view path_view;       // `path`, owned by the program
+    std::string name;                 // the partial's name
     uint32_t partial = kNone;
     std::vector<Token> tokens;
     size_t pos = 0;
-    std::map<std::string, uint32_t, std::less<>> slots;  // root names read or assigned
-    std::map<std::string, uint32_t, std::less<>> counters;  // increment, decrement, cycle
+    std::map<std::string, uint32_t, std::less<>> slots;            // root names read or assigned
+    std::map<std::string, uint32_t, std::less<>> counters;         // increment, decrement, cycle
     std::vector<std::pair<std::string_view, uint32_t>> loop_vars;  // for variables in scope
     std::set<std::string, std::less<>> assigned;  // assign, capture, render arguments
     struct Ref {
@@ -93,9 +95,11 @@ class Compiler {
   uint32_t compilePartial(const std::string& name, size_t offset);
 
   [[noreturn]] void fail(size_t offset, std::string message);
-  int lineOf(size_t offset) const;
+  int lineOf(size_t offset);
+  int columnOf(size_t offset);
   std::string_view own(std::string text);
 
+  size_t expr_depth_ = 0;  // nesting of ( and [ in one expression
   Template::Program& prog_;
   const CompileOptions& opts_;
   Unit* unit_ = nullptr;
@@ -130,14 +134,16 @@ class Compiler::Cursor {
   }
   // The next token, which must be `kind`; else an error "expected WHAT but found ...".
   const MarkupToken& expect(MarkupToken::Kind kind, std::string_view what) {
-    if (!at(kind)) compiler_.fail(peek().offset, "expected " + std::string(what) + " but found " +
-                                                     describeToken(peek()));
+    if (!at(kind))
+      compiler_.fail(peek().offset,
+                     "expected " + std::string(what) + " but found " + describeToken(peek()));
     return next();
   }
   // Fails unless every token was read.
   void expectEnd(std::string_view context) {
     if (!at(MarkupToken::Kind::kEnd))
-      compiler_.fail(peek().offset, "unexpected " + describeToken(peek()) + " " + std::string(context));
+      compiler_.fail(peek().offset,
+                     "unexpected " + describeToken(peek()) + " " + std::string(context));
   }
 
  private:

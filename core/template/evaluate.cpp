@@ -6,9 +6,7 @@ namespace herald::tmpl {
 Value Renderer::contactField(ContactField field) const {
   const store::Contact* c = ctx_.contact;
   if (!c) return {};
-  auto opt = [](const std::optional<std::string>& s) {
-    return s ? Value::borrowed(*s) : Value();
-  };
+  auto opt = [](const std::optional<std::string>& s) { return s ? Value::borrowed(*s) : Value(); };
   switch (field) {
     case ContactField::kId:
       return Value::integer(c->id);
@@ -63,45 +61,10 @@ Value Renderer::forloop(const Expr& e) const {
   return {};
 }
 
-Value Renderer::eval(uint32_t id) {
-  const Expr& e = p_.exprs[id];
-  Value v;
-  switch (e.kind) {
-    case Expr::Kind::kLiteral:
-      return e.literal;
-    case Expr::Kind::kEmpty:
-    case Expr::Kind::kBlank:
-      return Value::borrowed("");
-    case Expr::Kind::kContact:
-      v = contactField(e.field);
-      break;
-    case Expr::Kind::kVars:
-      if (ctx_.vars) v = Value::json(*ctx_.vars);
-      break;
-    case Expr::Kind::kLocal: {
-      const Slot& s = frame_[e.slot];
-      if (s.set) {
-        v = s.value;
-      } else if (e.global_fallback && ctx_.globals && ctx_.globals->is_object()) {
-        auto it = ctx_.globals->find(e.name);
-        if (it != ctx_.globals->end()) v = Value::json(*it);
-      }
-      break;
-    }
-    case Expr::Kind::kForloop:
-      v = forloop(e);
-      break;
-    case Expr::Kind::kRange: {
-      const int64_t lo = eval(e.lo).asInt(), hi = eval(e.hi).asInt();
-      std::vector<Value> items;
-      const uint64_t max = p_.limits.max_iterations;
-      for (int64_t i = lo; i <= hi && items.size() <= max; ++i) items.push_back(Value::integer(i));
-      v = Value::array(std::move(items));
-      break;
-    }
-  }
-  for (const PathStep& s : e.steps) {
+Value Renderer::walk(Value v, const Expr& e, size_t from) {
+  for (size_t i = from; i < e.steps.size(); ++i) {
     if (v.isNil()) return v;
+    const PathStep& s = e.steps[i];
     switch (s.kind) {
       case PathStep::Kind::kKey:
         v = v.member(s.key);
@@ -122,6 +85,75 @@ Value Renderer::eval(uint32_t id) {
     }
   }
   return v;
+}
+
+Value Renderer::eval(uint32_t id) {
+  const Expr& e = p_.exprs[id];
+  const nlohmann::json* j = nullptr;
+  switch (e.kind) {
+    case Expr::Kind::kLiteral:
+      return e.literal;
+    case Expr::Kind::kEmpty:
+    case Expr::Kind::kBlank:
+      return Value::borrowed("");
+    case Expr::Kind::kContact:
+      if (e.field != ContactField::kAttributes) {
+        if (e.steps.empty()) return contactField(e.field);
+        return walk(contactField(e.field), e, 0);
+      }
+      if (!ctx_.contact) return {};
+      j = &ctx_.contact->attributes;
+      break;
+    case Expr::Kind::kVars:
+      if (!ctx_.vars) return {};
+      j = ctx_.vars;
+      break;
+    case Expr::Kind::kLocal: {
+      const Slot& s = frame_[e.slot];
+      if (s.set) {
+        j = s.value.jsonValue();
+        if (!j) return e.steps.empty() ? s.value : walk(s.value, e, 0);
+        break;
+      }
+      if (!e.global_fallback || !ctx_.globals || !ctx_.globals->is_object()) return {};
+      auto it = ctx_.globals->find(e.name);
+      if (it == ctx_.globals->end()) return {};
+      j = &*it;
+      break;
+    }
+    case Expr::Kind::kForloop:
+      return e.steps.empty() ? forloop(e) : walk(forloop(e), e, 0);
+    case Expr::Kind::kRange: {
+      const int64_t lo = eval(e.lo).asInt(), hi = eval(e.hi).asInt();
+      std::vector<Value> items;
+      const uint64_t max = p_.limits.max_iterations;
+      for (int64_t i = lo; i <= hi && items.size() <= max; ++i) {
+        items.push_back(Value::integer(i));
+        if (i == INT64_MAX) break;
+      }
+      return walk(Value::array(std::move(items)), e, 0);
+    }
+  }
+  // Walk JSON directly while the steps are plain members and indexes; the
+  // rest (size, first, last, dynamic keys) goes through Value.
+  size_t i = 0;
+  for (; i < e.steps.size(); ++i) {
+    const PathStep& s = e.steps[i];
+    if (s.kind == PathStep::Kind::kKey && j->is_object()) {
+      auto it = j->find(s.key);
+      if (it == j->end()) break;
+      j = &*it;
+    } else if (s.kind == PathStep::Kind::kIndex && j->is_array()) {
+      const auto n = static_cast<int64_t>(j->size());
+      const int64_t k = s.index < 0 ? s.index + n : s.index;
+      if (k < 0 || k >= n) return {};
+      j = &(*j)[static_cast<size_t>(k)];
+    } else {
+      break;
+    }
+  }
+  if (i == e.steps.size()) return Value::json(*j);
+  return walk(Value::json(*j), e, i);
 }
 
 bool Renderer::test(uint32_t id) {

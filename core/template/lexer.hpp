@@ -13,12 +13,12 @@ namespace herald::tmpl {
 struct Token {
   enum class Kind : unsigned char { kText, kOutput, kTag };
   Kind kind = Kind::kText;
-  std::string_view text;    // kText: the text; kOutput: the markup; kTag: what follows the name
-  std::string_view name;    // kTag: the tag name ("if", "endfor", "#")
-  size_t offset = 0;        // where the piece starts in the source
-  size_t markup_offset = 0; // where `text` starts in the source (kOutput, kTag)
-  bool trim_left = false;   // {{- / {%-
-  bool trim_right = false;  // -}} / -%}
+  std::string_view text;     // kText: the text; kOutput: the markup; kTag: what follows the name
+  std::string_view name;     // kTag: the tag name ("if", "endfor", "#")
+  size_t offset = 0;         // where the piece starts in the source
+  size_t markup_offset = 0;  // where `text` starts in the source (kOutput, kTag)
+  bool trim_left = false;    // {{- / {%-
+  bool trim_right = false;   // -}} / -%}
 };
 
 struct LexError {

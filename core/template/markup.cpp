@@ -4,9 +4,7 @@ namespace herald::tmpl {
 namespace {
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isNameStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool isNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool isNameChar(char c) { return isNameStart(c) || isDigit(c) || c == '-'; }
 
 }  // namespace

@@ -66,11 +66,11 @@ struct Expr {
   ContactField field = ContactField::kId;
   LoopProp prop = LoopProp::kNone;
   uint8_t loop_up = 0;
-  bool global_fallback = true;  // kLocal: read globals when the slot is unset
-  uint32_t slot = kNone;        // kLocal
+  bool global_fallback = true;      // kLocal: read globals when the slot is unset
+  uint32_t slot = kNone;            // kLocal
   uint32_t lo = kNone, hi = kNone;  // kRange
-  std::string_view name;        // kLocal: the root name
-  Value literal;                // kLiteral
+  std::string_view name;            // kLocal: the root name
+  Value literal;                    // kLiteral
   std::vector<PathStep> steps;
 };
 
@@ -89,7 +89,7 @@ struct Pipeline {
 
 struct Output {
   Pipeline pipe;
-  bool escape = false;     // HTML-escape the result
+  bool escape = false;       // HTML-escape the result
   bool is_variable = false;  // the head is a variable (undefined-checked)
   bool has_default = false;
   uint32_t var_id = kNone;  // index into Program::variables

@@ -1,5 +1,6 @@
 #include "template/render.hpp"
 
+#include <algorithm>
 #include <new>
 
 #include "template/html_escape.hpp"
@@ -50,11 +51,10 @@ Renderer::Flow Renderer::fail(RenderResult::Status status, std::string message) 
   return Flow::kFail;
 }
 
-Renderer::Flow Renderer::checkSize() {
-  if (out_.size() - start_ <= p_.limits.max_output_bytes) return Flow::kNormal;
+Renderer::Flow Renderer::failSize() {
   const size_t max = p_.limits.max_output_bytes;
-  const std::string size = max % 1024 == 0 ? std::to_string(max / 1024) + " KiB"
-                                           : std::to_string(max) + " bytes";
+  const std::string size =
+      max % 1024 == 0 ? std::to_string(max / 1024) + " KiB" : std::to_string(max) + " bytes";
   return fail(RenderResult::Status::kLimit, "the output is larger than " + size + " (limit)");
 }
 
@@ -184,7 +184,10 @@ Renderer::Flow Renderer::forNode(const ForNode& n) {
   if (is_range) {
     lo = eval(ce.lo).asInt();
     const int64_t hi = eval(ce.hi).asInt();
-    count = hi >= lo ? hi - lo + 1 : 0;
+    // Past the iteration limit the count does not matter (and must not overflow).
+    const uint64_t span = hi >= lo ? static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) : 0;
+    count =
+        hi < lo ? 0 : static_cast<int64_t>(std::min<uint64_t>(span, p_.limits.max_iterations) + 1);
   } else {
     coll = eval(n.collection);
     if (coll.isArray()) {
@@ -197,9 +200,9 @@ Renderer::Flow Renderer::forNode(const ForNode& n) {
     }
   }
   int64_t from = 0;
-  if (n.offset != kNone) from = std::max<int64_t>(0, eval(n.offset).asInt());
+  if (n.offset != kNone) from = std::clamp<int64_t>(eval(n.offset).asInt(), 0, count);
   int64_t to = count;
-  if (n.limit != kNone) to = std::min(count, from + std::max<int64_t>(0, eval(n.limit).asInt()));
+  if (n.limit != kNone) to = from + std::clamp<int64_t>(eval(n.limit).asInt(), 0, count - from);
   const int64_t length = std::max<int64_t>(0, to - from);
   if (length == 0) return block(n.else_body);
 
@@ -305,9 +308,9 @@ Renderer::Flow Renderer::renderPartial(const RenderNode& n) {
   };
   if (n.mode == RenderNode::Mode::kPlain) return once(nullptr, nullptr);
   if (n.mode == RenderNode::Mode::kWith) return once(&subject, nullptr);
-  std::vector<Value> items = subject.isArray() ? subject.items()
-                                               : (subject.isNil() ? std::vector<Value>{}
-                                                                  : std::vector<Value>{subject});
+  std::vector<Value> items =
+      subject.isArray() ? subject.items()
+                        : (subject.isNil() ? std::vector<Value>{} : std::vector<Value>{subject});
   LoopState state{nullptr, 0, static_cast<int64_t>(items.size())};
   for (size_t i = 0; i < items.size(); ++i) {
     if (++iterations_ > p_.limits.max_iterations)

@@ -57,12 +57,16 @@ class Renderer {
   Flow counter(const CounterNode& n, bool increment);
   Flow cycle(const CycleNode& n);
   Flow renderPartial(const RenderNode& n);
-  Flow checkSize();
+  Flow checkSize() {
+    return out_.size() - start_ <= p_.limits.max_output_bytes ? Flow::kNormal : failSize();
+  }
+  Flow failSize();
   Flow fail(RenderResult::Status status, std::string message);
   void append(const Value& v, bool escape);
 
   // evaluate.cpp
   Value eval(uint32_t expr);
+  Value walk(Value v, const Expr& e, size_t from);
   Value contactField(ContactField field) const;
   Value forloop(const Expr& e) const;
   bool test(uint32_t cond);

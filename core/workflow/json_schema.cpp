@@ -234,6 +234,32 @@ nlohmann::json toDraft07(const nlohmann::json& schema) {
   }
   json out = schema;
   if (auto props = out.find("properties"); props != out.end() && props->is_object()) {
+    // With a message file (x-message) the templated parts it holds are not
+    // required inline: required only when there is no message.
+    std::string message_key;
+    for (const auto& [key, sub] : props->items())
+      if (sub.is_object() && sub.value("x-message", false)) message_key = key;
+    if (auto req = out.find("required"); !message_key.empty() && req != out.end() &&
+                                         req->is_array()) {
+      json keep = json::array(), parts = json::array();
+      for (const auto& r : *req) {
+        const json* sub = r.is_string() && props->contains(r.get<std::string>())
+                              ? &(*props)[r.get<std::string>()]
+                              : nullptr;
+        const bool templated = sub && sub->is_object() && sub->contains("x-templated") &&
+                               (*sub)["x-templated"] != false;
+        (templated ? parts : keep).push_back(r);
+      }
+      if (!parts.empty()) {
+        if (keep.empty()) {
+          out.erase("required");
+        } else {
+          out["required"] = keep;
+        }
+        out["if"] = {{"required", {message_key}}};
+        out["else"] = {{"required", parts}};
+      }
+    }
     for (auto& [key, sub] : props->items()) sub = toDraft07(sub);
     if (!out.contains("additionalProperties")) out["additionalProperties"] = false;
   }

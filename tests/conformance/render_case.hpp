@@ -1,10 +1,11 @@
 #pragma once
 // How the conformance suite, the differential tool and the oracle render a
-// case: Escape::kNone (kHtml for a case marked "escape": "html"), any root variable, lenient undefined variables, UTC,
-// en-US, USD and "now" fixed at 2023-11-14T22:13:20Z (oracle.rb stubs
-// Time.now to the same instant). `data.contact` becomes the render's
-// contact and `data.vars` its journey variables, so templates written for
-// workflows (contact.first_name, vars.picks) run unchanged.
+// case: Escape::kNone (kHtml for a case marked "escape": "html"), any root
+// variable, lenient undefined variables, UTC, en-US, USD and "now" fixed at
+// 2023-11-14T22:13:20Z (oracle.rb stubs Time.now to the same instant).
+// `data.contact` becomes the render's contact and `data.vars` its journey
+// variables, so templates written for workflows (contact.first_name,
+// vars.picks) run unchanged.
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>

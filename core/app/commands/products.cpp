@@ -40,7 +40,7 @@ void addList(CLI::App& group, AppContext& ctx, int& exit_code) {
   auto flags = std::make_shared<Flags>();
   auto* cmd = group.add_subcommand("list", "List the catalog's products in id order");
   cmd->add_option("--limit", flags->limit, "At most this many products, 0 for all (default 50)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(int64_t{0}, int64_t{1000000000}));
   cmd->add_flag("--json", flags->json, "One JSON array of product objects");
   cmd->callback([&ctx, &exit_code, flags] {
     auto& store = ctx.store();
@@ -59,8 +59,8 @@ void addList(CLI::App& group, AppContext& ctx, int& exit_code) {
       exit_code = 0;
       return;
     }
-    std::cout << fmt::format("{:<12} {:<32} {:>14}  {:<16} {}\n", "ID", "NAME", "PRICE",
-                             "CATEGORY", "URL");
+    std::cout << fmt::format("{:<12} {:<32} {:>14}  {:<16} {}\n", "ID", "NAME", "PRICE", "CATEGORY",
+                             "URL");
     for (const auto& p : products) {
       std::cout << fmt::format("{:<12} {:<32} {:>14}  {:<16} {}\n", p.id, p.name.value_or("-"),
                                priceText(p), p.category.value_or("-"), p.url.value_or("-"));

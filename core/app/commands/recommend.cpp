@@ -62,7 +62,7 @@ void addRecommendCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
       for (uint32_t item = 0; item < m.itemCount(); ++item) {
         if (m.id(item) != id) continue;
         const int64_t link = m.strongestLink(basket, item);
-        if (link >= 0) with[k] = static_cast<uint32_t>(link);
+        if (link >= 0) with[k] = link;
       }
     }
 
@@ -125,8 +125,8 @@ void addRecommendCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
                                basket.size() == 1 ? "product" : "products", bought);
     }
     std::cout << fmt::format(
-        "model: {} {} by {} {}, {} products ({} in the catalog), built in {:.2f} s\n",
-        s.purchases, s.purchases == 1 ? "purchase" : "purchases", s.customers,
+        "model: {} {} by {} {}, {} products ({} in the catalog), built in {:.2f} s\n", s.purchases,
+        s.purchases == 1 ? "purchase" : "purchases", s.customers,
         s.customers == 1 ? "customer" : "customers", s.products, s.catalog,
         s.read_seconds + s.build_seconds);
     exit_code = 0;

@@ -99,7 +99,26 @@ steps:
           - when: {tags: {has: vip}}
             value: 20
         2nd: [{value: 1}]
+      blocks:
+        hero:
+          - when: {tags: {hass: vip}}
+            content: "<p>Hi</p>"
       recommendations: {as: discount}
+"""
+
+BAD_TEMPLATES = """\
+name: bad-templates
+trigger: {type: manual}
+steps:
+  - id: personalize
+    uses: personalize
+    with:
+      blocks:
+        hero:
+          - content: "<p>{{ contact.first_name }</p>"
+      values:
+        greeting:
+          - value: "{{ contact.frist_name }}"
 """
 
 
@@ -129,7 +148,7 @@ class Personalize(unittest.TestCase):
             if r.returncode != 0:
                 raise RuntimeError(f"{kind} import failed: {r.stdout}{r.stderr}")
         path = sb.write("offer.yaml", WORKFLOW)
-        cls.run = sb.herald("run", path, "--json", now=NOW)
+        cls.result = sb.herald("run", path, "--json", now=NOW)
         cls.messages = {}
         for name in sb.outbox_files():
             with open(os.path.join(sb.outbox, "new", name), "rb") as f:
@@ -153,8 +172,8 @@ class Personalize(unittest.TestCase):
         return self.messages[to].get_body(preferencelist=("plain",)).get_content()
 
     def test_the_run_sends_one_email_per_contact(self):
-        self.assertEqual(self.run.returncode, 0, self.run.stdout + self.run.stderr)
-        rep = json.loads(self.run.stdout)
+        self.assertEqual(self.result.returncode, 0, self.result.stdout + self.result.stderr)
+        rep = json.loads(self.result.stdout)
         self.assertEqual(rep["enrolled_now"], 4)
         self.assertEqual(sorted(self.messages),
                          ["ann@example.com", "bob@example.com", "cy@example.com",
@@ -204,15 +223,37 @@ class Personalize(unittest.TestCase):
         r = self.sb.herald("validate", path)
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         out = r.stdout + r.stderr
-        line, col = line_col(BAD, "- when: {tags")
+        line, col = line_col(BAD, "when: {tags")
         self.assertIn(f"bad.yaml:{line}:{col}: error: step 'personalize' (personalize): "
                       "case 2 of value 'discount' can never be chosen: case 1 has no `when`, "
                       "so it matches every contact; move the fallback last, or give it a "
                       "`when`", out)
-        self.assertIn("value name '2nd' is not a name templates can read as vars.2nd", out)
+        line, col = line_col(BAD, "[{value: 1}]")
+        self.assertIn(f"bad.yaml:{line}:{col}: error: step 'personalize' (personalize): value "
+                      "name '2nd' is not a name templates can read as vars.2nd; use letters, "
+                      "digits and '_', not starting with a digit (e.g. hero_banner)", out)
         line, col = line_col(BAD, "discount}")
         self.assertIn(f"bad.yaml:{line}:{col}: error: step 'personalize' (personalize): `as` "
-                      "'discount' is already the name of the value at /values/discount", out)
+                      "'discount' is already the name of the value at /values/discount; each "
+                      "variable this step sets needs its own name", out)
+        # The host's own check of a rule in a nested x-segment field.
+        line, col = line_col(BAD, "hass")
+        self.assertIn(f"bad.yaml:{line}:{col}: error: step 'personalize' (personalize): unknown "
+                      "key 'hass' in a test on tags (did you mean 'has'?)", out)
+        self.assertIn("4 errors in 1 of 1 file", out)
+
+    def test_templates_in_blocks_and_values_are_checked_at_their_place(self):
+        path = self.sb.write("bad-templates.yaml", BAD_TEMPLATES)
+        r = self.sb.herald("validate", path)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        out = r.stdout + r.stderr
+        line, col = line_col(BAD_TEMPLATES, "{{ contact.first_name }<")
+        self.assertIn(f"bad-templates.yaml:{line}:{col}: error: step 'personalize' (personalize), "
+                      "blocks/hero/0/content: '{{' is never closed: add }}", out)
+        line, col = line_col(BAD_TEMPLATES, "frist_name")
+        self.assertIn(f"bad-templates.yaml:{line}:", out)
+        self.assertIn("values/greeting/0/value: unknown contact field 'frist_name'; did you mean "
+                      "'first_name'?", out)
 
 
 if __name__ == "__main__":

@@ -326,8 +326,8 @@ steps:
                                                         "contact.frist_name | default"))
         r = self.sb.herald("run", bad)
         self.assertEqual(r.returncode, 1)
-        self.assertIn(f"{bad}:13:16: error: template error in step 'email' (outbox.email) at "
-                      "'/subject': unknown contact field 'frist_name'", r.stderr)
+        self.assertIn(f"{bad}:13:31: error: step 'email' (outbox.email), subject: unknown "
+                      "contact field 'frist_name'", r.stderr)
         self.assertIn("no runs yet", self.sb.herald("runs", "list").stdout)
 
     def test_an_event_workflow_needs_a_contact(self):

@@ -137,9 +137,10 @@ class TemplatesTest(unittest.TestCase):
         self.assertEqual(r.stdout,
                          "== subject ==\nHi Ada\n\n"
                          "== preheader ==\n20% off for Ada\n\n"
-                         "== text ==\nHello Ada!\n-- unsubscribe: https://x.example/u/7\n\n"
+                         # The parts end with the partial's line break and their own.
+                         "== text ==\nHello Ada!\n-- unsubscribe: https://x.example/u/7\n\n\n"
                          "== html ==\n<p>Hello Ada!</p>\n"
-                         "<p class=\"footer\">Unsubscribe: https://x.example/u/7</p>\n")
+                         "<p class=\"footer\">Unsubscribe: https://x.example/u/7</p>\n\n")
         self.assertIn("locale: the base parts (variants: ko)", r.stderr)
 
     def test_render_picks_the_locale_variant_and_one_part(self):
@@ -288,11 +289,13 @@ class TemplatesTest(unittest.TestCase):
         self.import_contacts()
         r = self.sb.herald("validate", wf)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn(f"{wf}:10:20: warning: {{{{ contact.first_name }}}} has no default and is "
+        self.assertIn(f"{wf}:10:23: warning: {{{{ contact.first_name }}}} has no default and is "
                       "empty for 1 of 4 contacts in the audience; add | default: \"…\"",
                       r.stderr)
         self.assertIn("{{ contact.attributes.city }} has no default and is empty for 2 of 4 "
                       "contacts in the audience", r.stderr)
+        self.assertIn(f"{wf}:12:17: warning: {{{{ contact.first_name }}}} has no default",
+                      r.stderr)
         self.assertIn("ok: 1 workflow valid (1 step), 3 warnings", r.stdout)
 
     # ---- runs ---------------------------------------------------------------

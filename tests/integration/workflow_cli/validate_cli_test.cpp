@@ -196,9 +196,11 @@ TEST_F(ValidateCli, ThreeIndependentMistakesGiveThreeErrorsAtTheirPlaces) {
   ASSERT_EQ(errors.size(), 3u) << r.err;
   const size_t uses_col = std::string("    uses: ").size() + 1;
   const std::string uses_line = positionOf(text, "uses: outbox.smss");
-  EXPECT_EQ(errors[0], "welcome.yaml:" + positionOf(text, "reply_too") +
-                           ": error: unknown key 'reply_too' in 'with' of outbox.email (did you "
-                           "mean 'reply_to'?); known keys: from, html, reply_to, subject, text");
+  EXPECT_EQ(errors[0],
+            "welcome.yaml:" + positionOf(text, "reply_too") +
+                ": error: unknown key 'reply_too' in 'with' of outbox.email (did you "
+                "mean 'reply_to'?); known keys: from, html, locales, message, preheader, reply_to, "
+                "subject, text");
   EXPECT_EQ(errors[1], "welcome.yaml:" + uses_line.substr(0, uses_line.find(':')) + ":" +
                            std::to_string(uses_col) +
                            ": error: step 'welcome-sms-ko': unknown step type 'outbox.smss'; did "

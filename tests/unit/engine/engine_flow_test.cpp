@@ -183,8 +183,8 @@ steps:
   ASSERT_EQ(diags.errorCount(), 1u);
   const auto& d = diags.items()[0];
   EXPECT_EQ(d.pos.line, 8);
-  EXPECT_NE(d.message.find("template error in step 'note' (t.echo) at '/note': unknown contact "
-                           "field 'frist_name'"),
+  EXPECT_EQ(d.pos.column, 28);  // at the field inside the template
+  EXPECT_NE(d.message.find("step 'note' (t.echo), note: unknown contact field 'frist_name'"),
             std::string::npos)
       << d.message;
 }

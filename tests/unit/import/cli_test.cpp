@@ -103,7 +103,7 @@ TEST_F(ImportCli, ADatabaseFromTheFutureIsRefused) {
   auto r = herald("contacts import c.csv");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("was written by a newer Herald (schema version 9; this Herald knows up "
-                       "to 2): upgrade Herald or point --db elsewhere"),
+                       "to 3): upgrade Herald or point --db elsewhere"),
             std::string::npos)
       << r.err;
 }

@@ -1,8 +1,9 @@
 // The co-occurrence model on small baskets whose cosine scores are
 // computed by hand in the comments.
+#include "recommend/model.hpp"
+
 #include <gtest/gtest.h>
 
-#include "recommend/model.hpp"
 #include "recommend_fixture.hpp"
 
 namespace herald::recommend::testing {
@@ -81,10 +82,9 @@ TEST_F(ModelTest, NoPurchasesGetsBestSellersByCustomersThenId) {
   const Model m = Model::build(*store_);
   // Customers in the last 90 days: A 3, B 3, C 2, D 1 of 4 buyers; A and B
   // tie and have as many customers all time: by id.
-  EXPECT_EQ(top(m, 5, 4), (std::vector<Got>{{"A", 0.75, false},
-                                            {"B", 0.75, false},
-                                            {"C", 0.5, false},
-                                            {"D", 0.25, false}}));
+  EXPECT_EQ(top(m, 5, 4),
+            (std::vector<Got>{
+                {"A", 0.75, false}, {"B", 0.75, false}, {"C", 0.5, false}, {"D", 0.25, false}}));
   // An unknown contact too.
   Model::Scratch s;
   std::vector<Recommendation> recs;

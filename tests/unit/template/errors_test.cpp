@@ -35,7 +35,8 @@ TEST(CompileErrors, Tags) {
               "'{% if %}' needs a condition, e.g. {% if contact.first_name %}");
   expectError("{% comment %}never", 1, 1,
               "'{% comment %}' opened at line 1 is never closed: add {% endcomment %}");
-  expectError("\n{% raw %}x", 2, 1, "'{% raw %}' opened at line 2 is never closed: add {% endraw %}");
+  expectError("\n{% raw %}x", 2, 1,
+              "'{% raw %}' opened at line 2 is never closed: add {% endraw %}");
   expectError("{% include 'x' %}", 1, 1,
               "'{% include %}' is not supported: use {% render 'NAME' %} (a partial sees only the "
               "arguments it is given)");
@@ -43,7 +44,8 @@ TEST(CompileErrors, Tags) {
               "expected 'in' but found 'of' ({% for item in collection %})");
   expectError("{% assign = 3 %}", 1, 11,
               "expected a variable name ({% assign name = value %}) but found '='");
-  expectError("{% assign contact = 3 %}", 1, 11, "'contact' cannot be assigned: choose another name");
+  expectError("{% assign contact = 3 %}", 1, 11,
+              "'contact' cannot be assigned: choose another name");
 }
 
 TEST(CompileErrors, Delimiters) {
@@ -60,6 +62,17 @@ TEST(CompileErrors, Delimiters) {
               "or the end of the tag");
 }
 
+TEST(CompileErrors, LimitsOfTheParser) {
+  std::string deep = "{{ a";
+  for (int i = 0; i < 40; ++i) deep += "[a";
+  deep += std::string(40, ']') + " }}";
+  expectError(deep, 1, 68, "the expression is nested more than 32 levels deep (limit)");
+  expectError("{% liquid\n  raw\n %}", 2, 3, "'{% raw %}' cannot be used inside {% liquid %}");
+  expectError("{% endraw %}", 1, 1, "'{% endraw %}' without an open {% raw %}");
+  expectError("{% for x in l offset: continue %}{% endfor %}", 1, 23,
+              "'offset: continue' is not supported: give the offset as a number");
+}
+
 TEST(CompileErrors, Filters) {
   expectError("{{ x | upcse }}", 1, 8, "unknown filter 'upcse'; did you mean 'upcase'?");
   expectError("\n {{ x | replace }}", 2, 9,
@@ -67,7 +80,7 @@ TEST(CompileErrors, Filters) {
   expectError("{{ x | append: 1, 2 }}", 1, 8, "filter 'append' takes 1 argument (append: TEXT)");
   expectError("{{ x | upcase: 1 }}", 1, 8, "filter 'upcase' takes no arguments (upcase)");
   expectError("{{ x | raw: 1 }}", 1, 8, "filter 'raw' takes no arguments");
-  expectError("{{ x | upcase: 1, allow_false: true }}", 1, 8,
+  expectError("{{ x | upcase: 1, allow_false: true }}", 1, 19,
               "filter 'upcase' does not take named arguments ('allow_false:')");
 }
 
@@ -103,17 +116,19 @@ TEST(CompileErrors, Roots) {
               o);
   // Assigned later in the text is fine; loop variables are fine.
   CompileError err;
-  EXPECT_TRUE(Template::compile("{% for p in vars.picks %}{{ p.name }}{% endfor %}"
-                                "{% if x %}{{ y }}{% endif %}{% assign x = 1 %}{% capture y %}{% endcapture %}",
-                                o, err))
+  EXPECT_TRUE(Template::compile(
+      "{% for p in vars.picks %}{{ p.name }}{% endfor %}"
+      "{% if x %}{{ y }}{% endif %}{% assign x = 1 %}{% capture y %}{% endcapture %}",
+      o, err))
       << err.message;
 }
 
 TEST(CompileErrors, NestingDepth) {
   CompileOptions o;
   o.limits.max_depth = 3;
-  expectError("{% if a %}{% if b %}{% for c in d %}{% if e %}{% endif %}{% endfor %}{% endif %}{% endif %}",
-              1, 37, "blocks are nested more than 3 levels deep (limit)", o);
+  expectError(
+      "{% if a %}{% if b %}{% for c in d %}{% if e %}{% endif %}{% endfor %}{% endif %}{% endif %}",
+      1, 37, "blocks are nested more than 3 levels deep (limit)", o);
 }
 
 }  // namespace

@@ -23,8 +23,10 @@ class Partials : public ::testing::Test {
 TEST_F(Partials, RenderWithArgumentsWithAndFor) {
   partials.write("footer", "-- {{ brand }} --");
   partials.write("product", "[{{ product.name }}:{{ size }}]");
-  partials.write("item", "{{ forloop.index }}.{{ p.name }}{% unless forloop.last %},{% endunless %}");
-  nlohmann::json g = {{"brand", "Northwind"}, {"p", {{"name", "Hat"}}},
+  partials.write("item",
+                 "{{ forloop.index }}.{{ p.name }}{% unless forloop.last %},{% endunless %}");
+  nlohmann::json g = {{"brand", "Northwind"},
+                      {"p", {{"name", "Hat"}}},
                       {"list", {{{"name", "A"}}, {{"name", "B"}}}}};
   EXPECT_EQ(render("{% render 'footer' %}", g, opts()), "-- Northwind --");
   EXPECT_EQ(render("{% render 'product', product: p, size: 2 %}", g, opts()), "[Hat:2]");
@@ -34,8 +36,9 @@ TEST_F(Partials, RenderWithArgumentsWithAndFor) {
 }
 
 TEST_F(Partials, IsolatedScope) {
-  partials.write("scope", "[{{ secret }}|{{ shown }}|{{ vars.code }}|{{ contact.first_name }}]"
-                          "{% assign inner = 'x' %}");
+  partials.write("scope",
+                 "[{{ secret }}|{{ shown }}|{{ vars.code }}|{{ contact.first_name }}]"
+                 "{% assign inner = 'x' %}");
   store::Contact c;
   c.first_name = "Ada";
   const nlohmann::json vars = {{"code", "Z9"}};

@@ -38,8 +38,9 @@ TEST(Variables, DistinctOutputsWithPositionsAndDefaults) {
 }
 
 TEST(Undefined, LenientRecordsStrictFails) {
-  Template t = compileOk("a\nb {{ contact.first_name }}{{ contact.attributes.city }}"
-                         "{{ contact.attributes.city }}{{ vars.x | default: 'd' }}");
+  Template t = compileOk(
+      "a\nb {{ contact.first_name }}{{ contact.attributes.city }}"
+      "{{ contact.attributes.city }}{{ vars.x | default: 'd' }}");
   store::Contact c;
   c.first_name = "Ada";
   const nlohmann::json vars = nlohmann::json::object();
@@ -75,7 +76,8 @@ TEST(Limits, OutputSizeIterationsFilterErrors) {
   EXPECT_EQ(compileOk(std::string(600 * 1024, 'x') + "{{ 1 }}").renderToString({}),
             "error: the output is larger than 512 KiB (limit)");
 
-  Template loops = compileOk("{% for i in (1..200) %}{% for j in (1..60) %}{% endfor %}{% endfor %}");
+  Template loops =
+      compileOk("{% for i in (1..200) %}{% for j in (1..60) %}{% endfor %}{% endfor %}");
   EXPECT_FALSE(loops.render({}, out, r));
   EXPECT_EQ(r.status, RenderResult::Status::kLimit);
   EXPECT_EQ(r.error, "more than 10000 loop iterations");

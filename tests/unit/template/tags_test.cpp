@@ -14,15 +14,17 @@ TEST(If, BranchesAndComparisons) {
   EXPECT_EQ(render("{% if n > 3 %}big{% elsif n > 1 %}mid{% else %}small{% endif %}", g), "big");
   EXPECT_EQ(render("{% if n > 9 %}big{% elsif n > 1 %}mid{% else %}small{% endif %}", g), "mid");
   EXPECT_EQ(render("{% if n > 9 %}big{% elsif n > 7 %}mid{% else %}small{% endif %}", g), "small");
-  EXPECT_EQ(render("{% if n == 5 %}a{% endif %}{% if n != 5 %}b{% endif %}{% if n <> 4 %}c{% endif %}"
-                   "{% if n <= 5 %}d{% endif %}{% if n >= 6 %}e{% endif %}{% if n < 5.5 %}f{% endif %}",
-                   g),
-            "acdf");
+  EXPECT_EQ(
+      render("{% if n == 5 %}a{% endif %}{% if n != 5 %}b{% endif %}{% if n <> 4 %}c{% endif %}"
+             "{% if n <= 5 %}d{% endif %}{% if n >= 6 %}e{% endif %}{% if n < 5.5 %}f{% endif %}",
+             g),
+      "acdf");
   EXPECT_EQ(render("{% if s contains 'ell' %}y{% endif %}{% if l contains 2 %}z{% endif %}", g),
             "yz");
-  EXPECT_EQ(render("{% if missing %}a{% else %}b{% endif %}{% if f %}c{% endif %}{% if e %}d{% endif %}",
-                   g),
-            "bd");
+  EXPECT_EQ(
+      render("{% if missing %}a{% else %}b{% endif %}{% if f %}c{% endif %}{% if e %}d{% endif %}",
+             g),
+      "bd");
   EXPECT_EQ(render("{% unless n > 9 %}u{% else %}v{% endunless %}", g), "u");
   EXPECT_EQ(render("{% if n == 'five' %}a{% endif %}{% if s > 3 %}b{% endif %}", g), "");
 }
@@ -48,8 +50,9 @@ TEST(If, EmptyAndBlank) {
 }
 
 TEST(Case, WhenValuesElse) {
-  auto tpl = "{% case x %}{% when 1, 2 %}low{% when 3 or 4 %}mid{% when 'a' %}A{% else %}other"
-             "{% endcase %}";
+  auto tpl =
+      "{% case x %}{% when 1, 2 %}low{% when 3 or 4 %}mid{% when 'a' %}A{% else %}other"
+      "{% endcase %}";
   EXPECT_EQ(render(tpl, {{"x", 2}}), "low");
   EXPECT_EQ(render(tpl, {{"x", 4}}), "mid");
   EXPECT_EQ(render(tpl, {{"x", "a"}}), "A");
@@ -67,8 +70,9 @@ TEST(For, ItemsRangesLimitOffsetReversedElse) {
   EXPECT_EQ(render("{% for x in l limit: 2 reversed %}{{ x }}{% endfor %}", g), "ba");
   EXPECT_EQ(render("{% for x in none %}{{ x }}{% else %}empty{% endfor %}", g), "empty");
   EXPECT_EQ(render("{% for x in missing %}{{ x }}{% else %}empty{% endfor %}", g), "empty");
-  EXPECT_EQ(render("{% for p in h %}{{ p[0] }}={{ p[1] }};{% endfor %}", {{"h", {{"a", 1}, {"b", 2}}}}),
-            "a=1;b=2;");
+  EXPECT_EQ(
+      render("{% for p in h %}{{ p[0] }}={{ p[1] }};{% endfor %}", {{"h", {{"a", 1}, {"b", 2}}}}),
+      "a=1;b=2;");
 }
 
 TEST(For, ForloopVariables) {
@@ -82,8 +86,9 @@ TEST(For, ForloopVariables) {
                    "{{ forloop.index }} {% endfor %}{% endfor %}",
                    g),
             "1.1 1.2 2.1 2.2 ");
-  EXPECT_EQ(render("{% for x in l %}{{ x }}{% unless forloop.last %}, {% endunless %}{% endfor %}", g),
-            "a, b, c");
+  EXPECT_EQ(
+      render("{% for x in l %}{{ x }}{% unless forloop.last %}, {% endunless %}{% endfor %}", g),
+      "a, b, c");
 }
 
 TEST(For, BreakContinueAndScope) {
@@ -99,32 +104,39 @@ TEST(Assign, WithFiltersAndCapture) {
   nlohmann::json g = {{"name", "ada"}};
   EXPECT_EQ(render("{% assign greeting = 'Hi ' | append: name %}{{ greeting }}", g), "Hi ada");
   EXPECT_EQ(render("{% capture c %}[{{ name }}]{% endcapture %}<{{ c }}>", g), "<[ada]>");
-  EXPECT_EQ(render("{% assign n = 1 %}{% for i in (1..3) %}{% assign n = n | plus: i %}{% endfor %}{{ n }}",
-                   g),
-            "7");
+  EXPECT_EQ(
+      render(
+          "{% assign n = 1 %}{% for i in (1..3) %}{% assign n = n | plus: i %}{% endfor %}{{ n }}",
+          g),
+      "7");
 }
 
 TEST(Tags, CommentRawInlineComment) {
-  EXPECT_EQ(render("a{% comment %}{{ x }} {% if %} {% comment %}in{% endcomment %}{% endcomment %}b"),
-            "ab");
+  EXPECT_EQ(
+      render("a{% comment %}{{ x }} {% if %} {% comment %}in{% endcomment %}{% endcomment %}b"),
+      "ab");
   EXPECT_EQ(render("{% raw %}{{ x }}{% if %}{% endraw %}"), "{{ x }}{% if %}");
   EXPECT_EQ(render("a{% # a note %}b"), "ab");
 }
 
 TEST(Tags, IncrementDecrementCycleEcho) {
-  EXPECT_EQ(render("{% increment c %}{% increment c %}{% decrement d %}{% decrement d %}"), "01-1-2");
+  EXPECT_EQ(render("{% increment c %}{% increment c %}{% decrement d %}{% decrement d %}"),
+            "01-1-2");
   EXPECT_EQ(render("{% for i in (1..4) %}{% cycle 'odd', 'even' %} {% endfor %}"),
             "odd even odd even ");
-  EXPECT_EQ(render("{% for i in (1..3) %}{% cycle 'g': 'a', 'b' %}{% cycle 'h': 'x', 'y' %}{% endfor %}"),
-            "axbyax");
+  EXPECT_EQ(
+      render("{% for i in (1..3) %}{% cycle 'g': 'a', 'b' %}{% cycle 'h': 'x', 'y' %}{% endfor %}"),
+      "axbyax");
   EXPECT_EQ(render("{% echo name | append: '!' %}", {{"name", "hi"}}), "hi!");
 }
 
 TEST(Tags, BlankBlocksRenderNoWhitespace) {
   EXPECT_EQ(render("{% if true %}  \n  {% endif %}"), "");
   EXPECT_EQ(render("{% if x %}\n  {% assign y = 1 %}\n{% endif %}[{{ y }}]", {{"x", true}}), "[1]");
-  EXPECT_EQ(render("{% for j in (1..2) %}{% case 'a' %}{% when 'a' %}  \n  {% endcase -%}x y{% endfor %}"),
-            "x yx y");
+  EXPECT_EQ(
+      render(
+          "{% for j in (1..2) %}{% case 'a' %}{% when 'a' %}  \n  {% endcase -%}x y{% endfor %}"),
+      "x yx y");
   EXPECT_EQ(render("{% if true %} {{ 1 }} {% endif %}"), " 1 ");
   EXPECT_EQ(render("[ {%- raw %} {{ x }} {% endraw -%} ]"), "[ {{ x }}  ]");
   EXPECT_EQ(render("{{ f | default: 'd', allow_false: true }}", {{"f", false}}), "false");

@@ -10,7 +10,8 @@ namespace herald::tmpl::testing {
 
 // Compiles `text` (failing the test on a compile error) and renders it with
 // `globals`, `contact`, `vars`; the output or "error: ...".
-std::string render(const std::string& text, const nlohmann::json& globals = nlohmann::json::object(),
+std::string render(const std::string& text,
+                   const nlohmann::json& globals = nlohmann::json::object(),
                    const CompileOptions& options = {}, const store::Contact* contact = nullptr,
                    const nlohmann::json* vars = nullptr);
 

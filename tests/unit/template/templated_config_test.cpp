@@ -176,7 +176,7 @@ TEST(TemplatedConfig, VariablesWithoutDefaultAreListedWithTheirPlace) {
   EXPECT_EQ(tc->variables()[0].name, "contact.first_name");
   EXPECT_FALSE(tc->variables()[0].has_default);
   EXPECT_EQ(tc->variables()[0].field, "subject");
-  EXPECT_EQ(tc->variables()[0].pos.column, static_cast<int>(std::string("/subject").size()));
+  EXPECT_EQ(tc->variables()[0].pos.column, static_cast<int>(std::string("/subject").size()) + 3);
   EXPECT_TRUE(tc->variables()[1].has_default);
 }
 
@@ -224,7 +224,7 @@ TEST(AppendJsonString, EscapesLikeJson) {
   appendJsonString(out, "a\"b\\c\nd\te\x01 é 한 \xF0\x9F\x98\x80 \xC0\xAF \xED\xA0\x80");
   EXPECT_EQ(out, "\"a\\\"b\\\\c\\nd\\te\\u0001 é 한 \xF0\x9F\x98\x80 \xEF\xBF\xBD\xEF\xBF\xBD "
                  "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
-  EXPECT_NO_THROW((void)json::parse(out));
+  EXPECT_TRUE(json::accept(out));
 }
 
 }  // namespace

@@ -187,8 +187,8 @@ steps:
           "1:7: error: name must be lower-case letters, digits, '-' and '_', starting with a "
           "letter or digit (at most 64), e.g. welcome-series; got 'Welcome Series'",
           "3:24: error: 'batch_size' must be a whole number from 1 to 10000, got 'ten'",
-          "3:29: error: unknown key 'colour' in settings; known keys: batch_size, timezone and "
-          "require_consent",
+          "3:29: error: unknown key 'colour' in settings; known keys: batch_size, timezone, "
+          "require_consent, locale, undefined_variables and currency",
           "7:11: error: 'with' must be a mapping of the step's settings",
           "8:27: error: 'max_attempts' must be a whole number from 1 to 100, got '0'",
           "8:39: error: 'backoff' must be a length of time such as 30s, 5m or 1h, got 'soon'",
