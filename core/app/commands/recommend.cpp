@@ -115,7 +115,9 @@ void addRecommendCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
     if (answer.empty()) {
       std::cout << "  (none: nobody has bought anything yet, so there are no best sellers)\n";
     }
-    if (basket.empty()) {
+    if (basket.empty() && answer.empty()) {
+      std::cout << "based on: no purchases by this contact\n";
+    } else if (basket.empty()) {
       std::cout << "based on: no purchases by this contact, so these are best sellers (most "
                    "customers in the last 90 days of purchases)\n";
     } else {

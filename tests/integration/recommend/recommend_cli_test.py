@@ -294,6 +294,17 @@ class RecommendCli(unittest.TestCase):
         self.assertIn("based on: no purchases by this contact, so these are best sellers "
                       "(most customers in the last 90 days of purchases)", out)
 
+    def test_a_store_without_purchases_has_nothing_to_recommend(self):
+        db = self.fresh_db("nopurchase.db")
+        r = self.run_herald("contacts", "import", "contacts.csv", db=db)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.run_herald("recommend", "ext:C1", db=db)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.splitlines()[:3], [
+            "contact 1 (external id C1): 0 recommendations",
+            "  (none: nobody has bought anything yet, so there are no best sellers)",
+            "based on: no purchases by this contact"])
+
     def test_recommend_errors(self):
         self.assertEqual(self.error(1, "recommend", "99"),
                          "herald: error: no contact with id 99 (or it was erased)\n")

@@ -336,6 +336,14 @@ bool isWorkflow(const DocBlock& b) {
 TEST_F(ValidateCli, DocsExamplesValidateAsDocumented) {
   const auto blocks = docBlocks();
   int valid = 0, invalid = 0;
+  // Files the examples use (message files, partials): <!-- file: PATH -->.
+  static const std::regex kFile("<!-- file: ([A-Za-z0-9_./-]+) -->");
+  for (const auto& b : blocks) {
+    std::smatch m;
+    if (!std::regex_match(b.marker, m, kFile)) continue;
+    fs::create_directories((dir_ / m[1].str()).parent_path());
+    writeFile(dir_ / m[1].str(), b.text);
+  }
   for (size_t i = 0; i < blocks.size(); ++i) {
     const DocBlock& b = blocks[i];
     if (b.lang != "yaml") continue;
