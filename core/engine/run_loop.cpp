@@ -205,15 +205,15 @@ void RunLoop::runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> jou
       rctx.contact = &j.contact;
       rctx.vars = &j.vars;
       rctx.locale = j.contact.locale && !j.contact.locale->empty() ? std::string_view()
-                                                                  : std::string_view(wf.locale);
+                                                                   : std::string_view(wf.locale);
       undefined.clear();
       if (!rt.config->render(rctx, config, reason, undefined)) {
         ++activity.render_failures;
         flight->delivery.settled[i] = failureMove(ctx, j, reason, false, j.vars);
         if (flight->delivery.keys[i]) {
-          flight->delivery.ledger_updates.push_back(settle(*flight->delivery.keys[i], rt,
-                                                           result_.run, store::LedgerStatus::kFailed,
-                                                           reason, now));
+          flight->delivery.ledger_updates.push_back(
+              settle(*flight->delivery.keys[i], rt, result_.run, store::LedgerStatus::kFailed,
+                     reason, now));
         }
         continue;
       }

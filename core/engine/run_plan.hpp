@@ -45,8 +45,7 @@ class RunPlan {
     tmpl::TemplatedConfig config;
   };
   static std::vector<CompiledStep> compileTemplates(const workflow::Workflow& workflow,
-                                                    plugin::Registry& registry,
-                                                    Diagnostics& diags);
+                                                    plugin::Registry& registry, Diagnostics& diags);
 
   RunPlan(const RunPlan&) = delete;
   RunPlan& operator=(const RunPlan&) = delete;

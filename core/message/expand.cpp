@@ -75,9 +75,8 @@ class Expander {
     const SourcePos at = pos(ptr);
     const std::string key = s_.message_key;
     if (!v.is_string() || !isPartialName(v.get<std::string>())) {
-      error(at, "'" + key +
-                    "' must name a message file in templates/ beside the workflow, e.g. " + key +
-                    ": welcome for templates/welcome.yaml");
+      error(at, "'" + key + "' must name a message file in templates/ beside the workflow, e.g. " +
+                    key + ": welcome for templates/welcome.yaml");
       return;
     }
     const std::string name = v.get<std::string>();
@@ -103,8 +102,8 @@ class Expander {
     try {
       root = YAML::Load(*yaml);
     } catch (const YAML::ParserException& e) {
-      error({file, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error in message '" + name +
-                                                            "': " + e.msg);
+      error({file, e.mark.line + 1, e.mark.column + 1},
+            "YAML syntax error in message '" + name + "': " + e.msg);
       return;
     } catch (const YAML::Exception& e) {
       error({file, 0, 0}, std::string("cannot read message '") + name + "': " + e.what());
@@ -112,7 +111,7 @@ class Expander {
     }
     if (!root.IsMap()) {
       error({file, 1, 1}, "message '" + name + "' must be a mapping of parts (" + partList() +
-                               ") and, optionally, locales");
+                              ") and, optionally, locales");
       return;
     }
     std::map<std::string, SourcePos> fpos;
@@ -161,9 +160,9 @@ class Expander {
             const std::string fpart = ftag + "/" + escapeJsonPointerToken(p);
             const std::string cpart = ctag + "/" + escapeJsonPointerToken(p);
             if (into.contains(p)) {
-              error(pos(cpart), s_.locales_key + "." + tag + "." + p +
-                                    " is set both here and in " + where(fpos[fpart]) + " (" +
-                                    key + ": " + name + "); keep one of them");
+              error(pos(cpart), s_.locales_key + "." + tag + "." + p + " is set both here and in " +
+                                    where(fpos[fpart]) + " (" + key + ": " + name +
+                                    "); keep one of them");
               continue;
             }
             into[p] = part_text;
@@ -198,8 +197,7 @@ class Expander {
     json& v = s_.config.at(json::json_pointer(pointer));
     const SourcePos at = pos(pointer);
     auto f = v.find("file");
-    if (v.size() != 1 || f == v.end() || !f->is_string() ||
-        !isPartialName(f->get<std::string>())) {
+    if (v.size() != 1 || f == v.end() || !f->is_string() || !isPartialName(f->get<std::string>())) {
       error(at,
             "a part is a template (text) or {file: NAME}, NAME a file in templates/ such as "
             "welcome.html");
@@ -219,7 +217,7 @@ class Expander {
   void checkLocales() {
     const std::string lp = "/" + escapeJsonPointerToken(s_.locales_key);
     json& locales = s_.config[s_.locales_key];
-    if (!locales.is_object()) return;  // the schema says what it must be
+    if (!locales.is_object()) return;         // the schema says what it must be
     std::map<std::string, std::string> seen;  // normalized -> as written
     for (auto& [tag, variant] : locales.items()) {
       const std::string tp = lp + "/" + escapeJsonPointerToken(tag);
@@ -234,8 +232,7 @@ class Expander {
         continue;
       }
       if (!variant.is_object()) {
-        error(pos(tp), "locale '" + tag +
-                           "' maps the parts it overrides, e.g. " + tag +
+        error(pos(tp), "locale '" + tag + "' maps the parts it overrides, e.g. " + tag +
                            ": {subject: ..., text: ...}");
         continue;
       }

@@ -48,8 +48,9 @@ bool isValidLocaleTag(std::string_view tag) {
     ++i;  // region
   for (; i < parts.size(); ++i) {
     const auto p = parts[i];
-    const bool variant = (p.size() >= 5 && p.size() <= 8 && allAlnum(p)) ||
-                         (p.size() == 4 && allAlnum(p) && std::isdigit(static_cast<unsigned char>(p[0])));
+    const bool variant =
+        (p.size() >= 5 && p.size() <= 8 && allAlnum(p)) ||
+        (p.size() == 4 && allAlnum(p) && std::isdigit(static_cast<unsigned char>(p[0])));
     if (!variant) return false;
   }
   return true;

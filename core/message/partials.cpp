@@ -38,7 +38,7 @@ std::optional<tmpl::PartialLoader::Source> FolderPartials::read(const std::strin
 }
 
 std::optional<tmpl::PartialLoader::Source> FolderPartials::load(std::string_view name,
-                                                                 tmpl::Escape escape) const {
+                                                                tmpl::Escape escape) const {
   if (!isPartialName(name)) return std::nullopt;
   const std::string base = (fs::path(dir_) / std::string(name)).string();
   const char* specific = escape == tmpl::Escape::kHtml ? ".html.liquid" : ".text.liquid";

@@ -51,26 +51,16 @@ herald_status hostRecommend(herald_call* call, uint32_t count, char** out_json) 
     std::vector<int64_t> ids;
     ids.reserve(batch.count);
     for (size_t i = 0; i < batch.count; ++i) ids.push_back(batch.contacts[i]->id);
-    std::vector<nlohmann::json> lists;
+    std::string text;
     try {
       // The first call of a run builds the model from the store.
       std::lock_guard lock(ctx.host->store_mu);
-      lists = recommender->forContacts(ids, count);
+      text = recommender->forContactsText(ids, count);
     } catch (const std::exception& e) {
       logError(ctx.log_source,
                fmt::format("recommendations for step '{}' failed: {}", ctx.step_id, e.what()));
       return HERALD_ERR_INTERNAL;
     }
-    if (lists.size() != ids.size()) {
-      logError(ctx.log_source, fmt::format("recommendations for step '{}': {} answers for {} "
-                                           "contacts",
-                                           ctx.step_id, lists.size(), ids.size()));
-      return HERALD_ERR_INTERNAL;
-    }
-    nlohmann::json all = nlohmann::json::array();
-    for (auto& list : lists)
-      all.push_back(list.is_array() ? std::move(list) : nlohmann::json::array());
-    const std::string text = all.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     char* copy = static_cast<char*>(std::malloc(text.size() + 1));
     if (!copy) return HERALD_ERR_INTERNAL;
     std::memcpy(copy, text.c_str(), text.size() + 1);

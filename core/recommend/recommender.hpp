@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 namespace herald::store {
@@ -35,13 +36,18 @@ class Recommender {
   // recommended when a catalog exists). Thread-safe; the first call builds
   // the model (throws std::runtime_error when the store fails).
   std::vector<nlohmann::json> forContacts(const std::vector<int64_t>& contact_ids, size_t count);
+  // The same answers as one JSON text (an array with one array per
+  // contact), written straight from each product's JSON text made once per
+  // run: what host->recommend() hands a plugin, without building a JSON
+  // object per product per contact.
+  std::string forContactsText(const std::vector<int64_t>& contact_ids, size_t count);
 
   // The model itself (built on first use, like forContacts), for callers
   // that explain a recommendation (`herald recommend`) or time it.
   const Model& model();
 
  private:
-  struct Cache;  // the model and each product's JSON object
+  struct Cache;  // the model and each product's JSON text
   store::Store& store_;
   std::mutex mu_;
   std::unique_ptr<const Cache> cache_;

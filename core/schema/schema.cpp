@@ -207,8 +207,9 @@ class WellFormedChecker {
       add(ptr, "'x-secret' must be true or false, got " + describe(*it));
     if (auto it = s.find("x-templated"); it != s.end()) {
       if (!it->is_boolean() && *it != "html") {
-        add(ptr, "'x-templated' must be true (text), \"html\" (HTML-escaped output) or false, got " +
-                     describe(*it));
+        add(ptr,
+            "'x-templated' must be true (text), \"html\" (HTML-escaped output) or false, got " +
+                describe(*it));
       } else if (*it != false && !contains(typesOf(s), "string")) {
         add(ptr, "'x-templated' is only allowed on string properties (\"type\": \"string\")");
       }
@@ -505,8 +506,8 @@ class Validator {
 };
 
 // `value` null: any value but false.
-void collectMarkedValue(const json& s, const std::string& ptr, const char* mark,
-                        const json& value, std::vector<std::string>& out) {
+void collectMarkedValue(const json& s, const std::string& ptr, const char* mark, const json& value,
+                        std::vector<std::string>& out) {
   if (!s.is_object()) return;
   if (auto it = s.find(mark);
       it != s.end() && (value.is_null() ? *it != false && !it->is_null() : *it == value))

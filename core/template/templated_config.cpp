@@ -113,8 +113,8 @@ void appendJsonString(std::string& out, std::string_view s) {
   out += '"';
 }
 
-std::optional<TemplatedConfig> TemplatedConfig::compile(const ConfigSpec& spec,
-                                                        const json& config, Diagnostics& diags) {
+std::optional<TemplatedConfig> TemplatedConfig::compile(const ConfigSpec& spec, const json& config,
+                                                        Diagnostics& diags) {
   TemplatedConfig result;
   bool ok = true;
   json base = config;
@@ -137,9 +137,10 @@ std::optional<TemplatedConfig> TemplatedConfig::compile(const ConfigSpec& spec,
     CompileError err;
     auto tmpl = Template::compile(text, options, err);
     if (!tmpl) {
-      SourcePos pos = err.path.empty()
-                          ? (spec.where ? spec.where(pointer, err.offset, err.line, err.column) : SourcePos{})
-                          : SourcePos{err.path, err.line, err.column};
+      SourcePos pos =
+          err.path.empty()
+              ? (spec.where ? spec.where(pointer, err.offset, err.line, err.column) : SourcePos{})
+              : SourcePos{err.path, err.line, err.column};
       diags.error(pos, spec.context + ", " + label + ": " + err.message);
       ok = false;
       return nullptr;
@@ -195,8 +196,8 @@ std::optional<TemplatedConfig> TemplatedConfig::compile(const ConfigSpec& spec,
     for (const auto& [part, text] : parts.items()) {
       if (!text.is_string()) continue;
       const std::string p = "/" + escapeJsonPointerToken(part);
-      const std::string vp = "/" + escapeJsonPointerToken(spec.locales_key) + "/" +
-                             escapeJsonPointerToken(tag) + p;
+      const std::string vp =
+          "/" + escapeJsonPointerToken(spec.locales_key) + "/" + escapeJsonPointerToken(tag) + p;
       cfg[part] = text;
       fields.erase(p);
       auto field = compileOne(vp, text.get<std::string>(), escapeOf(p), part + " (" + tag + ")");

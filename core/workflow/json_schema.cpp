@@ -239,8 +239,8 @@ nlohmann::json toDraft07(const nlohmann::json& schema) {
     std::string message_key;
     for (const auto& [key, sub] : props->items())
       if (sub.is_object() && sub.value("x-message", false)) message_key = key;
-    if (auto req = out.find("required"); !message_key.empty() && req != out.end() &&
-                                         req->is_array()) {
+    if (auto req = out.find("required");
+        !message_key.empty() && req != out.end() && req->is_array()) {
       json keep = json::array(), parts = json::array();
       for (const auto& r : *req) {
         const json* sub = r.is_string() && props->contains(r.get<std::string>())
@@ -273,61 +273,62 @@ nlohmann::json toDraft07(const nlohmann::json& schema) {
 nlohmann::json workflowJsonSchema(const plugin::Registry& registry) {
   json definitions = segmentDefinitions();
   definitions["step"] = stepSchema(registry);
-  return {{"$schema", "http://json-schema.org/draft-07/schema#"},
-          {"title", "Herald workflow"},
-          {"description", "A Herald workflow file (docs/workflows.md)"},
-          {"type", "object"},
-          {"required", {"name", "trigger", "steps"}},
-          {"additionalProperties", false},
+  return {
+      {"$schema", "http://json-schema.org/draft-07/schema#"},
+      {"title", "Herald workflow"},
+      {"description", "A Herald workflow file (docs/workflows.md)"},
+      {"type", "object"},
+      {"required", {"name", "trigger", "steps"}},
+      {"additionalProperties", false},
+      {"properties",
+       {{"name",
+         {{"type", "string"},
+          {"pattern", kIdPattern},
+          {"description", "The workflow's name: lower-case letters, digits, - and _"}}},
+        {"description", {{"type", "string"}}},
+        {"trigger", triggerSchema()},
+        {"audience",
+         {{"$ref", "#/definitions/rule"},
+          {"description",
+           "Who a manual or scheduled run enrols: a segment rule (a list: all of them). "
+           "Without it: every contact."}}},
+        {"settings",
+         {{"type", "object"},
           {"properties",
-           {{"name",
+           {{"batch_size",
+             {{"type", "integer"},
+              {"minimum", 1},
+              {"maximum", 10000},
+              {"description", "Contacts per step call"}}},
+            {"timezone",
              {{"type", "string"},
-              {"pattern", kIdPattern},
-              {"description", "The workflow's name: lower-case letters, digits, - and _"}}},
-            {"description", {{"type", "string"}}},
-            {"trigger", triggerSchema()},
-            {"audience",
-             {{"$ref", "#/definitions/rule"},
               {"description",
-               "Who a manual or scheduled run enrols: a segment rule (a list: all of them). "
-               "Without it: every contact."}}},
-            {"settings",
-             {{"type", "object"},
-              {"properties",
-               {{"batch_size",
-                 {{"type", "integer"},
-                  {"minimum", 1},
-                  {"maximum", 10000},
-                  {"description", "Contacts per step call"}}},
-                {"timezone",
-                 {{"type", "string"},
-                  {"description",
-                   "IANA time zone the workflow's segment dates, calendar units and ages are "
-                   "read in (default UTC)"}}},
-                {"require_consent",
-                 {{"type", "boolean"},
-                  {"description",
-                   "Deliver only to contacts who consented on the channel (default true); false "
-                   "for transactional messages"}}},
-                {"locale",
-                 {{"type", "string"},
-                  {"pattern", "^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"},
-                  {"description",
-                   "Default locale (BCP 47, e.g. en-US): the message variant contacts without a "
-                   "matching one get, and number/money formats of contacts with no locale"}}},
-                {"undefined_variables",
-                 {{"enum", {"lenient", "strict"}},
-                  {"description",
-                   "lenient (default): an empty variable with no default renders as nothing and "
-                   "is counted; strict: that contact's journey fails, naming the variable"}}},
-                {"currency",
-                 {{"type", "string"},
-                  {"pattern", "^[A-Z]{3}$"},
-                  {"description", "ISO 4217 code `money` uses without an argument (default USD)"}}}}},
-              {"additionalProperties", false}}},
-            {"steps",
-             {{"type", "array"}, {"minItems", 1}, {"items", {{"$ref", "#/definitions/step"}}}}}}},
-          {"definitions", definitions}};
+               "IANA time zone the workflow's segment dates, calendar units and ages are "
+               "read in (default UTC)"}}},
+            {"require_consent",
+             {{"type", "boolean"},
+              {"description",
+               "Deliver only to contacts who consented on the channel (default true); false "
+               "for transactional messages"}}},
+            {"locale",
+             {{"type", "string"},
+              {"pattern", "^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"},
+              {"description",
+               "Default locale (BCP 47, e.g. en-US): the message variant contacts without a "
+               "matching one get, and number/money formats of contacts with no locale"}}},
+            {"undefined_variables",
+             {{"enum", {"lenient", "strict"}},
+              {"description",
+               "lenient (default): an empty variable with no default renders as nothing and "
+               "is counted; strict: that contact's journey fails, naming the variable"}}},
+            {"currency",
+             {{"type", "string"},
+              {"pattern", "^[A-Z]{3}$"},
+              {"description", "ISO 4217 code `money` uses without an argument (default USD)"}}}}},
+          {"additionalProperties", false}}},
+        {"steps",
+         {{"type", "array"}, {"minItems", 1}, {"items", {{"$ref", "#/definitions/step"}}}}}}},
+      {"definitions", definitions}};
 }
 
 }  // namespace herald::workflow

@@ -359,9 +359,10 @@ class Loader {
                             return c >= 'A' && c <= 'Z';
                           });
           if (!ok)
-            error(kv.second, "'currency' must be an ISO 4217 code: three capital letters such as "
-                             "USD, EUR or KRW, got '" +
-                                 *s + "'");
+            error(kv.second,
+                  "'currency' must be an ISO 4217 code: three capital letters such as "
+                  "USD, EUR or KRW, got '" +
+                      *s + "'");
           else
             wf.currency = *s;
         }

@@ -11,7 +11,8 @@ SourcePos templatePosition(const Workflow& wf, const Step& step, const std::stri
   if (src != step.template_sources.end() && !src->second.yaml)
     return {src->second.path, line, column};
   if (pos == step.config_positions.end()) return step.with_pos;  // a default of the step type
-  if (src != step.template_sources.end()) return positionInScalar(*src->second.yaml, pos->second, offset);
+  if (src != step.template_sources.end())
+    return positionInScalar(*src->second.yaml, pos->second, offset);
   return positionInScalar(wf.source, pos->second, offset);
 }
 

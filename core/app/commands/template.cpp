@@ -6,13 +6,13 @@
 // (lenient) or fail the render (--strict).
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <cstring>
-#include <cerrno>
 
 #include "app/command.hpp"
 #include "app/commands/contact_ref.hpp"
@@ -49,7 +49,8 @@ struct TemplateFlags {
 
 std::string readText(const std::string& path, const std::string& what) {
   std::error_code ec;
-  if (fs::is_directory(path, ec)) fail(fmt::format("cannot read {} {}: it is a directory", what, path));
+  if (fs::is_directory(path, ec))
+    fail(fmt::format("cannot read {} {}: it is a directory", what, path));
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(fmt::format("cannot read {} {}: {}", what, path, std::strerror(errno)));
   std::ostringstream buf;
@@ -68,17 +69,19 @@ std::optional<std::string> optText(const json& obj, const char* key, const std::
 // The contact of a --data file: {"first_name": ..., "attributes": {...}, "tags": [...]}.
 store::Contact contactFromJson(const json& c, const std::string& file) {
   static const std::vector<std::string> kFields = {
-      "id",       "external_id", "email",      "phone", "first_name",
-      "last_name", "timezone",   "locale",     "attributes", "tags"};
+      "id",        "external_id", "email",  "phone",      "first_name",
+      "last_name", "timezone",    "locale", "attributes", "tags"};
   if (!c.is_object())
-    fail(fmt::format("{}: 'contact' must be an object such as {{\"first_name\": \"Ada\", "
-                     "\"attributes\": {{\"city\": \"Seoul\"}}}}",
-                     file));
+    fail(
+        fmt::format("{}: 'contact' must be an object such as {{\"first_name\": \"Ada\", "
+                    "\"attributes\": {{\"city\": \"Seoul\"}}}}",
+                    file));
   for (const auto& [key, value] : c.items()) {
     if (std::find(kFields.begin(), kFields.end(), key) == kFields.end())
-      fail(fmt::format("{}: contact.{} is not a contact field{}; the fields are {} (put other "
-                       "data under contact.attributes)",
-                       file, key, didYouMean(key, kFields), joinList(kFields, "and")));
+      fail(
+          fmt::format("{}: contact.{} is not a contact field{}; the fields are {} (put other "
+                      "data under contact.attributes)",
+                      file, key, didYouMean(key, kFields), joinList(kFields, "and")));
   }
   store::Contact contact;
   if (auto it = c.find("id"); it != c.end()) {
@@ -126,9 +129,10 @@ Data loadData(const TemplateFlags& flags, AppContext& ctx) {
     fail(fmt::format("{}: not valid JSON: {}", flags.data, e.what()));
   }
   if (!doc.is_object())
-    fail(fmt::format("{}: the data must be a JSON object such as {{\"contact\": {{...}}, "
-                     "\"vars\": {{...}}}}",
-                     flags.data));
+    fail(
+        fmt::format("{}: the data must be a JSON object such as {{\"contact\": {{...}}, "
+                    "\"vars\": {{...}}}}",
+                    flags.data));
   for (auto& [key, value] : doc.items()) {
     if (key == "contact") {
       d.contact = contactFromJson(value, flags.data);
@@ -157,7 +161,8 @@ bool isMessageFile(const std::string& file) {
 
 int renderMessage(const TemplateFlags& flags, AppContext& ctx) {
   const fs::path path(flags.file);
-  if (!fs::exists(path)) fail(fmt::format("cannot read the message file {}: no such file", flags.file));
+  if (!fs::exists(path))
+    fail(fmt::format("cannot read the message file {}: no such file", flags.file));
   if (!flags.part.empty() && std::find(kParts.begin(), kParts.end(), flags.part) == kParts.end())
     fail(fmt::format("--part '{}' is not a message part{}; parts: {}", flags.part,
                      didYouMean(flags.part, kParts), joinList(kParts, "and")),
@@ -169,8 +174,8 @@ int renderMessage(const TemplateFlags& flags, AppContext& ctx) {
   message::TextSources sources;
   Diagnostics diags;
   const std::string name = "message '" + path.stem().string() + "'";
-  message::MessageStep step{config, positions, sources,  {flags.file, 1, 1}, dir,
-                            name,   "message", "locales", kParts};
+  message::MessageStep step{config,    positions, sources, {flags.file, 1, 1}, dir, name,
+                            "message", "locales", kParts};
   message::expandMessage(step, diags);
   tmpl::ConfigSpec spec;
   message::FolderPartials partials(dir);

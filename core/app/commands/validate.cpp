@@ -65,8 +65,8 @@ std::string segmentDir(const std::string& file, bool is_segment) {
 // nullptr when it does not exist (validate never creates one).
 store::Store* existingStore(AppContext& ctx) {
   try {
-    const std::string path = ctx.options().db_path.empty() ? ctx.config().database.string()
-                                                           : ctx.options().db_path;
+    const std::string path =
+        ctx.options().db_path.empty() ? ctx.config().database.string() : ctx.options().db_path;
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) return nullptr;
     return &ctx.store();
@@ -116,11 +116,11 @@ void checkTemplates(const workflow::Workflow& wf, plugin::Registry& registry, Ap
         it = counts.emplace(field, n).first;
       }
       if (!it->second || it->second->empty == 0) continue;
-      diags.warning(use.pos,
-                    "{{ " + use.name + " }} has no default and is empty for " +
-                        std::to_string(it->second->empty) + " of " +
-                        std::to_string(it->second->total) + " contacts in the audience; add | "
-                        "default: \"…\"");
+      diags.warning(use.pos, "{{ " + use.name + " }} has no default and is empty for " +
+                                 std::to_string(it->second->empty) + " of " +
+                                 std::to_string(it->second->total) +
+                                 " contacts in the audience; add | "
+                                 "default: \"…\"");
     }
   }
 }

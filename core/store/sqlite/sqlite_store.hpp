@@ -50,8 +50,9 @@ class SqliteStore final : public Store {
   SegmentPlan explainSegment(const segment::Rule& rule, const segment::EvalContext& ctx) override;
   std::vector<RfmScore> rfmScores(const segment::RfmOptions& options,
                                   const segment::EvalContext& ctx) override;
+  // template_fields.cpp
   std::optional<EmptyCount> countEmptyField(const segment::Rule* rule, const std::string& field,
-                                            const segment::EvalContext& ctx) override;  // template_fields.cpp
+                                            const segment::EvalContext& ctx) override;
 
   // rights.cpp
   std::optional<nlohmann::json> exportContact(int64_t contact_id) override;

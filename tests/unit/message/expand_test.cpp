@@ -40,8 +40,9 @@ class ExpandTest : public ::testing::Test {
   // Expands `with` (YAML text as in a workflow at wf.yaml) for an email step.
   bool expand(const std::string& with_yaml) {
     config_ = yamlToJson(YAML::Load(with_yaml), "wf.yaml", positions_);
-    MessageStep step{config_, positions_, sources_, {"wf.yaml", 1, 1}, tdir_, "step 'mail' (outbox.email)",
-                     "message", "locales", {"html", "preheader", "subject", "text"}};
+    MessageStep step{config_,           positions_, sources_,
+                     {"wf.yaml", 1, 1}, tdir_,      "step 'mail' (outbox.email)",
+                     "message",         "locales",  {"html", "preheader", "subject", "text"}};
     return expandMessage(step, diags_);
   }
 
@@ -65,7 +66,8 @@ TEST_F(ExpandTest, MergesTheMessageFileAsIfInline) {
   write("welcome.ko.html", "<p>안녕</p>\n");
   EXPECT_TRUE(expand("from: a@example.com\nmessage: welcome\n"));
   EXPECT_THAT(lines(diags_), IsEmpty());
-  EXPECT_EQ(config_, json::parse(R"({"from": "a@example.com", "subject": "Hi {{ contact.first_name }}",
+  EXPECT_EQ(config_,
+            json::parse(R"({"from": "a@example.com", "subject": "Hi {{ contact.first_name }}",
     "html": "<p>Hello</p>\n", "locales": {"ko": {"subject": "안녕하세요", "html": "<p>안녕</p>\n"}}})"));
   // Where each part came from: a scalar of the message file, or a whole file.
   EXPECT_EQ(positions_.at("/subject").file, path("welcome.yaml"));
@@ -140,10 +142,10 @@ TEST_F(ExpandTest, YamlErrorsInTheFileArePositioned) {
 
 TEST_F(ExpandTest, MissingPartFile) {
   EXPECT_FALSE(expand("subject: x\nhtml: {file: nope.html}\n"));
-  EXPECT_THAT(lines(diags_),
-              ElementsAre("wf.yaml:2:7: error: step 'mail' (outbox.email): there is no file " +
-                          path("nope.html") + " (a part's {file: NAME} is read from " + tdir_ +
-                          ")"));
+  EXPECT_THAT(
+      lines(diags_),
+      ElementsAre("wf.yaml:2:7: error: step 'mail' (outbox.email): there is no file " +
+                  path("nope.html") + " (a part's {file: NAME} is read from " + tdir_ + ")"));
 }
 
 TEST_F(ExpandTest, LocaleChecks) {

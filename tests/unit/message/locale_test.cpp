@@ -12,8 +12,8 @@ TEST(LocaleTag, AcceptsBcp47Shapes) {
 }
 
 TEST(LocaleTag, RejectsMalformedTags) {
-  for (const char* tag : {"", "k", "korean", "en-", "-US", "en--US", "en-U", "12", "en US",
-                          "en-USA-x", "e1"})
+  for (const char* tag :
+       {"", "k", "korean", "en-", "-US", "en--US", "en-U", "12", "en US", "en-USA-x", "e1"})
     EXPECT_FALSE(isValidLocaleTag(tag)) << tag;
   EXPECT_EQ(localeTagHint("korean"),
             "'korean' is not a locale tag; use a BCP 47 tag: a language, optionally with a "
@@ -30,10 +30,10 @@ TEST(LocaleTag, NormalizesCaseAndUnderscore) {
 TEST(LocaleChooser, ExactThenLanguageThenDefaultThenBase) {
   LocaleChooser c({"ko", "de-AT", "de"}, "");
   EXPECT_EQ(c.choose("ko"), 0);
-  EXPECT_EQ(c.choose("ko-KR"), 0);      // its language
-  EXPECT_EQ(c.choose("de_at"), 1);      // exact, case and _ ignored
-  EXPECT_EQ(c.choose("de-DE"), 2);      // language
-  EXPECT_EQ(c.choose("fr"), -1);        // the base parts
+  EXPECT_EQ(c.choose("ko-KR"), 0);  // its language
+  EXPECT_EQ(c.choose("de_at"), 1);  // exact, case and _ ignored
+  EXPECT_EQ(c.choose("de-DE"), 2);  // language
+  EXPECT_EQ(c.choose("fr"), -1);    // the base parts
   EXPECT_EQ(c.choose(""), -1);
   LocaleChooser with_default({"ko", "de"}, "de-CH");
   EXPECT_EQ(with_default.choose("fr-FR"), 1);  // the workflow's default, by its language

@@ -12,10 +12,10 @@ using ::testing::IsEmpty;
 
 std::vector<std::string> load(const std::string& settings, Workflow* out = nullptr) {
   Diagnostics d;
-  auto wf = parseWorkflow("w.yaml",
-                          "name: w\ntrigger: manual\nsettings:\n" + settings +
-                              "steps:\n  - id: a\n    uses: exit\n",
-                          d);
+  auto wf = parseWorkflow(
+      "w.yaml",
+      "name: w\ntrigger: manual\nsettings:\n" + settings + "steps:\n  - id: a\n    uses: exit\n",
+      d);
   if (wf && out) *out = *wf;
   std::vector<std::string> lines;
   for (const auto& item : d.items()) lines.push_back(formatDiagnostic(item));

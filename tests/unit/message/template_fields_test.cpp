@@ -54,8 +54,8 @@ TEST_F(TemplateFieldsTest, CountsEmptyFieldsOfEveryone) {
 
 TEST_F(TemplateFieldsTest, CountsWithinTheAudience) {
   Diagnostics diags;
-  auto rule = segment::parseRule(YAML::Load("{attribute: plan, equals: pro}"), "<test>", nullptr,
-                                 diags);
+  auto rule =
+      segment::parseRule(YAML::Load("{attribute: plan, equals: pro}"), "<test>", nullptr, diags);
   ASSERT_TRUE(rule);
   auto n = store_->countEmptyField(rule.get(), "first_name", ctx_);
   ASSERT_TRUE(n);

@@ -87,7 +87,8 @@ TEST(TemplatedConfig, RendersOnlyTemplatedFieldsPerContact) {
 }
 
 TEST(TemplatedConfig, HtmlPartsEscapeTextPartsDoNot) {
-  json config = {{"text", "Hi {{ contact.first_name }}"}, {"html", "<p>{{ contact.first_name }}</p>"}};
+  json config = {{"text", "Hi {{ contact.first_name }}"},
+                 {"html", "<p>{{ contact.first_name }}</p>"}};
   Diagnostics diags;
   auto tc = TemplatedConfig::compile(emailSpec(), config, diags);
   ASSERT_TRUE(tc);
@@ -153,7 +154,9 @@ TEST(TemplatedConfig, LocaleVariantsOverrideTheirPartsOnly) {
 }
 
 TEST(TemplatedConfig, StrictUndefinedFailsWithTheVariableAndPart) {
-  json config = {{"text", "Dear {{ contact.first_name | default: 'you' }},\nfrom {{ contact.attributes.city }}"}};
+  json config = {
+      {"text",
+       "Dear {{ contact.first_name | default: 'you' }},\nfrom {{ contact.attributes.city }}"}};
   Diagnostics diags;
   auto tc = TemplatedConfig::compile(emailSpec(), config, diags);
   ASSERT_TRUE(tc);
@@ -181,8 +184,8 @@ TEST(TemplatedConfig, VariablesWithoutDefaultAreListedWithTheirPlace) {
 }
 
 TEST(TemplatedConfig, PartialsComeFromTheTemplatesFolder) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("herald-tc-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("herald-tc-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "footer.html.liquid") << "<i>{{ contact.first_name }}</i>";
   std::ofstream(dir / "footer.liquid") << "-- {{ contact.first_name }}";
@@ -222,8 +225,9 @@ TEST(TemplatedConfig, InvalidUtf8InContactDataDoesNotThrow) {
 TEST(AppendJsonString, EscapesLikeJson) {
   std::string out;
   appendJsonString(out, "a\"b\\c\nd\te\x01 é 한 \xF0\x9F\x98\x80 \xC0\xAF \xED\xA0\x80");
-  EXPECT_EQ(out, "\"a\\\"b\\\\c\\nd\\te\\u0001 é 한 \xF0\x9F\x98\x80 \xEF\xBF\xBD\xEF\xBF\xBD "
-                 "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  EXPECT_EQ(out,
+            "\"a\\\"b\\\\c\\nd\\te\\u0001 é 한 \xF0\x9F\x98\x80 \xEF\xBF\xBD\xEF\xBF\xBD "
+            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
   EXPECT_TRUE(json::accept(out));
 }
 
