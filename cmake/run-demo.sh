@@ -19,6 +19,10 @@ echo
 "$herald" segment rfm
 echo
 "$herald" run workflows/welcome.yaml
+echo
+# A message file previewed as one Korean-speaking customer would get it
+# (workflows/templates/winback.yaml: its ko variant and the shared footer).
+"$herald" template render workflows/templates/winback.yaml --locale ko --part subject
 
 outbox=var/outbox
 emails=$(find "$outbox/new" -type f -name '*.eml' 2>/dev/null | wc -l)

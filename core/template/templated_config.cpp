@@ -150,9 +150,15 @@ std::optional<TemplatedConfig> TemplatedConfig::compile(const ConfigSpec& spec, 
       auto [it, inserted] = name_ids.emplace(v.name, static_cast<uint32_t>(result.names_.size()));
       if (inserted) result.names_.push_back(v.name);
       field->ids.push_back(it->second);
-      SourcePos pos = spec.where
-                          ? spec.where(pointer, offsetOf(text, v.line, v.column), v.line, v.column)
-                          : SourcePos{};
+      // An output of a partial has its line and column in the partial's
+      // file, which variables() does not name: such a variable (its name is
+      // not at that place of this text) is placed at the template's start.
+      const size_t offset = offsetOf(text, v.line, v.column);
+      const std::string_view root = std::string_view(v.name).substr(0, v.name.find('.'));
+      const bool here = text.compare(offset, root.size(), root) == 0;
+      SourcePos pos;
+      if (spec.where)
+        pos = here ? spec.where(pointer, offset, v.line, v.column) : spec.where(pointer, 0, 1, 1);
       result.uses_.push_back({label, v.name, pos, v.has_default});
     }
     return field;
