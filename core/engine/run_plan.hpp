@@ -9,7 +9,7 @@
 
 #include "message/partials.hpp"
 #include "plugin/registry.hpp"
-#include "template/templated_config.hpp"
+#include "message/templated_config.hpp"
 #include "util/diagnostic.hpp"
 #include "workflow/model.hpp"
 

@@ -14,7 +14,6 @@ find_package(date REQUIRED)
 # What herald_template links (core/CMakeLists.txt order): keep in step with
 # core/template/CMakeLists.txt.
 add_subdirectory(core/util)
-add_subdirectory(core/message)
 add_subdirectory(core/template)
 enable_testing()
 add_subdirectory(tests/fuzz)

@@ -19,7 +19,7 @@
 #include "message/expand.hpp"
 #include "message/locale.hpp"
 #include "message/partials.hpp"
-#include "template/templated_config.hpp"
+#include "message/templated_config.hpp"
 #include "util/suggest.hpp"
 #include "workflow/scalar_pos.hpp"
 

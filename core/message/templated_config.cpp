@@ -1,4 +1,4 @@
-#include "template/templated_config.hpp"
+#include "message/templated_config.hpp"
 
 #include <algorithm>
 #include <map>
