@@ -1,4 +1,5 @@
-// The CSV and JSON Lines examples in docs/import.md import without a problem:
+// The CSV and JSON Lines examples in docs/import.md (contacts, events,
+// products) import without a problem:
 // a marketer copies them.
 #include <fstream>
 #include <sstream>
@@ -31,8 +32,8 @@ TEST_F(DocsExamples, ImportMdExamplesImport) {
   const std::string doc = std::string(HERALD_SOURCE_DIR) + "/docs/import.md";
   auto csv = blocks(doc, "csv");
   auto jsonl = blocks(doc, "json");
-  ASSERT_EQ(csv.size(), 2u) << "contacts and events examples";
-  ASSERT_EQ(jsonl.size(), 2u);
+  ASSERT_EQ(csv.size(), 3u) << "contacts, events and products examples";
+  ASSERT_EQ(jsonl.size(), 3u);
 
   auto r = contacts(file("contacts.csv", csv[0]));
   EXPECT_EQ(lines(r), std::vector<std::string>{});
@@ -47,6 +48,16 @@ TEST_F(DocsExamples, ImportMdExamplesImport) {
   r = events(file("events.jsonl", jsonl[1]));
   EXPECT_EQ(lines(r), std::vector<std::string>{});
   EXPECT_EQ(r.duplicates, 1);  // E1 came with the CSV already
+
+  ImportOptions o;
+  o.path = file("products.csv", csv[2]).string();
+  r = importProducts(store(), o);
+  EXPECT_EQ(lines(r), std::vector<std::string>{});
+  EXPECT_EQ(r.created, 1);
+  o.path = file("products.jsonl", jsonl[2]).string();
+  r = importProducts(store(), o);
+  EXPECT_EQ(lines(r), std::vector<std::string>{});
+  EXPECT_GE(r.stored, 1);
 
   auto ann = store().contactByExternalId("C1001");
   ASSERT_TRUE(ann);
