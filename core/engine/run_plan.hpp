@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "message/partials.hpp"
-#include "plugin/registry.hpp"
 #include "message/templated_config.hpp"
+#include "plugin/registry.hpp"
 #include "util/diagnostic.hpp"
 #include "workflow/model.hpp"
 

@@ -1,31 +1,10 @@
 // HTML and URL filters: escape, escape_once, url_encode, url_decode,
 // strip_html, newline_to_br, json.
 #include "template/filters/builtins.hpp"
+#include "template/html_escape.hpp"
 
 namespace herald::tmpl::filters {
 namespace {
-
-void appendEscaped(char c, std::string& out) {
-  switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&#39;";
-      break;
-    default:
-      out += c;
-  }
-}
 
 bool isAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
@@ -87,7 +66,7 @@ Value fEscape(const Value& in, Args, FilterEnv&) {
   const std::string s = toS(in);
   std::string out;
   out.reserve(s.size() + 16);
-  for (char c : s) appendEscaped(c, out);
+  appendHtmlEscaped(out, s);
   return Value::owned(std::move(out));
 }
 
@@ -95,12 +74,15 @@ Value fEscapeOnce(const Value& in, Args, FilterEnv&) {
   const std::string s = toS(in);
   std::string out;
   out.reserve(s.size() + 16);
+  // Escaped run by run; an `&` that starts an entity stays as it is.
+  size_t run = 0;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '&' && isEntity(s, i))
-      out += '&';
-    else
-      appendEscaped(s[i], out);
+    if (s[i] != '&' || !isEntity(s, i)) continue;
+    appendHtmlEscaped(out, std::string_view(s).substr(run, i - run));
+    out += '&';
+    run = i + 1;
   }
+  appendHtmlEscaped(out, std::string_view(s).substr(run));
   return Value::owned(std::move(out));
 }
 
