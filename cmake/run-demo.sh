@@ -23,6 +23,8 @@ echo
 # A message file previewed as one Korean-speaking customer would get it
 # (workflows/templates/winback.yaml: its ko variant and the shared footer).
 "$herald" template render workflows/templates/winback.yaml --locale ko --part subject
+echo
+"$herald" recommend ext:C0000007 --count 3
 
 outbox=var/outbox
 emails=$(find "$outbox/new" -type f -name '*.eml' 2>/dev/null | wc -l)
