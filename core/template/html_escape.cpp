@@ -1,6 +1,6 @@
 #include "template/html_escape.hpp"
 
-#include <array>
+#include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -8,41 +8,47 @@
 namespace herald::tmpl {
 namespace {
 
-constexpr std::array<bool, 256> kSpecial = [] {
-  std::array<bool, 256> t{};
-  t['&'] = t['<'] = t['>'] = t['"'] = t['\''] = true;
-  return t;
-}();
+// Bit i set when p[i] (i < n <= 16) is one of & < > " '.
+unsigned specialMask(const char* p, size_t n) {
+#if defined(__SSE2__)
+  __m128i v;
+  if (n == 16) {
+    v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  } else {
+    alignas(16) char buf[16] = {};  // zero padding is never special
+    std::memcpy(buf, p, n);
+    v = _mm_load_si128(reinterpret_cast<const __m128i*>(buf));
+  }
+  const __m128i hit = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')), _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))),
+      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')),
+                                _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+                   _mm_cmpeq_epi8(v, _mm_set1_epi8('\''))));
+  return static_cast<unsigned>(_mm_movemask_epi8(hit));
+#else
+  unsigned mask = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const char c = p[i];
+    if (c == '&' || c == '<' || c == '>' || c == '"' || c == '\'') mask |= 1u << i;
+  }
+  return mask;
+#endif
+}
 
 }  // namespace
 
 void appendHtmlEscaped(std::string& out, std::string_view s) {
   const char* p = s.data();
   const char* const end = p + s.size();
-  const char* run = p;
-#if defined(__SSE2__)
-  const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
-                quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
-#endif
-  for (;;) {
-#if defined(__SSE2__)
-    // 16 bytes at a time up to the next character to escape.
-    while (end - p >= 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      const __m128i hit =
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
-                       _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot)),
-                                    _mm_cmpeq_epi8(v, apos)));
-      const int mask = _mm_movemask_epi8(hit);
-      if (mask != 0) {
-        p += __builtin_ctz(static_cast<unsigned>(mask));
-        break;
-      }
-      p += 16;
+  const char* run = p;  // the start of what is not written yet
+  while (p < end) {
+    const size_t n = static_cast<size_t>(end - p) < 16 ? static_cast<size_t>(end - p) : 16;
+    const unsigned mask = specialMask(p, n);
+    if (mask == 0) {
+      p += n;
+      continue;
     }
-#endif
-    while (p != end && !kSpecial[static_cast<unsigned char>(*p)]) ++p;
-    if (p == end) break;
+    p += __builtin_ctz(mask);
     out.append(run, p);
     switch (*p) {
       case '&':

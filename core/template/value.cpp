@@ -164,16 +164,21 @@ Value Value::array(std::vector<Value> items) {
   return v;
 }
 
+// Only an owned string is copied or moved: for every other kind, the
+// string member is left alone (a value is copied and moved along every
+// pipeline, and most values borrow).
 Value::Value(const Value& other)
     : kind_(other.kind_),
       bool_(other.bool_),
       int_(other.int_),
       double_(other.double_),
       str_(other.str_),
-      owned_str_(other.owned_str_),
       json_(other.json_),
       array_(other.array_) {
-  if (kind_ == Kind::kString && other.str_.data() == other.owned_str_.data()) str_ = owned_str_;
+  if (kind_ == Kind::kString && other.str_.data() == other.owned_str_.data()) {
+    owned_str_ = other.owned_str_;
+    str_ = owned_str_;
+  }
 }
 
 Value& Value::operator=(const Value& other) {
@@ -190,11 +195,12 @@ Value::Value(Value&& other) noexcept
       int_(other.int_),
       double_(other.double_),
       str_(other.str_),
-      json_(other.json_),
-      array_(std::move(other.array_)) {
-  const bool was_owned = kind_ == Kind::kString && other.str_.data() == other.owned_str_.data();
-  owned_str_ = std::move(other.owned_str_);
-  if (was_owned) str_ = owned_str_;
+      json_(other.json_) {
+  if (kind_ == Kind::kArray) array_ = std::move(other.array_);
+  if (kind_ == Kind::kString && other.str_.data() == other.owned_str_.data()) {
+    owned_str_ = std::move(other.owned_str_);
+    str_ = owned_str_;
+  }
   other.kind_ = Kind::kNil;
   other.str_ = {};
 }
@@ -206,10 +212,13 @@ Value& Value::operator=(Value&& other) noexcept {
   int_ = other.int_;
   double_ = other.double_;
   json_ = other.json_;
-  array_ = std::move(other.array_);
-  const bool was_owned = kind_ == Kind::kString && other.str_.data() == other.owned_str_.data();
-  owned_str_ = std::move(other.owned_str_);
-  str_ = was_owned ? std::string_view(owned_str_) : other.str_;
+  if (kind_ == Kind::kArray || array_) array_ = std::move(other.array_);
+  if (kind_ == Kind::kString && other.str_.data() == other.owned_str_.data()) {
+    owned_str_ = std::move(other.owned_str_);
+    str_ = owned_str_;
+  } else {
+    str_ = other.str_;
+  }
   other.kind_ = Kind::kNil;
   other.str_ = {};
   return *this;

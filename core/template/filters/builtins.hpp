@@ -29,6 +29,21 @@ Value fail(FilterEnv& env, std::string_view name, std::string_view message);
 void appendS(const Value& v, std::string& out);
 std::string toS(const Value& v);
 
+// The input as text without a copy when it is a string already (toS
+// otherwise): `view` is valid while both the Str and the input live.
+struct Str {
+  std::string storage;
+  std::string_view view;
+  explicit Str(const Value& v) {
+    if (v.isString()) {
+      view = v.string();
+    } else {
+      appendS(v, storage);
+      view = storage;
+    }
+  }
+};
+
 // UTF-8 helpers (text.cpp): code point count, and the byte offset of code
 // point `n` (s.size() when past the end).
 size_t utf8Length(std::string_view s);

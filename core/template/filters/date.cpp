@@ -6,7 +6,9 @@
 // that instant, shown in the render's zone.
 #include <date/iso_week.h>
 
+#include <array>
 #include <cmath>
+#include <functional>
 
 #include "template/filters/builtins.hpp"
 #include "util/time_zone.hpp"
@@ -408,15 +410,20 @@ Value fDate(const Value& in, Args args, FilterEnv& env) {
   const std::string format = toS(args[0]);
   if (in.isNil()) return {};
   if (format.empty()) return in;
-  // The zone of the previous call on this thread, else a lookup.
-  thread_local std::string last_zone_name;
-  thread_local const date::time_zone* last_zone = nullptr;
+  // Zones looked up on this thread, by name (a send renders for contacts
+  // of a few dozen zones, and the tz database's lookup is a search).
+  struct CachedZone {
+    std::string name;
+    const date::time_zone* zone = nullptr;
+  };
+  thread_local std::array<CachedZone, 64> zones;
   const std::string_view zone_name = env.timezone.empty() ? std::string_view("UTC") : env.timezone;
-  if (!last_zone || zone_name != last_zone_name) {
-    last_zone = findTimeZone(std::string(zone_name));
-    last_zone_name.assign(zone_name);
+  CachedZone& slot = zones[std::hash<std::string_view>{}(zone_name) % zones.size()];
+  if (!slot.zone || slot.name != zone_name) {
+    slot.name.assign(zone_name);
+    slot.zone = findTimeZone(slot.name);
   }
-  const date::time_zone* zone = last_zone;
+  const date::time_zone* zone = slot.zone;
   if (!zone) return fail(env, "date", "unknown time zone \"" + std::string(env.timezone) + "\"");
   SysMs instant;
   constexpr int64_t kMaxSeconds = 100'000'000'000;  // about the year 5138, either way

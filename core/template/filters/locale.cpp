@@ -51,6 +51,27 @@ bool decimalText(const Value& in, std::string& out) {
     return false;
   }
   if (!std::isfinite(d)) return false;
+  // Prices have few decimals: when d is exactly the double nearest to
+  // N / 10^k (k <= 4, |N| < 10^15), those are its shortest digits (two
+  // decimals of at most 15 digits never share a double), found without
+  // the general shortest-digits search of to_chars.
+  static constexpr double kPow10[] = {1, 10, 100, 1000, 10000};
+  for (int k = 0; k < 5 && d != 0; ++k) {
+    const double scaled = d * kPow10[k];
+    if (!(std::fabs(scaled) < 1e15)) break;
+    const auto n = static_cast<int64_t>(std::llround(scaled));
+    if (static_cast<double>(n) / kPow10[k] != d) continue;
+    auto r = std::to_chars(buf, buf + sizeof buf, n < 0 ? -n : n);
+    std::string digits(buf, r.ptr);
+    if (k > 0) {
+      if (digits.size() <= static_cast<size_t>(k))
+        digits.insert(0, static_cast<size_t>(k) + 1 - digits.size(), '0');
+      digits.insert(digits.size() - static_cast<size_t>(k), 1, '.');
+    }
+    out.assign(n < 0 ? "-" : "");
+    out += digits;
+    return true;
+  }
   auto r = std::to_chars(buf, buf + sizeof buf, d);
   out.assign(buf, r.ptr);
   return true;

@@ -22,20 +22,6 @@ bool isAscii(std::string_view s) {
   return true;
 }
 
-// A value's to_s, borrowing when it already is a string.
-struct Str {
-  std::string storage;
-  std::string_view view;
-  explicit Str(const Value& v) {
-    if (v.isString()) {
-      view = v.string();
-    } else {
-      appendS(v, storage);
-      view = storage;
-    }
-  }
-};
-
 enum class Case { kUpper, kLower };
 
 std::string mapCase(std::string_view s, Case which) {

@@ -63,7 +63,8 @@ std::string removeSpans(std::string_view s, std::string_view open, std::string_v
 
 Value fEscape(const Value& in, Args, FilterEnv&) {
   if (in.isNil()) return {};
-  const std::string s = toS(in);
+  const Str text(in);
+  const std::string_view s = text.view;
   std::string out;
   out.reserve(s.size() + 16);
   appendHtmlEscaped(out, s);
@@ -88,22 +89,24 @@ Value fEscapeOnce(const Value& in, Args, FilterEnv&) {
 
 Value fUrlEncode(const Value& in, Args, FilterEnv&) {
   if (in.isNil()) return {};
-  const std::string s = toS(in);
+  const Str text(in);
+  const std::string_view s = text.view;
   static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 3);
+  std::string out(s.size() * 3, '\0');  // the longest it can get; cut to size below
+  char* w = out.data();
   for (char c : s) {
     if (isAlpha(c) || isDigit(c) || c == '_' || c == '.' || c == '-' || c == '~') {
-      out += c;
+      *w++ = c;
     } else if (c == ' ') {
-      out += '+';
+      *w++ = '+';
     } else {
       const auto u = static_cast<unsigned char>(c);
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
+      *w++ = '%';
+      *w++ = kHex[u >> 4];
+      *w++ = kHex[u & 15];
     }
   }
+  out.resize(static_cast<size_t>(w - out.data()));
   return Value::owned(std::move(out));
 }
 
