@@ -42,7 +42,7 @@ std::string viaFilter(const char* name, const std::string& locale, const std::st
   FilterEnv env;
   env.locale = locale;
   env.timezone = "UTC";
-  env.currency = currency.empty() ? "USD" : currency;
+  env.currency = currency.empty() ? std::string_view("USD") : std::string_view(currency);
   const Value out = findFilter(name)->fn(in, args, env);
   EXPECT_EQ(env.error, "");
   return out.toString();
