@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "import/columns.hpp"
+#include "util/json_text.hpp"
 
 namespace herald::import {
 
@@ -25,8 +26,6 @@ std::string quoteValue(std::string_view value);
 bool textValue(const Column& col, std::string_view text, nlohmann::json& out, std::string& why);
 // As textValue, appending the value as JSON text to `out` (no JSON tree).
 bool appendTextValue(const Column& col, std::string_view text, std::string& out, std::string& why);
-// Appends `s` as a JSON string literal.
-void appendJsonString(std::string& out, std::string_view s);
 
 // Converts a JSON value to the column's type (strings are parsed as text).
 bool jsonValue(const Column& col, const nlohmann::json& value, nlohmann::json& out,

@@ -15,6 +15,7 @@
 #include "message/locale.hpp"
 #include "template/template.hpp"
 #include "util/diagnostic.hpp"
+#include "util/json_text.hpp"
 
 namespace herald::tmpl {
 
@@ -98,8 +99,5 @@ class TemplatedConfig {
   std::vector<std::string> names_;
   std::vector<VariableUse> uses_;
 };
-
-// Appends `text` as a JSON string (quoted, escaped; invalid UTF-8 becomes U+FFFD).
-void appendJsonString(std::string& out, std::string_view text);
 
 }  // namespace herald::tmpl

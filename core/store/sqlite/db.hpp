@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "util/json_text.hpp"
+
 namespace herald::store::sqlite {
 
 class Db;
@@ -187,8 +189,5 @@ class BatchInsert {
 
 // "DROP INDEX "name"" with the name quoted as an SQL identifier.
 std::string dropIndexSql(std::string_view name);
-
-// Appends `s` as a JSON string literal (quoted and escaped).
-void appendJsonString(std::string& out, std::string_view s);
 
 }  // namespace herald::store::sqlite

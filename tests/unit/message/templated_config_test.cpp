@@ -222,14 +222,5 @@ TEST(TemplatedConfig, InvalidUtf8InContactDataDoesNotThrow) {
   EXPECT_EQ(r.config["subject"], "Hi Bad\xEF\xBF\xBD\xEF\xBF\xBD\x01");
 }
 
-TEST(AppendJsonString, EscapesLikeJson) {
-  std::string out;
-  appendJsonString(out, "a\"b\\c\nd\te\x01 é 한 \xF0\x9F\x98\x80 \xC0\xAF \xED\xA0\x80");
-  EXPECT_EQ(out,
-            "\"a\\\"b\\\\c\\nd\\te\\u0001 é 한 \xF0\x9F\x98\x80 \xEF\xBF\xBD\xEF\xBF\xBD "
-            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
-  EXPECT_TRUE(json::accept(out));
-}
-
 }  // namespace
 }  // namespace herald::tmpl
