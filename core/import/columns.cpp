@@ -138,7 +138,11 @@ std::string canonicalName(std::string_view name) {
   return out;
 }
 
-std::optional<Column> contactColumn(std::string_view header, std::string& error) {
+namespace {
+
+// What every kind of column starts with: a name, and the type after its
+// colon (`orders:number`).
+std::optional<Column> namedColumn(std::string_view header, std::string& error) {
   Column col;
   col.header = std::string(header);
   if (header.empty()) {
@@ -146,6 +150,15 @@ std::optional<Column> contactColumn(std::string_view header, std::string& error)
     return std::nullopt;
   }
   if (!splitType(header, col, error)) return std::nullopt;
+  return col;
+}
+
+}  // namespace
+
+std::optional<Column> contactColumn(std::string_view header, std::string& error) {
+  auto named = namedColumn(header, error);
+  if (!named) return std::nullopt;
+  Column col = std::move(*named);
   std::string canon = canonicalName(col.name);
   for (const auto& [name, role] : kContactFields) {
     if (canon == name) {
@@ -194,13 +207,9 @@ std::optional<Column> contactColumn(std::string_view header, std::string& error)
 }
 
 std::optional<Column> eventColumn(std::string_view header, std::string& error) {
-  Column col;
-  col.header = std::string(header);
-  if (header.empty()) {
-    error = "a column has no name in the header";
-    return std::nullopt;
-  }
-  if (!splitType(header, col, error)) return std::nullopt;
+  auto named = namedColumn(header, error);
+  if (!named) return std::nullopt;
+  Column col = std::move(*named);
   std::string canon = canonicalName(col.name);
   for (const auto& [name, role] : kEventFields) {
     if (canon == name) {
@@ -221,13 +230,9 @@ std::optional<Column> eventColumn(std::string_view header, std::string& error) {
 }
 
 std::optional<Column> productColumn(std::string_view header, std::string& error) {
-  Column col;
-  col.header = std::string(header);
-  if (header.empty()) {
-    error = "a column has no name in the header";
-    return std::nullopt;
-  }
-  if (!splitType(header, col, error)) return std::nullopt;
+  auto named = namedColumn(header, error);
+  if (!named) return std::nullopt;
+  Column col = std::move(*named);
   std::string canon = canonicalName(col.name);
   for (const auto& [name, role] : kProductFields) {
     if (canon == name) {
