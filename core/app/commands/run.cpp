@@ -250,8 +250,8 @@ void printText(std::ostream& out, const Report& r, const std::string& file) {
   }
 
   const auto& j = res.journeys;
-  out << fmt::format("\njourneys: {} done, {} exited, {} failed", j.done, j.exited, j.failed);
-  if (j.failed > 0) out << fmt::format(" (reasons: herald runs show {})", run.id);
+  out << '\n' << engine::describeJourneys(j);
+  if (j.failed > 0 || j.refused > 0) out << fmt::format(" (reasons: herald runs show {})", run.id);
   out << '\n';
   if (auto waiting = engine::describeWaiting(j); !waiting.empty()) {
     out << waiting << "; run 'herald run " << file << "' again then to go on\n";

@@ -157,7 +157,9 @@ int runValidate(const ValidateOptions& opts, AppContext& ctx) {
     auto wf = workflow::loadWorkflow(file, diags);
     if (wf) {
       workflow::validateWorkflow(*wf, registry, diags);
-      if (!diags.hasErrors()) checkTemplates(*wf, registry, ctx, diags);
+      // Templates are checked even where a step's settings are wrong, so
+      // one round of fixes meets every problem of the file.
+      checkTemplates(*wf, registry, ctx, diags);
       // Two files of one name would be one workflow to the daemon.
       if (!wf->name.empty()) {
         auto [it, inserted] = names.emplace(wf->name, std::make_pair(file, wf->name_pos));

@@ -258,6 +258,19 @@ class TemplatesTest(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn(os.path.join(self.templates, "footer.html.liquid") + ":3:", r.stderr)
 
+    def test_validate_reports_template_errors_beside_config_errors(self):
+        """One round of validate shows both a misspelt setting and a broken
+        template of the same step: the marketer does not fix one to meet the other."""
+        wf = self.put("both-errors.yaml", INLINE.format(mode="lenient").replace(
+            "      from: shop@example.com\n", "      from: shop@example.com\n      reply_too: x\n")
+            .replace("{{ contact.attributes.city }}", "{{ contact.attributes.city | nosuch }}"))
+        r = self.sb.herald("validate", wf)
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(r.stderr, re.escape(wf) + r":10:\d+: error: .*reply_too")
+        self.assertRegex(r.stderr, re.escape(wf) + r":14:\d+: error: step 'mail' "
+                                                   r"\(outbox.email\), text: .*nosuch")
+        self.assertIn("2 errors in 1 of 1 file", r.stderr)
+
     def test_validate_message_errors(self):
         wf = self.put("both.yaml", WORKFLOW.replace("      message: offer\n",
                                                     "      message: offer\n      subject: x\n"))
@@ -342,7 +355,7 @@ class TemplatesTest(unittest.TestCase):
         wf = self.put("inline.yaml", INLINE.format(mode="strict"))
         r = self.sb.herald("run", wf)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertIn("journeys: 2 done, 0 exited, 2 failed", r.stdout)
+        self.assertIn("journeys: 2 done, 0 exited, 2 failed, 0 refused by policy", r.stdout)
         show = json.loads(self.sb.herald("runs", "show", "1", "--json").stdout)
         reasons = sorted(f["reason"] for f in show["failures"])
         self.assertTrue(any(re.match(r"template: undefined variable contact\.(first_name|"
