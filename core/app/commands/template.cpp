@@ -251,8 +251,11 @@ int renderOne(const TemplateFlags& flags, AppContext& ctx) {
   tmpl::CompileError err;
   auto t = tmpl::Template::compile(text, options, err);
   if (!t) {
-    std::cerr << fmt::format("{}:{}:{}: error: {}\n", err.path.empty() ? flags.file : err.path,
-                             err.line, err.column, err.message);
+    const std::string& path = err.path.empty() ? flags.file : err.path;
+    std::cerr << fmt::format("{}:{}:{}: error: {}\n", path, err.line, err.column, err.message);
+    for (const auto& r : err.related)
+      std::cerr << fmt::format("{}:{}:{}: {}: {}\n", path, r.line, r.column,
+                               r.note ? "note" : "error", r.message);
     return 1;
   }
   Data data = loadData(flags, ctx);

@@ -244,9 +244,58 @@ TEST_F(ValidateCli, YamlSyntaxErrorAndUnreadableFile) {
   const Result r = herald("validate bad.yaml missing.yaml");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err,
-            "bad.yaml:5:1: error: YAML syntax error: end of sequence flow not found\n"
+            "bad.yaml:4:11: error: YAML syntax error: this '[' is never closed: end the list "
+            "with ']'\n"
             "missing.yaml: error: cannot read the workflow file: No such file or directory\n"
             "2 errors in 2 of 2 files\n");
+}
+
+// What yaml-cpp calls "end of map not found" or "illegal map value" (often a
+// line after the mistake), said in words, at the line of the mistake.
+TEST_F(ValidateCli, YamlSyntaxErrorsSayWhatIsWrongAtTheRightLine) {
+  const std::string head = "name: x\ntrigger: manual\nsteps:\n  - id: a\n";
+  struct Case {
+    std::string body;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {"    uses: exit\n      next: b\n",
+       "bad.yaml:6:7: error: YAML syntax error: this line is indented more than the key above it "
+       "('uses', line 5), which already has its value on its own line: line it up with 'uses', "
+       "or remove the value after 'uses:' to put this line under it"},
+      {"    uses exit\n    description: x\n",
+       "bad.yaml:5:5: error: YAML syntax error: 'uses exit' has no ':' after its key: write "
+       "'uses: exit'"},
+      {"\tuses: exit\n",
+       "bad.yaml:5:1: error: YAML syntax error: this line is indented with a tab; YAML indents "
+       "with spaces only: replace the tab with spaces"},
+      {"    uses: exit\n    description: \"a\n  - id: b\n    uses: \"exit\"\n",
+       "bad.yaml:6:18: error: YAML syntax error: this double quote is not closed on its line, so "
+       "YAML reads on to the next one (line 8): add the closing \" (for text over several lines, "
+       "write KEY: | and the text indented below)"},
+      {"    uses: exit\n    description: Note: this\n",
+       "bad.yaml:6:22: error: YAML syntax error: the value of 'description' has ': ' in it, which "
+       "YAML reads as another key: put the value in quotes, e.g. description: \"Note: this\""},
+      {"  uses: exit\n",
+       "bad.yaml:5:3: error: YAML syntax error: this line is indented like the '-' of the list "
+       "item above (line 4), not like its keys: indent it 4 spaces to line up with 'id'"},
+      {"    uses: exit\n   description: x\n",
+       "bad.yaml:6:4: error: YAML syntax error: this line is indented 3 spaces, which lines it up "
+       "with no key above it: use 4 spaces to line up with 'uses' (line 5), or 0 spaces to line "
+       "up with 'steps' (line 3)"},
+      {"    uses: exit\n    description: \"a\" b\n",
+       "bad.yaml:6:22: error: YAML syntax error: text after the closing quote of the value of "
+       "'description': put all of the value inside the quotes"},
+      {"    uses: exit\n    with: {a: [1, 2}\n",
+       "bad.yaml:6:20: error: YAML syntax error: this '}' comes before the '[' opened at line 6, "
+       "column 15 is closed: close that one first with ']'"},
+  };
+  for (const auto& c : cases) {
+    writeFile(dir_ / "bad.yaml", head + c.body);
+    const Result r = herald("validate bad.yaml");
+    EXPECT_EQ(r.exit_code, 1) << c.body;
+    EXPECT_EQ(r.err, c.expected + "\n1 error in 1 of 1 file\n") << c.body;
+  }
 }
 
 TEST_F(ValidateCli, TwoFilesWithOneName) {
