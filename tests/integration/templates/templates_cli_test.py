@@ -258,6 +258,39 @@ class TemplatesTest(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn(os.path.join(self.templates, "footer.html.liquid") + ":3:", r.stderr)
 
+    def test_every_block_left_open_is_reported_at_its_line_of_the_workflow(self):
+        wf = self.put("open.yaml", """\
+name: open-blocks
+trigger: manual
+steps:
+  - id: mail
+    uses: outbox.email
+    with:
+      from: shop@example.com
+      subject: Hi
+      text: |
+        Hello
+        {% if contact.first_name %}
+          {% for t in contact.tags %}
+            {{ t }}
+""")
+        r = self.sb.herald("validate", wf)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr.splitlines(), [
+            f"{wf}:11:9: error: step 'mail' (outbox.email), text: '{{% if %}}' is never closed: "
+            "add {% endif %}",
+            f"{wf}:12:11: error: step 'mail' (outbox.email), text: '{{% for %}}' is never "
+            "closed: add {% endfor %}",
+            "2 errors in 1 of 1 file"])
+        # A closing tag that meets another block: the opener's line is a note.
+        self.put("open.yaml", open(wf).read().replace("            {{ t }}\n",
+                                                      "            {{ t }}\n        {% endif %}\n"))
+        r = self.sb.herald("validate", wf)
+        self.assertIn(f"{wf}:14:9: error: step 'mail' (outbox.email), text: '{{% endif %}}' cannot "
+                      "close {% for %}, which is still open: add {% endfor %} first", r.stderr)
+        self.assertIn(f"{wf}:12:11: note: step 'mail' (outbox.email), text: '{{% for %}}' opened "
+                      "here", r.stderr)
+
     def test_validate_reports_template_errors_beside_config_errors(self):
         """One round of validate shows both a misspelt setting and a broken
         template of the same step: the marketer does not fix one to meet the other."""
