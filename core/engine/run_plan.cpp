@@ -42,6 +42,19 @@ std::optional<tmpl::TemplatedConfig> compileConfig(const workflow::Workflow& wf,
 
 }  // namespace
 
+tmpl::RenderContext configContext(const workflow::Workflow& wf, const store::Contact& contact,
+                                  const nlohmann::json& vars, int64_t now_ms) {
+  tmpl::RenderContext rctx;
+  rctx.currency = wf.currency;
+  rctx.now_ms = now_ms;
+  rctx.undefined = wf.strict_undefined ? tmpl::Undefined::kStrict : tmpl::Undefined::kLenient;
+  rctx.contact = &contact;
+  rctx.vars = &vars;
+  rctx.locale = contact.locale && !contact.locale->empty() ? std::string_view()
+                                                           : std::string_view(wf.locale);
+  return rctx;
+}
+
 RunPlan::~RunPlan() = default;
 
 void RunPlan::checkTemplates(const workflow::Workflow& workflow, plugin::Registry& registry,

@@ -35,6 +35,7 @@ struct RunFlags {
   bool dry_run = false;
   std::optional<int64_t> limit;
   std::string contact;
+  std::string sample_contact;
   bool json = false;
 };
 
@@ -117,11 +118,12 @@ struct Report {
   std::vector<Delivery> deliveries;         // this invocation
   int64_t journey_steps = 0;                // journeys handled by this invocation, over all steps
   std::vector<store::Run> other_revisions;  // unfinished runs of this workflow's other revisions
+  std::optional<int64_t> sample_contact;    // --sample-contact
 };
 
 Report buildReport(const engine::RunPlan& plan, const engine::RunResult& result,
                    store::Store& store, const config::DaemonConfig& cfg) {
-  Report r{plan, result, {}, {}, 0, {}};
+  Report r{plan, result, {}, {}, 0, {}, {}};
   for (const auto& other : store.listRuns(1000)) {
     if (other.workflow == result.run.workflow && other.revision != result.run.revision &&
         other.dry_run == result.run.dry_run &&
@@ -234,7 +236,11 @@ void printText(std::ostream& out, const Report& r, const std::string& file) {
     for (const auto& d : r.deliveries) {
       bool have = false;
       for (const auto& s : res.samples) have = have || s.step_id == d.step->step->id;
-      if (!have && d.activity.delivered == 0) {
+      if (have) continue;
+      if (r.sample_contact) {
+        out << fmt::format("\nno sample from step '{}': contact {} did not reach it\n",
+                           d.step->step->id, *r.sample_contact);
+      } else if (d.activity.delivered == 0) {
         out << fmt::format("\nno sample from step '{}': no contact reached it\n", d.step->step->id);
       }
     }
@@ -336,6 +342,14 @@ int runWorkflow(AppContext& ctx, const RunFlags& flags) {
     }
     options.trigger = wf->trigger.kind == workflow::Trigger::Kind::kEvent ? "event" : "manual";
   }
+  if (!flags.sample_contact.empty()) {
+    options.sample_contact_id = resolveContact(store, flags.sample_contact);
+    if (!options.sample_contact_id) {
+      std::cerr << "herald: error: --sample-contact '" << flags.sample_contact
+                << "': no contact has this external id or contact id\n";
+      return 1;
+    }
+  }
 
   auto plan = engine::RunPlan::build(std::move(*wf), registry, diags);
   if (!plan) {
@@ -373,6 +387,7 @@ int runWorkflow(AppContext& ctx, const RunFlags& flags) {
   }
 
   Report report = buildReport(*plan, *result, store, cfg);
+  report.sample_contact = options.sample_contact_id;
   if (flags.json) {
     std::cout << toJson(report).dump(2) << '\n';
   } else {
@@ -406,8 +421,19 @@ void addRunCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
   cmd->add_option("--contact", flags->contact,
                   "Enrol only this contact (external id or contact id); required for "
                   "event-triggered workflows");
+  auto* sample = cmd->add_option("--sample-contact", flags->sample_contact,
+                                 "Dry run: show this contact's message (external id or contact "
+                                 "id) as each delivery step's sample");
   cmd->add_flag("--json", flags->json, "Print the report as JSON");
-  cmd->callback([&ctx, &exit_code, flags] { exit_code = runWorkflow(ctx, *flags); });
+  cmd->callback([&ctx, &exit_code, flags, sample] {
+    if (sample->count() > 0 && !flags->dry_run) {
+      std::cerr << "herald: error: --sample-contact chooses whose message a dry run shows; add "
+                   "--dry-run\n";
+      exit_code = 2;
+      return;
+    }
+    exit_code = runWorkflow(ctx, *flags);
+  });
 }
 
 }  // namespace herald::app

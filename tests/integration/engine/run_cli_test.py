@@ -172,6 +172,24 @@ steps:
         runs = json.loads(self.sb.herald("runs", "list", "--json").stdout)
         self.assertEqual([x["dry_run"] for x in runs], [True])
 
+    def test_dry_run_shows_the_sample_of_the_contact_asked_for(self):
+        r = self.sb.herald("run", self.wf, "--dry-run")
+        self.assertIn("sample message from step 'email' (outbox.email) for contact 1:", r.stdout)
+        r = self.sb.herald("run", self.wf, "--dry-run", "--sample-contact", "c4")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("sample message from step 'email' (outbox.email) for contact 4:", r.stdout)
+        self.assertIn("Subject: Hi there, spring is here", r.stdout)
+        self.assertIn("no sample from step 'sms': contact 4 did not reach it", r.stdout)
+
+        r = self.sb.herald("run", self.wf, "--sample-contact", "c4")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--sample-contact chooses whose message a dry run shows; add --dry-run",
+                      r.stderr)
+        r = self.sb.herald("run", self.wf, "--dry-run", "--sample-contact", "nobody")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("--sample-contact 'nobody': no contact has this external id or contact id",
+                      r.stderr)
+
     def test_limit_caps_enrolment(self):
         r = self.sb.herald("run", self.wf, "--limit", "1")
         self.assertEqual(r.returncode, 0, r.stderr)

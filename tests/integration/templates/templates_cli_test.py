@@ -82,6 +82,33 @@ steps:
         your city: {{{{ contact.attributes.city }}}}
 """
 
+# A personalize step works out a discount; the message reads it.
+PREVIEW = """\
+name: preview
+trigger: manual
+steps:
+  - id: pick
+    uses: personalize
+    with:
+      values:
+        discount:
+          - when: {attribute: city, equals: Seoul}
+            value: 25
+          - value: 10
+  - id: route
+    uses: condition
+    with: {if: "vars.discount >= 20"}
+    branches: {then: vip-mail, else: bye}
+  - id: vip-mail
+    uses: outbox.email
+    with:
+      from: shop@example.com
+      subject: "{{ contact.first_name }}, {{ vars.discount }}% off"
+      text: "Only for you in {{ contact.attributes.city }}: {{ vars.discount }}%"
+  - id: bye
+    uses: exit
+"""
+
 
 class TemplatesTest(unittest.TestCase):
     def setUp(self):
@@ -199,6 +226,52 @@ class TemplatesTest(unittest.TestCase):
         r = self.sb.herald("template", "render", "templates/offer.yaml")
         self.assertEqual(r.returncode, 1)
         self.assertRegex(r.stderr, r"templates/footer\.text\.liquid:2:\d+: error: ")
+
+    def test_render_a_step_after_the_earlier_steps_ran_dry_for_the_contact(self):
+        """The personalize step's value is in the message; nothing is delivered or stored."""
+        self.import_contacts()
+        wf = self.put("preview.yaml", PREVIEW)
+        r = self.sb.herald("template", "render", "--workflow", wf, "--step", "vip-mail",
+                           "--contact", "ext:c2")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "== subject ==\nMinji, 25% off\n\n== text ==\n"
+                                   "Only for you in Seoul: 25%\n")
+        self.assertIn("contact 2: pick -> route -> vip-mail (dry: nothing delivered, nothing "
+                      "stored)", r.stderr)
+        r = self.sb.herald("template", "render", "--workflow", wf, "--step", "vip-mail",
+                           "--contact", "ext:c2", "--part", "subject")
+        self.assertEqual(r.stdout, "Minji, 25% off\n")
+        # Another contact takes the other branch and never reaches the step.
+        r = self.sb.herald("template", "render", "--workflow", wf, "--step", "vip-mail",
+                           "--contact", "ext:c1")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("herald: error: contact 1 does not reach step 'vip-mail': the journey ends "
+                      "at step 'bye'", r.stderr)
+        # Nothing was stored or delivered.
+        self.assertIn("no runs yet", self.sb.herald("runs", "list").stdout)
+        self.assertEqual(self.sb.outbox_files(), [])
+
+    def test_render_a_step_user_errors(self):
+        self.import_contacts()
+        wf = self.put("preview.yaml", PREVIEW)
+        cases = [
+            (["--workflow", wf, "--contact", "ext:c2"], 2,
+             "--workflow needs --step STEP_ID: the step whose message to show"),
+            (["--workflow", wf, "--step", "vip-mail"], 2,
+             "--workflow needs --contact ID: the earlier steps run for that contact"),
+            (["--workflow", wf, "--step", "vip-mial", "--contact", "ext:c2"], 1,
+             f"{wf} has no step 'vip-mial'; did you mean 'vip-mail'?; its steps: pick, route, "
+             "vip-mail and bye"),
+            (["--workflow", wf, "--step", "route", "--contact", "ext:c2"], 1,
+             "step 'route' (condition) has no message to render"),
+            (["--step", "vip-mail", os.path.join(self.templates, "offer.yaml")], 2,
+             "--step goes with --workflow FILE"),
+            ([], 2, "name a message file or template (FILE), or a workflow step"),
+        ]
+        for args, code, message in cases:
+            r = self.sb.herald("template", "render", *args)
+            self.assertEqual(r.returncode, code, (args, r.stderr))
+            self.assertIn(message, r.stderr, args)
 
     def test_render_user_errors(self):
         cases = [
