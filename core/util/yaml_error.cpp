@@ -119,10 +119,12 @@ struct Scan {
   struct Open {
     char bracket;
     int row, column;
+    bool after_key = false;  // a quote right after "key:" or "- " (not a line's first text)
   };
   std::vector<Open> open;
   std::optional<Open> multiline_quote;  // where it opened; `closed_row` where it closed
   int closed_row = -1;
+  std::optional<Open> open_quote;  // a quoted scalar still open where the walk stopped
   std::vector<int> block_owner;  // per row: the row of `key: |`, or -1
 };
 
@@ -165,7 +167,10 @@ Scan scan(const std::vector<std::string_view>& lines, int last_row, int last_col
       if (c == ' ' || c == '\t') continue;
       if (c == '#' && (i == 0 || line[i - 1] == ' ')) break;
       if ((c == '"' || c == '\'') && value_start) {
-        quote = Scan::Open{c, row, static_cast<int>(i)};
+        const size_t before = i == 0 ? std::string_view::npos : line.find_last_not_of(' ', i - 1);
+        const bool after_key =
+            before != std::string_view::npos && (line[before] == ':' || line[before] == '-');
+        quote = Scan::Open{c, row, static_cast<int>(i), after_key};
         continue;
       }
       if (c == '[' || c == '{') {
@@ -177,6 +182,7 @@ Scan scan(const std::vector<std::string_view>& lines, int last_row, int last_col
     }
     if (!quote && s.open.empty() && isBlockIndicator(entryOf(line).value)) block_parent = row;
   }
+  s.open_quote = quote;
   return s;
 }
 
@@ -397,6 +403,21 @@ class Explainer {
 };
 
 }  // namespace
+
+std::optional<YamlSyntaxError> unclosedQuote(const std::string& file, const std::string& text) {
+  const auto lines = splitLines(text);
+  const int last = static_cast<int>(lines.size()) - 1;
+  const Scan s = scan(lines, last, static_cast<int>(lines.back().size()));
+  // A line that starts with a quote may go on a plain text of the line
+  // above (valid YAML): only a value's opening quote is reported.
+  if (!s.open_quote || !s.open_quote->after_key) return std::nullopt;
+  const auto& q = *s.open_quote;
+  return YamlSyntaxError{{file, q.row + 1, q.column + 1},
+                         std::string("this ") + (q.bracket == '"' ? "double" : "single") +
+                             " quote is never closed: the rest of the file became its text; add "
+                             "the closing " +
+                             q.bracket};
+}
 
 YamlSyntaxError explainYamlError(const std::string& file, const std::string& text,
                             const YAML::ParserException& e) {

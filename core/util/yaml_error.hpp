@@ -5,6 +5,7 @@
 // this looks at the text around that place and says what is wrong, where.
 #include <yaml-cpp/exceptions.h>
 
+#include <optional>
 #include <string>
 
 #include "util/diagnostic.hpp"
@@ -20,5 +21,10 @@ struct YamlSyntaxError {
 // `file`) and what to do about it. Callers say "YAML syntax error: " first.
 YamlSyntaxError explainYamlError(const std::string& file, const std::string& text,
                                  const YAML::ParserException& e);
+
+// A quote left open at the end of the file, which yaml-cpp accepts (the
+// rest of the file becomes the value): where it opened. Call it on a file
+// that parsed.
+std::optional<YamlSyntaxError> unclosedQuote(const std::string& file, const std::string& text);
 
 }  // namespace herald

@@ -57,6 +57,10 @@ class Loader {
       diags_.error({file_, 0, 0}, std::string("YAML error: ") + e.what());
       return std::nullopt;
     }
+    if (const auto problem = unclosedQuote(file_, source_)) {
+      diags_.error(problem->pos, "YAML syntax error: " + problem->explanation);
+      return std::nullopt;
+    }
     if (!root.IsDefined() || root.IsNull()) {
       diags_.error({file_, 1, 1}, "the file is empty; a workflow needs name, trigger and steps");
       return std::nullopt;

@@ -273,6 +273,9 @@ TEST_F(ValidateCli, YamlSyntaxErrorsSayWhatIsWrongAtTheRightLine) {
        "bad.yaml:6:18: error: YAML syntax error: this double quote is not closed on its line, so "
        "YAML reads on to the next one (line 8): add the closing \" (for text over several lines, "
        "write KEY: | and the text indented below)"},
+      {"    uses: exit\n    description: \"a\n",
+       "bad.yaml:6:18: error: YAML syntax error: this double quote is never closed: the rest of "
+       "the file became its text; add the closing \""},
       {"    uses: exit\n    description: Note: this\n",
        "bad.yaml:6:22: error: YAML syntax error: the value of 'description' has ': ' in it, which "
        "YAML reads as another key: put the value in quotes, e.g. description: \"Note: this\""},
