@@ -1,5 +1,6 @@
-# cmake -DPLUGINS_DIR=... -DDEMO_DEPENDS=a;b -P demo_plugins.cmake: fails
+# cmake -DPLUGINS_DIR=... -DDEMO_DEPENDS=a|b -P demo_plugins.cmake: fails
 # naming each plugin folder (plugins/NAME/, target NAME) the demo does not build.
+string(REPLACE "|" ";" DEMO_DEPENDS "${DEMO_DEPENDS}")
 file(GLOB folders LIST_DIRECTORIES true "${PLUGINS_DIR}/*")
 set(missing "")
 foreach(folder IN LISTS folders)
