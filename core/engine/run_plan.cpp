@@ -4,6 +4,7 @@
 
 #include "schema/schema.hpp"
 #include "workflow/template_pos.hpp"
+#include "workflow/validate.hpp"
 
 namespace herald::engine {
 namespace {
@@ -53,6 +54,14 @@ tmpl::RenderContext configContext(const workflow::Workflow& wf, const store::Con
   rctx.locale = contact.locale && !contact.locale->empty() ? std::string_view()
                                                            : std::string_view(wf.locale);
   return rctx;
+}
+
+std::optional<workflow::Workflow> loadRunnable(const std::string& path,
+                                               plugin::Registry& registry, Diagnostics& diags) {
+  auto wf = workflow::loadAndValidate(path, registry, diags);
+  if (wf) RunPlan::checkTemplates(*wf, registry, diags);
+  if (diags.hasErrors()) return std::nullopt;
+  return wf;
 }
 
 RunPlan::~RunPlan() = default;

@@ -33,6 +33,11 @@ struct StepRuntime {
 tmpl::RenderContext configContext(const workflow::Workflow& wf, const store::Contact& contact,
                                   const nlohmann::json& vars, int64_t now_ms);
 
+// A workflow file loaded, validated and its templates compiled, as a run
+// needs it: nullopt when `diags` got an error.
+std::optional<workflow::Workflow> loadRunnable(const std::string& path,
+                                               plugin::Registry& registry, Diagnostics& diags);
+
 class RunPlan {
  public:
   // Compiles every templated field and instantiates every plugin step of a

@@ -25,7 +25,6 @@
 #include "engine/report.hpp"
 #include "engine/run_plan.hpp"
 #include "util/log.hpp"
-#include "workflow/validate.hpp"
 
 namespace herald::app {
 namespace {
@@ -304,11 +303,10 @@ nlohmann::json toJson(const Report& r) {
 int runWorkflow(AppContext& ctx, const RunFlags& flags) {
   plugin::Registry& registry = ctx.plugins();
   Diagnostics diags;
-  auto wf = workflow::loadAndValidate(flags.file, registry, diags);
-  if (wf) engine::RunPlan::checkTemplates(*wf, registry, diags);
+  auto wf = engine::loadRunnable(flags.file, registry, diags);
   diags.sort();
   diags.print(std::cerr);
-  if (!wf || diags.hasErrors()) return 1;
+  if (!wf) return 1;
 
   if (wf->trigger.kind == workflow::Trigger::Kind::kEvent && flags.contact.empty()) {
     std::cerr << fmt::format(
@@ -333,23 +331,21 @@ int runWorkflow(AppContext& ctx, const RunFlags& flags) {
   options.limit = flags.limit;
   options.batch_size = cfg.batch_size;
   options.step_deadline = cfg.step_deadline;
-  if (!flags.contact.empty()) {
-    options.contact_id = resolveContact(store, flags.contact);
-    if (!options.contact_id) {
-      std::cerr << "herald: error: --contact '" << flags.contact
+  // --contact and --sample-contact: false (said why) when the text names no contact.
+  auto contactOption = [&store](const char* option, const std::string& text,
+                                std::optional<int64_t>& id) {
+    if (text.empty()) return true;
+    id = resolveContact(store, text);
+    if (!id)
+      std::cerr << "herald: error: " << option << " '" << text
                 << "': no contact has this external id or contact id\n";
-      return 1;
-    }
+    return id.has_value();
+  };
+  if (!contactOption("--contact", flags.contact, options.contact_id) ||
+      !contactOption("--sample-contact", flags.sample_contact, options.sample_contact_id))
+    return 1;
+  if (options.contact_id)
     options.trigger = wf->trigger.kind == workflow::Trigger::Kind::kEvent ? "event" : "manual";
-  }
-  if (!flags.sample_contact.empty()) {
-    options.sample_contact_id = resolveContact(store, flags.sample_contact);
-    if (!options.sample_contact_id) {
-      std::cerr << "herald: error: --sample-contact '" << flags.sample_contact
-                << "': no contact has this external id or contact id\n";
-      return 1;
-    }
-  }
 
   auto plan = engine::RunPlan::build(std::move(*wf), registry, diags);
   if (!plan) {

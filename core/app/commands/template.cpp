@@ -30,7 +30,6 @@
 #include "schema/schema.hpp"
 #include "util/suggest.hpp"
 #include "workflow/scalar_pos.hpp"
-#include "workflow/validate.hpp"
 
 namespace herald::app {
 namespace {
@@ -303,11 +302,10 @@ int renderStep(const TemplateFlags& flags, AppContext& ctx) {
          2);
   plugin::Registry& registry = ctx.plugins();
   Diagnostics diags;
-  auto wf = workflow::loadAndValidate(flags.workflow, registry, diags);
-  if (wf) engine::RunPlan::checkTemplates(*wf, registry, diags);
+  auto wf = engine::loadRunnable(flags.workflow, registry, diags);
   diags.sort();
   diags.print(std::cerr);
-  if (!wf || diags.hasErrors()) return 1;
+  if (!wf) return 1;
   std::vector<std::string> ids;
   const workflow::Step* target = nullptr;
   for (const auto& s : wf->steps) {
