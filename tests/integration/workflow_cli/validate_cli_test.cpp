@@ -69,11 +69,12 @@ class ValidateCli : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
 
-  // Runs herald with `args` (already quoted) in the temp dir.
-  Result herald(const std::string& args) {
+  // Runs herald with `args` (already quoted) in the temp dir (or in `cwd`).
+  Result herald(const std::string& args, const fs::path& cwd = {}) {
     const fs::path out = dir_ / "stdout.txt";
     const fs::path err = dir_ / "stderr.txt";
-    const std::string cmd = "cd " + quote(dir_.string()) + " && " + quote(HERALD_BIN) +
+    const std::string cmd = "cd " + quote((cwd.empty() ? dir_ : cwd).string()) + " && " +
+                            quote(HERALD_BIN) +
                             " --config " + quote(config_.string()) + " --plugin-dir " +
                             quote(HERALD_PLUGIN_DIR) + " " + args + " >" + quote(out.string()) +
                             " 2>" + quote(err.string());
@@ -477,13 +478,16 @@ TEST_F(ValidateCli, DocsExamplesValidateAsDocumented) {
     static const std::regex kInvalid("<!-- invalid: ([a-z0-9_.-]+) -->");
     std::smatch m;
     if (std::regex_match(b.marker, m, kInvalid)) {
-      // The next ```text block is exactly what `herald validate FILE` prints.
+      // The next ```text block is exactly what `herald validate FILE` prints,
+      // run in a folder of its own (no segments/ beside it to count).
       const std::string file = m[1];
-      writeFile(dir_ / file, b.text);
+      const fs::path alone = dir_ / "invalid";
+      fs::create_directories(alone);
+      writeFile(alone / file, b.text);
       size_t j = i + 1;
       while (j < all.size() && all[j].lang != "text") ++j;
       ASSERT_LT(j, all.size()) << where << ": no output block";
-      const Result r = herald("validate " + file);
+      const Result r = herald("validate " + file, alone);
       EXPECT_EQ(r.exit_code, 1) << where;
       std::string expected = all[j].text;
       const std::string prompt = "$ herald validate " + file + "\n";
