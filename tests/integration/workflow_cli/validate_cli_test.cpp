@@ -357,6 +357,9 @@ TEST_F(ValidateCli, JsonReport) {
 //                           written at PATH beside them;
 //   <!-- fragment -->       a piece of a file shown for its shape (steps that
 //                           name steps it leaves out): not checked; keep these rare;
+//   <!-- needs plugin: NAME -->  a workflow using an example plugin this build
+//                           does not load (sdk/examples/NAME): its only errors
+//                           must be the unknown step types NAME.*;
 //   a mapping of workflow keys only (name, description, trigger, audience,
 //   settings, steps): a workflow, with `name`, `trigger` and `steps` filled
 //   in when the example leaves them out;
@@ -455,7 +458,7 @@ TEST_F(ValidateCli, DocsExamplesValidateAsDocumented) {
   static const std::regex kFile("<!-- file: ([A-Za-z0-9_./-]+) -->");
   for (const auto& b : all) {
     std::smatch m;
-    if (b.lang != "yaml" || !std::regex_match(b.marker, m, kFile)) continue;
+    if (!std::regex_match(b.marker, m, kFile)) continue;
     fs::create_directories((dir_ / m[1].str()).parent_path());
     writeFile(dir_ / m[1].str(), b.text);
   }
@@ -502,6 +505,18 @@ TEST_F(ValidateCli, DocsExamplesValidateAsDocumented) {
     }
     if (b.marker == "<!-- fragment -->") {
       ++checked["fragment"];
+      continue;
+    }
+    static const std::regex kNeeds("<!-- needs plugin: ([a-z0-9_-]+) -->");
+    if (std::regex_match(b.marker, m, kNeeds)) {
+      const std::string file = "doc-needs-" + std::to_string(b.line) + ".yaml";
+      writeFile(dir_ / file, b.text);
+      const Result r = herald("validate " + file);
+      for (const auto& l : splitLines(r.err)) {
+        if (l.find(": error: ") == std::string::npos) continue;
+        EXPECT_THAT(l, HasSubstr("unknown step type '" + m[1].str() + ".")) << where;
+      }
+      ++checked["needs plugin"];
       continue;
     }
     std::set<std::string> keys;
