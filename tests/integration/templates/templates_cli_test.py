@@ -260,7 +260,7 @@ class TemplatesTest(unittest.TestCase):
             (["--workflow", wf, "--step", "vip-mail"], 2,
              "--workflow needs --contact ID: the earlier steps run for that contact"),
             (["--workflow", wf, "--step", "vip-mial", "--contact", "ext:c2"], 1,
-             f"{wf} has no step 'vip-mial'; did you mean 'vip-mail'?; its steps: pick, route, "
+             f"{wf} has no step 'vip-mial' (did you mean 'vip-mail'?); its steps: pick, route, "
              "vip-mail and bye"),
             (["--workflow", wf, "--step", "route", "--contact", "ext:c2"], 1,
              "step 'route' (condition) has no message to render"),
