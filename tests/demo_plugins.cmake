@@ -1,5 +1,6 @@
 # cmake -DPLUGINS_DIR=... -DDEMO_DEPENDS=a|b -P demo_plugins.cmake: fails
 # naming each plugin folder (plugins/NAME/, target NAME) the demo does not build.
+cmake_policy(SET CMP0057 NEW)  # if(IN_LIST) in a -P script
 string(REPLACE "|" ";" DEMO_DEPENDS "${DEMO_DEPENDS}")
 file(GLOB folders LIST_DIRECTORIES true "${PLUGINS_DIR}/*")
 set(missing "")
