@@ -186,6 +186,9 @@ TEST_F(ValidateCli, ThreeIndependentMistakesGiveThreeErrorsAtTheirPlaces) {
   text = replaceOnce(text, "uses: outbox.sms", "uses: outbox.smss");
   text = replaceOnce(text, "    next: done", "    next: finish");
   writeFile(dir_ / "welcome.yaml", text);
+  // Its partials: validate checks the templates of a file with errors too.
+  fs::copy(fs::path(HERALD_SOURCE_DIR) / "workflows" / "templates", dir_ / "templates",
+           fs::copy_options::recursive);
 
   const Result r = herald("validate welcome.yaml");
   EXPECT_EQ(r.exit_code, 1);
