@@ -24,27 +24,25 @@ store::JourneyMove callStep(StepRuntime& rt, const RunPlan& plan, const store::D
     config.clear();
     std::string reason;
     std::vector<uint32_t> undefined;
-    if (!rt.config->render(configContext(wf, j.contact, j.vars, now_ms), config, reason,
-                           undefined))
+    if (!rt.config->render(configContext(wf, j.contact, j.vars, now_ms), config, reason, undefined))
       return failureMove(ctx, j, reason, false, j.vars);
   }
   BatchInput input("preview", wf.name, wf.revision, rt.step->id, now_ms, true, 1);
   input.add(j.contact, j.vars, std::move(config), std::nullopt);
   std::optional<plugin::BatchResult> result;
   io.restart();
-  rt.instance->runBatch(input.batch(), std::chrono::minutes(5), io,
-                        [&io, &result](plugin::BatchResult r) {
-                          // From whatever thread the plugin completes on.
-                          boost::asio::post(io, [&result, r = std::move(r)]() mutable {
-                            result = std::move(r);
-                          });
-                        },
-                        services);
+  rt.instance->runBatch(
+      input.batch(), std::chrono::minutes(5), io,
+      [&io, &result](plugin::BatchResult r) {
+        // From whatever thread the plugin completes on.
+        boost::asio::post(io, [&result, r = std::move(r)]() mutable { result = std::move(r); });
+      },
+      services);
   io.run();
   if (!result || !result->ok || result->outcomes.size() != 1) {
-    const std::string why = !result                     ? "the step did not complete"
-                            : !result->ok               ? result->error
-                                                        : "the step returned no outcome";
+    const std::string why = !result       ? "the step did not complete"
+                            : !result->ok ? result->error
+                                          : "the step returned no outcome";
     return failureMove(ctx, j, "step '" + rt.step->id + "' failed: " + why, false, j.vars);
   }
   return moveFor(ctx, j, result->outcomes.front());

@@ -27,7 +27,7 @@ struct RunOptions {
   // Dry run: each delivery step's sample is this contact's message, when
   // the contact reaches the step (else the step shows no sample).
   std::optional<int64_t> sample_contact_id;
-  int batch_size = 500;               // contacts per step call (the workflow may lower it)
+  int batch_size = 500;  // contacts per step call (the workflow may lower it)
   std::chrono::milliseconds step_deadline{std::chrono::minutes(5)};
   std::string trigger = "manual";
 };

@@ -124,12 +124,8 @@ nlohmann::json toJson(const store::Run& run) {
 }
 
 nlohmann::json toJson(const store::JourneySummary& s) {
-  nlohmann::json out = {{"active", s.active},
-                        {"waiting", s.waiting},
-                        {"done", s.done},
-                        {"exited", s.exited},
-                        {"failed", s.failed},
-                        {"refused", s.refused}};
+  nlohmann::json out = {{"active", s.active}, {"waiting", s.waiting}, {"done", s.done},
+                        {"exited", s.exited}, {"failed", s.failed},   {"refused", s.refused}};
   out["next_wake"] = s.next_wake_ms ? nlohmann::json(formatIsoTime(*s.next_wake_ms)) : nullptr;
   return out;
 }

@@ -19,7 +19,7 @@ struct StepRow {
   int64_t entered = 0;    // journeys that passed the step (retries not counted again)
   int64_t continued = 0;  // went on to the next step (or finished the workflow there)
   std::map<std::string, int64_t> branches;  // took branch LABEL
-  int64_t waiting = 0;  // sent waiting by the step and still waiting
+  int64_t waiting = 0;                      // sent waiting by the step and still waiting
   int64_t exited = 0;
   int64_t failed = 0;
   int64_t refused = 0;  // delivery refused by policy (consent, address, suppression)

@@ -51,13 +51,13 @@ tmpl::RenderContext configContext(const workflow::Workflow& wf, const store::Con
   rctx.undefined = wf.strict_undefined ? tmpl::Undefined::kStrict : tmpl::Undefined::kLenient;
   rctx.contact = &contact;
   rctx.vars = &vars;
-  rctx.locale = contact.locale && !contact.locale->empty() ? std::string_view()
-                                                           : std::string_view(wf.locale);
+  rctx.locale =
+      contact.locale && !contact.locale->empty() ? std::string_view() : std::string_view(wf.locale);
   return rctx;
 }
 
-std::optional<workflow::Workflow> loadRunnable(const std::string& path,
-                                               plugin::Registry& registry, Diagnostics& diags) {
+std::optional<workflow::Workflow> loadRunnable(const std::string& path, plugin::Registry& registry,
+                                               Diagnostics& diags) {
   auto wf = workflow::loadAndValidate(path, registry, diags);
   if (wf) RunPlan::checkTemplates(*wf, registry, diags);
   if (diags.hasErrors()) return std::nullopt;

@@ -35,8 +35,8 @@ tmpl::RenderContext configContext(const workflow::Workflow& wf, const store::Con
 
 // A workflow file loaded, validated and its templates compiled, as a run
 // needs it: nullopt when `diags` got an error.
-std::optional<workflow::Workflow> loadRunnable(const std::string& path,
-                                               plugin::Registry& registry, Diagnostics& diags);
+std::optional<workflow::Workflow> loadRunnable(const std::string& path, plugin::Registry& registry,
+                                               Diagnostics& diags);
 
 class RunPlan {
  public:

@@ -125,7 +125,7 @@ struct Scan {
   std::optional<Open> multiline_quote;  // where it opened; `closed_row` where it closed
   int closed_row = -1;
   std::optional<Open> open_quote;  // a quoted scalar still open where the walk stopped
-  std::vector<int> block_owner;  // per row: the row of `key: |`, or -1
+  std::vector<int> block_owner;    // per row: the row of `key: |`, or -1
 };
 
 Scan scan(const std::vector<std::string_view>& lines, int last_row, int last_column) {
@@ -142,8 +142,9 @@ Scan scan(const std::vector<std::string_view>& lines, int last_row, int last_col
       }
       block_parent = -1;
     }
-    const size_t end = row == last_row ? std::min<size_t>(line.size(), static_cast<size_t>(last_column))
-                                       : line.size();
+    const size_t end = row == last_row
+                           ? std::min<size_t>(line.size(), static_cast<size_t>(last_column))
+                           : line.size();
     bool value_start = true;  // a quote here opens a quoted scalar
     for (size_t i = 0; i < end; ++i) {
       const char c = line[i];
@@ -212,9 +213,8 @@ class Explainer {
       if (!s.open.empty()) {
         const auto& o = s.open.back();
         return at(o.row, o.column,
-                  o.bracket == '['
-                      ? "this '[' is never closed: end the list with ']'"
-                      : "this '{' is never closed: end the mapping with '}'");
+                  o.bracket == '[' ? "this '[' is never closed: end the list with ']'"
+                                   : "this '{' is never closed: end the mapping with '}'");
       }
     }
     if (e_.msg == YAML::ErrorMsg::FLOW_END) {
@@ -381,17 +381,14 @@ class Explainer {
     std::vector<int> offered;
     for (size_t i = 0; i < parents.size() && offered.size() < 3; ++i) {
       const auto& p = parents[i];
-      if (p.key.empty() ||
-          std::find(offered.begin(), offered.end(), p.key_column) != offered.end())
+      if (p.key.empty() || std::find(offered.begin(), offered.end(), p.key_column) != offered.end())
         continue;
       offered.push_back(p.key_column);
       options += std::string(options.empty() ? "" : ", or ") + spaces(p.key_column) +
-                 " to line up with " + quoted(p.key) + " (line " + std::to_string(p.row + 1) +
-                 ")";
+                 " to line up with " + quoted(p.key) + " (line " + std::to_string(p.row + 1) + ")";
     }
     return at(row_, here,
-              "this line is indented " + spaces(here) +
-                  ", which lines it up with no key above it" +
+              "this line is indented " + spaces(here) + ", which lines it up with no key above it" +
                   (options.empty() ? std::string() : ": use " + options));
   }
 
@@ -420,7 +417,7 @@ std::optional<YamlSyntaxError> unclosedQuote(const std::string& file, const std:
 }
 
 YamlSyntaxError explainYamlError(const std::string& file, const std::string& text,
-                            const YAML::ParserException& e) {
+                                 const YAML::ParserException& e) {
   return Explainer(file, text, e).explain();
 }
 

@@ -4,9 +4,9 @@
 // workflow. `herald template render --workflow W --step S --contact ID`:
 // the step's message as that contact would get it, the earlier steps run
 // dry for the contact first (engine/dry_walk.hpp), so the variables a
-// personalize step works out are in it. Compile errors print at FILE:LINE:COL and exit 1; variables that
-// rendered empty with no default are listed on stderr after the output
-// (lenient) or fail the render (--strict).
+// personalize step works out are in it. Compile errors print at FILE:LINE:COL and exit 1; variables
+// that rendered empty with no default are listed on stderr after the output (lenient) or fail the
+// render (--strict).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -333,8 +333,8 @@ int renderStep(const TemplateFlags& flags, AppContext& ctx) {
                      walk.stopped));
   std::vector<std::string> path = walk.path;
   path.push_back(flags.step);
-  std::cerr << fmt::format("contact {}: {} (dry: nothing delivered, nothing stored)\n",
-                           contact.id, fmt::join(path, " -> "));
+  std::cerr << fmt::format("contact {}: {} (dry: nothing delivered, nothing stored)\n", contact.id,
+                           fmt::join(path, " -> "));
   const engine::StepRuntime& rt = *plan->find(flags.step);
   tmpl::RenderContext rctx = engine::configContext(plan->workflow(), contact, walk.vars, now);
   if (flags.strict) rctx.undefined = tmpl::Undefined::kStrict;
@@ -391,9 +391,10 @@ void addTemplateCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
       return;
     }
     if (flags->file.empty())
-      fail("name a message file or template (FILE), or a workflow step (--workflow FILE --step "
-           "ID --contact ID)",
-           2);
+      fail(
+          "name a message file or template (FILE), or a workflow step (--workflow FILE --step "
+          "ID --contact ID)",
+          2);
     if (!flags->step.empty()) fail("--step goes with --workflow FILE", 2);
     exit_code = isMessageFile(flags->file) ? renderMessage(*flags, ctx) : renderOne(*flags, ctx);
   });

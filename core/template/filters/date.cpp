@@ -1,10 +1,9 @@
 // The date filter: Ruby's Time#strftime (flags - _ 0 ^ #, widths, %:z), in
 // the render's time zone, with month and day names in the render's locale
-// (date_names.hpp: English, as Shopify, unless the locale is another language). Inputs: "now"/"today", Unix seconds (a number or
-// a string of digits), ISO 8601 dates and date-times (2024-03-05,
-// 2024-03-05 10:20, 2024-03-05T10:20:30.5Z, ...+02:00). A date-time with
-// no offset is a wall time in the render's zone; one with an offset is
-// that instant, shown in the render's zone.
+// (date_names.hpp: English, as Shopify, unless the locale is another language). Inputs:
+// "now"/"today", Unix seconds (a number or a string of digits), ISO 8601 dates and date-times
+// (2024-03-05, 2024-03-05 10:20, 2024-03-05T10:20:30.5Z, ...+02:00). A date-time with no offset is
+// a wall time in the render's zone; one with an offset is that instant, shown in the render's zone.
 #include <date/iso_week.h>
 
 #include <array>

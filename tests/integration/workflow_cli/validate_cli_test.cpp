@@ -74,10 +74,9 @@ class ValidateCli : public ::testing::Test {
     const fs::path out = dir_ / "stdout.txt";
     const fs::path err = dir_ / "stderr.txt";
     const std::string cmd = "cd " + quote((cwd.empty() ? dir_ : cwd).string()) + " && " +
-                            quote(HERALD_BIN) +
-                            " --config " + quote(config_.string()) + " --plugin-dir " +
-                            quote(HERALD_PLUGIN_DIR) + " " + args + " >" + quote(out.string()) +
-                            " 2>" + quote(err.string());
+                            quote(HERALD_BIN) + " --config " + quote(config_.string()) +
+                            " --plugin-dir " + quote(HERALD_PLUGIN_DIR) + " " + args + " >" +
+                            quote(out.string()) + " 2>" + quote(err.string());
     const int status = std::system(cmd.c_str());
     Result r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -452,8 +451,9 @@ TEST_F(ValidateCli, DocsExamplesValidateAsDocumented) {
   for (const auto& e :
        fs::directory_iterator(fs::path(HERALD_SOURCE_DIR) / "workflows" / "segments"))
     fs::copy_file(e.path(), dir_ / "segments" / e.path().filename());
-  writeFile(dir_ / "any-workflow.yaml", "name: any\ntrigger: manual\nsteps:\n  - id: end\n"
-                                        "    uses: exit\n");
+  writeFile(dir_ / "any-workflow.yaml",
+            "name: any\ntrigger: manual\nsteps:\n  - id: end\n"
+            "    uses: exit\n");
   std::vector<DocBlock> all;
   for (const auto& doc : docFiles())
     for (auto& b : docBlocks(doc)) all.push_back(std::move(b));
@@ -529,8 +529,8 @@ TEST_F(ValidateCli, DocsExamplesValidateAsDocumented) {
       ADD_FAILURE() << where << ": not YAML: " << e.what();
       continue;
     }
-    std::string file = "doc-" + fs::path(b.doc).stem().string() + "-" + std::to_string(b.line) +
-                       ".yaml";
+    std::string file =
+        "doc-" + fs::path(b.doc).stem().string() + "-" + std::to_string(b.line) + ".yaml";
     std::string args = "validate " + file;
     std::string shape;
     if (keys.count("name") && keys.count("rule")) {

@@ -19,8 +19,7 @@ void expectError(const std::string& text, int line, int column, const std::strin
 
 TEST(CompileErrors, Tags) {
   expectError("{% if x %}a{% endfi %}", 1, 12, "unknown tag 'endfi'; did you mean 'endif'?");
-  expectError("a\nb\n  {% if x %}\nc", 3, 3,
-              "'{% if %}' is never closed: add {% endif %}");
+  expectError("a\nb\n  {% if x %}\nc", 3, 3, "'{% if %}' is never closed: add {% endif %}");
   expectError("x {% endfor %}", 1, 3, "'{% endfor %}' without an open {% for %}");
   expectError("{% for a in b %}{% if c %}{% endfor %}", 1, 27,
               "'{% endfor %}' cannot close {% if %}, which is still open: add {% endif %} first");
@@ -33,10 +32,8 @@ TEST(CompileErrors, Tags) {
               "endcomment, raw, endraw, render, increment, decrement, cycle, echo and liquid)");
   expectError("{% if %}x{% endif %}", 1, 1,
               "'{% if %}' needs a condition, e.g. {% if contact.first_name %}");
-  expectError("{% comment %}never", 1, 1,
-              "'{% comment %}' is never closed: add {% endcomment %}");
-  expectError("\n{% raw %}x", 2, 1,
-              "'{% raw %}' is never closed: add {% endraw %}");
+  expectError("{% comment %}never", 1, 1, "'{% comment %}' is never closed: add {% endcomment %}");
+  expectError("\n{% raw %}x", 2, 1, "'{% raw %}' is never closed: add {% endraw %}");
   expectError("{% include 'x' %}", 1, 1,
               "'{% include %}' is not supported: use {% render 'NAME' %} (a partial sees only the "
               "arguments it is given)");
