@@ -202,8 +202,22 @@ class Explainer {
  public:
   Explainer(const std::string& file, const std::string& text, const YAML::ParserException& e)
       : file_(file), lines_(splitLines(text)), e_(e) {
-    row_ = std::clamp(e.mark.line, 0, static_cast<int>(lines_.size()) - 1);
-    column_ = std::max(0, e.mark.column);
+    int line = e.mark.line, column = e.mark.column;
+    if (line == 0 && column == 0 && e.mark.pos > 0 &&
+        static_cast<size_t>(e.mark.pos) <= text.size()) {
+      // At the end of the text yaml-cpp leaves line and column at 0 but
+      // keeps the offset.
+      const std::string_view before(text.data(), static_cast<size_t>(e.mark.pos));
+      line = static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+      const size_t nl = before.rfind('\n');
+      column =
+          static_cast<int>(nl == std::string_view::npos ? before.size() : before.size() - nl - 1);
+    }
+    row_ = std::clamp(line, 0, static_cast<int>(lines_.size()) - 1);
+    column_ = std::max(0, column);
+    // A mark past the last line (the end of a text without a final newline)
+    // stands at the end of that line.
+    if (line > row_) column_ = static_cast<int>(lines_[static_cast<size_t>(row_)].size());
   }
 
   YamlSyntaxError explain() {
