@@ -7,6 +7,7 @@
 #include <set>
 
 #include "util/yaml_json.hpp"
+#include "util/yaml_load.hpp"
 
 namespace herald::config {
 namespace {
@@ -64,7 +65,7 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
                                              Diagnostics& diags) {
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file.string());
+    root = loadYamlFile(file.string());
   } catch (const YAML::BadFile&) {
     diags.error({file.string(), 0, 0}, "cannot read the config file");
     return std::nullopt;

@@ -12,6 +12,7 @@
 #include "util/suggest.hpp"
 #include "util/time_zone.hpp"
 #include "util/yaml_json.hpp"
+#include "util/yaml_load.hpp"
 
 namespace herald::segment {
 namespace detail {
@@ -47,7 +48,9 @@ std::optional<std::string> readText(const std::string& path, Diagnostics& diags)
 std::optional<YAML::Node> readYaml(const std::string& path, const std::string& text,
                                    Diagnostics& diags) {
   try {
-    return YAML::Load(text);
+    return loadYaml(text);
+  } catch (const YamlAliasError& e) {
+    diags.error({path, e.mark.line + 1, e.mark.column + 1}, e.msg);
   } catch (const YAML::ParserException& e) {
     diags.error({path, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
   } catch (const YAML::Exception& e) {

@@ -249,7 +249,12 @@ bool Renderer::applyFilters(const Pipeline& p, Value& v, int line, std::string_v
       for (uint32_t a : f.arg_exprs) args_.push_back(eval(a));
       args = args_;
     }
+    env_.room = room();
     v = f.fn(v, args, env_);
+    if (env_.over_memory || v.footprint() > env_.room) {
+      failMemory(line, file);
+      return false;
+    }
     if (!env_.error.empty()) {
       std::string where = "line " + std::to_string(line);
       if (!file.empty()) where = std::string(file) + " " + where;

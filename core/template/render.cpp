@@ -58,6 +58,29 @@ Renderer::Flow Renderer::failSize() {
   return fail(RenderResult::Status::kLimit, "the output is larger than " + size + " (limit)");
 }
 
+Renderer::Flow Renderer::failMemory(int line, std::string_view file) {
+  std::string where = "line " + std::to_string(line);
+  if (!file.empty()) where = std::string(file) + " " + where;
+  const size_t max = p_.limits.max_memory_bytes;
+  const std::string size = max % (1024 * 1024) == 0 ? std::to_string(max / (1024 * 1024)) + " MiB"
+                           : max % 1024 == 0       ? std::to_string(max / 1024) + " KiB"
+                                                   : std::to_string(max) + " bytes";
+  return fail(RenderResult::Status::kLimit,
+              where + ": the template holds more than " + size +
+                  " in variables and filter results (limit)");
+}
+
+Renderer::Flow Renderer::hold(Slot& s, Value v, int line, std::string_view file) {
+  const size_t bytes = v.footprint();
+  release(s);  // the old value goes when the new one comes
+  if (bytes > room()) return failMemory(line, file);
+  s.value = std::move(v);
+  s.set = true;
+  s.bytes = bytes;
+  held_ += bytes;
+  return Flow::kNormal;
+}
+
 void Renderer::append(const Value& v, bool escape) {
   switch (v.kind()) {
     case Value::Kind::kString:
@@ -210,6 +233,7 @@ Renderer::Flow Renderer::forNode(const ForNode& n) {
   const LoopState* saved = loop_;
   loop_ = &state;
   Slot& slot = frame_[n.slot];
+  release(slot);
   Flow result = Flow::kNormal;
   for (int64_t k = 0; k < length; ++k) {
     if (++iterations_ > p_.limits.max_iterations) {
@@ -242,25 +266,21 @@ Renderer::Flow Renderer::forNode(const ForNode& n) {
 Renderer::Flow Renderer::assign(const AssignNode& n) {
   Value v = eval(n.pipe.expr);
   if (!n.pipe.filters.empty() && !applyFilters(n.pipe, v, n.line, n.file)) return Flow::kFail;
-  Slot& s = frame_[n.slot];
-  s.value = std::move(v);
-  s.set = true;
-  return Flow::kNormal;
+  return hold(frame_[n.slot], std::move(v), n.line, n.file);
 }
 
 Renderer::Flow Renderer::capture(const CaptureNode& n) {
   const size_t mark = out_.size();
   const Flow f = block(n.body);
   if (f == Flow::kFail) return f;
-  Slot& s = frame_[n.slot];
-  s.value = Value::owned(out_.substr(mark));
-  s.set = true;
+  Value captured = Value::owned(out_.substr(mark));
   out_.resize(mark);
-  return f;
+  return hold(frame_[n.slot], std::move(captured), n.line, n.file);
 }
 
 Renderer::Flow Renderer::counter(const CounterNode& n, bool increment) {
   Slot& s = frame_[n.slot];
+  release(s);
   int64_t value = s.set ? s.value.asInt() : 0;
   if (!increment) --value;
   Value::integer(value).appendTo(out_);
@@ -271,6 +291,7 @@ Renderer::Flow Renderer::counter(const CounterNode& n, bool increment) {
 
 Renderer::Flow Renderer::cycle(const CycleNode& n) {
   Slot& s = frame_[n.slot];
+  release(s);
   const int64_t i = s.set ? s.value.asInt() : 0;
   append(eval(n.values[static_cast<size_t>(i) % n.values.size()]), p_.escape == Escape::kHtml);
   s.value = Value::integer(i + 1);
@@ -302,6 +323,7 @@ Renderer::Flow Renderer::renderPartial(const RenderNode& n) {
       frame_[n.alias_slot].set = true;
     }
     const Flow f = block(part.body);
+    for (uint32_t i = 0; i < part.frame_size; ++i) release(frame_[i]);
     frame_ = caller_frame;
     loop_ = caller_loop;
     return f == Flow::kFail ? Flow::kFail : Flow::kNormal;

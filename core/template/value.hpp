@@ -76,6 +76,11 @@ class Value {
 
   // Strings: length in bytes; arrays and objects: number of items; else 0.
   size_t size() const;
+  // The bytes the value owns, as Limits::max_memory_bytes counts them: an
+  // owned string's length, an owned array's items (each sizeof(Value) plus
+  // what it owns). Borrowed strings and JSON cost nothing: the contact and
+  // the journey hold them.
+  size_t footprint() const;
   // Arrays: the item at `i` (negative counts from the end); nil out of range.
   Value at(int64_t i) const;
   // Objects: the member `key`; arrays and strings also answer Liquid's

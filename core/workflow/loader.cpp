@@ -17,6 +17,7 @@
 #include "util/suggest.hpp"
 #include "util/time_zone.hpp"
 #include "util/yaml_json.hpp"
+#include "util/yaml_load.hpp"
 #include "workflow/cron.hpp"
 #include "workflow/scalar_pos.hpp"
 #include "workflow/wait.hpp"
@@ -47,7 +48,10 @@ class Loader {
   std::optional<Workflow> load() {
     YAML::Node root;
     try {
-      root = YAML::Load(source_);
+      root = loadYaml(source_);
+    } catch (const YamlAliasError& e) {
+      diags_.error({file_, e.mark.line + 1, e.mark.column + 1}, e.msg);
+      return std::nullopt;
     } catch (const YAML::ParserException& e) {
       diags_.error({file_, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
       return std::nullopt;
