@@ -1,6 +1,7 @@
 #include "util/yaml_load.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include <fstream>
 #include <sstream>
@@ -35,13 +36,13 @@ class AliasBudget : public YAML::EventHandler {
   void OnMapEnd() override { close(); }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    const std::string name = names_[anchor];
+    const std::string alias = names_[anchor];
     auto it = size_.find(anchor);
     if (it == size_.end()) {
       throw YamlAliasError(mark, fmt::format("alias '*{}' refers to the node it is inside of "
                                              "(a loop); an alias can only repeat a node that "
                                              "is complete",
-                                             name));
+                                             alias));
     }
     repeated_ += it->second;
     if (repeated_ > kMaxYamlAliasNodes) {
@@ -49,7 +50,7 @@ class AliasBudget : public YAML::EventHandler {
           mark, fmt::format("alias '*{}' makes the aliases of this file repeat more than {} "
                             "nodes (the limit; anchors whose aliases repeat other anchors "
                             "multiply): write the repeated part out, or repeat less",
-                            name, kMaxYamlAliasNodes));
+                            alias, kMaxYamlAliasNodes));
     }
     add(it->second);
   }
@@ -60,17 +61,17 @@ class AliasBudget : public YAML::EventHandler {
     uint64_t size;
   };
 
-  void name(YAML::anchor_t anchor) {
+  void rememberName(YAML::anchor_t anchor) {
     if (anchor != YAML::NullAnchor) names_[anchor] = pending_name_;
     pending_name_.clear();
   }
   void leaf(YAML::anchor_t anchor) {
-    name(anchor);
+    rememberName(anchor);
     if (anchor != YAML::NullAnchor) size_[anchor] = 1;
     add(1);
   }
   void open(YAML::anchor_t anchor) {
-    name(anchor);
+    rememberName(anchor);
     open_.push_back({anchor, 1});
   }
   void close() {

@@ -54,4 +54,6 @@ def run_bounded(args, cwd, seconds=60, max_mb=1024, stdin=None):
     p.wait()
     for t in readers:
         t.join()
+    p.stdout.close()
+    p.stderr.close()
     return Ran(p.returncode, "".join(out), "".join(err), peak, killed_for)

@@ -46,8 +46,8 @@ class DatabasePath(unittest.TestCase):
                    "config's `database`?); importing contacts or running a workflow creates one")
         for cmd in (["runs", "list"], ["runs", "show", "1"], ["contacts", "show", "c1"],
                     ["contacts", "export", "c1"], ["contacts", "erase", "c1", "--yes"],
-                    ["segment", "preview", "attributes.plan == 'pro'"],
-                    ["segment", "explain", "attributes.plan == 'pro'"],
+                    ["segment", "preview", "{attribute: plan, equals: pro}"],
+                    ["segment", "explain", "{attribute: plan, equals: pro}"],
                     ["segment", "rfm"], ["products", "list"], ["products", "show", "P1"],
                     ["recommend", "c1"]):
             with self.subTest(cmd=cmd):
