@@ -11,26 +11,21 @@ import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "engine"))
 from common import Sandbox, passes  # noqa: E402
+from hostile_common import HELLO_WORKFLOW  # noqa: E402
 
 HERALD = sys.argv.pop(1)
 PLUGIN_DIR = sys.argv.pop(1)
 
-WORKFLOW = """\
-name: hello
-trigger: {type: manual}
-steps:
-  - id: email
-    uses: outbox.email
-    with: {from: shop@example.com, subject: "Hello", text: "Hi {{ contact.first_name }}"}
-"""
 
 
 class DatabasePath(unittest.TestCase):
     def setUp(self):
         self.sb = Sandbox(HERALD, PLUGIN_DIR)
-        self.wf = self.sb.write("hello.yaml", WORKFLOW)
+        self.wf = self.sb.write("hello.yaml",
+                                HELLO_WORKFLOW.replace("{TEXT}", "Hi {{ contact.first_name }}"))
 
     def tearDown(self):
         self.sb.cleanup()

@@ -11,7 +11,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "engine"))
-from bounded import run_bounded  # noqa: E402
+from hostile_common import HELLO_WORKFLOW, run_bounded  # noqa: E402
 from common import Sandbox  # noqa: E402
 
 HERALD = sys.argv.pop(1)
@@ -45,17 +45,6 @@ BOMB_REFUSAL = ("bomb.yaml:6:8: error: alias '*e' makes the aliases of this file
                 "than 100000 nodes (the limit; anchors whose aliases repeat other anchors "
                 "multiply): write the repeated part out, or repeat less")
 
-WORKFLOW = """\
-name: hello
-trigger: {type: manual}
-steps:
-  - id: email
-    uses: outbox.email
-    with:
-      from: shop@example.com
-      subject: "Hello"
-      text: "{TEXT}"
-"""
 
 # Doubles a string forty times (a terabyte) without printing it, for the
 # pro contact only; 1.2 KB of template did the same in the issue.
@@ -127,7 +116,7 @@ class HostileInput(unittest.TestCase):
                 self.assertIn(bomb.replace("bomb.yaml", "") + BOMB_REFUSAL, r.stdout + r.stderr)
 
     def test_a_yaml_bomb_in_segments_does_not_hang_the_workflow_beside_it(self):
-        wf = self.sb.write("hello.yaml", WORKFLOW.replace("{TEXT}", "Hi"))
+        wf = self.sb.write("hello.yaml", HELLO_WORKFLOW.replace("{TEXT}", "Hi"))
         os.mkdir(os.path.join(self.sb.dir, "segments"))
         bomb = self.sb.write("segments/bomb.yaml", BOMB.replace(
             "name: laughs\ntrigger: {type: manual}\n", "rule: {attribute: plan, equals: pro}\n"))
@@ -149,7 +138,8 @@ class HostileInput(unittest.TestCase):
             {"external_id": "c1", "email": "pro@example.com", "first_name": "Pro", "plan": "pro"},
             {"external_id": "c2", "email": "free@example.com", "first_name": "Free",
              "plan": "free"}])
-        wf = self.sb.write("hello.yaml", WORKFLOW.replace("{TEXT}", DOUBLING.replace('"', '\\"')))
+        text = DOUBLING.replace('"', '\\"')
+        wf = self.sb.write("hello.yaml", HELLO_WORKFLOW.replace("{TEXT}", text))
         r = self.herald("validate", wf)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         r = self.herald("run", wf, seconds=60, max_mb=1024)

@@ -1,9 +1,24 @@
-"""Runs the herald binary with a time and a memory bound, so that a
+"""What the hostile-input tests share: a workflow with one email step, and
+running the herald binary with a time and a memory bound, so that a
 regression (a hang, unbounded growth) fails the test instead of the machine.
 The memory bound is watched from outside (resident set size, polled), not set
 with setrlimit: sanitizer builds reserve terabytes of address space."""
 import subprocess
+import threading
 import time
+
+# One outbox.email step whose text is TEXT (a template).
+HELLO_WORKFLOW = """\
+name: hello
+trigger: {type: manual}
+steps:
+  - id: email
+    uses: outbox.email
+    with:
+      from: shop@example.com
+      subject: "Hello"
+      text: "{TEXT}"
+"""
 
 
 class Ran:
@@ -30,7 +45,6 @@ def run_bounded(args, cwd, seconds=60, max_mb=1024, stdin=None):
     p = subprocess.Popen(args, cwd=cwd, text=True, stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # Large outputs must not block the child: read them on threads.
-    import threading
     out, err = [], []
     readers = [threading.Thread(target=lambda: out.append(p.stdout.read())),
                threading.Thread(target=lambda: err.append(p.stderr.read()))]
