@@ -256,9 +256,7 @@ bool Renderer::applyFilters(const Pipeline& p, Value& v, int line, std::string_v
       return false;
     }
     if (!env_.error.empty()) {
-      std::string where = "line " + std::to_string(line);
-      if (!file.empty()) where = std::string(file) + " " + where;
-      fail(RenderResult::Status::kError, where + ": " + env_.error);
+      fail(RenderResult::Status::kError, failedAt(line, file) + ": " + env_.error);
       return false;
     }
   }

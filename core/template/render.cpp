@@ -51,23 +51,27 @@ Renderer::Flow Renderer::fail(RenderResult::Status status, std::string message) 
   return Flow::kFail;
 }
 
+namespace {
+
+// A limit in bytes as messages name it: "4 MiB", "512 KiB", "1000 bytes".
+std::string sizeText(size_t bytes) {
+  if (bytes % (1024 * 1024) == 0) return std::to_string(bytes / (1024 * 1024)) + " MiB";
+  if (bytes % 1024 == 0) return std::to_string(bytes / 1024) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+}  // namespace
+
 Renderer::Flow Renderer::failSize() {
-  const size_t max = p_.limits.max_output_bytes;
-  const std::string size =
-      max % 1024 == 0 ? std::to_string(max / 1024) + " KiB" : std::to_string(max) + " bytes";
-  return fail(RenderResult::Status::kLimit, "the output is larger than " + size + " (limit)");
+  return fail(RenderResult::Status::kLimit,
+              "the output is larger than " + sizeText(p_.limits.max_output_bytes) + " (limit)");
 }
 
 Renderer::Flow Renderer::failMemory(int line, std::string_view file) {
-  std::string where = "line " + std::to_string(line);
-  if (!file.empty()) where = std::string(file) + " " + where;
-  const size_t max = p_.limits.max_memory_bytes;
-  const std::string size = max % (1024 * 1024) == 0 ? std::to_string(max / (1024 * 1024)) + " MiB"
-                           : max % 1024 == 0       ? std::to_string(max / 1024) + " KiB"
-                                                   : std::to_string(max) + " bytes";
-  return fail(RenderResult::Status::kLimit,
-              where + ": the template holds more than " + size +
-                  " in variables and filter results (limit)");
+  return fail(RenderResult::Status::kLimit, failedAt(line, file) +
+                                                ": the template holds more than " +
+                                                sizeText(p_.limits.max_memory_bytes) +
+                                                " in variables and filter results (limit)");
 }
 
 Renderer::Flow Renderer::hold(Slot& s, Value v, int line, std::string_view file) {

@@ -3,6 +3,7 @@
 // evaluates expressions (evaluate.cpp) and appends to the caller's string.
 // No parsing, no maps (but JSON object members), no exceptions.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "template/program.hpp"
@@ -32,6 +33,14 @@ class Frame {
   Slot* slots_ = nullptr;
   uint32_t size_ = 0;
 };
+
+// Where a filter or a limit failed, as reasons start: "line 3", or
+// "templates/footer.liquid line 3" inside a partial.
+inline std::string failedAt(int line, std::string_view file) {
+  std::string where = "line " + std::to_string(line);
+  if (!file.empty()) where = std::string(file) + " " + where;
+  return where;
+}
 
 struct LoopState {
   const LoopState* parent = nullptr;

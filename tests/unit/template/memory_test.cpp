@@ -10,8 +10,9 @@ namespace {
 
 using testing::render;
 
-const std::string kOver = "the template holds more than 4 MiB in variables and filter results "
-                          "(limit)";
+const std::string kOver =
+    "the template holds more than 4 MiB in variables and filter results "
+    "(limit)";
 
 TEST(MemoryLimit, DoublingWithAssignFailsNamingTheLimit) {
   // 2^40 bytes if nothing stops it; the output stays empty.
@@ -30,9 +31,7 @@ TEST(MemoryLimit, CaptureAndPrependCountToo) {
   const std::string r = render(captured);
   // The capture's output passes the 512 KiB output limit first or the held
   // copies pass 4 MiB first; either way the render fails naming a limit.
-  EXPECT_TRUE(r == "error: the output is larger than 512 KiB (limit)" ||
-              r.ends_with(kOver))
-      << r;
+  EXPECT_TRUE(r == "error: the output is larger than 512 KiB (limit)" || r.ends_with(kOver)) << r;
   CompileOptions o;
   o.limits.max_output_bytes = 64 * 1024 * 1024;
   EXPECT_EQ(render(captured, nlohmann::json::object(), o), "error: line 1: " + kOver);
