@@ -240,6 +240,7 @@ bool Renderer::matches(const Value& subject, uint32_t when) {
 }
 
 bool Renderer::applyFilters(const Pipeline& p, Value& v, int line, std::string_view file) {
+  env_.room = room();  // what the slots hold does not change along a pipeline
   for (const FilterCall& f : p.filters) {
     std::span<const Value> args;
     if (f.args_literal) {
@@ -249,7 +250,6 @@ bool Renderer::applyFilters(const Pipeline& p, Value& v, int line, std::string_v
       for (uint32_t a : f.arg_exprs) args_.push_back(eval(a));
       args = args_;
     }
-    env_.room = room();
     v = f.fn(v, args, env_);
     if (env_.over_memory || v.footprint() > env_.room) {
       failMemory(line, file);

@@ -279,18 +279,10 @@ double Value::asDouble() const {
   }
 }
 
-size_t Value::footprint() const {
-  switch (kind_) {
-    case Kind::kString:
-      return str_.data() == owned_str_.data() ? owned_str_.size() : 0;
-    case Kind::kArray: {
-      size_t bytes = array_->size() * sizeof(Value);
-      for (const Value& item : *array_) bytes += item.footprint();
-      return bytes;
-    }
-    default:
-      return 0;
-  }
+size_t Value::arrayFootprint() const {
+  size_t bytes = array_->size() * sizeof(Value);
+  for (const Value& item : *array_) bytes += item.footprint();
+  return bytes;
 }
 
 size_t Value::size() const {
