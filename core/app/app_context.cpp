@@ -38,18 +38,31 @@ const config::DaemonConfig& AppContext::config() {
   return *config_;
 }
 
-store::Store& AppContext::store() {
+std::filesystem::path AppContext::databasePath() {
+  return options_.db_path.empty() ? config().database : std::filesystem::path(options_.db_path);
+}
+
+store::Store& AppContext::store(DbOpen open) {
   if (store_) return *store_;
-  std::filesystem::path db =
-      options_.db_path.empty() ? config().database : std::filesystem::path(options_.db_path);
+  const std::filesystem::path db = databasePath();
   std::error_code ec;
-  if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path(), ec);
+  const bool missing = !std::filesystem::exists(db, ec);
+  if (missing) {
+    if (open == DbOpen::kExisting) {
+      std::cerr << "herald: error: there is no database at " << db.string()
+                << " (a typo in --db or in the config's `database`?); importing contacts or "
+                   "running a workflow creates one\n";
+      throw CommandFailed{1};
+    }
+    if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path(), ec);
+  }
   try {
     store_ = store::openSqliteStore(db.string());
   } catch (const store::StoreError& e) {
     std::cerr << "herald: error: " << e.what() << '\n';
     throw CommandFailed{1};
   }
+  if (missing) std::cerr << "herald: created new database at " << db.string() << '\n';
   if (registry_) registry_->setStore(store_.get());
   return *store_;
 }

@@ -27,6 +27,9 @@ struct CommandFailed {
   int exit_code = 1;
 };
 
+// Whether a command may create the database when there is none.
+enum class DbOpen { kExisting, kCreate };
+
 class AppContext {
  public:
   // `options` is borrowed: main() fills it while parsing the command line,
@@ -37,8 +40,14 @@ class AppContext {
   const GlobalOptions& options() const { return options_; }
   // Loads the config (or defaults). Config errors are printed and throw CommandFailed.
   const config::DaemonConfig& config();
-  // Opens the store at --db / config.database, creating its directory.
-  store::Store& store();
+  // Opens the store at databasePath(). Commands that only read, or change
+  // what is there, pass kExisting: a missing database is then an error that
+  // names the path (a mistyped --db must not look like an empty database).
+  // Commands that fill a database (imports, run) pass kCreate: a missing one
+  // is created, with its folder, and they say so on stderr.
+  store::Store& store(DbOpen open = DbOpen::kExisting);
+  // --db, else the config's database.
+  std::filesystem::path databasePath();
   // Registers the built-ins and loads every plugin directory.
   plugin::Registry& plugins();
   const Clock& clock();

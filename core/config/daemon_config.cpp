@@ -9,6 +9,7 @@
 
 #include "util/yaml_error.hpp"
 #include "util/yaml_json.hpp"
+#include "util/yaml_load.hpp"
 
 namespace herald::config {
 namespace {
@@ -66,9 +67,12 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
                                              Diagnostics& diags) {
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file.string());
+    root = loadYamlFile(file.string());
   } catch (const YAML::BadFile&) {
     diags.error({file.string(), 0, 0}, "cannot read the config file");
+    return std::nullopt;
+  } catch (const YamlAliasError& e) {
+    diags.error({file.string(), e.mark.line + 1, e.mark.column + 1}, e.msg);
     return std::nullopt;
   } catch (const YAML::ParserException& e) {
     std::ifstream in(file, std::ios::binary);

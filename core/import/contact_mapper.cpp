@@ -222,9 +222,9 @@ void ContactMapper::applyText(const Column& col, std::string_view text, int at, 
     }
     case Role::kAttributes:
     case Role::kConsents: {
-      auto parsed = nlohmann::json::parse(text, nullptr, false);
-      if (parsed.is_discarded() || !parsed.is_object()) {
-        problems.push_back({at, problem(col, quoteValue(text) + " is not a JSON object")});
+      nlohmann::json parsed;
+      if (!parseJsonObjectCell(text, parsed, why)) {
+        problems.push_back({at, problem(col, why)});
         return;
       }
       if (col.role == Role::kConsents) {

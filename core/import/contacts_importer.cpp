@@ -112,6 +112,11 @@ class ContactRun {
         break;
       }
       tick();
+      if (auto deep = jsonNestingProblem(line)) {
+        problems_.push_back(std::move(*deep));
+        sink_.row(number, problems_);
+        continue;
+      }
       auto obj = nlohmann::json::parse(line, nullptr, false);
       if (obj.is_discarded()) {
         problems_.push_back(jsonSyntaxProblem(line));

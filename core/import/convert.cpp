@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "import/values.hpp"
+#include "util/json_nesting.hpp"
 
 namespace herald::import {
 std::string quoteValue(std::string_view value) {
@@ -177,16 +178,25 @@ bool jsonValue(const Column& col, const nlohmann::json& value, nlohmann::json& o
   return false;
 }
 
-int keyColumn(std::string_view line, std::string_view key, size_t from, size_t* at) {
-  std::string needle = fmt::format("\"{}\"", key);
-  size_t pos = line.find(needle, from);
-  if (at != nullptr) *at = pos == std::string_view::npos ? from : pos;
-  if (pos == std::string_view::npos) return 1;
+namespace {
+
+// The 1-based character (not byte) column of byte `pos` in a UTF-8 line.
+int characterColumn(std::string_view line, size_t pos) {
   int col = 1;
   for (size_t i = 0; i < pos; ++i) {
     if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++col;
   }
   return col;
+}
+
+}  // namespace
+
+int keyColumn(std::string_view line, std::string_view key, size_t from, size_t* at) {
+  std::string needle = fmt::format("\"{}\"", key);
+  size_t pos = line.find(needle, from);
+  if (at != nullptr) *at = pos == std::string_view::npos ? from : pos;
+  if (pos == std::string_view::npos) return 1;
+  return characterColumn(line, pos);
 }
 
 }  // namespace herald::import
@@ -203,6 +213,25 @@ Problem columnCountProblem(size_t fields, size_t columns, const std::vector<std:
     msg += " (an unquoted comma in a value? Quote values that contain commas: \"Smith, Jr.\")";
   }
   return {static_cast<int>(std::min(fields, columns)) + 1, std::move(msg)};
+}
+
+std::optional<Problem> jsonNestingProblem(std::string_view line) {
+  const size_t at = findJsonTooDeep(line);
+  if (at == std::string_view::npos) return std::nullopt;
+  return Problem{characterColumn(line, at), "a value " + std::string(jsonTooDeepMessage())};
+}
+
+bool parseJsonObjectCell(std::string_view text, nlohmann::json& out, std::string& why) {
+  if (findJsonTooDeep(text) != std::string_view::npos) {
+    why = quoteValue(text) + " is " + std::string(jsonTooDeepMessage());
+    return false;
+  }
+  out = nlohmann::json::parse(text, nullptr, false);
+  if (out.is_discarded() || !out.is_object()) {
+    why = quoteValue(text) + " is not a JSON object";
+    return false;
+  }
+  return true;
 }
 
 Problem jsonSyntaxProblem(std::string_view line) {

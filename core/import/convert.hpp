@@ -2,6 +2,7 @@
 // Turns one cell (CSV text) or one JSON value into a typed attribute or
 // property value, with the reason when it cannot.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,17 @@ bool jsonValue(const Column& col, const nlohmann::json& value, nlohmann::json& o
 
 // Why a line is not valid JSON, at the byte where the parser stopped.
 Problem jsonSyntaxProblem(std::string_view line);
+
+// A JSON line that nests deeper than util/json_nesting.hpp allows, at the
+// character column of the bracket that goes too deep; nullopt when it does
+// not. Checked before the line is parsed, so no parser or writer ever walks
+// a tree deeper than the limit.
+std::optional<Problem> jsonNestingProblem(std::string_view line);
+
+// A cell that must hold a JSON object (the attributes, consents and
+// properties columns): false and `why` (the value and what is wrong) when
+// it is not one, or nests too deeply.
+bool parseJsonObjectCell(std::string_view text, nlohmann::json& out, std::string& why);
 
 // A CSV row with the wrong number of fields, pointing at the first missing
 // or the first extra one.

@@ -153,9 +153,9 @@ void ProductMapper::applyText(const Column& col, std::string_view text, int at, 
       return;
     }
     case Role::kAttributes: {
-      auto parsed = nlohmann::json::parse(text, nullptr, false);
-      if (parsed.is_discarded() || !parsed.is_object()) {
-        problems.push_back({at, problem(col, quoteValue(text) + " is not a JSON object")});
+      nlohmann::json parsed;
+      if (!parseJsonObjectCell(text, parsed, why)) {
+        problems.push_back({at, problem(col, why)});
         return;
       }
       for (auto& [k, v] : parsed.items()) {

@@ -13,6 +13,7 @@
 #include "util/suggest.hpp"
 #include "util/yaml_error.hpp"
 #include "util/yaml_json.hpp"
+#include "util/yaml_load.hpp"
 
 namespace herald::message {
 namespace fs = std::filesystem;
@@ -101,7 +102,10 @@ class Expander {
     auto yaml = std::make_shared<const std::string>(*text);
     YAML::Node root;
     try {
-      root = YAML::Load(*yaml);
+      root = loadYaml(*yaml);
+    } catch (const YamlAliasError& e) {
+      error({file, e.mark.line + 1, e.mark.column + 1}, "message '" + name + "': " + e.msg);
+      return;
     } catch (const YAML::ParserException& e) {
       const auto problem = explainYamlError(file, *yaml, e);
       error(problem.pos, "YAML syntax error in message '" + name + "': " + problem.explanation);

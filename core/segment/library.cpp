@@ -13,6 +13,7 @@
 #include "util/time_zone.hpp"
 #include "util/yaml_error.hpp"
 #include "util/yaml_json.hpp"
+#include "util/yaml_load.hpp"
 
 namespace herald::segment {
 namespace detail {
@@ -48,7 +49,9 @@ std::optional<std::string> readText(const std::string& path, Diagnostics& diags)
 std::optional<YAML::Node> readYaml(const std::string& path, const std::string& text,
                                    Diagnostics& diags) {
   try {
-    return YAML::Load(text);
+    return loadYaml(text);
+  } catch (const YamlAliasError& e) {
+    diags.error({path, e.mark.line + 1, e.mark.column + 1}, e.msg);
   } catch (const YAML::ParserException& e) {
     const auto problem = explainYamlError(path, text, e);
     diags.error(problem.pos, "YAML syntax error: " + problem.explanation);

@@ -504,6 +504,8 @@ void Compiler::parseCapture(const Token& tag, Block& block) {
   if (reservedRoot(name))
     fail(tag.offset, "'" + std::string(name) + "' cannot be assigned: choose another name");
   CaptureNode node;
+  node.line = lineOf(tag.offset);
+  node.file = unit_->path_view;
   unit_->assigned.insert(std::string(name));
   node.slot = localSlot(name);
   enterBlock(tag);

@@ -240,6 +240,7 @@ bool Renderer::matches(const Value& subject, uint32_t when) {
 }
 
 bool Renderer::applyFilters(const Pipeline& p, Value& v, int line, std::string_view file) {
+  env_.room = room();  // what the slots hold does not change along a pipeline
   for (const FilterCall& f : p.filters) {
     std::span<const Value> args;
     if (f.args_literal) {
@@ -250,10 +251,12 @@ bool Renderer::applyFilters(const Pipeline& p, Value& v, int line, std::string_v
       args = args_;
     }
     v = f.fn(v, args, env_);
+    if (env_.over_memory || v.footprint() > env_.room) {
+      failMemory(line, file);
+      return false;
+    }
     if (!env_.error.empty()) {
-      std::string where = "line " + std::to_string(line);
-      if (!file.empty()) where = std::string(file) + " " + where;
-      fail(RenderResult::Status::kError, where + ": " + env_.error);
+      fail(RenderResult::Status::kError, failedAt(line, file) + ": " + env_.error);
       return false;
     }
   }

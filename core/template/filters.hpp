@@ -17,6 +17,13 @@ struct FilterEnv {
   std::string_view timezone;  // IANA zone name, already resolved ("UTC" at worst)
   std::string_view currency;  // ISO 4217, already resolved ("USD" at worst)
   int64_t now_ms = 0;
+  // The bytes a filter may still make (Limits::max_memory_bytes less what
+  // the render holds). A filter whose result could grow far beyond its
+  // input (join, replace, split) checks as it builds: past `room` it sets
+  // `over_memory` and returns nil, and the render fails with the limit. The
+  // renderer checks every other result once it is made.
+  size_t room = SIZE_MAX;
+  bool over_memory = false;
   // A filter that cannot produce a value (divided_by: 0, a malformed date
   // format) sets this to the reason and returns nil; the render then fails
   // with it.

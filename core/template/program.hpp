@@ -171,6 +171,8 @@ struct AssignNode {
 struct CaptureNode {
   uint32_t slot = 0;
   Block body;
+  int line = 0;
+  std::string_view file;
 };
 
 struct CounterNode {  // increment / decrement

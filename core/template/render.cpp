@@ -51,11 +51,38 @@ Renderer::Flow Renderer::fail(RenderResult::Status status, std::string message) 
   return Flow::kFail;
 }
 
+namespace {
+
+// A limit in bytes as messages name it: "4 MiB", "512 KiB", "1000 bytes".
+std::string sizeText(size_t bytes) {
+  if (bytes % (1024 * 1024) == 0) return std::to_string(bytes / (1024 * 1024)) + " MiB";
+  if (bytes % 1024 == 0) return std::to_string(bytes / 1024) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+}  // namespace
+
 Renderer::Flow Renderer::failSize() {
-  const size_t max = p_.limits.max_output_bytes;
-  const std::string size =
-      max % 1024 == 0 ? std::to_string(max / 1024) + " KiB" : std::to_string(max) + " bytes";
-  return fail(RenderResult::Status::kLimit, "the output is larger than " + size + " (limit)");
+  return fail(RenderResult::Status::kLimit,
+              "the output is larger than " + sizeText(p_.limits.max_output_bytes) + " (limit)");
+}
+
+Renderer::Flow Renderer::failMemory(int line, std::string_view file) {
+  return fail(RenderResult::Status::kLimit, failedAt(line, file) +
+                                                ": the template holds more than " +
+                                                sizeText(p_.limits.max_memory_bytes) +
+                                                " in variables and filter results (limit)");
+}
+
+Renderer::Flow Renderer::hold(Slot& s, Value v, int line, std::string_view file) {
+  const size_t bytes = v.footprint();
+  release(s);  // the old value goes when the new one comes
+  if (bytes > room()) return failMemory(line, file);
+  s.value = std::move(v);
+  s.set = true;
+  s.bytes = bytes;
+  held_ += bytes;
+  return Flow::kNormal;
 }
 
 void Renderer::append(const Value& v, bool escape) {
@@ -210,6 +237,7 @@ Renderer::Flow Renderer::forNode(const ForNode& n) {
   const LoopState* saved = loop_;
   loop_ = &state;
   Slot& slot = frame_[n.slot];
+  release(slot);
   Flow result = Flow::kNormal;
   for (int64_t k = 0; k < length; ++k) {
     if (++iterations_ > p_.limits.max_iterations) {
@@ -242,25 +270,21 @@ Renderer::Flow Renderer::forNode(const ForNode& n) {
 Renderer::Flow Renderer::assign(const AssignNode& n) {
   Value v = eval(n.pipe.expr);
   if (!n.pipe.filters.empty() && !applyFilters(n.pipe, v, n.line, n.file)) return Flow::kFail;
-  Slot& s = frame_[n.slot];
-  s.value = std::move(v);
-  s.set = true;
-  return Flow::kNormal;
+  return hold(frame_[n.slot], std::move(v), n.line, n.file);
 }
 
 Renderer::Flow Renderer::capture(const CaptureNode& n) {
   const size_t mark = out_.size();
   const Flow f = block(n.body);
   if (f == Flow::kFail) return f;
-  Slot& s = frame_[n.slot];
-  s.value = Value::owned(out_.substr(mark));
-  s.set = true;
+  Value captured = Value::owned(out_.substr(mark));
   out_.resize(mark);
-  return f;
+  return hold(frame_[n.slot], std::move(captured), n.line, n.file);
 }
 
 Renderer::Flow Renderer::counter(const CounterNode& n, bool increment) {
   Slot& s = frame_[n.slot];
+  release(s);
   int64_t value = s.set ? s.value.asInt() : 0;
   if (!increment) --value;
   Value::integer(value).appendTo(out_);
@@ -271,6 +295,7 @@ Renderer::Flow Renderer::counter(const CounterNode& n, bool increment) {
 
 Renderer::Flow Renderer::cycle(const CycleNode& n) {
   Slot& s = frame_[n.slot];
+  release(s);
   const int64_t i = s.set ? s.value.asInt() : 0;
   append(eval(n.values[static_cast<size_t>(i) % n.values.size()]), p_.escape == Escape::kHtml);
   s.value = Value::integer(i + 1);
@@ -302,6 +327,7 @@ Renderer::Flow Renderer::renderPartial(const RenderNode& n) {
       frame_[n.alias_slot].set = true;
     }
     const Flow f = block(part.body);
+    for (uint32_t i = 0; i < part.frame_size; ++i) release(frame_[i]);
     frame_ = caller_frame;
     loop_ = caller_loop;
     return f == Flow::kFail ? Flow::kFail : Flow::kNormal;

@@ -3,6 +3,7 @@
 // evaluates expressions (evaluate.cpp) and appends to the caller's string.
 // No parsing, no maps (but JSON object members), no exceptions.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "template/program.hpp"
@@ -13,6 +14,7 @@ namespace herald::tmpl {
 struct Slot {
   Value value;
   bool set = false;
+  size_t bytes = 0;  // value.footprint() when assign or capture set it, else 0
 };
 
 // The slots of one template or partial; small frames live on the stack.
@@ -31,6 +33,14 @@ class Frame {
   Slot* slots_ = nullptr;
   uint32_t size_ = 0;
 };
+
+// Where a filter or a limit failed, as reasons start: "line 3", or
+// "templates/footer.liquid line 3" inside a partial.
+inline std::string failedAt(int line, std::string_view file) {
+  std::string where = "line " + std::to_string(line);
+  if (!file.empty()) where = std::string(file) + " " + where;
+  return where;
+}
 
 struct LoopState {
   const LoopState* parent = nullptr;
@@ -61,7 +71,21 @@ class Renderer {
     return out_.size() - start_ <= p_.limits.max_output_bytes ? Flow::kNormal : failSize();
   }
   Flow failSize();
+  Flow failMemory(int line, std::string_view file);
   Flow fail(RenderResult::Status status, std::string message);
+  // Limits::max_memory_bytes less what the slots hold.
+  size_t room() const {
+    return held_ < p_.limits.max_memory_bytes ? p_.limits.max_memory_bytes - held_ : 0;
+  }
+  // Sets an assigned or captured slot, counting what it holds; kFail when
+  // the render would then hold more than the memory limit.
+  Flow hold(Slot& s, Value v, int line, std::string_view file);
+  // A slot about to be set by something the limit does not count (a loop
+  // variable, a counter): what it held is freed.
+  void release(Slot& s) {
+    held_ -= s.bytes;
+    s.bytes = 0;
+  }
   void append(const Value& v, bool escape);
 
   // evaluate.cpp
@@ -80,6 +104,7 @@ class Renderer {
   RenderResult& result_;
   size_t start_ = 0;
   uint64_t iterations_ = 0;
+  size_t held_ = 0;  // the bytes of every Slot::bytes in the live frames
   Slot* frame_ = nullptr;
   const LoopState* loop_ = nullptr;
   FilterEnv env_;

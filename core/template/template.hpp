@@ -35,6 +35,13 @@ struct Limits {
   size_t max_output_bytes = 512 * 1024;  // one rendered template
   uint64_t max_iterations = 10'000;      // all loop iterations of one render together
   uint32_t max_depth = 24;               // nested blocks plus partials
+  // What one render may hold besides its output: the values of its
+  // variables (assign, capture) and what each filter makes (strings, and
+  // arrays at their items' size). The output limit alone does not bound
+  // memory: a loop that doubles a string with `assign` grows past any size
+  // without printing it. Eight outputs' worth leaves room for any template
+  // that builds its message in variables.
+  size_t max_memory_bytes = 4 * 1024 * 1024;
 };
 
 // Where `{% render 'NAME' %}` finds its partials (templates/NAME.liquid...).
@@ -102,7 +109,7 @@ struct RenderResult {
   enum class Status : uint8_t {
     kOk,
     kUndefined,  // strict mode: a variable was nil with no default
-    kLimit,      // output size, loop iterations
+    kLimit,      // output size, loop iterations, memory
     kError,      // a filter failed (divided_by: 0, ...)
   };
   Status status = Status::kOk;

@@ -279,6 +279,12 @@ double Value::asDouble() const {
   }
 }
 
+size_t Value::arrayFootprint() const {
+  size_t bytes = array_->size() * sizeof(Value);
+  for (const Value& item : *array_) bytes += item.footprint();
+  return bytes;
+}
+
 size_t Value::size() const {
   switch (kind_) {
     case Kind::kString:

@@ -76,6 +76,16 @@ class Value {
 
   // Strings: length in bytes; arrays and objects: number of items; else 0.
   size_t size() const;
+  // The bytes the value owns, as Limits::max_memory_bytes counts them: an
+  // owned string's length, an owned array's items (each sizeof(Value) plus
+  // what it owns). Borrowed strings and JSON cost nothing: the contact and
+  // the journey hold them.
+  // Inline: the renderer asks after every filter, and most results are
+  // small strings.
+  size_t footprint() const {
+    if (kind_ == Kind::kString) return str_.data() == owned_str_.data() ? owned_str_.size() : 0;
+    return kind_ == Kind::kArray ? arrayFootprint() : 0;
+  }
   // Arrays: the item at `i` (negative counts from the end); nil out of range.
   Value at(int64_t i) const;
   // Objects: the member `key`; arrays and strings also answer Liquid's
@@ -105,6 +115,8 @@ class Value {
   bool contains(const Value& needle) const;
 
  private:
+  size_t arrayFootprint() const;
+
   Kind kind_ = Kind::kNil;
   bool bool_ = false;
   int64_t int_ = 0;

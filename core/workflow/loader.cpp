@@ -18,6 +18,7 @@
 #include "util/time_zone.hpp"
 #include "util/yaml_error.hpp"
 #include "util/yaml_json.hpp"
+#include "util/yaml_load.hpp"
 #include "workflow/cron.hpp"
 #include "workflow/scalar_pos.hpp"
 #include "workflow/wait.hpp"
@@ -48,7 +49,10 @@ class Loader {
   std::optional<Workflow> load() {
     YAML::Node root;
     try {
-      root = YAML::Load(source_);
+      root = loadYaml(source_);
+    } catch (const YamlAliasError& e) {
+      diags_.error({file_, e.mark.line + 1, e.mark.column + 1}, e.msg);
+      return std::nullopt;
     } catch (const YAML::ParserException& e) {
       const auto problem = explainYamlError(file_, source_, e);
       diags_.error(problem.pos, "YAML syntax error: " + problem.explanation);

@@ -1,6 +1,7 @@
 # Included by the top-level CMakeLists.txt when HERALD_FUZZ is ON (the `fuzz`
-# preset): builds only the template library, what it needs, and the fuzzer
-# (tests/fuzz), all instrumented for libFuzzer, AddressSanitizer and UBSan.
+# preset): builds only the template library, what it and the other fuzz
+# targets need, and the fuzzers (tests/fuzz), all instrumented for
+# libFuzzer, AddressSanitizer and UBSan.
 # The rest of the tree (plugins, the daemon, tests, benchmarks) is skipped so
 # the build stays small and fast.
 if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")

@@ -242,7 +242,8 @@ void addSuppress(CLI::App& group, AppContext& ctx, int& exit_code) {
       }
     }
     const int64_t now = ctx.clock().nowMs();
-    const auto s = ctx.store().suppressAddress(kind, address, flags->reason, now);
+    // A suppression list may come before the first import.
+    const auto s = ctx.store(DbOpen::kCreate).suppressAddress(kind, address, flags->reason, now);
     if (s.at_ms != now || s.reason != flags->reason) {
       std::cout << fmt::format("{} {} was already on the suppression list (since {}, reason: {})\n",
                                kind, address, formatIsoTime(s.at_ms), s.reason);

@@ -46,9 +46,10 @@ void addImportSubcommand(CLI::App& group, AppContext& ctx, int& exit_code, impor
     if (tty) {
       options.progress = [](int64_t rows) { std::cerr << "\r" << rows << " rows…" << std::flush; };
     }
-    auto report = what == import::What::kContacts ? import::importContacts(ctx.store(), options)
-                  : what == import::What::kEvents ? import::importEvents(ctx.store(), options)
-                                                  : import::importProducts(ctx.store(), options);
+    store::Store& store = ctx.store(DbOpen::kCreate);
+    auto report = what == import::What::kContacts ? import::importContacts(store, options)
+                  : what == import::What::kEvents ? import::importEvents(store, options)
+                                                  : import::importProducts(store, options);
     if (tty && report.rows >= 100000) std::cerr << "\r\033[K" << std::flush;
     exit_code = import::printReport(report, options, what, std::cout, std::cerr);
   });

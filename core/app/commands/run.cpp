@@ -1,19 +1,14 @@
 // `herald run WORKFLOW.yaml [--dry-run] [--limit N] [--contact ID] [--json]`:
 // validate, then start or resume the workflow's run, process every journey
 // that is due now, and report per-step counts and where the output went.
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <cerrno>
 #include <charconv>
 #include <csignal>
-#include <cstring>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -24,6 +19,7 @@
 #include "engine/engine.hpp"
 #include "engine/report.hpp"
 #include "engine/run_plan.hpp"
+#include "store/db_lock.hpp"
 #include "util/log.hpp"
 
 namespace herald::app {
@@ -64,44 +60,6 @@ std::optional<int64_t> resolveContact(store::Store& store, const std::string& te
   }
   return std::nullopt;
 }
-
-// One `herald run` per database at a time: two processes moving the same
-// journeys would race (the ledger still prevents a double delivery, but a
-// journey could be failed as "unknown" by the loser). flock() is released
-// by the kernel when the holder dies, so a killed run never blocks the next.
-class RunLock {
- public:
-  // Empty when taken; else the message saying who holds it.
-  std::string acquire(const std::filesystem::path& db) {
-    path_ = db.string() + ".run.lock";
-    std::error_code ec;
-    if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path(), ec);
-    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-    if (fd_ < 0) return "cannot open " + path_ + ": " + std::strerror(errno);
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      char buf[32] = {0};
-      const ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
-      std::string pid = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "?";
-      while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
-      return fmt::format(
-          "another 'herald run' (pid {}) is working on {}; wait for it to finish or stop it "
-          "(Ctrl-C), then run this again",
-          pid, db.string());
-    }
-    const std::string pid = std::to_string(::getpid()) + "\n";
-    if (::ftruncate(fd_, 0) == 0) {
-      [[maybe_unused]] ssize_t w = ::pwrite(fd_, pid.data(), pid.size(), 0);
-    }
-    return "";
-  }
-  ~RunLock() {
-    if (fd_ >= 0) ::close(fd_);  // releases the lock
-  }
-
- private:
-  std::string path_;
-  int fd_ = -1;
-};
 
 struct Delivery {
   const engine::StepRuntime* step;
@@ -317,15 +275,12 @@ int runWorkflow(AppContext& ctx, const RunFlags& flags) {
   }
 
   const config::DaemonConfig& cfg = ctx.config();
-  RunLock lock;
-  if (std::string busy = lock.acquire(ctx.options().db_path.empty()
-                                          ? cfg.database
-                                          : std::filesystem::path(ctx.options().db_path));
-      !busy.empty()) {
-    std::cerr << "herald: error: " << busy << '\n';
+  store::Store& store = ctx.store(DbOpen::kCreate);
+  store::DbLock lock;
+  if (auto busy = lock.acquire(ctx.databasePath(), "herald run")) {
+    std::cerr << "herald: error: " << *busy << '\n';
     return 1;
   }
-  store::Store& store = ctx.store();
   engine::RunOptions options;
   options.dry_run = flags.dry_run;
   options.limit = flags.limit;

@@ -16,6 +16,7 @@
 #include "app/command.hpp"
 #include "engine/run_plan.hpp"
 #include "segment/parse.hpp"
+#include "util/yaml_load.hpp"
 #include "workflow/loader.hpp"
 
 namespace herald::app {
@@ -47,7 +48,7 @@ std::string plural(size_t n, const std::string& word) {
 // workflow loader, which reports it.
 bool isSegmentFile(const std::string& path) {
   try {
-    const YAML::Node root = YAML::LoadFile(path);
+    const YAML::Node root = loadYamlFile(path);
     return root.IsMap() && root["rule"] && !root["steps"] && !root["trigger"];
   } catch (const std::exception&) {
     return false;
@@ -65,8 +66,7 @@ std::string segmentDir(const std::string& file, bool is_segment) {
 // nullptr when it does not exist (validate never creates one).
 store::Store* existingStore(AppContext& ctx) {
   try {
-    const std::string path =
-        ctx.options().db_path.empty() ? ctx.config().database.string() : ctx.options().db_path;
+    const auto path = ctx.databasePath();
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) return nullptr;
     return &ctx.store();

@@ -148,7 +148,7 @@ Value fLast(const Value& in, Args, FilterEnv&) {
   return {};
 }
 
-Value fJoin(const Value& in, Args args, FilterEnv&) {
+Value fJoin(const Value& in, Args args, FilterEnv& env) {
   const std::string glue = args.empty() ? std::string(" ") : args[0].toString();
   std::string out;
   bool first = true;
@@ -156,6 +156,7 @@ Value fJoin(const Value& in, Args args, FilterEnv&) {
     if (!first) out += glue;
     first = false;
     item.appendTo(out);
+    if (overRoom(env, out.size())) return {};
   }
   return Value::owned(std::move(out));
 }

@@ -22,6 +22,14 @@ inline const Value& arg(Args args, size_t i) {
 // Sets env.error to "NAME: MESSAGE" and returns nil.
 Value fail(FilterEnv& env, std::string_view name, std::string_view message);
 
+// For filters that build as they go: true, with env.over_memory set, once
+// what they built (`bytes`) is more than the render has room for.
+inline bool overRoom(FilterEnv& env, size_t bytes) {
+  if (bytes <= env.room) return false;
+  env.over_memory = true;
+  return true;
+}
+
 // Ruby's to_s as a string filter sees its input: like Value::appendTo,
 // except that an array is written as Ruby inspects it ([1, "a", nil]), as
 // `"x" | append: list` does in the gem. (Output of an array, and `join`,

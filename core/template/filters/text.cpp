@@ -85,13 +85,16 @@ bool parseStrictInteger(std::string_view s, int64_t& out) {
   return true;
 }
 
-Value replaceImpl(const Value& in, const Value& search, const Value& replacement, int which) {
+Value replaceImpl(const Value& in, const Value& search, const Value& replacement, int which,
+                  FilterEnv& env) {
   // which: 0 all, 1 first, 2 last
   Str s(in), pat(search), rep(replacement);
   std::string out;
   if (pat.view.empty()) {
     if (which == 1) return Value::owned(std::string(rep.view) + std::string(s.view));
     if (which == 2) return Value::owned(std::string(s.view) + std::string(rep.view));
+    // Every character gets a copy of the replacement: check before building.
+    if (overRoom(env, utf8Length(s.view) * rep.view.size() + s.view.size())) return {};
     out.reserve(s.view.size() * (rep.view.size() + 1) + rep.view.size());
     out += rep.view;
     size_t i = 0;
@@ -117,6 +120,7 @@ Value replaceImpl(const Value& in, const Value& search, const Value& replacement
     if (at == std::string_view::npos) break;
     out += s.view.substr(from, at - from);
     out += rep.view;
+    if (overRoom(env, out.size())) return {};
     from = at + pat.view.size();
     if (which == 1) break;
   }
@@ -278,23 +282,23 @@ Value fTruncatewords(const Value& in, Args args, FilterEnv& env) {
   return in.isString() ? in : Value::owned(std::string(v));
 }
 
-Value fReplace(const Value& in, Args args, FilterEnv&) {
-  return replaceImpl(in, args[0], arg(args, 1), 0);
+Value fReplace(const Value& in, Args args, FilterEnv& env) {
+  return replaceImpl(in, args[0], arg(args, 1), 0, env);
 }
-Value fReplaceFirst(const Value& in, Args args, FilterEnv&) {
-  return replaceImpl(in, args[0], arg(args, 1), 1);
+Value fReplaceFirst(const Value& in, Args args, FilterEnv& env) {
+  return replaceImpl(in, args[0], arg(args, 1), 1, env);
 }
-Value fReplaceLast(const Value& in, Args args, FilterEnv&) {
-  return replaceImpl(in, args[0], arg(args, 1), 2);
+Value fReplaceLast(const Value& in, Args args, FilterEnv& env) {
+  return replaceImpl(in, args[0], arg(args, 1), 2, env);
 }
-Value fRemove(const Value& in, Args args, FilterEnv&) {
-  return replaceImpl(in, args[0], Value(), 0);
+Value fRemove(const Value& in, Args args, FilterEnv& env) {
+  return replaceImpl(in, args[0], Value(), 0, env);
 }
-Value fRemoveFirst(const Value& in, Args args, FilterEnv&) {
-  return replaceImpl(in, args[0], Value(), 1);
+Value fRemoveFirst(const Value& in, Args args, FilterEnv& env) {
+  return replaceImpl(in, args[0], Value(), 1, env);
 }
-Value fRemoveLast(const Value& in, Args args, FilterEnv&) {
-  return replaceImpl(in, args[0], Value(), 2);
+Value fRemoveLast(const Value& in, Args args, FilterEnv& env) {
+  return replaceImpl(in, args[0], Value(), 2, env);
 }
 
 Value fAppend(const Value& in, Args args, FilterEnv&) {
@@ -309,11 +313,18 @@ Value fPrepend(const Value& in, Args args, FilterEnv&) {
   return Value::owned(std::move(out));
 }
 
-Value fSplit(const Value& in, Args args, FilterEnv&) {
+Value fSplit(const Value& in, Args args, FilterEnv& env) {
   Str s(in), sep(args[0]);
   const std::string_view v = s.view;
   std::vector<Value> parts;
   if (v.empty()) return Value::array({});
+  // Each part costs a Value besides its text (splitting on "" makes one per
+  // character), so a string well inside the memory limit can split into an
+  // array far past it: count as the parts are made. `end`: bytes read.
+  auto add = [&](std::string_view part, size_t end) {
+    parts.push_back(Value::owned(std::string(part)));
+    return !overRoom(env, parts.size() * sizeof(Value) + end);
+  };
   if (sep.view == " ") {  // Ruby's awk mode: runs of whitespace, leading ones ignored
     size_t i = 0;
     while (i < v.size()) {
@@ -321,14 +332,14 @@ Value fSplit(const Value& in, Args args, FilterEnv&) {
       if (i >= v.size()) break;
       const size_t start = i;
       while (i < v.size() && !(isRubySpace(v[i]) && v[i] != '\0')) ++i;
-      parts.push_back(Value::owned(std::string(v.substr(start, i - start))));
+      if (!add(v.substr(start, i - start), i)) return {};
     }
     return Value::array(std::move(parts));
   }
   if (sep.view.empty()) {
     for (size_t i = 0; i < v.size();) {
       const size_t n = utf8Offset(v.substr(i), 1);
-      parts.push_back(Value::owned(std::string(v.substr(i, n))));
+      if (!add(v.substr(i, n), i + n)) return {};
       i += n;
     }
     return Value::array(std::move(parts));
@@ -337,10 +348,10 @@ Value fSplit(const Value& in, Args args, FilterEnv&) {
   for (;;) {
     const size_t at = v.find(sep.view, from);
     if (at == std::string_view::npos) {
-      parts.push_back(Value::owned(std::string(v.substr(from))));
+      if (!add(v.substr(from), v.size())) return {};
       break;
     }
-    parts.push_back(Value::owned(std::string(v.substr(from, at - from))));
+    if (!add(v.substr(from, at - from), at)) return {};
     from = at + sep.view.size();
   }
   while (!parts.empty() && parts.back().string().empty()) parts.pop_back();

@@ -92,9 +92,14 @@ class Cli(unittest.TestCase):
         self.assertIn(db, r.stderr)
 
     def test_default_state_dir_is_var_under_the_working_directory(self):
+        with open(os.path.join(self.cwd, "c.csv"), "w") as f:
+            f.write("email\na@example.com\n")
+        r = herald("contacts", "import", "c.csv", cwd=self.cwd)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "herald: created new database at var/herald.db\n")
+        self.assertTrue(os.path.exists(os.path.join(self.cwd, "var", "herald.db")))
         r = herald("runs", "list", cwd=self.cwd)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertTrue(os.path.exists(os.path.join(self.cwd, "var", "herald.db")))
 
 
 if __name__ == "__main__":

@@ -95,9 +95,12 @@ class RecommendCli(unittest.TestCase):
             return [r[0] for r in c.execute("SELECT id FROM products ORDER BY id")]
 
     def fresh_db(self, name):
+        """An empty database (an empty file is one to SQLite): the tests are
+        about each command's own messages, not "created new database"."""
         path = os.path.join(self.dir, name)
         if os.path.exists(path):
             os.remove(path)
+        open(path, "w").close()
         return path
 
     # ---- products import ----
