@@ -111,11 +111,16 @@ int main(int argc, char** argv) {
   fs::path work;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
-    if (a == "--journeys") journeys = std::atoll(argv[i + 1]);
-    else if (a == "--window") window_s = std::atoi(argv[i + 1]);
-    else if (a == "--events") events = std::atoi(argv[i + 1]);
-    else if (a == "--plugins") plugins = argv[i + 1];
-    else if (a == "--work") work = argv[i + 1];
+    if (a == "--journeys")
+      journeys = std::atoll(argv[i + 1]);
+    else if (a == "--window")
+      window_s = std::atoi(argv[i + 1]);
+    else if (a == "--events")
+      events = std::atoi(argv[i + 1]);
+    else if (a == "--plugins")
+      plugins = argv[i + 1];
+    else if (a == "--work")
+      work = argv[i + 1];
     else {
       std::cerr << "unknown argument " << a << "\n";
       return 2;
@@ -126,7 +131,9 @@ int main(int argc, char** argv) {
                  "[--events N] [--work DIR]\n";
     return 2;
   }
-  if (work.empty()) work = fs::temp_directory_path() / ("herald-wake-bench-" + std::to_string(std::random_device{}()));
+  if (work.empty())
+    work =
+        fs::temp_directory_path() / ("herald-wake-bench-" + std::to_string(std::random_device{}()));
   fs::remove_all(work);
   fs::create_directories(work);
   const fs::path db_path = work / "herald.db";
@@ -191,7 +198,8 @@ int main(int argc, char** argv) {
     sqlite3_open(db_path.c_str(), &db);
     sqlite3_busy_timeout(db, 30000);
     exec(db, "UPDATE journeys SET wake_ms = " + std::to_string(start_ms) + " + (id * " +
-                 std::to_string(span_ms) + ") / (SELECT max(id) FROM journeys) "
+                 std::to_string(span_ms) +
+                 ") / (SELECT max(id) FROM journeys) "
                  "WHERE status = 'waiting'");
     sqlite3_close(db);
   }
@@ -205,7 +213,8 @@ int main(int argc, char** argv) {
     ref.expires_at(ref_due);
     ref.async_wait([&](const boost::system::error_code& ec) {
       if (ec) return;
-      timer_lag.push_back(std::chrono::duration<double, std::milli>(Clock::now() - ref_due).count());
+      timer_lag.push_back(
+          std::chrono::duration<double, std::milli>(Clock::now() - ref_due).count());
       arm();
     });
   };
@@ -214,12 +223,14 @@ int main(int argc, char** argv) {
   // Events, one every 200 ms, while the journeys wait.
   std::vector<double> event_ms;
   std::vector<Clock::time_point> posted;
-  const herald::observe::Labels sent = {{"workflow", "welcome"}, {"step", "mail"}, {"outcome", "continue"}};
+  const herald::observe::Labels sent = {
+      {"workflow", "welcome"}, {"step", "mail"}, {"outcome", "continue"}};
   auto note_sent = [&] {
     const double done = metrics.value(herald::scheduler::kStepOutcomes, sent).value_or(0);
     while (event_ms.size() < static_cast<size_t>(done) && event_ms.size() < posted.size()) {
       event_ms.push_back(
-          std::chrono::duration<double, std::milli>(Clock::now() - posted[event_ms.size()]).count());
+          std::chrono::duration<double, std::milli>(Clock::now() - posted[event_ms.size()])
+              .count());
     }
   };
   for (int i = 0; i < events; ++i) {
@@ -242,9 +253,12 @@ int main(int argc, char** argv) {
   }
 
   // The wake-ups.
-  const auto end = Clock::now() + std::chrono::milliseconds(start_ms + span_ms - clock.nowMs() + 10000);
-  const herald::observe::Labels left = {{"workflow", "hold"}, {"step", "done"}, {"outcome", "exit"}};
-  while (Clock::now() < end && metrics.value(herald::scheduler::kStepOutcomes, left).value_or(0) < journeys)
+  const auto end =
+      Clock::now() + std::chrono::milliseconds(start_ms + span_ms - clock.nowMs() + 10000);
+  const herald::observe::Labels left = {
+      {"workflow", "hold"}, {"step", "done"}, {"outcome", "exit"}};
+  while (Clock::now() < end &&
+         metrics.value(herald::scheduler::kStepOutcomes, left).value_or(0) < journeys)
     io.run_for(std::chrono::milliseconds(20));
   ref.cancel();
 
@@ -260,7 +274,8 @@ int main(int argc, char** argv) {
                             ") / (SELECT max(id) FROM journeys)) FROM journey_visits v JOIN "
                             "journeys j ON j.id = v.journey_id WHERE v.step_id = 'done'";
     sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
-    while (sqlite3_step(st) == SQLITE_ROW) wake_lag.push_back(static_cast<double>(sqlite3_column_int64(st, 0)));
+    while (sqlite3_step(st) == SQLITE_ROW)
+      wake_lag.push_back(static_cast<double>(sqlite3_column_int64(st, 0)));
     sqlite3_finalize(st);
     sqlite3_close(db);
   }
@@ -273,7 +288,9 @@ int main(int argc, char** argv) {
   std::printf("\ngoals: wake-up p99 <= 1000 ms: %s; event -> message p99 <= 1000 ms: %s\n",
               pct(wake_lag, 99) <= 1000 ? "met" : "NOT met",
               pct(event_ms, 99) <= 1000 ? "met" : "NOT met");
-  if (!all_woke) std::printf("only %zu of %lld journeys woke\n", wake_lag.size(), static_cast<long long>(journeys));
+  if (!all_woke)
+    std::printf("only %zu of %lld journeys woke\n", wake_lag.size(),
+                static_cast<long long>(journeys));
   if (!all_sent) std::printf("only %zu of %d events sent\n", event_ms.size(), events);
   bool drained = false;
   scheduler.drain([&] { drained = true; });

@@ -320,7 +320,9 @@ int latestSchemaVersion() { return kMigrations.back().version; }
 class ForeignKeysOff {
  public:
   explicit ForeignKeysOff(Db& db) : db_(db) { db_.exec("PRAGMA foreign_keys = OFF"); }
-  ~ForeignKeysOff() { sqlite3_exec(db_.raw(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr); }
+  ~ForeignKeysOff() {
+    sqlite3_exec(db_.raw(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+  }
   ForeignKeysOff(const ForeignKeysOff&) = delete;
   ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
 

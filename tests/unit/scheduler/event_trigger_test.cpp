@@ -6,10 +6,9 @@
 #include <fstream>
 
 #include "engine/run_plan.hpp"
-#include "workflow/validate.hpp"
-
 #include "engine_fixture.hpp"
 #include "scheduler_fixture.hpp"
+#include "workflow/validate.hpp"
 
 namespace herald::scheduler::testing {
 namespace {
@@ -157,8 +156,9 @@ steps:
   EXPECT_FALSE(engine::RunPlan::build(*wf, *registry_, diags));
   ASSERT_EQ(diags.errorCount(), 1u);
   EXPECT_THAT(formatDiagnostic(diags.items()[0]),
-              ::testing::HasSubstr("manual.yaml:6:55: error: step 'mail' (outbox.email), "
-                                   "subject: unknown variable 'event' (the variables are contact and vars)"));
+              ::testing::HasSubstr(
+                  "manual.yaml:6:55: error: step 'mail' (outbox.email), "
+                  "subject: unknown variable 'event' (the variables are contact and vars)"));
 }
 
 }  // namespace

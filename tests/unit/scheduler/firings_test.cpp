@@ -1,8 +1,9 @@
 // dueFirings: which firings a schedule owes after downtime, per catch_up.
+#include "scheduler/firings.hpp"
+
 #include <gtest/gtest.h>
 
 #include "engine_fixture.hpp"
-#include "scheduler/firings.hpp"
 
 namespace herald::scheduler {
 namespace {
@@ -13,8 +14,8 @@ using CatchUp = workflow::Trigger::CatchUp;
 workflow::CronSchedule daily9() { return *workflow::CronSchedule::parse("0 9 * * *"); }
 
 TEST(DueFirings, NothingBeforeTheNextFiring) {
-  EXPECT_TRUE(dueFirings(daily9(), "", isoMs("2026-03-02T09:00:00Z"),
-                         isoMs("2026-03-03T08:59:59Z"), CatchUp::kOnce)
+  EXPECT_TRUE(dueFirings(daily9(), "", isoMs("2026-03-02T09:00:00Z"), isoMs("2026-03-03T08:59:59Z"),
+                         CatchUp::kOnce)
                   .empty());
 }
 

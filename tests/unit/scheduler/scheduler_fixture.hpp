@@ -44,7 +44,9 @@ class SchedulerTest : public engine::testing::EngineTest {
   void stop();
   // Runs the loop until `done` holds or `ms` passed; returns done().
   bool runUntil(const std::function<bool()>& done, int ms);
-  void runFor(int ms) { runUntil([] { return false; }, ms); }
+  void runFor(int ms) {
+    runUntil([] { return false; }, ms);
+  }
   daemon::IngestResult ingest(std::vector<daemon::IncomingEvent> events);
   static daemon::IncomingEvent event(const std::string& external_id, const std::string& type,
                                      nlohmann::json properties = nlohmann::json::object(),

@@ -27,7 +27,8 @@ TEST_F(SchedulerTest, AWaitingJourneyWakesAtItsTime) {
   EXPECT_EQ(emails(), 0u);
   EXPECT_EQ(scheduler_->journeysWaiting(), 1);
   ASSERT_TRUE(runUntil([&] { return emails() == 1; }, 5000));
-  const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_GE(waited, 1.9);
   EXPECT_LT(waited, 3.5);
   EXPECT_EQ(metrics_.count(kWakeLag, {}), 1u);
@@ -46,7 +47,8 @@ TEST_F(SchedulerTest, AJourneyWaitingAcrossARestartWakesOnTimeAndDeliversOnce) {
   now_.set(at);
   serve({kLater});
   ASSERT_TRUE(runUntil([&] { return emails() == 1; }, 5000));
-  const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_GE(waited, 1.9);
   runFor(500);
   EXPECT_EQ(emails(), 1u);

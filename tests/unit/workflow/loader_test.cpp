@@ -257,9 +257,10 @@ TEST(Loader, TriggerCatchUpReentryAndCondition) {
   l = load("name: x\ntrigger: {type: schedule, cron: '0 9 * * *'}\n" + steps);
   EXPECT_EQ(l.wf->trigger.catch_up, Trigger::CatchUp::kOnce);  // the default
 
-  l = load("name: x\ntrigger: {type: event, event: buy, reentry: {once_per: 30d}, condition: "
-           "\"event.properties.amount > 10\"}\n" +
-           steps);
+  l = load(
+      "name: x\ntrigger: {type: event, event: buy, reentry: {once_per: 30d}, condition: "
+      "\"event.properties.amount > 10\"}\n" +
+      steps);
   EXPECT_THAT(l.diags, IsEmpty());
   EXPECT_EQ(l.wf->trigger.reentry.kind, store::Reentry::Kind::kOncePer);
   EXPECT_EQ(l.wf->trigger.reentry.period_ms, 30LL * 86'400'000);
@@ -273,7 +274,8 @@ TEST(Loader, TriggerCatchUpReentryAndCondition) {
   EXPECT_EQ(l.wf->trigger.kind, Trigger::Kind::kApi);
 
   EXPECT_THAT(
-      load("name: x\ntrigger: {type: schedule, cron: '0 9 * * *', catch_up: never}\n" + steps).diags,
+      load("name: x\ntrigger: {type: schedule, cron: '0 9 * * *', catch_up: never}\n" + steps)
+          .diags,
       ElementsAre("2:56: error: 'catch_up' must be skip, once or all, got 'never' (what to do "
                   "with firings missed while the daemon was down; default once)"));
   EXPECT_THAT(load("name: x\ntrigger: {type: event, event: buy, reentry: twice}\n" + steps).diags,
