@@ -81,7 +81,8 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
   }
   const size_t before = diags.errorCount();
   static const std::set<std::string> kKnown = {"state_dir", "database", "plugin_dirs", "engine",
-                                               "log_level", "plugins",  "privacy"};
+                                               "log_level", "plugins",  "privacy",
+                                               "http",      "links"};
   auto known_list = [](const std::set<std::string>& s) {
     std::string out;
     for (const auto& k : s) out += (out.empty() ? "" : ", ") + k;
@@ -176,6 +177,10 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
           }
         }
       }
+    } else if (key == "http") {
+      parseHttpSection(v, file, cfg.http, diags);
+    } else if (key == "links") {
+      parseLinksSection(v, file, cfg.links, diags);
     } else if (key == "plugins") {
       if (!v.IsMap()) {
         diags.error(posOf(file, v), "plugins must map plugin names to their settings");

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/http_config.hpp"
 #include "util/diagnostic.hpp"
 
 namespace herald::config {
@@ -25,6 +26,8 @@ struct DaemonConfig {
   // nothing about the person, so sales totals stay right).
   std::vector<std::string> keep_event_properties = {"amount", "currency", "product_id", "items",
                                                     "quantity"};
+  HttpConfig http;    // http: (config/http_config.hpp)
+  LinksConfig links;  // links:
 };
 
 // Parses a config file. Every problem goes to `diags` at FILE:LINE:COL
