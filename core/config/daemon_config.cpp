@@ -82,7 +82,7 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
   const size_t before = diags.errorCount();
   static const std::set<std::string> kKnown = {"state_dir", "database", "plugin_dirs", "engine",
                                                "log_level", "plugins",  "privacy",
-                                               "http",      "links"};
+                                               "http",      "links",    "scheduler"};
   auto known_list = [](const std::set<std::string>& s) {
     std::string out;
     for (const auto& k : s) out += (out.empty() ? "" : ", ") + k;
@@ -151,6 +151,26 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
           else
             cfg.step_deadline = *d;
         }
+      }
+    } else if (key == "scheduler") {
+      if (!v.IsMap()) {
+        diags.error(posOf(file, v), "scheduler must be a mapping (poll)");
+        continue;
+      }
+      for (const auto& e : v) {
+        const auto sk = e.first.Scalar();
+        if (sk != "poll") {
+          diags.error(posOf(file, e.first), "unknown scheduler setting '" + sk + "'; known: poll");
+          continue;
+        }
+        auto s = scalar(e.second, "poll");
+        auto d = s ? parseDuration(*s) : std::nullopt;
+        if (!d || d->count() < 100 || d->count() > 3'600'000)
+          diags.error(posOf(file, e.second),
+                      "poll must be a duration from 100ms to 1h, such as 5s (how late the daemon "
+                      "may notice work another process changed)");
+        else
+          cfg.scheduler_poll = *d;
       }
     } else if (key == "privacy") {
       if (!v.IsMap()) {

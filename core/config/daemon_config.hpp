@@ -20,6 +20,10 @@ struct DaemonConfig {
   int batch_size = 500;  // contacts per step call (a workflow may lower it)
   std::chrono::milliseconds step_deadline{std::chrono::minutes(5)};
   std::string log_level = "info";
+  // scheduler.poll: the daemon's wake-up timer sleeps at most this long, so
+  // work another process changed (a `herald run`, an expired claim) is
+  // noticed within it. Its own timers and events need no polling.
+  std::chrono::milliseconds scheduler_poll{std::chrono::seconds(5)};
   nlohmann::json plugin_settings = nlohmann::json::object();  // plugins: NAME: {...}
   // privacy.keep_event_properties: what `herald contacts erase` keeps of an
   // erased contact's events besides their type and time (figures that say

@@ -30,7 +30,7 @@ JourneyMove condition(const MoveContext& ctx, const store::DueJourney& journey) 
     return failureMove(ctx, journey, "condition of step '" + ctx.step.id + "' was not compiled",
                        false, journey.vars);
   }
-  const bool holds = workflow::evaluate(*ctx.step.condition, journey.contact, journey.vars);
+  const bool holds = workflow::evaluate(*ctx.step.condition, journey.contact, journey.vars, journey.context);
   const std::string label = holds ? "then" : "else";
   JourneyMove m = start(ctx, journey);
   m.outcome = "branch:" + label;

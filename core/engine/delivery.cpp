@@ -80,7 +80,7 @@ DeliveryPlan planDeliveries(const DeliveryContext& ctx,
     e.key.revision = ctx.run.revision;
     e.key.step_id = ctx.step.step->id;
     e.key.contact_id = journeys[i].contact.id;
-    e.key.occurrence = journeys[i].occurrence;
+    e.key.occurrence = store::ledgerOccurrence(journeys[i].entry, journeys[i].occurrence);
     e.channel = channel;
     e.status = LedgerStatus::kSending;
     e.decision = decisions[i].decision;

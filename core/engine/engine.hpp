@@ -27,6 +27,14 @@ struct RunOptions {
   int batch_size = 500;               // contacts per step call (the workflow may lower it)
   std::chrono::milliseconds step_deadline{std::chrono::minutes(5)};
   std::string trigger = "manual";
+  // The daemon: process this existing run (its journeys were enrolled by a
+  // trigger); nothing is enrolled and no other run is looked for.
+  std::optional<int64_t> run_id;
+  // Called on the io_context after each committed batch (the daemon's
+  // metrics and its wake-up timer).
+  std::function<void(const store::BatchCommit&)> on_commit;
+  // Called with each batch of due journeys as it is fetched (wake-up lag).
+  std::function<void(const std::vector<store::DueJourney>&, int64_t now_ms)> on_due;
 };
 
 // One message a delivery step would have sent, from a dry run.

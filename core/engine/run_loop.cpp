@@ -46,6 +46,15 @@ int RunLoop::batchSize() const {
 void RunLoop::prepare() {
   const workflow::Workflow& wf = plan_.workflow();
   const int64_t now = clock_.nowMs();
+  if (options_.run_id) {
+    auto run = store_.runById(*options_.run_id);
+    if (!run) throw store::StoreError("run " + std::to_string(*options_.run_id) + " not found");
+    result_.run = *run;
+    result_.resumed = true;
+    if (run->status != store::RunStatus::kRunning)
+      store_.setRunStatus(run->id, store::RunStatus::kRunning, now);
+    return;
+  }
   store_.saveWorkflowRevision({wf.name, wf.revision, wf.source, now});
   if (auto existing = store_.findResumableRun(wf.name, wf.revision, options_.dry_run)) {
     result_.run = *existing;
@@ -142,6 +151,7 @@ bool RunLoop::runStep(StepRuntime& rt, int64_t now) {
   auto journeys = store_.dueJourneys(result_.run.id, rt.step->id, now, limit);
   if (journeys.size() < static_cast<size_t>(limit)) maybe_due_.erase(rt.index);
   if (journeys.empty()) return false;
+  if (options_.on_due) options_.on_due(journeys, now);
   refreshed_idle_ = false;
   StepActivity& activity = result_.activity[rt.step->id];
   ++activity.batches;
@@ -204,6 +214,7 @@ void RunLoop::runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> jou
     if (rt.config) {
       rctx.contact = &j.contact;
       rctx.vars = &j.vars;
+      rctx.globals = &j.context;  // `event` / `input`: what started the journey
       rctx.locale = j.contact.locale && !j.contact.locale->empty() ? std::string_view()
                                                                    : std::string_view(wf.locale);
       undefined.clear();
@@ -339,6 +350,7 @@ void RunLoop::commit(store::BatchCommit& batch) {
   if (batch.moves.empty() && batch.ledger_updates.empty()) return;
   store_.commitBatch(batch);
   noteMoves(batch.moves, batch.now_ms);
+  if (options_.on_commit) options_.on_commit(batch);
 }
 
 void RunLoop::noteMoves(const std::vector<store::JourneyMove>& moves, int64_t now) {

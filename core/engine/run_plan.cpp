@@ -33,6 +33,8 @@ std::optional<tmpl::TemplatedConfig> compileConfig(const workflow::Workflow& wf,
   }
   spec.partials = &partials;
   spec.default_locale = wf.locale;
+  if (wf.trigger.kind == workflow::Trigger::Kind::kEvent) spec.trigger_roots = {"event"};
+  if (wf.trigger.kind == workflow::Trigger::Kind::kApi) spec.trigger_roots = {"input"};
   spec.context = "step '" + step.id + "' (" + step.uses + ")";
   spec.where = [&wf, &step](const std::string& pointer, size_t offset, int line, int column) {
     return workflow::templatePosition(wf, step, pointer, offset, line, column);

@@ -68,6 +68,7 @@ std::optional<TemplatedConfig> TemplatedConfig::compile(const ConfigSpec& spec, 
     options.escape = escape;
     options.partials = spec.partials;
     options.roots = {"contact", "vars"};
+    options.roots.insert(options.roots.end(), spec.trigger_roots.begin(), spec.trigger_roots.end());
     options.limits = spec.limits;
     CompileError err;
     auto tmpl = Template::compile(text, options, err);

@@ -34,6 +34,10 @@ struct ConfigSpec {
   // template at `pointer` stands in its file.
   std::function<SourcePos(const std::string& pointer, size_t offset, int line, int column)> where;
   std::string context;  // "step 'welcome' (outbox.email)"
+  // Variables besides contact and vars that the workflow's trigger gives
+  // every journey ("event" for event triggers, "input" for API runs); a
+  // template naming one the trigger does not give fails to compile.
+  std::vector<std::string> trigger_roots;
 };
 
 class TemplatedConfig {

@@ -6,11 +6,12 @@
 namespace herald::store {
 namespace {
 
-constexpr std::array<std::pair<RunStatus, const char*>, 4> kRunStatusNames{{
+constexpr std::array<std::pair<RunStatus, const char*>, 5> kRunStatusNames{{
     {RunStatus::kRunning, "running"},
     {RunStatus::kWaiting, "waiting"},
     {RunStatus::kDone, "done"},
     {RunStatus::kFailed, "failed"},
+    {RunStatus::kCanceled, "canceled"},
 }};
 
 constexpr std::array<std::pair<JourneyStatus, const char*>, 5> kJourneyStatusNames{{

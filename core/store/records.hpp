@@ -55,7 +55,7 @@ struct WorkflowRevision {
   int64_t created_ms = 0;
 };
 
-enum class RunStatus { kRunning, kWaiting, kDone, kFailed };
+enum class RunStatus { kRunning, kWaiting, kDone, kFailed, kCanceled };
 const char* toString(RunStatus s);
 std::optional<RunStatus> runStatusFromString(const std::string& s);
 
@@ -63,7 +63,7 @@ struct Run {
   int64_t id = 0;
   std::string workflow;
   std::string revision;
-  std::string trigger;  // "manual", "schedule", "event"
+  std::string trigger;  // "manual", "schedule", "event", "api"
   bool dry_run = false;
   RunStatus status = RunStatus::kRunning;
   bool enrolled = false;  // enrolment finished (it is one transaction)
@@ -83,8 +83,47 @@ struct DueJourney {
   std::string step_id;
   int32_t attempts = 0;    // failed retryable attempts at this step so far
   int32_t occurrence = 0;  // how many times this journey entered this step before
+  // The contact's entry into this workflow revision (0 = first): every
+  // schedule firing, event enrolment or API run the contact enters is a new
+  // entry, so its deliveries get ledger keys of their own (ledgerOccurrence).
+  int32_t entry = 0;
+  // When it was due, and when it last moved: a journey with wake_ms later
+  // than moved_ms waited (the daemon's wake-up lag is now - wake_ms).
+  int64_t wake_ms = 0;
+  int64_t moved_ms = 0;
   nlohmann::json vars = nlohmann::json::object();
+  // What started the journey, for the whole journey: {"event": {type, at,
+  // properties}} for event triggers, {"input": {...}} for API runs; {} else.
+  nlohmann::json context = nlohmann::json::object();
   Contact contact;
+};
+
+// The occurrence of a send-ledger key: the contact's entry into the workflow
+// revision and the journey's pass through the step, in one number (a pass
+// count beyond 65535 in one journey is not a workflow anyone writes).
+inline int64_t ledgerOccurrence(int32_t entry, int32_t pass) {
+  return (static_cast<int64_t>(entry) << 16) | (pass & 0xffff);
+}
+
+// Who may enter a workflow again (trigger `reentry:`): a contact enters at
+// most once per revision, at most once per period, or on every trigger.
+struct Reentry {
+  enum class Kind { kOnce, kOncePer, kAlways };
+  Kind kind = Kind::kOnce;
+  int64_t period_ms = 0;  // kOncePer
+};
+
+// One contact to enrol, with what started its journey (DueJourney::context).
+struct EntryRequest {
+  int64_t contact_id = 0;
+  nlohmann::json context = nlohmann::json::object();
+};
+
+// A stored schedule trigger's state: the last firing that was claimed.
+struct TriggerState {
+  std::string workflow;
+  std::optional<int64_t> last_fire_ms;
+  bool paused = false;
 };
 
 // What one step decided for one journey, ready to commit.
@@ -110,7 +149,7 @@ struct LedgerKey {
   std::string revision;
   std::string step_id;
   int64_t contact_id = 0;
-  int32_t occurrence = 0;
+  int64_t occurrence = 0;  // ledgerOccurrence(entry, pass)
   // Stable text form used as the delivery key given to plugins.
   std::string text() const;
 };

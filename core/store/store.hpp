@@ -87,6 +87,41 @@ class EventImport {
   virtual int64_t duplicateCount() const = 0;
 };
 
+// Events posted to the daemon, stored and turned into enrolments in ONE
+// transaction (group commit: many posts share it and its fsync), so an event
+// is never stored without the journeys it starts, nor enrolled twice.
+// Nothing is visible until commit(); destroying without commit() rolls back.
+class EventIngest {
+ public:
+  virtual ~EventIngest() = default;
+  // The contact by id, else external id, else email (lower-cased by the
+  // caller); nullopt when unknown or erased.
+  virtual std::optional<Contact> resolveContact(std::optional<int64_t> id,
+                                                const std::optional<std::string>& external_id,
+                                                const std::optional<std::string>& email) = 0;
+  // The stored row's id; nullopt when an event with e.external_id is stored.
+  virtual std::optional<int64_t> insert(const Event& e) = 0;
+  // As Store::enrollEntries for one contact, inside this transaction.
+  virtual int64_t enroll(int64_t run_id, const std::string& first_step, const Reentry& reentry,
+                         const EntryRequest& entry, int64_t now_ms) = 0;
+  virtual void commit() = 0;
+};
+
+// The parts of a schedule firing, done by Store::fireSchedule in one
+// transaction.
+struct Firing {
+  std::string workflow;
+  std::string revision;
+  std::optional<int64_t> expected_last_ms;  // the stored last firing this one follows
+  int64_t fire_ms = 0;                      // the firing's scheduled time
+  std::string first_step;
+  const segment::Rule* audience = nullptr;  // null: every contact
+  segment::EvalContext ctx;
+  Reentry reentry;
+  bool enroll = true;  // false: only record the firing (catch_up: skip)
+  int64_t now_ms = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -200,8 +235,56 @@ class Store {
   virtual int64_t enrollContact(int64_t run_id, const std::string& first_step, int64_t contact_id,
                                 int64_t now_ms) = 0;
 
+  // Enrol `entries` into the run at `first_step` in one transaction, each
+  // only as `reentry` allows: kOnce, when the contact has no journey of the
+  // run's revision yet; kOncePer, when its last entry into the revision is
+  // older than the period; kAlways, every time. Each journey gets the
+  // contact's next entry number and its context. Suppressed and erased
+  // contacts are never enrolled. Returns the journeys created.
+  virtual int64_t enrollEntries(int64_t run_id, const std::string& first_step,
+                                const Reentry& reentry, std::span<const EntryRequest> entries,
+                                int64_t now_ms) = 0;
+  virtual std::unique_ptr<EventIngest> beginEventIngest() = 0;
+
+  // ---- the daemon's scheduler: triggers and due work ----
+  // Due work is claimed: dueJourneys() marks the journeys it returns with
+  // this store's claim owner until now + lease (real time, not the engine's
+  // clock), skips journeys another owner holds, and a committed move clears
+  // the claim. A restarted daemon uses the same owner name and so takes its
+  // own claims back at once; a CLI run uses one of its own. On PostgreSQL
+  // the same claim is SELECT ... FOR UPDATE SKIP LOCKED + UPDATE.
+  virtual void setClaimOwner(const std::string& owner, int64_t lease_ms) = 0;
+  // The earliest wake time after `after_ms` of an active or waiting journey
+  // of any run, not claimed by another owner, from an index (the
+  // scheduler's one timer); nullopt when none.
+  virtual std::optional<int64_t> nextWakeMs(int64_t after_ms) = 0;
+  // Runs with an active or waiting journey due at `now_ms`.
+  virtual std::vector<int64_t> runsWithDueJourneys(int64_t now_ms) = 0;
+  // Journeys waiting (all runs), and per workflow active/waiting.
+  virtual int64_t journeysWaiting() = 0;
+  virtual JourneySummary workflowJourneys(const std::string& workflow) = 0;
+  // The newest run of (workflow, revision) with `trigger`, any status.
+  virtual std::optional<Run> findRunByTrigger(const std::string& workflow,
+                                              const std::string& revision,
+                                              const std::string& trigger) = 0;
+  virtual std::optional<TriggerState> triggerState(const std::string& workflow) = 0;
+  // Stores `last_fire_ms` as the last firing when none is stored yet (a
+  // workflow served for the first time starts from now).
+  virtual void initTrigger(const std::string& workflow, int64_t last_fire_ms, int64_t now_ms) = 0;
+  virtual void setTriggerPaused(const std::string& workflow, bool paused, int64_t now_ms) = 0;
+  // One transaction: claims the firing (the stored last firing must still be
+  // `expected_last_ms`; it becomes `fire_ms`), creates its run (trigger
+  // "schedule") and enrols the audience as enrollEntries would. nullopt when
+  // another process claimed it first; the run otherwise (nullopt run id 0
+  // when enroll is false: the firing was only recorded).
+  virtual std::optional<Run> fireSchedule(const Firing& firing) = 0;
+  // Ends the run's active and waiting journeys (exited, "canceled") and marks
+  // it canceled. false: no such run or it already ended.
+  virtual bool cancelRun(int64_t run_id, int64_t now_ms) = 0;
+
   // Active journeys of the run at `step_id` whose wake time is <= now,
-  // oldest first, at most `limit`, with their contacts.
+  // oldest first, at most `limit`, with their contacts (claimed, see
+  // setClaimOwner).
   virtual std::vector<DueJourney> dueJourneys(int64_t run_id, const std::string& step_id,
                                               int64_t now_ms, int limit) = 0;
   // Step ids that have due journeys in the run now.

@@ -11,6 +11,15 @@ int64_t SystemClock::nowMs() const {
       .count();
 }
 
+OffsetClock::OffsetClock(int64_t start_ms)
+    : start_ms_(start_ms), started_(std::chrono::steady_clock::now()) {}
+
+int64_t OffsetClock::nowMs() const {
+  return start_ms_ + std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - started_)
+                         .count();
+}
+
 std::optional<int64_t> parseIsoTime(const std::string& text) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   char tail[8] = {0};

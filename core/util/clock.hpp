@@ -32,6 +32,19 @@ class FixedClock final : public Clock {
   int64_t now_ms_;
 };
 
+// Starts at a given time and advances in real time (`herald serve --now T`):
+// a test makes a cron firing due in seconds, and a daemon restarted with a
+// later T sees the time in between as downtime.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(int64_t start_ms);
+  int64_t nowMs() const override;
+
+ private:
+  int64_t start_ms_;
+  std::chrono::steady_clock::time_point started_;
+};
+
 // Parses an ISO 8601 UTC time ("2026-11-22T09:00:00Z", also without the
 // seconds or the Z, or a plain date) into Unix ms; nullopt if malformed.
 std::optional<int64_t> parseIsoTime(const std::string& text);

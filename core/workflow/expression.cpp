@@ -26,6 +26,7 @@ enum class Op {
   kField,      // contact.<field>
   kAttribute,  // attributes.<path>
   kVar,        // vars.<path>
+  kContext,    // event.<path>, input.<path>: what started the journey
   kTags,
   kList,
   kNot,
@@ -521,6 +522,11 @@ class Parser {
         throw ParseFailure{t.offset + 8,
                            "unknown contact field '" + parts[1] + "'; known: " + knownFields()};
       n->op = Op::kField;
+    } else if (root == "event" || root == "input") {
+      n->op = Op::kContext;
+      n->path.assign(parts.begin(), parts.end());
+      auto& first_use = root == "event" ? event_offset_ : input_offset_;
+      if (!first_use) first_use = t.offset;
     } else if (root == "attributes" || root == "vars") {
       if (parts.size() <= first)
         throw ParseFailure{t.offset, "expected " + std::string(root) + ".NAME, as in " +
@@ -533,13 +539,18 @@ class Parser {
       n->op = Op::kTags;
     } else {
       throw ParseFailure{t.offset, "unknown name '" + t.text +
-                                       "'; use contact.FIELD, attributes.NAME, vars.NAME, tags, "
-                                       "a quoted string, a number, true, false or null"};
+                                       "'; use contact.FIELD, attributes.NAME, vars.NAME, event.NAME, "
+                                       "input.NAME, tags, a quoted string, a number, true, "
+                                       "false or null"};
     }
     advance();
     return n;
   }
 
+ public:
+  std::optional<size_t> event_offset_, input_offset_;
+
+ private:
   Lexer lexer_;
   Token cur_;
   int depth_ = 0;
@@ -563,6 +574,7 @@ struct Value {
 struct Env {
   const store::Contact& contact;
   const nlohmann::json& vars;
+  const nlohmann::json& context;
 };
 
 Value fromJson(const nlohmann::json& j) {
@@ -752,6 +764,8 @@ Value eval(const Env& env, const Node& n) {
       return walk(env.contact.attributes, n.path);
     case Op::kVar:
       return walk(env.vars, n.path);
+    case Op::kContext:
+      return walk(env.context, n.path);
     case Op::kTags: {
       Value v;
       v.kind = Value::Kind::kTags;
@@ -858,6 +872,8 @@ std::optional<Expr> Expr::parse(std::string_view text, ExprError* error) {
     Expr e;
     e.root_ = parser.parseAll();
     e.text_ = std::string(text);
+    e.event_offset_ = parser.event_offset_;
+    e.input_offset_ = parser.input_offset_;
     return e;
   } catch (const ParseFailure& f) {
     // "Ends too early" belongs after the last character, not on trailing
@@ -870,9 +886,15 @@ std::optional<Expr> Expr::parse(std::string_view text, ExprError* error) {
 }
 
 bool evaluate(const Expr& expr, const store::Contact& contact, const nlohmann::json& vars) {
+  static const nlohmann::json kNone = nlohmann::json::object();
+  return evaluate(expr, contact, vars, kNone);
+}
+
+bool evaluate(const Expr& expr, const store::Contact& contact, const nlohmann::json& vars,
+              const nlohmann::json& context) {
   if (!expr.root_) return false;
-  static const nlohmann::json kNoVars = nlohmann::json::object();
-  const Env env{contact, vars.is_object() ? vars : kNoVars};
+  static const nlohmann::json kNone = nlohmann::json::object();
+  const Env env{contact, vars.is_object() ? vars : kNone, context.is_object() ? context : kNone};
   return truthy(env, *expr.root_);
 }
 

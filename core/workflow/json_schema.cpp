@@ -20,6 +20,18 @@ json durationSchema(const std::string& description) {
       {"type", "string"}, {"pattern", "^([0-9]+(ms|s|m|h|d|w))+$"}, {"description", description}};
 }
 
+json reentrySchema(const char* default_text) {
+  return {{"description", std::string("Who may enter again: once (per contact and revision), "
+                                      "always, or {once_per: 30d}; default ") +
+                              default_text},
+          {"oneOf",
+           {{{"enum", {"once", "always"}}},
+            {{"type", "object"},
+             {"properties", {{"once_per", durationSchema("at most one entry per this long")}}},
+             {"required", {"once_per"}},
+             {"additionalProperties", false}}}}};
+}
+
 json triggerSchema() {
   json manual = {{"type", "object"},
                  {"description", "Runs when started by hand: herald run FILE"},
@@ -28,7 +40,7 @@ json triggerSchema() {
                  {"additionalProperties", false}};
   json schedule = {
       {"type", "object"},
-      {"description", "Runs on a cron schedule"},
+      {"description", "Runs on a cron schedule; each firing is a new occurrence"},
       {"properties",
        {{"type", {{"const", "schedule"}}},
         {"cron",
@@ -38,22 +50,41 @@ json triggerSchema() {
         {"timezone",
          {{"type", "string"},
           {"description",
-           "IANA time zone the cron is read in, e.g. Europe/Berlin (default UTC)"}}}}},
+           "IANA time zone the cron is read in, e.g. Europe/Berlin (default UTC)"}}},
+        {"catch_up",
+         {{"enum", {"skip", "once", "all"}},
+          {"description",
+           "firings missed while the daemon was down: skip them, fire once, or fire all "
+           "(default once)"}}},
+        {"reentry", reentrySchema("always")}}},
       {"required", {"type", "cron"}},
       {"additionalProperties", false}};
-  json event = {{"type", "object"},
-                {"description", "Enrols a contact when an event of this type arrives for it"},
-                {"properties",
-                 {{"type", {{"const", "event"}}},
-                  {"event", {{"type", "string"}, {"description", "event type, e.g. signup"}}}}},
-                {"required", {"type", "event"}},
-                {"additionalProperties", false}};
-  return {{"description", "What starts a run: manual, schedule or event"},
+  json event = {
+      {"type", "object"},
+      {"description", "Enrols a contact when an event of this type arrives for it"},
+      {"properties",
+       {{"type", {{"const", "event"}}},
+        {"event", {{"type", "string"}, {"description", "event type, e.g. signup"}}},
+        {"condition",
+         {{"type", "string"},
+          {"description",
+           "only events for which this holds, e.g. event.properties.amount > 100 and 'vip' in "
+           "tags"}}},
+        {"reentry", reentrySchema("once")}}},
+      {"required", {"type", "event"}},
+      {"additionalProperties", false}};
+  json api = {{"type", "object"},
+              {"description", "Runs started over the admin API, with per-contact input variables"},
+              {"properties", {{"type", {{"const", "api"}}}, {"reentry", reentrySchema("always")}}},
+              {"required", {"type"}},
+              {"additionalProperties", false}};
+  return {{"description", "What starts a run: manual, schedule, event or api"},
           {"oneOf",
            {{{"const", "manual"}, {"description", "Runs when started by hand"}},
             manual,
             schedule,
-            event}}};
+            event,
+            api}}};
 }
 
 // The segment language (docs/workflows.md, "Segments"): enough for editors

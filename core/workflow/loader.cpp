@@ -18,6 +18,7 @@
 #include "util/time_zone.hpp"
 #include "util/yaml_json.hpp"
 #include "workflow/cron.hpp"
+#include "workflow/expression.hpp"
 #include "workflow/scalar_pos.hpp"
 #include "workflow/wait.hpp"
 
@@ -28,7 +29,16 @@ const std::vector<std::string> kTopKeys = {"name",     "description", "trigger",
                                            "audience", "settings",    "steps"};
 const std::vector<std::string> kStepKeys = {"id",       "uses",  "with",       "next",
                                             "branches", "retry", "description"};
-const std::vector<std::string> kTriggerTypes = {"manual", "schedule", "event"};
+const std::vector<std::string> kTriggerTypes = {"manual", "schedule", "event", "api"};
+const std::vector<std::string> kTriggerKeys = {"type",      "cron",    "timezone", "catch_up",
+                                               "event",     "condition", "reentry"};
+// Which trigger types use which key (besides `type`).
+const std::map<std::string, std::vector<std::string>> kKeysOfType = {
+    {"manual", {}},
+    {"schedule", {"cron", "timezone", "catch_up", "reentry"}},
+    {"event", {"event", "condition", "reentry"}},
+    {"api", {"reentry"}},
+};
 
 bool isValidId(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
@@ -173,6 +183,43 @@ class Loader {
     }
   }
 
+  void loadCatchUp(const YAML::Node& v, Trigger& t) {
+    const auto s = v.IsScalar() ? std::optional<std::string>(v.Scalar()) : std::nullopt;
+    if (s == "skip") t.catch_up = Trigger::CatchUp::kSkip;
+    else if (s == "once") t.catch_up = Trigger::CatchUp::kOnce;
+    else if (s == "all") t.catch_up = Trigger::CatchUp::kAll;
+    else
+      error(v, "'catch_up' must be skip, once or all" +
+                   (s ? ", got '" + *s + "'" : std::string()) +
+                   " (what to do with firings missed while the daemon was down; default once)");
+  }
+
+  // reentry: once | always | {once_per: 30d}
+  void loadReentry(const YAML::Node& v, store::Reentry& r) {
+    const std::string valid =
+        "'reentry' must be once, always or {once_per: DURATION} such as {once_per: 30d}";
+    if (v.IsScalar()) {
+      const std::string s = v.Scalar();
+      if (s == "once") r.kind = store::Reentry::Kind::kOnce;
+      else if (s == "always") r.kind = store::Reentry::Kind::kAlways;
+      else error(v, valid + ", got '" + s + "'");
+      return;
+    }
+    if (!v.IsMap() || v.size() != 1 || (*v.begin()).first.Scalar() != "once_per") {
+      error(v, valid);
+      return;
+    }
+    const YAML::Node d = (*v.begin()).second;
+    const auto ms = d.IsScalar() ? config::parseDuration(d.Scalar()) : std::nullopt;
+    if (!ms || ms->count() <= 0) {
+      error(d, "'once_per' must be a duration such as 12h, 30d or 1w" +
+                   (d.IsScalar() ? ", got '" + d.Scalar() + "'" : std::string()));
+      return;
+    }
+    r.kind = store::Reentry::Kind::kOncePer;
+    r.period_ms = ms->count();
+  }
+
   void loadTrigger(const YAML::Node& v, Trigger& t) {
     t.pos = pos(v);
     if (v.IsScalar()) {
@@ -187,7 +234,7 @@ class Loader {
               "an event trigger needs the event type, e.g. trigger: {type: event, event: "
               "signup}");
       else
-        error(v, "unknown trigger '" + s + "'; use manual, schedule or event");
+        error(v, "unknown trigger '" + s + "'; use manual, schedule, event or api");
       return;
     }
     if (!v.IsMap()) {
@@ -197,7 +244,7 @@ class Loader {
     const YAML::Node type = v["type"];
     std::string kind;
     if (!type) {
-      error(v, "the trigger needs a 'type': manual, schedule or event");
+      error(v, "the trigger needs a 'type': manual, schedule, event or api");
     } else if (auto s = text(type, "type")) {
       kind = *s;
       if (kind == "manual") {
@@ -206,55 +253,79 @@ class Loader {
         t.kind = Trigger::Kind::kSchedule;
       } else if (kind == "event") {
         t.kind = Trigger::Kind::kEvent;
+      } else if (kind == "api") {
+        t.kind = Trigger::Kind::kApi;
       } else {
         const auto close = closeMatches(kind, kTriggerTypes, 1);
         error(type, "unknown trigger type '" + kind + "'; " +
                         (close.empty() ? "" : "did you mean '" + close[0] + "'? ") +
-                        "use manual, schedule or event");
+                        "use manual, schedule, event or api");
         kind.clear();
       }
     }
-    bool has_cron = false, has_event = false;
+    bool has_cron = false, has_event = false, reentry_given = false;
     for (const auto& kv : v) {
       const std::string key = kv.first.Scalar();
       const YAML::Node& val = kv.second;
       if (key == "type") continue;
-      if (key == "cron" || key == "timezone") {
-        if (!kind.empty() && kind != "schedule") {
-          error(kv.first,
-                "'" + key + "' is only used by schedule triggers; this trigger is " + kind);
+      if (std::find(kTriggerKeys.begin(), kTriggerKeys.end(), key) == kTriggerKeys.end()) {
+        unknownKey(kv.first, "in the trigger", kTriggerKeys);
+        continue;
+      }
+      if (!kind.empty()) {
+        const auto& allowed = kKeysOfType.at(kind);
+        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+          std::vector<std::string> users;
+          for (const auto& [user, keys] : kKeysOfType) {
+            if (std::find(keys.begin(), keys.end(), key) != keys.end()) users.push_back(user);
+          }
+          error(kv.first, "'" + key + "' is only used by " + joinList(users, "and") + " triggers; this trigger is " +
+                              kind);
           continue;
         }
-        if (key == "cron") {
-          has_cron = true;
-          if (auto s = text(val, "cron")) {
-            t.cron = *s;
-            CronError err;
-            auto sched = CronSchedule::parse(*s, &err);
-            if (!sched)
-              diags_.error(positionInScalar(source_, pos(val), err.offset),
-                           "invalid cron expression: " + err.message);
-            else
-              t.schedule = std::make_shared<const CronSchedule>(std::move(*sched));
-          }
-        } else {
-          checkTimeZone(val, t.timezone);
+      }
+      if (key == "cron") {
+        has_cron = true;
+        if (auto s = text(val, "cron")) {
+          t.cron = *s;
+          CronError err;
+          auto sched = CronSchedule::parse(*s, &err);
+          if (!sched)
+            diags_.error(positionInScalar(source_, pos(val), err.offset),
+                         "invalid cron expression: " + err.message);
+          else
+            t.schedule = std::make_shared<const CronSchedule>(std::move(*sched));
+        }
+      } else if (key == "timezone") {
+        checkTimeZone(val, t.timezone);
+      } else if (key == "catch_up") {
+        loadCatchUp(val, t);
+      } else if (key == "reentry") {
+        reentry_given = true;
+        loadReentry(val, t.reentry);
+      } else if (key == "condition") {
+        if (auto s = text(val, "condition")) {
+          ExprError err;
+          auto expr = Expr::parse(*s, &err);
+          if (!expr)
+            diags_.error(positionInScalar(source_, pos(val), err.offset),
+                         "in the trigger's condition: " + err.message);
+          else
+            t.condition = std::make_shared<const Expr>(std::move(*expr));
         }
       } else if (key == "event") {
-        if (!kind.empty() && kind != "event") {
-          error(kv.first, "'event' is only used by event triggers; this trigger is " + kind);
-          continue;
-        }
         has_event = true;
         if (auto s = text(val, "event")) {
           if (s->empty() || s->find_first_of(" \t") != std::string::npos)
             error(val, "the event type must be one word such as signup or purchase");
           t.event_type = *s;
         }
-      } else {
-        unknownKey(kv.first, "in the trigger", {"type", "cron", "timezone", "event"});
       }
     }
+    // Each firing of a schedule (and each API run) is a new occurrence:
+    // everyone in the audience may enter again unless `reentry` says not.
+    if (!reentry_given && t.kind != Trigger::Kind::kEvent)
+      t.reentry.kind = store::Reentry::Kind::kAlways;
     if (kind == "schedule" && !has_cron)
       error(v, "a schedule trigger needs 'cron', e.g. cron: \"0 9 * * MON\" (Mondays at 09:00)");
     if (kind == "event" && !has_event)

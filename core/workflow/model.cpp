@@ -18,3 +18,33 @@ std::optional<std::string> Workflow::nextOf(const Step& step) const {
 }
 
 }  // namespace herald::workflow
+
+namespace herald::workflow {
+
+const char* toString(Trigger::Kind kind) {
+  switch (kind) {
+    case Trigger::Kind::kManual:
+      return "manual";
+    case Trigger::Kind::kSchedule:
+      return "schedule";
+    case Trigger::Kind::kEvent:
+      return "event";
+    case Trigger::Kind::kApi:
+      return "api";
+  }
+  return "manual";
+}
+
+const char* toString(Trigger::CatchUp catch_up) {
+  switch (catch_up) {
+    case Trigger::CatchUp::kSkip:
+      return "skip";
+    case Trigger::CatchUp::kOnce:
+      return "once";
+    case Trigger::CatchUp::kAll:
+      return "all";
+  }
+  return "once";
+}
+
+}  // namespace herald::workflow

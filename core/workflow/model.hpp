@@ -29,7 +29,11 @@ class CronSchedule;  // workflow/cron.hpp
 using PositionMap = std::map<std::string, SourcePos>;
 
 struct Trigger {
-  enum class Kind { kManual, kSchedule, kEvent };
+  enum class Kind { kManual, kSchedule, kEvent, kApi };
+  // kSchedule: what happens to firings missed while the daemon was down.
+  // kOnce (the default): one firing now for all of them; kSkip: none, the
+  // next one on time; kAll: each missed firing, oldest first.
+  enum class CatchUp { kSkip, kOnce, kAll };
   Kind kind = Kind::kManual;
   std::string cron;        // kSchedule: 5-field cron expression
   std::string timezone;    // kSchedule: IANA zone the cron is read in (default UTC)
@@ -37,7 +41,18 @@ struct Trigger {
   SourcePos pos;
   // kSchedule, once validated: the parsed cron (nextAfter() gives fire times).
   std::shared_ptr<const CronSchedule> schedule;
+  CatchUp catch_up = CatchUp::kOnce;
+  // kEvent: `condition:` over `event` and the contact (the condition
+  // language); null = every event of the type.
+  std::shared_ptr<const Expr> condition;
+  // Who may enter again (`reentry:`): once per contact per revision for
+  // event triggers; always for schedules (each firing is a new occurrence)
+  // and API runs.
+  store::Reentry reentry;
 };
+
+const char* toString(Trigger::Kind kind);
+const char* toString(Trigger::CatchUp catch_up);
 
 struct RetryPolicy {
   int max_attempts = 3;         // attempts in all, including the first

@@ -11,6 +11,8 @@
 #include "segment/parse.hpp"
 #include "util/suggest.hpp"
 #include "workflow/builtins.hpp"
+#include "workflow/expression.hpp"
+#include "workflow/scalar_pos.hpp"
 #include "workflow/loader.hpp"
 
 namespace herald::workflow {
@@ -116,6 +118,7 @@ class Validator {
     if (diags_.errorCount() != before) return;
     if (info->builtin) {
       compileBuiltin(step, wf_.source, diags_);
+      if (step.condition) checkTriggerNames(*step.condition, step);
       return;
     }
     plugin::StepSetup setup;
@@ -176,6 +179,23 @@ class Validator {
   }
 
   // How a step may leave: `next` and `branches` against what its type does.
+  // `event` exists only in event-triggered workflows and `input` only in
+  // API-triggered ones: a condition naming them anywhere else is an error.
+  void checkTriggerNames(const Expr& expr, const Step& step) {
+    auto it = step.config_positions.find("/if");
+    const SourcePos at = it != step.config_positions.end() ? it->second : step.with_pos;
+    const auto kind = wf_.trigger.kind;
+    if (expr.eventOffset() && kind != Trigger::Kind::kEvent)
+      diags_.error(positionInScalar(wf_.source, at, *expr.eventOffset()),
+                   "step '" + step.id + "': 'event' exists only in event-triggered workflows " +
+                       "(trigger: {type: event, event: NAME}); this workflow's trigger is " +
+                       toString(kind));
+    if (expr.inputOffset() && kind != Trigger::Kind::kApi)
+      diags_.error(positionInScalar(wf_.source, at, *expr.inputOffset()),
+                   "step '" + step.id + "': 'input' exists only in API-triggered workflows " +
+                       "(trigger: {type: api}); this workflow's trigger is " + toString(kind));
+  }
+
   void checkFlow(const Step& step, size_t index, const std::string& name,
                  const plugin::StepTypeInfo& info) {
     if (step.uses == kExitStep) {

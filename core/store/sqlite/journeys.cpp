@@ -9,26 +9,48 @@ namespace herald::store::sqlite {
 std::vector<DueJourney> SqliteStore::dueJourneys(int64_t run_id, const std::string& step_id,
                                                  int64_t now_ms, int limit) {
   std::vector<DueJourney> out;
-  // Served by journeys_due(run_id, status, step_id, wake_ms); the contact,
-  // its tags and consents come in the same row.
-  auto q = db_.query(fmt::format(
-      "SELECT j.id, j.run_id, j.step_id, j.attempts, j.occurrence, j.vars, {} "
-      "FROM journeys j JOIN contacts c ON c.id = j.contact_id "
-      "WHERE j.run_id = ?1 AND j.status = 'active' AND j.step_id = ?2 AND j.wake_ms <= ?3 "
-      "ORDER BY j.wake_ms, j.id LIMIT ?4",
-      kContactColumns));
-  q.bindInt(1, run_id).bindText(2, step_id).bindInt(3, now_ms).bindInt(4, limit);
-  while (q.step()) {
-    DueJourney d;
-    d.journey_id = q.colInt(0);
-    d.run_id = q.colInt(1);
-    d.step_id = q.colText(2);
-    d.attempts = static_cast<int32_t>(q.colInt(3));
-    d.occurrence = static_cast<int32_t>(q.colInt(4));
-    d.vars = nlohmann::json::parse(q.colView(5));
-    d.contact = readContact(q, 6);
-    out.push_back(std::move(d));
+  const int64_t real_now = systemNowMs();
+  // The fetch is a claim (see Store::setClaimOwner): read and mark in one
+  // write transaction, so two processes never hold the same journey.
+  WriteTx tx(db_);
+  {
+    // Served by journeys_due(run_id, status, step_id, wake_ms); the contact,
+    // its tags and consents come in the same row.
+    auto q = db_.query(fmt::format(
+        "SELECT j.id, j.run_id, j.step_id, j.attempts, j.occurrence, j.vars, j.entry, j.context, "
+        "j.wake_ms, j.updated_ms, {} FROM journeys j JOIN contacts c ON c.id = j.contact_id "
+        "WHERE j.run_id = ?1 AND j.status = 'active' AND j.step_id = ?2 AND j.wake_ms <= ?3 "
+        "AND (j.claim_owner IS NULL OR j.claim_owner = ?5 OR j.claim_until_ms < ?6) "
+        "ORDER BY j.wake_ms, j.id LIMIT ?4",
+        kContactColumns));
+    q.bindInt(1, run_id)
+        .bindText(2, step_id)
+        .bindInt(3, now_ms)
+        .bindInt(4, limit)
+        .bindText(5, claim_owner_)
+        .bindInt(6, real_now);
+    while (q.step()) {
+      DueJourney d;
+      d.journey_id = q.colInt(0);
+      d.run_id = q.colInt(1);
+      d.step_id = q.colText(2);
+      d.attempts = static_cast<int32_t>(q.colInt(3));
+      d.occurrence = static_cast<int32_t>(q.colInt(4));
+      d.vars = nlohmann::json::parse(q.colView(5));
+      d.entry = static_cast<int32_t>(q.colInt(6));
+      d.context = nlohmann::json::parse(q.colView(7));
+      d.wake_ms = q.colInt(8);
+      d.moved_ms = q.colInt(9);
+      d.contact = readContact(q, 10);
+      out.push_back(std::move(d));
+    }
   }
+  for (const auto& d : out) {
+    auto q = db_.query("UPDATE journeys SET claim_owner = ?2, claim_until_ms = ?3 WHERE id = ?1");
+    q.bindInt(1, d.journey_id).bindText(2, claim_owner_).bindInt(3, real_now + claim_lease_ms_);
+    q.run();
+  }
+  tx.commit();
   return out;
 }
 
@@ -47,7 +69,7 @@ int64_t SqliteStore::wakeDueJourneys(int64_t run_id, int64_t now_ms) {
   int64_t woken = 0;
   {
     auto q = db_.query(
-        "UPDATE journeys SET status = 'active', updated_ms = ?2 "
+        "UPDATE journeys SET status = 'active' "
         "WHERE run_id = ?1 AND status = 'waiting' AND wake_ms <= ?2");
     q.bindInt(1, run_id).bindInt(2, now_ms);
     q.run();
@@ -122,11 +144,14 @@ bool SqliteStore::applyMove(const BatchCommit& batch, const JourneyMove& move) {
     auto q = db_.query(
         "SELECT j.occurrence, (SELECT count(*) FROM journey_visits v WHERE v.journey_id = j.id "
         "AND v.step_id = ?4) FROM journeys j WHERE j.id = ?1 AND j.run_id = ?2 AND "
-        "j.step_id = ?3 AND j.status IN ('active', 'waiting')");
+        "j.step_id = ?3 AND j.status IN ('active', 'waiting') AND (j.claim_owner IS NULL OR "
+        "j.claim_owner = ?5 OR j.claim_until_ms < ?6)");
     q.bindInt(1, move.journey_id)
         .bindInt(2, batch.run_id)
         .bindText(3, move.from_step)
-        .bindText(4, to_step);
+        .bindText(4, to_step)
+        .bindText(5, claim_owner_)
+        .bindInt(6, systemNowMs());
     if (!q.step()) return false;
     occurrence = q.colInt(0);
     visits_to = q.colInt(1);
@@ -157,7 +182,8 @@ bool SqliteStore::applyMove(const BatchCommit& batch, const JourneyMove& move) {
     const std::string vars = move.vars.is_null() ? "{}" : move.vars.dump();
     auto q = db_.query(
         "UPDATE journeys SET step_id = ?2, status = ?3, vars = ?4, wake_ms = ?5, attempts = ?6, "
-        "occurrence = ?7, updated_ms = ?8 WHERE id = ?1");
+        "occurrence = ?7, updated_ms = ?8, claim_owner = NULL, claim_until_ms = NULL "
+        "WHERE id = ?1");
     q.bindInt(1, move.journey_id)
         .bindText(2, to_step)
         .bindText(3, toString(move.status))

@@ -23,7 +23,7 @@ LedgerEntry readEntry(const Query& q) {
   e.key.revision = q.colText(1);
   e.key.step_id = q.colText(2);
   e.key.contact_id = q.colInt(3);
-  e.key.occurrence = static_cast<int32_t>(q.colInt(4));
+  e.key.occurrence = q.colInt(4);
   e.channel = q.colText(5);
   e.status = ledgerStatusFromString(q.colText(6)).value_or(LedgerStatus::kUnknown);
   e.decision = q.colText(7);

@@ -228,10 +228,69 @@ CREATE TABLE products(
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// Version 4: the daemon's scheduler (docs/ARCHITECTURE.md, "Due work and
+// claims").
+//  - journeys lose UNIQUE(run_id, contact_id): an event run enrols the same
+//    contact again under `reentry: always` / `once_per`. Each journey gets
+//    `entry` (the contact's n-th entry into the revision, part of its ledger
+//    occurrence), `context` (the triggering event or API input, JSON),
+//    `entered_ms`, and a claim: `claim_owner` + `claim_until_ms` (real time),
+//    taken when a process fetches the journey as due work and cleared when
+//    its move commits; another process skips claimed rows until the lease
+//    ends. The table is rebuilt (SQLite cannot drop a constraint);
+//    legacy_alter_table keeps journey_visits' reference on "journeys".
+//  - journeys_next_wake: the scheduler's one timer reads the earliest wake
+//    of all runs from it (no scan of the journeys).
+//  - workflow_triggers: per workflow, the last claimed schedule firing (a
+//    compare-and-set claim in the transaction that creates its run) and
+//    whether enrolment is paused.
+constexpr const char* kV4 = R"sql(
+PRAGMA legacy_alter_table = ON;
+ALTER TABLE journeys RENAME TO journeys_v3;
+CREATE TABLE journeys(
+  id             INTEGER PRIMARY KEY,
+  run_id         INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  contact_id     INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  revision       TEXT NOT NULL,
+  step_id        TEXT NOT NULL,
+  status         TEXT NOT NULL,
+  vars           TEXT NOT NULL DEFAULT '{}',
+  wake_ms        INTEGER NOT NULL,
+  attempts       INTEGER NOT NULL DEFAULT 0,
+  occurrence     INTEGER NOT NULL DEFAULT 0,
+  updated_ms     INTEGER NOT NULL,
+  entry          INTEGER NOT NULL DEFAULT 0,
+  context        TEXT NOT NULL DEFAULT '{}',
+  entered_ms     INTEGER NOT NULL DEFAULT 0,
+  claim_owner    TEXT,
+  claim_until_ms INTEGER
+);
+INSERT INTO journeys(id, run_id, contact_id, revision, step_id, status, vars, wake_ms, attempts,
+                     occurrence, updated_ms, entry, context, entered_ms)
+  SELECT id, run_id, contact_id, revision, step_id, status, vars, wake_ms, attempts, occurrence,
+         updated_ms, 0, '{}', updated_ms FROM journeys_v3;
+DROP TABLE journeys_v3;
+PRAGMA legacy_alter_table = OFF;
+CREATE UNIQUE INDEX journeys_by_entry ON journeys(run_id, contact_id, entry);
+CREATE INDEX journeys_due ON journeys(run_id, status, step_id, wake_ms);
+CREATE INDEX journeys_wake ON journeys(run_id, status, wake_ms);
+CREATE INDEX journeys_by_contact ON journeys(contact_id, revision, entered_ms);
+CREATE INDEX journeys_next_wake ON journeys(wake_ms) WHERE status IN ('active', 'waiting');
+
+CREATE TABLE IF NOT EXISTS workflow_triggers(
+  workflow     TEXT PRIMARY KEY,
+  last_fire_ms INTEGER,
+  paused       INTEGER NOT NULL DEFAULT 0,
+  updated_ms   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS runs_by_trigger ON runs(workflow, revision, trigger, status);
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, kV1},
     {2, kV2},
     {3, kV3},
+    {4, kV4},
 }};
 
 int userVersion(Db& db) {

@@ -145,8 +145,8 @@ int64_t SqliteStore::enrollAudience(int64_t run_id, const std::string& first_ste
     auto q = db_.query(
         where.with +
         "INSERT INTO journeys(run_id, contact_id, revision, step_id, status, vars, wake_ms, "
-        "attempts, occurrence, updated_ms) "
-        "SELECT ?1, c.id, r.revision, ?2, 'active', '{}', ?3, 0, 0, ?3 "
+        "attempts, occurrence, updated_ms, entered_ms) "
+        "SELECT ?1, c.id, r.revision, ?2, 'active', '{}', ?3, 0, 0, ?3, ?3 "
         "FROM contacts c JOIN runs r ON r.id = ?1 "
         "WHERE " +
         where.where +
@@ -169,8 +169,9 @@ int64_t SqliteStore::enrollContact(int64_t run_id, const std::string& first_step
   {
     auto q = db_.query(
         "INSERT OR IGNORE INTO journeys(run_id, contact_id, revision, step_id, status, vars, "
-        "wake_ms, attempts, occurrence, updated_ms) "
-        "SELECT ?1, ?3, r.revision, ?2, 'active', '{}', ?4, 0, 0, ?4 FROM runs r WHERE r.id = ?1");
+        "wake_ms, attempts, occurrence, updated_ms, entered_ms) "
+        "SELECT ?1, ?3, r.revision, ?2, 'active', '{}', ?4, 0, 0, ?4, ?4 FROM runs r "
+        "WHERE r.id = ?1");
     q.bindInt(1, run_id).bindText(2, first_step).bindInt(3, contact_id).bindInt(4, now_ms);
     q.run();
     enrolled = q.changes();

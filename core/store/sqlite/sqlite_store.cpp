@@ -18,7 +18,7 @@ int64_t systemNowMs() {
       .count();
 }
 
-SqliteStore::SqliteStore(const std::string& path) : db_(path) {
+SqliteStore::SqliteStore(const std::string& path) : db_(path), claim_owner_(cliClaimOwner()) {
   // Wait for another writer (an import while the daemon runs) rather than
   // fail at once; BEGIN IMMEDIATE makes the wait happen before any work.
   db_.exec("PRAGMA busy_timeout = 30000");

@@ -17,6 +17,8 @@ extern const char* const kContactColumns;
 Contact readContact(const Query& q, int first);
 
 int64_t systemNowMs();
+// The claim owner of a process that did not name one (setClaimOwner).
+std::string cliClaimOwner();
 
 class SqliteStore final : public Store {
  public:
@@ -79,6 +81,23 @@ class SqliteStore final : public Store {
   int64_t enrollContact(int64_t run_id, const std::string& first_step, int64_t contact_id,
                         int64_t now_ms) override;
 
+  // scheduler.cpp
+  int64_t enrollEntries(int64_t run_id, const std::string& first_step, const Reentry& reentry,
+                        std::span<const EntryRequest> entries, int64_t now_ms) override;
+  std::unique_ptr<EventIngest> beginEventIngest() override;
+  void setClaimOwner(const std::string& owner, int64_t lease_ms) override;
+  std::optional<int64_t> nextWakeMs(int64_t after_ms) override;
+  std::vector<int64_t> runsWithDueJourneys(int64_t now_ms) override;
+  int64_t journeysWaiting() override;
+  JourneySummary workflowJourneys(const std::string& workflow) override;
+  std::optional<Run> findRunByTrigger(const std::string& workflow, const std::string& revision,
+                                      const std::string& trigger) override;
+  std::optional<TriggerState> triggerState(const std::string& workflow) override;
+  void initTrigger(const std::string& workflow, int64_t last_fire_ms, int64_t now_ms) override;
+  void setTriggerPaused(const std::string& workflow, bool paused, int64_t now_ms) override;
+  std::optional<Run> fireSchedule(const Firing& firing) override;
+  bool cancelRun(int64_t run_id, int64_t now_ms) override;
+
   std::vector<DueJourney> dueJourneys(int64_t run_id, const std::string& step_id, int64_t now_ms,
                                       int limit) override;
   std::vector<std::string> stepsWithDueJourneys(int64_t run_id, int64_t now_ms) override;
@@ -101,6 +120,9 @@ class SqliteStore final : public Store {
   void upsertLedger(const LedgerEntry& e, int64_t now_ms);
 
   Db db_;
+  // Due-work claims (setClaimOwner): a CLI process gets a name of its own.
+  std::string claim_owner_;
+  int64_t claim_lease_ms_ = 15 * 60'000;
 };
 
 }  // namespace herald::store::sqlite

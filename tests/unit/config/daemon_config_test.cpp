@@ -40,7 +40,7 @@ TEST(DaemonConfig, ReportsEveryProblemWithItsPosition) {
   EXPECT_EQ(formatDiagnostic(diags.items()[0]),
             p.string() +
                 ":1:1: error: unknown setting 'stat_dir'; known settings: database, engine, "
-                "log_level, plugin_dirs, plugins, privacy, state_dir");
+                "log_level, plugin_dirs, plugins, privacy, scheduler, state_dir");
   EXPECT_EQ(formatDiagnostic(diags.items()[1]),
             p.string() + ":3:15: error: batch_size must be a whole number from 1 to 100000");
   EXPECT_EQ(formatDiagnostic(diags.items()[2]),
@@ -128,4 +128,22 @@ TEST(ShippedConfig, TheCheckedInConfigIsValid) {
 }
 
 }  // namespace
+TEST(DaemonConfig, SchedulerPollIsADurationWithinBounds) {
+  auto p = writeTemp("sched.yaml", "scheduler:\n  poll: 10ms\n  pol: 1s\n");
+  Diagnostics diags;
+  EXPECT_FALSE(loadDaemonConfig(p, diags));
+  ASSERT_EQ(diags.errorCount(), 2u);
+  EXPECT_EQ(formatDiagnostic(diags.items()[0]),
+            p.string() +
+                ":2:9: error: poll must be a duration from 100ms to 1h, such as 5s (how late the "
+                "daemon may notice work another process changed)");
+  EXPECT_EQ(formatDiagnostic(diags.items()[1]),
+            p.string() + ":3:3: error: unknown scheduler setting 'pol'; known: poll");
+  auto ok = writeTemp("sched-ok.yaml", "scheduler:\n  poll: 250ms\n");
+  Diagnostics none;
+  auto cfg = loadDaemonConfig(ok, none);
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(cfg->scheduler_poll.count(), 250);
+}
+
 }  // namespace herald::config

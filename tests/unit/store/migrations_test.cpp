@@ -1,5 +1,6 @@
 #include <fstream>
 
+#include "store/sqlite/migrations.hpp"
 #include "store_fixture.hpp"
 
 namespace herald::store::testing {
@@ -7,8 +8,10 @@ namespace {
 
 using MigrationsTest = StoreTest;
 
+const std::string kLatest = std::to_string(sqlite::latestSchemaVersion());
+
 TEST_F(MigrationsTest, FreshDatabaseIsAtTheLatestVersionInWalMode) {
-  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), "3");
+  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), kLatest);
   EXPECT_EQ(rawQuery(dbPath(), "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(rawQuery(dbPath(), "SELECT count(*) FROM sqlite_schema WHERE name = 'send_ledger'"),
             "1");
@@ -18,7 +21,7 @@ TEST_F(MigrationsTest, ReopeningKeepsTheDataAndDoesNotMigrateAgain) {
   addContacts(3);
   reopen();
   EXPECT_EQ(store_->contactCount(), 3);
-  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), "3");
+  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), kLatest);
 }
 
 TEST_F(MigrationsTest, DatabaseFromANewerHeraldIsRefusedWithAClearMessage) {
@@ -30,11 +33,37 @@ TEST_F(MigrationsTest, DatabaseFromANewerHeraldIsRefusedWithAClearMessage) {
   } catch (const StoreError& e) {
     EXPECT_EQ(std::string(e.what()),
               dbPath().string() +
-                  " was written by a newer Herald (schema version 7; this Herald knows up to 3): "
-                  "upgrade Herald or point --db elsewhere");
+                  " was written by a newer Herald (schema version 7; this Herald knows up to " +
+                  kLatest + "): upgrade Herald or point --db elsewhere");
   }
   // Refusing must not have touched the file.
   EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), "7");
+}
+
+TEST_F(MigrationsTest, Version4RebuildsJourneysKeepingThemAndTheirVisits) {
+  // A version 3 database with a journey that has a visit.
+  store_.reset();
+  const auto old = dir_.path() / "v3.db";
+  std::string sql;
+  for (const auto& m : sqlite::migrations())
+    if (m.version <= 3) sql += m.sql;
+  rawExec(old, sql + "PRAGMA user_version = 3;"
+                     "INSERT INTO contacts(id, email, created_ms, updated_ms) VALUES (1, 'a@x', 1, 1);"
+                     "INSERT INTO runs(id, workflow, revision, trigger, dry_run, status, started_ms, "
+                     "updated_ms) VALUES (1, 'w', 'r', 'manual', 0, 'waiting', 1, 1);"
+                     "INSERT INTO journeys(id, run_id, contact_id, revision, step_id, status, wake_ms, "
+                     "updated_ms) VALUES (7, 1, 1, 'r', 'later', 'waiting', 500, 2);"
+                     "INSERT INTO journey_visits VALUES (7, 'first', 0, 1, 'continue', 2);");
+  openSqliteStore(old.string());
+  EXPECT_EQ(rawQuery(old, "PRAGMA user_version"), kLatest);
+  EXPECT_EQ(rawQuery(old, "SELECT step_id || '/' || status || '/' || entry || '/' || entered_ms "
+                          "FROM journeys WHERE id = 7"),
+            "later/waiting/0/2");
+  EXPECT_EQ(rawQuery(old, "SELECT count(*) FROM journey_visits WHERE journey_id = 7"), "1");
+  EXPECT_EQ(rawQuery(old, "PRAGMA foreign_key_check"), "");
+  // journey_visits still cascades from the new journeys table.
+  rawExec(old, "PRAGMA foreign_keys = ON; DELETE FROM journeys WHERE id = 7;");
+  EXPECT_EQ(rawQuery(old, "SELECT count(*) FROM journey_visits"), "0");
 }
 
 TEST_F(MigrationsTest, AFileThatIsNotADatabaseIsRefused) {

@@ -227,7 +227,7 @@ TEST(Loader, Triggers) {
 
   EXPECT_THAT(load("name: x\ntrigger: {type: sheduled}\n" + steps).diags,
               ElementsAre("2:17: error: unknown trigger type 'sheduled'; did you mean 'schedule'? "
-                          "use manual, schedule or event"));
+                          "use manual, schedule, event or api"));
   EXPECT_THAT(load("name: x\ntrigger: {type: schedule}\n" + steps).diags,
               ElementsAre("2:10: error: a schedule trigger needs 'cron', e.g. cron: \"0 9 * * "
                           "MON\" (Mondays at 09:00)"));
@@ -241,9 +241,66 @@ TEST(Loader, Triggers) {
               ElementsAre("2:10: error: a schedule trigger needs a cron line, e.g. trigger: "
                           "{type: schedule, cron: \"0 9 * * MON\", timezone: Europe/Berlin}"));
   EXPECT_THAT(load("name: x\ntrigger: {tpye: manual}\n" + steps).diags,
-              ElementsAre("2:10: error: the trigger needs a 'type': manual, schedule or event",
+              ElementsAre("2:10: error: the trigger needs a 'type': manual, schedule, event or api",
                           "2:11: error: unknown key 'tpye' in the trigger (did you mean 'type'?); "
-                          "known keys: type, cron, timezone and event"));
+                          "known keys: type, cron, timezone, catch_up, event, condition and "
+                          "reentry"));
+}
+
+TEST(Loader, TriggerCatchUpReentryAndCondition) {
+  const std::string steps = "steps:\n  - id: a\n    uses: exit\n";
+  auto l = load("name: x\ntrigger: {type: schedule, cron: '0 9 * * *', catch_up: all}\n" + steps);
+  EXPECT_THAT(l.diags, IsEmpty());
+  EXPECT_EQ(l.wf->trigger.catch_up, Trigger::CatchUp::kAll);
+  EXPECT_EQ(l.wf->trigger.reentry.kind, store::Reentry::Kind::kAlways);  // schedule default
+
+  l = load("name: x\ntrigger: {type: schedule, cron: '0 9 * * *'}\n" + steps);
+  EXPECT_EQ(l.wf->trigger.catch_up, Trigger::CatchUp::kOnce);  // the default
+
+  l = load("name: x\ntrigger: {type: event, event: buy, reentry: {once_per: 30d}, condition: "
+           "\"event.properties.amount > 10\"}\n" +
+           steps);
+  EXPECT_THAT(l.diags, IsEmpty());
+  EXPECT_EQ(l.wf->trigger.reentry.kind, store::Reentry::Kind::kOncePer);
+  EXPECT_EQ(l.wf->trigger.reentry.period_ms, 30LL * 86'400'000);
+  ASSERT_TRUE(l.wf->trigger.condition);
+
+  l = load("name: x\ntrigger: {type: event, event: buy}\n" + steps);
+  EXPECT_EQ(l.wf->trigger.reentry.kind, store::Reentry::Kind::kOnce);  // event default
+
+  l = load("name: x\ntrigger: {type: api}\n" + steps);
+  EXPECT_THAT(l.diags, IsEmpty());
+  EXPECT_EQ(l.wf->trigger.kind, Trigger::Kind::kApi);
+
+  EXPECT_THAT(
+      load("name: x\ntrigger: {type: schedule, cron: '0 9 * * *', catch_up: never}\n" + steps).diags,
+      ElementsAre("2:53: error: 'catch_up' must be skip, once or all, got 'never' (what to do "
+                  "with firings missed while the daemon was down; default once)"));
+  EXPECT_THAT(load("name: x\ntrigger: {type: event, event: buy, reentry: twice}\n" + steps).diags,
+              ElementsAre("2:45: error: 'reentry' must be once, always or {once_per: DURATION} "
+                          "such as {once_per: 30d}, got 'twice'"));
+  EXPECT_THAT(
+      load("name: x\ntrigger: {type: event, event: buy, reentry: {once_per: soon}}\n" + steps)
+          .diags,
+      ElementsAre("2:57: error: 'once_per' must be a duration such as 12h, 30d or 1w, got 'soon'"));
+  EXPECT_THAT(
+      load("name: x\ntrigger: {type: event, event: buy, reentry: {every: 1d}}\n" + steps).diags,
+      ElementsAre("2:45: error: 'reentry' must be once, always or {once_per: DURATION} such as "
+                  "{once_per: 30d}"));
+  EXPECT_THAT(
+      load("name: x\ntrigger: {type: schedule, cron: '0 9 * * *', condition: 'x'}\n" + steps).diags,
+      ElementsAre("2:44: error: 'condition' is only used by event triggers; this trigger is "
+                  "schedule"));
+  EXPECT_THAT(load("name: x\ntrigger: {type: event, event: buy, catch_up: all}\n" + steps).diags,
+              ElementsAre("2:35: error: 'catch_up' is only used by schedule triggers; this "
+                          "trigger is event"));
+  EXPECT_THAT(load("name: x\ntrigger: {type: manual, reentry: once}\n" + steps).diags,
+              ElementsAre("2:25: error: 'reentry' is only used by api, event and schedule "
+                          "triggers; this trigger is manual"));
+  EXPECT_THAT(
+      load("name: x\ntrigger: {type: event, event: buy, condition: 'event.amount >'}\n" + steps)
+          .diags,
+      ElementsAre(::testing::StartsWith("2:60: error: in the trigger's condition: ")));
 }
 
 TEST(Loader, CronAndTimeZoneErrorsPointInsideTheValue) {
