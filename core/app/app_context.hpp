@@ -37,6 +37,10 @@ class AppContext {
   const GlobalOptions& options() const { return options_; }
   // Loads the config (or defaults). Config errors are printed and throw CommandFailed.
   const config::DaemonConfig& config();
+  // Reads the config file afresh (--config, else the default path, else the
+  // built-in defaults): what config() loads once and `herald serve` reloads.
+  // nullopt with the problems in `diags`.
+  std::optional<config::DaemonConfig> readConfig(Diagnostics& diags) const;
   // Opens the store at --db / config.database, creating its directory.
   store::Store& store();
   // Registers the built-ins and loads every plugin directory.
