@@ -46,13 +46,13 @@ daemon::StartResult startApiRun(const Services& s, const daemon::ServedWorkflow&
     if (request.audience) {
       auto rule = audienceRule(wf, *request.audience, result.problems);
       if (!rule) return result;
-      for (int64_t id :
-           s.store.segmentMembers(*rule, segment::EvalContext{now, wf.timezone}))
+      for (int64_t id : s.store.segmentMembers(*rule, segment::EvalContext{now, wf.timezone}))
         entries.push_back({id, {}});
     } else if (!request.contact_ids.empty()) {
       for (int64_t id : request.contact_ids) entries.push_back({id, {}});
     } else if (wf.audience) {
-      for (int64_t id : s.store.segmentMembers(*wf.audience, segment::EvalContext{now, wf.timezone}))
+      for (int64_t id :
+           s.store.segmentMembers(*wf.audience, segment::EvalContext{now, wf.timezone}))
         entries.push_back({id, {}});
     } else {
       result.problems.error({served.file.string(), 0, 0},
@@ -62,8 +62,8 @@ daemon::StartResult startApiRun(const Services& s, const daemon::ServedWorkflow&
     }
     // `input`: the run's variables, with the contact's own on top.
     for (auto& e : entries) {
-      nlohmann::json input = request.variables.is_object() ? request.variables
-                                                           : nlohmann::json::object();
+      nlohmann::json input =
+          request.variables.is_object() ? request.variables : nlohmann::json::object();
       if (auto it = request.contact_variables.find(e.contact_id);
           it != request.contact_variables.end() && it->second.is_object())
         input.merge_patch(it->second);

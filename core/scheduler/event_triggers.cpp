@@ -26,16 +26,18 @@ void EventTriggers::serve(const daemon::WorkflowSet& set, const std::set<std::st
 }
 
 void EventTriggers::setPaused(const std::string& workflow, bool paused) {
-  if (paused) paused_.insert(workflow);
-  else paused_.erase(workflow);
+  if (paused)
+    paused_.insert(workflow);
+  else
+    paused_.erase(workflow);
 }
 
 nlohmann::json EventTriggers::contextOf(const store::Event& e) {
-  nlohmann::json event = {{"type", e.type},
-                          {"at", formatIsoTime(e.at_ms)},
-                          {"at_ms", e.at_ms},
-                          {"properties", e.properties.is_object() ? e.properties
-                                                                  : nlohmann::json::object()}};
+  nlohmann::json event = {
+      {"type", e.type},
+      {"at", formatIsoTime(e.at_ms)},
+      {"at_ms", e.at_ms},
+      {"properties", e.properties.is_object() ? e.properties : nlohmann::json::object()}};
   if (e.external_id) event["id"] = *e.external_id;
   return {{"event", std::move(event)}};
 }

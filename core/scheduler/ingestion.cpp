@@ -53,7 +53,8 @@ void Ingestion::commitQueued() {
         daemon::IngestOutcome out;
         std::optional<std::string> email = in.email;
         if (email) {
-          for (auto& ch : *email) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          for (auto& ch : *email)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         }
         const auto contact = tx->resolveContact(in.contact_id, in.external_id, email);
         if (!contact) {
@@ -105,7 +106,8 @@ void Ingestion::commitQueued() {
         {daemon::IngestOutcome::Kind::kDuplicate, "duplicate"},
         {daemon::IngestOutcome::Kind::kUnknownContact, "unknown_contact"}};
     for (const auto& [kind, n] : by_kind)
-      s_.metrics.counterAdd(kEventsIngested, {{"outcome", kNames.at(kind)}}, static_cast<double>(n));
+      s_.metrics.counterAdd(kEventsIngested, {{"outcome", kNames.at(kind)}},
+                            static_cast<double>(n));
     for (const auto& [wf, n] : enrolments)
       s_.metrics.counterAdd(kEnrolments, {{"workflow", wf}, {"trigger", "event"}},
                             static_cast<double>(n));

@@ -3,8 +3,9 @@
 namespace herald::scheduler {
 
 void describeMetrics(observe::Metrics& m) {
-  m.describe(kEventsIngested, "Events posted to the daemon, by outcome (stored, duplicate, "
-                              "unknown_contact)");
+  m.describe(kEventsIngested,
+             "Events posted to the daemon, by outcome (stored, duplicate, "
+             "unknown_contact)");
   m.describe(kEnrolments, "Journeys started, by workflow and trigger (schedule, event, api)");
   m.describe(kFirings, "Schedule firings, by workflow and outcome (fired, skipped)");
   m.describe(kStepOutcomes, "Journey moves committed, by workflow, step and outcome");

@@ -87,7 +87,8 @@ void RunDriver::start(int64_t run_id) {
   options.on_due = [this](const std::vector<store::DueJourney>& journeys, int64_t now) {
     for (const auto& j : journeys) {
       if (j.wake_ms > j.moved_ms)
-        s_.metrics.observe(kWakeLag, {}, static_cast<double>(std::max<int64_t>(0, now - j.wake_ms)) / 1000.0);
+        s_.metrics.observe(kWakeLag, {},
+                           static_cast<double>(std::max<int64_t>(0, now - j.wake_ms)) / 1000.0);
     }
   };
   Active* raw = active.get();

@@ -97,18 +97,18 @@ class Scheduler::Impl {
         break;
     }
     const auto journeys = s_.store.workflowJourneys(name);
-    nlohmann::json out = {{"name", name},
-                          {"file", wf->file.string()},
-                          {"revision", wf->revision},
-                          {"trigger", trigger},
-                          {"paused", paused_.count(name) > 0},
-                          {"journeys", {{"active", journeys.active}, {"waiting", journeys.waiting}}},
-                          {"next_firing", nullptr},
-                          {"last_firing", nullptr}};
+    nlohmann::json out = {
+        {"name", name},
+        {"file", wf->file.string()},
+        {"revision", wf->revision},
+        {"trigger", trigger},
+        {"paused", paused_.count(name) > 0},
+        {"journeys", {{"active", journeys.active}, {"waiting", journeys.waiting}}},
+        {"next_firing", nullptr},
+        {"last_firing", nullptr}};
     if (auto next = cron_.nextFiring(*wf)) out["next_firing"] = formatIsoTime(*next);
-    if (auto st = s_.store.triggerState(name); st && st->last_fire_ms &&
-                                               w.trigger.kind ==
-                                                   workflow::Trigger::Kind::kSchedule)
+    if (auto st = s_.store.triggerState(name);
+        st && st->last_fire_ms && w.trigger.kind == workflow::Trigger::Kind::kSchedule)
       out["last_firing"] = formatIsoTime(*st->last_fire_ms);
     if (journeys.next_wake_ms) out["next_wake"] = formatIsoTime(*journeys.next_wake_ms);
     return out;
@@ -117,8 +117,10 @@ class Scheduler::Impl {
   bool setPaused(const std::string& name, bool paused) {
     if (!served(name)) return false;
     s_.store.setTriggerPaused(name, paused, s_.clock.nowMs());
-    if (paused) paused_.insert(name);
-    else paused_.erase(name);
+    if (paused)
+      paused_.insert(name);
+    else
+      paused_.erase(name);
     events_.setPaused(name, paused);
     return true;
   }
@@ -132,8 +134,8 @@ class Scheduler::Impl {
     }
     if (paused_.count(request.workflow)) {
       daemon::StartResult r;
-      r.problems.error({wf->file.string(), 0, 0}, "workflow '" + request.workflow +
-                                                      "' is paused; resume it to start runs");
+      r.problems.error({wf->file.string(), 0, 0},
+                       "workflow '" + request.workflow + "' is paused; resume it to start runs");
       return r;
     }
     auto r = startApiRun(s_, *wf, request);

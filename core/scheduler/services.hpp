@@ -20,9 +20,9 @@ struct Services {
 
 // Metric names (exported with the herald_ prefix).
 inline constexpr const char* kEventsIngested = "events_ingested_total";  // {outcome}
-inline constexpr const char* kEnrolments = "enrolments_total";          // {workflow, trigger}
-inline constexpr const char* kFirings = "schedule_firings_total";       // {workflow, outcome}
-inline constexpr const char* kStepOutcomes = "step_outcomes_total";     // {workflow, step, outcome}
+inline constexpr const char* kEnrolments = "enrolments_total";           // {workflow, trigger}
+inline constexpr const char* kFirings = "schedule_firings_total";        // {workflow, outcome}
+inline constexpr const char* kStepOutcomes = "step_outcomes_total";  // {workflow, step, outcome}
 inline constexpr const char* kJourneysWaiting = "journeys_waiting";
 inline constexpr const char* kWakeLag = "wakeup_lag_seconds";
 inline constexpr const char* kIngestBatch = "ingest_batch_seconds";

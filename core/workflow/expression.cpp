@@ -538,10 +538,11 @@ class Parser {
         throw ParseFailure{t.offset, "tags is a list; test it with 'vip' in tags"};
       n->op = Op::kTags;
     } else {
-      throw ParseFailure{t.offset, "unknown name '" + t.text +
-                                       "'; use contact.FIELD, attributes.NAME, vars.NAME, event.NAME, "
-                                       "input.NAME, tags, a quoted string, a number, true, "
-                                       "false or null"};
+      throw ParseFailure{t.offset,
+                         "unknown name '" + t.text +
+                             "'; use contact.FIELD, attributes.NAME, vars.NAME, event.NAME, "
+                             "input.NAME, tags, a quoted string, a number, true, "
+                             "false or null"};
     }
     advance();
     return n;

@@ -11,8 +11,8 @@
 // external_id}, attributes.NAME (also contact.attributes.NAME, nested with
 // dots), vars.NAME (journey variables), event.NAME (the event that started
 // the journey: event.type, event.at, event.properties.NAME; event-triggered
-// workflows only), input.NAME (an API run's input for the contact), tags. Literals: numbers, 'single' or
-// "double" quoted strings, true, false, null, lists [a, b]. Operators (lowest
+// workflows only), input.NAME (an API run's input for the contact), tags. Literals: numbers,
+// 'single' or "double" quoted strings, true, false, null, lists [a, b]. Operators (lowest
 // precedence first): or; and; not; == != < <= > >= in contains; parentheses;
 // exists(x). A missing value is null; every comparison involving null is false
 // except `x == null` / `x != null`; a null in a boolean context is false.

@@ -16,6 +16,7 @@
 #include "segment/parse.hpp"
 #include "util/suggest.hpp"
 #include "util/time_zone.hpp"
+#include "util/yaml_error.hpp"
 #include "util/yaml_json.hpp"
 #include "workflow/cron.hpp"
 #include "workflow/expression.hpp"
@@ -30,8 +31,8 @@ const std::vector<std::string> kTopKeys = {"name",     "description", "trigger",
 const std::vector<std::string> kStepKeys = {"id",       "uses",  "with",       "next",
                                             "branches", "retry", "description"};
 const std::vector<std::string> kTriggerTypes = {"manual", "schedule", "event", "api"};
-const std::vector<std::string> kTriggerKeys = {"type",      "cron",    "timezone", "catch_up",
-                                               "event",     "condition", "reentry"};
+const std::vector<std::string> kTriggerKeys = {"type",  "cron",      "timezone", "catch_up",
+                                               "event", "condition", "reentry"};
 // Which trigger types use which key (besides `type`).
 const std::map<std::string, std::vector<std::string>> kKeysOfType = {
     {"manual", {}},
@@ -59,10 +60,15 @@ class Loader {
     try {
       root = YAML::Load(source_);
     } catch (const YAML::ParserException& e) {
-      diags_.error({file_, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+      const auto problem = explainYamlError(file_, source_, e);
+      diags_.error(problem.pos, "YAML syntax error: " + problem.explanation);
       return std::nullopt;
     } catch (const YAML::Exception& e) {
       diags_.error({file_, 0, 0}, std::string("YAML error: ") + e.what());
+      return std::nullopt;
+    }
+    if (const auto problem = unclosedQuote(file_, source_)) {
+      diags_.error(problem->pos, "YAML syntax error: " + problem->explanation);
       return std::nullopt;
     }
     if (!root.IsDefined() || root.IsNull()) {
@@ -185,13 +191,14 @@ class Loader {
 
   void loadCatchUp(const YAML::Node& v, Trigger& t) {
     const auto s = v.IsScalar() ? std::optional<std::string>(v.Scalar()) : std::nullopt;
-    if (s == "skip") t.catch_up = Trigger::CatchUp::kSkip;
-    else if (s == "once") t.catch_up = Trigger::CatchUp::kOnce;
-    else if (s == "all") t.catch_up = Trigger::CatchUp::kAll;
-    else
-      error(v, "'catch_up' must be skip, once or all" +
-                   (s ? ", got '" + *s + "'" : std::string()) +
-                   " (what to do with firings missed while the daemon was down; default once)");
+    for (auto c : {Trigger::CatchUp::kSkip, Trigger::CatchUp::kOnce, Trigger::CatchUp::kAll}) {
+      if (s == toString(c)) {
+        t.catch_up = c;
+        return;
+      }
+    }
+    error(v, "'catch_up' must be skip, once or all" + (s ? ", got '" + *s + "'" : std::string()) +
+                 " (what to do with firings missed while the daemon was down; default once)");
   }
 
   // reentry: once | always | {once_per: 30d}
@@ -200,9 +207,12 @@ class Loader {
         "'reentry' must be once, always or {once_per: DURATION} such as {once_per: 30d}";
     if (v.IsScalar()) {
       const std::string s = v.Scalar();
-      if (s == "once") r.kind = store::Reentry::Kind::kOnce;
-      else if (s == "always") r.kind = store::Reentry::Kind::kAlways;
-      else error(v, valid + ", got '" + s + "'");
+      if (s == "once")
+        r.kind = store::Reentry::Kind::kOnce;
+      else if (s == "always")
+        r.kind = store::Reentry::Kind::kAlways;
+      else
+        error(v, valid + ", got '" + s + "'");
       return;
     }
     if (!v.IsMap() || v.size() != 1 || (*v.begin()).first.Scalar() != "once_per") {
@@ -279,8 +289,8 @@ class Loader {
           for (const auto& [user, keys] : kKeysOfType) {
             if (std::find(keys.begin(), keys.end(), key) != keys.end()) users.push_back(user);
           }
-          error(kv.first, "'" + key + "' is only used by " + joinList(users, "and") + " triggers; this trigger is " +
-                              kind);
+          error(kv.first, "'" + key + "' is only used by " + joinList(users, "and") +
+                              " triggers; this trigger is " + kind);
           continue;
         }
       }

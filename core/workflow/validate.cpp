@@ -12,8 +12,8 @@
 #include "util/suggest.hpp"
 #include "workflow/builtins.hpp"
 #include "workflow/expression.hpp"
-#include "workflow/scalar_pos.hpp"
 #include "workflow/loader.hpp"
+#include "workflow/scalar_pos.hpp"
 
 namespace herald::workflow {
 namespace {

@@ -98,9 +98,11 @@ class SqliteEventIngest final : public EventIngest {
     auto q = db_.query(
         "INSERT OR IGNORE INTO events(contact_id, type, properties, at_ms, external_id) "
         "VALUES (?1, ?2, ?3, ?4, ?5)");
+    // Bound without a copy: the text must outlive run().
+    const std::string properties = e.properties.is_null() ? "{}" : e.properties.dump();
     q.bindInt(1, e.contact_id)
         .bindText(2, e.type)
-        .bindText(3, e.properties.is_null() ? "{}" : e.properties.dump())
+        .bindText(3, properties)
         .bindInt(4, e.at_ms)
         .bindOptText(5, e.external_id);
     q.run();

@@ -1,6 +1,7 @@
 #include "store/sqlite/migrations.hpp"
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include <array>
 
@@ -237,17 +238,16 @@ CREATE TABLE products(
 //    `entered_ms`, and a claim: `claim_owner` + `claim_until_ms` (real time),
 //    taken when a process fetches the journey as due work and cleared when
 //    its move commits; another process skips claimed rows until the lease
-//    ends. The table is rebuilt (SQLite cannot drop a constraint);
-//    legacy_alter_table keeps journey_visits' reference on "journeys".
+//    ends. The table is rebuilt (SQLite cannot drop a constraint) the way
+//    SQLite documents: a new table, copy, drop, rename, with foreign keys
+//    off during migrations (see migrate()).
 //  - journeys_next_wake: the scheduler's one timer reads the earliest wake
 //    of all runs from it (no scan of the journeys).
 //  - workflow_triggers: per workflow, the last claimed schedule firing (a
 //    compare-and-set claim in the transaction that creates its run) and
 //    whether enrolment is paused.
 constexpr const char* kV4 = R"sql(
-PRAGMA legacy_alter_table = ON;
-ALTER TABLE journeys RENAME TO journeys_v3;
-CREATE TABLE journeys(
+CREATE TABLE journeys_v4(
   id             INTEGER PRIMARY KEY,
   run_id         INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   contact_id     INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
@@ -265,12 +265,12 @@ CREATE TABLE journeys(
   claim_owner    TEXT,
   claim_until_ms INTEGER
 );
-INSERT INTO journeys(id, run_id, contact_id, revision, step_id, status, vars, wake_ms, attempts,
-                     occurrence, updated_ms, entry, context, entered_ms)
+INSERT INTO journeys_v4(id, run_id, contact_id, revision, step_id, status, vars, wake_ms,
+                        attempts, occurrence, updated_ms, entry, context, entered_ms)
   SELECT id, run_id, contact_id, revision, step_id, status, vars, wake_ms, attempts, occurrence,
-         updated_ms, 0, '{}', updated_ms FROM journeys_v3;
-DROP TABLE journeys_v3;
-PRAGMA legacy_alter_table = OFF;
+         updated_ms, 0, '{}', updated_ms FROM journeys;
+DROP TABLE journeys;
+ALTER TABLE journeys_v4 RENAME TO journeys;
 CREATE UNIQUE INDEX journeys_by_entry ON journeys(run_id, contact_id, entry);
 CREATE INDEX journeys_due ON journeys(run_id, status, step_id, wake_ms);
 CREATE INDEX journeys_wake ON journeys(run_id, status, wake_ms);
@@ -313,11 +313,29 @@ std::span<const Migration> migrations() { return kMigrations; }
 
 int latestSchemaVersion() { return kMigrations.back().version; }
 
+// Foreign keys are off while migrations run (a pragma that only works
+// outside a transaction): a migration may rebuild a table, and dropping the
+// old one must not cascade into the tables that refer to it. They are
+// checked before the commit instead.
+class ForeignKeysOff {
+ public:
+  explicit ForeignKeysOff(Db& db) : db_(db) { db_.exec("PRAGMA foreign_keys = OFF"); }
+  ~ForeignKeysOff() {
+    sqlite3_exec(db_.raw(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+  }
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+
+ private:
+  Db& db_;
+};
+
 void migrate(Db& db) {
   int version = userVersion(db);
   refuseNewer(db, version);
   if (version == latestSchemaVersion()) return;
 
+  ForeignKeysOff fk_off(db);
   WriteTx tx(db);
   // Another process may have migrated between the check and the lock.
   version = userVersion(db);
@@ -339,6 +357,12 @@ void migrate(Db& db) {
     db.exec(m.sql);
     // PRAGMA takes no bound parameters; the value is our own integer.
     db.exec(fmt::format("PRAGMA user_version = {}", m.version).c_str());
+  }
+  {
+    auto q = db.query("PRAGMA foreign_key_check");
+    if (q.step())
+      throw StoreError(fmt::format("{}: migrating broke a reference of table {}; nothing changed",
+                                   db.path(), q.colText(0)));
   }
   tx.commit();
 }

@@ -69,8 +69,10 @@ std::optional<Run> SqliteStore::fireSchedule(const Firing& f) {
         "UPDATE workflow_triggers SET last_fire_ms = ?2, updated_ms = ?3 WHERE workflow = ?1 AND "
         "last_fire_ms IS ?4");
     q.bindText(1, f.workflow).bindInt(2, f.fire_ms).bindInt(3, f.now_ms);
-    if (f.expected_last_ms) q.bindInt(4, *f.expected_last_ms);
-    else q.bindNull(4);
+    if (f.expected_last_ms)
+      q.bindInt(4, *f.expected_last_ms);
+    else
+      q.bindNull(4);
     q.run();
     if (q.changes() == 0) return std::nullopt;
   }
@@ -91,9 +93,9 @@ std::optional<Run> SqliteStore::fireSchedule(const Firing& f) {
   {
     // The whole audience in one statement, each contact only as the
     // re-entry rule allows; the rule's values are ?8 on.
-    const std::string sql =
-        where->with + fmt::format(fmt::runtime(kEntryColumns), fmt::arg("context", "'{}'")) +
-        "WHERE " + where->where + kReentryTest + " ORDER BY c.id";
+    const std::string sql = where->with +
+                            fmt::format(fmt::runtime(kEntryColumns), fmt::arg("context", "'{}'")) +
+                            "WHERE " + where->where + kReentryTest + " ORDER BY c.id";
     auto q = db_.query(sql);
     q.bindInt(1, run_id)
         .bindText(2, f.first_step)
@@ -105,8 +107,8 @@ std::optional<Run> SqliteStore::fireSchedule(const Firing& f) {
     n = q.changes();
   }
   {
-    auto q = db_.query(
-        "UPDATE runs SET enrolled = 1, enrolled_count = ?2, status = ?3 WHERE id = ?1");
+    auto q =
+        db_.query("UPDATE runs SET enrolled = 1, enrolled_count = ?2, status = ?3 WHERE id = ?1");
     q.bindInt(1, run_id).bindInt(2, n).bindText(3, n > 0 ? "running" : "done");
     q.run();
   }

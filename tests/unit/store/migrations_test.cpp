@@ -1,6 +1,7 @@
+#include "store/sqlite/migrations.hpp"
+
 #include <fstream>
 
-#include "store/sqlite/migrations.hpp"
 #include "store_fixture.hpp"
 
 namespace herald::store::testing {
@@ -47,17 +48,20 @@ TEST_F(MigrationsTest, Version4RebuildsJourneysKeepingThemAndTheirVisits) {
   std::string sql;
   for (const auto& m : sqlite::migrations())
     if (m.version <= 3) sql += m.sql;
-  rawExec(old, sql + "PRAGMA user_version = 3;"
-                     "INSERT INTO contacts(id, email, created_ms, updated_ms) VALUES (1, 'a@x', 1, 1);"
-                     "INSERT INTO runs(id, workflow, revision, trigger, dry_run, status, started_ms, "
-                     "updated_ms) VALUES (1, 'w', 'r', 'manual', 0, 'waiting', 1, 1);"
-                     "INSERT INTO journeys(id, run_id, contact_id, revision, step_id, status, wake_ms, "
-                     "updated_ms) VALUES (7, 1, 1, 'r', 'later', 'waiting', 500, 2);"
-                     "INSERT INTO journey_visits VALUES (7, 'first', 0, 1, 'continue', 2);");
+  rawExec(old,
+          sql +
+              "PRAGMA user_version = 3;"
+              "INSERT INTO contacts(id, email, created_ms, updated_ms) VALUES (1, 'a@x', 1, 1);"
+              "INSERT INTO runs(id, workflow, revision, trigger, dry_run, status, started_ms, "
+              "updated_ms) VALUES (1, 'w', 'r', 'manual', 0, 'waiting', 1, 1);"
+              "INSERT INTO journeys(id, run_id, contact_id, revision, step_id, status, wake_ms, "
+              "updated_ms) VALUES (7, 1, 1, 'r', 'later', 'waiting', 500, 2);"
+              "INSERT INTO journey_visits VALUES (7, 'first', 0, 1, 'continue', 2);");
   openSqliteStore(old.string());
   EXPECT_EQ(rawQuery(old, "PRAGMA user_version"), kLatest);
-  EXPECT_EQ(rawQuery(old, "SELECT step_id || '/' || status || '/' || entry || '/' || entered_ms "
-                          "FROM journeys WHERE id = 7"),
+  EXPECT_EQ(rawQuery(old,
+                     "SELECT step_id || '/' || status || '/' || entry || '/' || entered_ms "
+                     "FROM journeys WHERE id = 7"),
             "later/waiting/0/2");
   EXPECT_EQ(rawQuery(old, "SELECT count(*) FROM journey_visits WHERE journey_id = 7"), "1");
   EXPECT_EQ(rawQuery(old, "PRAGMA foreign_key_check"), "");

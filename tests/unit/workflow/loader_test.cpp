@@ -144,10 +144,13 @@ TEST(Loader, YamlSyntaxErrorAtLineAndColumn) {
   auto l = load("name: x\nsteps:\n  - id: a\n    uses: [exit\n");
   EXPECT_FALSE(l.wf);
   ASSERT_EQ(l.diags.size(), 1u);
-  EXPECT_THAT(l.diags[0], ::testing::StartsWith("5:1: error: YAML syntax error: "));
+  // At the '[' that is never closed, not at the end of the file.
+  EXPECT_EQ(l.diags[0],
+            "4:11: error: YAML syntax error: this '[' is never closed: end the list with ']'");
   l = load("name: x\n  bad: indent\n");
   ASSERT_EQ(l.diags.size(), 1u);
-  EXPECT_THAT(l.diags[0], ::testing::StartsWith("2:6: error: YAML syntax error: "));
+  EXPECT_THAT(l.diags[0], ::testing::StartsWith("2:3: error: YAML syntax error: this line is "
+                                                "indented more than the key above it ('name'"));
 }
 
 TEST(Loader, EmptyOrNonMappingFile) {
@@ -257,9 +260,10 @@ TEST(Loader, TriggerCatchUpReentryAndCondition) {
   l = load("name: x\ntrigger: {type: schedule, cron: '0 9 * * *'}\n" + steps);
   EXPECT_EQ(l.wf->trigger.catch_up, Trigger::CatchUp::kOnce);  // the default
 
-  l = load("name: x\ntrigger: {type: event, event: buy, reentry: {once_per: 30d}, condition: "
-           "\"event.properties.amount > 10\"}\n" +
-           steps);
+  l = load(
+      "name: x\ntrigger: {type: event, event: buy, reentry: {once_per: 30d}, condition: "
+      "\"event.properties.amount > 10\"}\n" +
+      steps);
   EXPECT_THAT(l.diags, IsEmpty());
   EXPECT_EQ(l.wf->trigger.reentry.kind, store::Reentry::Kind::kOncePer);
   EXPECT_EQ(l.wf->trigger.reentry.period_ms, 30LL * 86'400'000);
@@ -273,8 +277,9 @@ TEST(Loader, TriggerCatchUpReentryAndCondition) {
   EXPECT_EQ(l.wf->trigger.kind, Trigger::Kind::kApi);
 
   EXPECT_THAT(
-      load("name: x\ntrigger: {type: schedule, cron: '0 9 * * *', catch_up: never}\n" + steps).diags,
-      ElementsAre("2:53: error: 'catch_up' must be skip, once or all, got 'never' (what to do "
+      load("name: x\ntrigger: {type: schedule, cron: '0 9 * * *', catch_up: never}\n" + steps)
+          .diags,
+      ElementsAre("2:56: error: 'catch_up' must be skip, once or all, got 'never' (what to do "
                   "with firings missed while the daemon was down; default once)"));
   EXPECT_THAT(load("name: x\ntrigger: {type: event, event: buy, reentry: twice}\n" + steps).diags,
               ElementsAre("2:45: error: 'reentry' must be once, always or {once_per: DURATION} "
@@ -282,17 +287,17 @@ TEST(Loader, TriggerCatchUpReentryAndCondition) {
   EXPECT_THAT(
       load("name: x\ntrigger: {type: event, event: buy, reentry: {once_per: soon}}\n" + steps)
           .diags,
-      ElementsAre("2:57: error: 'once_per' must be a duration such as 12h, 30d or 1w, got 'soon'"));
+      ElementsAre("2:56: error: 'once_per' must be a duration such as 12h, 30d or 1w, got 'soon'"));
   EXPECT_THAT(
       load("name: x\ntrigger: {type: event, event: buy, reentry: {every: 1d}}\n" + steps).diags,
       ElementsAre("2:45: error: 'reentry' must be once, always or {once_per: DURATION} such as "
                   "{once_per: 30d}"));
   EXPECT_THAT(
       load("name: x\ntrigger: {type: schedule, cron: '0 9 * * *', condition: 'x'}\n" + steps).diags,
-      ElementsAre("2:44: error: 'condition' is only used by event triggers; this trigger is "
+      ElementsAre("2:46: error: 'condition' is only used by event triggers; this trigger is "
                   "schedule"));
   EXPECT_THAT(load("name: x\ntrigger: {type: event, event: buy, catch_up: all}\n" + steps).diags,
-              ElementsAre("2:35: error: 'catch_up' is only used by schedule triggers; this "
+              ElementsAre("2:36: error: 'catch_up' is only used by schedule triggers; this "
                           "trigger is event"));
   EXPECT_THAT(load("name: x\ntrigger: {type: manual, reentry: once}\n" + steps).diags,
               ElementsAre("2:25: error: 'reentry' is only used by api, event and schedule "
@@ -300,7 +305,7 @@ TEST(Loader, TriggerCatchUpReentryAndCondition) {
   EXPECT_THAT(
       load("name: x\ntrigger: {type: event, event: buy, condition: 'event.amount >'}\n" + steps)
           .diags,
-      ElementsAre(::testing::StartsWith("2:60: error: in the trigger's condition: ")));
+      ElementsAre(::testing::StartsWith("2:62: error: in the trigger's condition: ")));
 }
 
 TEST(Loader, CronAndTimeZoneErrorsPointInsideTheValue) {

@@ -339,24 +339,24 @@ TEST_F(Validate, EventExistsOnlyInEventTriggeredWorkflows) {
   const std::string step = R"(  - id: big
     uses: condition
     with: {if: "event.properties.amount > 100"}
-    branches: {then: bye}
+    branches: {then: bye, else: bye}
   - id: bye
     uses: exit
 )";
   EXPECT_THAT(check(kHead + step),
-              ElementsAre("w.yaml:6:16: error: step 'big': 'event' exists only in "
+              ElementsAre("6:17: error: step 'big': 'event' exists only in "
                           "event-triggered workflows (trigger: {type: event, event: NAME}); this "
                           "workflow's trigger is manual"));
   EXPECT_THAT(check("name: t\ntrigger: {type: event, event: buy}\nsteps:\n" + step), IsEmpty());
-  EXPECT_THAT(check("name: t\ntrigger: {type: schedule, cron: '0 9 * * *'}\nsteps:\n" +
+  EXPECT_THAT(check(std::string("name: t\ntrigger: {type: schedule, cron: '0 9 * * *'}\nsteps:\n") +
                     R"(  - id: c
     uses: condition
     with: {if: "input.tier == 'gold'"}
-    branches: {then: bye}
+    branches: {then: bye, else: bye}
   - id: bye
     uses: exit
 )"),
-              ElementsAre("w.yaml:6:16: error: step 'c': 'input' exists only in API-triggered "
+              ElementsAre("6:17: error: step 'c': 'input' exists only in API-triggered "
                           "workflows (trigger: {type: api}); this workflow's trigger is schedule"));
 }
 
