@@ -77,6 +77,8 @@ TEST(JsonBody, RefusesDeepNestingAndBadJson) {
   EXPECT_FALSE(bad.value);
   EXPECT_EQ(bad.error.rfind("the body is not valid JSON: parse error at line 1, column 10", 0), 0u)
       << bad.error;
+  EXPECT_EQ(parseJsonBody("[1E99999]").error,
+            "the body is not valid JSON: number overflow parsing '1E99999'");
   EXPECT_EQ(parseJsonBody("").error,
             "the body is empty; send a JSON document (Content-Type: application/json)");
 }
