@@ -80,9 +80,9 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
     return std::nullopt;
   }
   const size_t before = diags.errorCount();
-  static const std::set<std::string> kKnown = {"state_dir", "database", "plugin_dirs", "engine",
-                                               "log_level", "plugins",  "privacy",
-                                               "http",      "links"};
+  static const std::set<std::string> kKnown = {"state_dir", "database",  "plugin_dirs",
+                                               "engine",    "log_level", "plugins",
+                                               "privacy",   "http",      "links"};
   auto known_list = [](const std::set<std::string>& s) {
     std::string out;
     for (const auto& k : s) out += (out.empty() ? "" : ", ") + k;

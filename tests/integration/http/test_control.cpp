@@ -104,7 +104,8 @@ daemon::StartResult TestControl::startRun(const daemon::StartRequest& request) {
     out.problems.error({}, "the test control starts runs for a contact list only");
     return out;
   }
-  const auto run = store_->createRun(request.workflow, "test", "api", request.dry_run, clock_.nowMs());
+  const auto run =
+      store_->createRun(request.workflow, "test", "api", request.dry_run, clock_.nowMs());
   for (int64_t id : request.contact_ids) {
     out.enrolled += store_->enrollContact(run.id, "start", id, clock_.nowMs());
   }

@@ -72,7 +72,9 @@ TEST(JsonBody, RefusesDeepNestingAndBadJson) {
   auto j = parseJsonBody(deep);
   EXPECT_FALSE(j.value);
   EXPECT_EQ(j.error, "the JSON nests deeper than 64 levels (byte 65); flatten the document");
-  EXPECT_TRUE(parseJsonBody(R"({"a":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})").value);
+  EXPECT_TRUE(parseJsonBody(
+                  R"({"a":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})")
+                  .value);
   auto bad = parseJsonBody(R"({"type": })");
   EXPECT_FALSE(bad.value);
   EXPECT_EQ(bad.error.rfind("the body is not valid JSON: parse error at line 1, column 10", 0), 0u)
