@@ -40,7 +40,7 @@ TEST(DaemonConfig, ReportsEveryProblemWithItsPosition) {
   EXPECT_EQ(formatDiagnostic(diags.items()[0]),
             p.string() +
                 ":1:1: error: unknown setting 'stat_dir'; known settings: database, engine, "
-                "log_level, plugin_dirs, plugins, privacy, state_dir");
+                "http, links, log_level, plugin_dirs, plugins, privacy, state_dir");
   EXPECT_EQ(formatDiagnostic(diags.items()[1]),
             p.string() + ":3:15: error: batch_size must be a whole number from 1 to 100000");
   EXPECT_EQ(formatDiagnostic(diags.items()[2]),
