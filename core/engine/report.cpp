@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "util/clock.hpp"
+#include "workflow/builtins.hpp"
 #include "workflow/loader.hpp"
 
 namespace herald::engine {
@@ -13,6 +14,17 @@ namespace {
 void add(StepRow& row, const std::string& outcome, int64_t count) {
   if (outcome == "retry") {
     row.retries += count;
+    return;
+  }
+  if (outcome == "waited") {
+    // Journeys the step had sent waiting woke up: past a wait step they
+    // have gone on; a plugin step that asked to wait is entered again
+    // (and counted then).
+    row.waiting -= count;
+    if (row.type == workflow::kWaitStep)
+      row.continued += count;
+    else
+      row.entered -= count;
     return;
   }
   row.entered += count;
@@ -26,6 +38,8 @@ void add(StepRow& row, const std::string& outcome, int64_t count) {
     row.exited += count;
   } else if (outcome == "fail") {
     row.failed += count;
+  } else if (outcome == "refused") {
+    row.refused += count;
   }
 }
 
@@ -61,13 +75,17 @@ void printStepTable(std::ostream& out, const std::vector<StepRow>& rows) {
   }
   const bool any_retries =
       std::any_of(rows.begin(), rows.end(), [](const StepRow& r) { return r.retries > 0; });
+  const bool any_refused =
+      std::any_of(rows.begin(), rows.end(), [](const StepRow& r) { return r.refused > 0; });
   out << fmt::format("{:<{}}  {:<{}}  {:>8}  {:>9}  {:>7}  {:>6}  {:>6}", "step", id_w, "type",
                      type_w, "entered", "continued", "waiting", "exited", "failed");
+  if (any_refused) out << fmt::format("  {:>7}", "refused");
   if (any_retries) out << fmt::format("  {:>7}", "retries");
   out << '\n';
   for (const auto& r : rows) {
     out << fmt::format("{:<{}}  {:<{}}  {:>8}  {:>9}  {:>7}  {:>6}  {:>6}", r.id, id_w, r.type,
                        type_w, r.entered, r.continued, r.waiting, r.exited, r.failed);
+    if (any_refused) out << fmt::format("  {:>7}", r.refused);
     if (any_retries) out << fmt::format("  {:>7}", r.retries);
     out << '\n';
     for (const auto& [label, n] : r.branches) {
@@ -88,6 +106,7 @@ nlohmann::json toJson(const std::vector<StepRow>& rows) {
                    {"waiting", r.waiting},
                    {"exited", r.exited},
                    {"failed", r.failed},
+                   {"refused", r.refused},
                    {"retries", r.retries}});
   }
   return out;
@@ -106,11 +125,8 @@ nlohmann::json toJson(const store::Run& run) {
 }
 
 nlohmann::json toJson(const store::JourneySummary& s) {
-  nlohmann::json out = {{"active", s.active},
-                        {"waiting", s.waiting},
-                        {"done", s.done},
-                        {"exited", s.exited},
-                        {"failed", s.failed}};
+  nlohmann::json out = {{"active", s.active}, {"waiting", s.waiting}, {"done", s.done},
+                        {"exited", s.exited}, {"failed", s.failed},   {"refused", s.refused}};
   out["next_wake"] = s.next_wake_ms ? nlohmann::json(formatIsoTime(*s.next_wake_ms)) : nullptr;
   return out;
 }
@@ -141,6 +157,12 @@ nlohmann::json undefinedToJson(const workflow::Workflow& workflow,
   return out;
 }
 
+std::string describeJourneys(const store::JourneySummary& s) {
+  return fmt::format(
+      "journeys: {} done, {} exited, {} failed, {} refused by policy, {} active, {} waiting",
+      s.done, s.exited, s.failed, s.refused, s.active, s.waiting);
+}
+
 std::string describeWaiting(const store::JourneySummary& s) {
   const int64_t pending = s.waiting + s.active;
   if (pending == 0) return "";
@@ -168,15 +190,18 @@ nlohmann::json runDetailsJson(store::Store& store, const store::Run& run, int fa
   out["run"] = toJson(run);
   out["steps"] = toJson(buildStepRows(store.stepCounts(run.id), wf ? &*wf : nullptr));
   out["journeys"] = toJson(store.journeySummary(run.id));
-  nlohmann::json fs = nlohmann::json::array();
+  // Refusals (the delivery policy said no) apart from failures.
+  nlohmann::json fs = nlohmann::json::array(), rs = nlohmann::json::array();
   for (const auto& f : store.failures(run.id, failure_limit)) {
-    fs.push_back({{"journey_id", f.journey_id},
-                  {"contact_id", f.contact_id},
-                  {"step", f.step_id},
-                  {"reason", f.reason},
-                  {"at", formatIsoTime(f.at_ms)}});
+    (f.refused ? rs : fs)
+        .push_back({{"journey_id", f.journey_id},
+                    {"contact_id", f.contact_id},
+                    {"step", f.step_id},
+                    {"reason", f.reason},
+                    {"at", formatIsoTime(f.at_ms)}});
   }
   out["failures"] = std::move(fs);
+  out["refused"] = std::move(rs);
   return out;
 }
 
