@@ -49,7 +49,8 @@ std::string trimmed(std::string s) {
 
 class SectionReader {
  public:
-  SectionReader(const std::filesystem::path& file, Diagnostics& diags) : file_(file), diags_(diags) {}
+  SectionReader(const std::filesystem::path& file, Diagnostics& diags)
+      : file_(file), diags_(diags) {}
 
   std::optional<std::string> scalar(const YAML::Node& n, const std::string& what) {
     if (!n.IsScalar()) {
@@ -133,7 +134,8 @@ bool splitListenAddress(const std::string& text, std::string& host, unsigned sho
     host = host.substr(1, host.size() - 2);
   }
   const std::string digits = text.substr(colon + 1);
-  if (digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
+  if (digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos)
+    return false;
   const long p = std::stol(digits);
   if (p > 65535) return false;
   port = static_cast<unsigned short>(p);
@@ -143,76 +145,82 @@ bool splitListenAddress(const std::string& text, std::string& host, unsigned sho
 void parseHttpSection(const YAML::Node& node, const std::filesystem::path& file, HttpConfig& out,
                       Diagnostics& diags) {
   SectionReader r(file, diags);
-  r.mapping(node, "http", {"admin", "public", "limits"}, [&](const std::string& key,
-                                                               const YAML::Node& v) {
-    if (key == "admin") {
-      r.mapping(v, "http.admin", {"listen", "tokens", "token_file"},
-                [&](const std::string& k, const YAML::Node& x) {
-                  if (k == "listen") {
-                    r.listen(x, "http.admin.listen", out.admin_listen);
-                  } else if (k == "tokens") {
-                    if (!x.IsSequence()) {
-                      r.error(x, "http.admin.tokens must be a list of bearer tokens");
-                      return;
-                    }
-                    for (const auto& t : x) {
-                      auto s = r.scalar(t, "each http.admin.tokens entry");
-                      if (s && s->size() < 16) {
-                        r.error(t, "an admin token must have at least 16 characters (e.g. "
-                                   "`openssl rand -hex 32`)");
-                      } else if (s) {
-                        out.admin_tokens.push_back(*s);
+  r.mapping(
+      node, "http", {"admin", "public", "limits"},
+      [&](const std::string& key, const YAML::Node& v) {
+        if (key == "admin") {
+          r.mapping(v, "http.admin", {"listen", "tokens", "token_file"},
+                    [&](const std::string& k, const YAML::Node& x) {
+                      if (k == "listen") {
+                        r.listen(x, "http.admin.listen", out.admin_listen);
+                      } else if (k == "tokens") {
+                        if (!x.IsSequence()) {
+                          r.error(x, "http.admin.tokens must be a list of bearer tokens");
+                          return;
+                        }
+                        for (const auto& t : x) {
+                          auto s = r.scalar(t, "each http.admin.tokens entry");
+                          if (s && s->size() < 16) {
+                            r.error(t,
+                                    "an admin token must have at least 16 characters (e.g. "
+                                    "`openssl rand -hex 32`)");
+                          } else if (s) {
+                            out.admin_tokens.push_back(*s);
+                          }
+                        }
+                      } else {
+                        auto s = r.scalar(x, "http.admin.token_file");
+                        std::string text;
+                        if (!s) return;
+                        if (!readCredential(*s, text)) {
+                          r.error(x, "cannot read the token file " + credentialPath(*s).string());
+                          return;
+                        }
+                        std::istringstream lines(text);
+                        std::string line;
+                        while (std::getline(lines, line)) {
+                          line = trimmed(line);
+                          if (!line.empty() && line[0] != '#') out.admin_tokens.push_back(line);
+                        }
                       }
-                    }
-                  } else {
-                    auto s = r.scalar(x, "http.admin.token_file");
-                    std::string text;
-                    if (!s) return;
-                    if (!readCredential(*s, text)) {
-                      r.error(x, "cannot read the token file " + credentialPath(*s).string());
-                      return;
-                    }
-                    std::istringstream lines(text);
-                    std::string line;
-                    while (std::getline(lines, line)) {
-                      line = trimmed(line);
-                      if (!line.empty() && line[0] != '#') out.admin_tokens.push_back(line);
-                    }
-                  }
-                });
-    } else if (key == "public") {
-      r.mapping(v, "http.public", {"listen", "base_url"},
-                [&](const std::string& k, const YAML::Node& x) {
-                  if (k == "listen") {
-                    r.listen(x, "http.public.listen", out.public_listen);
-                  } else if (auto s = r.scalar(x, "http.public.base_url")) {
-                    if (!s->starts_with("http://") && !s->starts_with("https://")) {
-                      r.error(x, "http.public.base_url must start with https:// (or http://)");
-                    } else {
-                      out.public_base_url = *s;
-                      while (out.public_base_url.ends_with('/')) out.public_base_url.pop_back();
-                    }
-                  }
-                });
-    } else {
-      auto& l = out.limits;
-      r.mapping(v, "http.limits",
-                {"max_connections", "max_header_bytes", "max_body_bytes", "read_timeout",
-                 "max_batch_events"},
-                [&](const std::string& k, const YAML::Node& x) {
-                  const std::string what = "http.limits." + k;
-                  if (k == "max_connections") r.wholeNumber(x, what, 1, 1'000'000, l.max_connections);
-                  if (k == "max_header_bytes") r.wholeNumber(x, what, 1024, 1 << 20, l.max_header_bytes);
-                  if (k == "max_body_bytes") r.wholeNumber(x, what, 1024, 1L << 30, l.max_body_bytes);
-                  if (k == "max_batch_events") r.wholeNumber(x, what, 1, 100'000, l.max_batch_events);
-                  if (k == "read_timeout") r.duration(x, what, l.read_timeout);
-                });
-    }
-  });
+                    });
+        } else if (key == "public") {
+          r.mapping(v, "http.public", {"listen", "base_url"},
+                    [&](const std::string& k, const YAML::Node& x) {
+                      if (k == "listen") {
+                        r.listen(x, "http.public.listen", out.public_listen);
+                      } else if (auto s = r.scalar(x, "http.public.base_url")) {
+                        if (!s->starts_with("http://") && !s->starts_with("https://")) {
+                          r.error(x, "http.public.base_url must start with https:// (or http://)");
+                        } else {
+                          out.public_base_url = *s;
+                          while (out.public_base_url.ends_with('/')) out.public_base_url.pop_back();
+                        }
+                      }
+                    });
+        } else {
+          auto& l = out.limits;
+          r.mapping(v, "http.limits",
+                    {"max_connections", "max_header_bytes", "max_body_bytes", "read_timeout",
+                     "max_batch_events"},
+                    [&](const std::string& k, const YAML::Node& x) {
+                      const std::string what = "http.limits." + k;
+                      if (k == "max_connections")
+                        r.wholeNumber(x, what, 1, 1'000'000, l.max_connections);
+                      if (k == "max_header_bytes")
+                        r.wholeNumber(x, what, 1024, 1 << 20, l.max_header_bytes);
+                      if (k == "max_body_bytes")
+                        r.wholeNumber(x, what, 1024, 1L << 30, l.max_body_bytes);
+                      if (k == "max_batch_events")
+                        r.wholeNumber(x, what, 1, 100'000, l.max_batch_events);
+                      if (k == "read_timeout") r.duration(x, what, l.read_timeout);
+                    });
+        }
+      });
 }
 
-void parseLinksSection(const YAML::Node& node, const std::filesystem::path& file,
-                       LinksConfig& out, Diagnostics& diags) {
+void parseLinksSection(const YAML::Node& node, const std::filesystem::path& file, LinksConfig& out,
+                       Diagnostics& diags) {
   SectionReader r(file, diags);
   r.mapping(node, "links", {"keys", "lifetime"}, [&](const std::string& key, const YAML::Node& v) {
     if (key == "lifetime") {
@@ -247,8 +255,9 @@ void parseLinksSection(const YAML::Node& node, const std::filesystem::path& file
                   }
                   secret = trimmed(secret);
                   if (secret.size() < 32) {
-                    r.error(x, "a link key secret must have at least 32 characters (e.g. "
-                               "`openssl rand -hex 32`)");
+                    r.error(x,
+                            "a link key secret must have at least 32 characters (e.g. "
+                            "`openssl rand -hex 32`)");
                     return;
                   }
                   lk.secret = secret;

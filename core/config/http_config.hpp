@@ -15,13 +15,13 @@ namespace herald::config {
 // Limits shared by both listeners; every refusal is counted in
 // herald_http_refusals_total{reason}.
 struct HttpLimits {
-  int max_connections = 1024;        // per listener; more are closed at once
+  int max_connections = 1024;           // per listener; more are closed at once
   size_t max_header_bytes = 16 * 1024;  // request line + headers (431 beyond)
   size_t max_body_bytes = 1024 * 1024;  // 413 beyond
   // A request must arrive whole within this time of the previous answer (or
   // of the connection): slow clients and idle kept-alive connections close.
   std::chrono::milliseconds read_timeout{10'000};
-  int max_batch_events = 1000;       // events in one POST /api/v1/events
+  int max_batch_events = 1000;  // events in one POST /api/v1/events
 };
 
 struct HttpConfig {
@@ -52,8 +52,8 @@ struct LinksConfig {
 // Parse one section into `out`; every problem goes to `diags` at FILE:LINE:COL.
 void parseHttpSection(const YAML::Node& node, const std::filesystem::path& file, HttpConfig& out,
                       Diagnostics& diags);
-void parseLinksSection(const YAML::Node& node, const std::filesystem::path& file,
-                       LinksConfig& out, Diagnostics& diags);
+void parseLinksSection(const YAML::Node& node, const std::filesystem::path& file, LinksConfig& out,
+                       Diagnostics& diags);
 
 // "HOST:PORT" ("127.0.0.1:8470", "[::1]:8470", "0.0.0.0:80"); false when not.
 bool splitListenAddress(const std::string& text, std::string& host, unsigned short& port);

@@ -190,15 +190,18 @@ nlohmann::json runDetailsJson(store::Store& store, const store::Run& run, int fa
   out["run"] = toJson(run);
   out["steps"] = toJson(buildStepRows(store.stepCounts(run.id), wf ? &*wf : nullptr));
   out["journeys"] = toJson(store.journeySummary(run.id));
-  nlohmann::json fs = nlohmann::json::array();
+  // Refusals (the delivery policy said no) apart from failures.
+  nlohmann::json fs = nlohmann::json::array(), rs = nlohmann::json::array();
   for (const auto& f : store.failures(run.id, failure_limit)) {
-    fs.push_back({{"journey_id", f.journey_id},
-                  {"contact_id", f.contact_id},
-                  {"step", f.step_id},
-                  {"reason", f.reason},
-                  {"at", formatIsoTime(f.at_ms)}});
+    (f.refused ? rs : fs)
+        .push_back({{"journey_id", f.journey_id},
+                    {"contact_id", f.contact_id},
+                    {"step", f.step_id},
+                    {"reason", f.reason},
+                    {"at", formatIsoTime(f.at_ms)}});
   }
   out["failures"] = std::move(fs);
+  out["refused"] = std::move(rs);
   return out;
 }
 

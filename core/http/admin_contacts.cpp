@@ -55,7 +55,8 @@ void upsert(daemon::Control& control, HttpMetrics& metrics, const Exchange& ex,
   mapper.mapObject(*json, line, c, problems);
   if (!problems.empty()) {
     std::vector<FieldError> errors;
-    for (const auto& p : problems) errors.push_back({pointerOfColumn(*json, line, p.column), p.message});
+    for (const auto& p : problems)
+      errors.push_back({pointerOfColumn(*json, line, p.column), p.message});
     return respond(invalidBody(ex.request, metrics, std::move(errors)));
   }
   auto import = control.store().beginContactImport();
@@ -89,7 +90,8 @@ void addContactRoutes(Router& router, daemon::Control& control, HttpMetrics& met
                auto c = contactOrRefuse(control, ex, respond);
                if (!c) return;
                auto x = control.store().exportContact(c->id);
-               if (!x) return respond(problemResponse(ex.request, bhttp::status::not_found, "erased"));
+               if (!x)
+                 return respond(problemResponse(ex.request, bhttp::status::not_found, "erased"));
                nlohmann::json out = {{"contact", (*x)["contact"]},
                                      {"attributes", (*x)["attributes"]},
                                      {"tags", (*x)["tags"]},
@@ -101,7 +103,8 @@ void addContactRoutes(Router& router, daemon::Control& control, HttpMetrics& met
                auto c = contactOrRefuse(control, ex, respond);
                if (!c) return;
                auto x = control.store().exportContact(c->id);
-               if (!x) return respond(problemResponse(ex.request, bhttp::status::not_found, "erased"));
+               if (!x)
+                 return respond(problemResponse(ex.request, bhttp::status::not_found, "erased"));
                respond(jsonResponse(ex.request, bhttp::status::ok, *x));
              });
   // The send ledger of the contact: every delivery claimed for them, with
@@ -111,7 +114,8 @@ void addContactRoutes(Router& router, daemon::Control& control, HttpMetrics& met
                auto c = contactOrRefuse(control, ex, respond);
                if (!c) return;
                auto x = control.store().exportContact(c->id);
-               if (!x) return respond(problemResponse(ex.request, bhttp::status::not_found, "erased"));
+               if (!x)
+                 return respond(problemResponse(ex.request, bhttp::status::not_found, "erased"));
                respond(jsonResponse(ex.request, bhttp::status::ok, {{"sends", (*x)["messages"]}}));
              });
   router.add(bhttp::verb::delete_, "/api/v1/contacts/{ref}",
@@ -120,7 +124,8 @@ void addContactRoutes(Router& router, daemon::Control& control, HttpMetrics& met
                if (!c) return;
                const auto report = control.store().eraseContact(
                    c->id, control.config().keep_event_properties, control.clock().nowMs());
-               if (!report) return respond(problemResponse(ex.request, bhttp::status::not_found, "erased"));
+               if (!report)
+                 return respond(problemResponse(ex.request, bhttp::status::not_found, "erased"));
                nlohmann::json suppressed = nlohmann::json::array();
                for (const auto& s : report->suppressed) suppressed.push_back(s.kind);
                respond(jsonResponse(ex.request, bhttp::status::ok,
@@ -129,44 +134,47 @@ void addContactRoutes(Router& router, daemon::Control& control, HttpMetrics& met
                                      {"journeys_removed", report->journeys_removed},
                                      {"suppressed", suppressed}}));
              });
-  router.add(bhttp::verb::post, "/api/v1/suppressions",
-             [&control, &metrics](const Exchange& ex, Respond respond) {
-               auto json = jsonBodyOrRefuse(ex, respond, metrics);
-               if (!json) return;
-               std::vector<FieldError> errors;
-               std::optional<import::Address> address;
-               std::string reason = "api";
-               if (!json->is_object()) {
-                 errors.push_back({"", "must be a JSON object {\"address\": ..., \"reason\": ...}"});
-               } else {
-                 for (const auto& [k, v] : json->items()) {
-                   if (k == "address") {
-                     std::string error = "must be an email address or a phone number in "
-                                         "international form (+33612345678)";
-                     if (v.is_string()) address = import::parseAddress(v.get<std::string>(), error);
-                     if (!address) errors.push_back({"/address", error});
-                   } else if (k == "reason") {
-                     if (!v.is_string() || v.get_ref<const std::string&>().empty())
-                       errors.push_back({"/reason", "must be a non-empty string (why, for the record)"});
-                     else
-                       reason = v.get<std::string>();
-                   } else {
-                     errors.push_back({"/" + pointerToken(k), "is not a field; the fields are address and reason"});
-                   }
-                 }
-                 if (!json->contains("address"))
-                   errors.push_back({"/address", "is required: the email address or phone number"});
-               }
-               if (!errors.empty()) return respond(invalidBody(ex.request, metrics, errors));
-               const int64_t now = control.clock().nowMs();
-               const auto s = control.store().suppressAddress(address->kind, address->value, reason, now);
-               const bool already = s.at_ms != now || s.reason != reason;
-               respond(jsonResponse(ex.request, already ? bhttp::status::ok : bhttp::status::created,
-                                    {{"kind", s.kind},
-                                     {"already_suppressed", already},
-                                     {"since", formatIsoTime(s.at_ms)},
-                                     {"reason", s.reason}}));
-             });
+  router.add(
+      bhttp::verb::post, "/api/v1/suppressions",
+      [&control, &metrics](const Exchange& ex, Respond respond) {
+        auto json = jsonBodyOrRefuse(ex, respond, metrics);
+        if (!json) return;
+        std::vector<FieldError> errors;
+        std::optional<import::Address> address;
+        std::string reason = "api";
+        if (!json->is_object()) {
+          errors.push_back({"", "must be a JSON object {\"address\": ..., \"reason\": ...}"});
+        } else {
+          for (const auto& [k, v] : json->items()) {
+            if (k == "address") {
+              std::string error =
+                  "must be an email address or a phone number in "
+                  "international form (+33612345678)";
+              if (v.is_string()) address = import::parseAddress(v.get<std::string>(), error);
+              if (!address) errors.push_back({"/address", error});
+            } else if (k == "reason") {
+              if (!v.is_string() || v.get_ref<const std::string&>().empty())
+                errors.push_back({"/reason", "must be a non-empty string (why, for the record)"});
+              else
+                reason = v.get<std::string>();
+            } else {
+              errors.push_back(
+                  {"/" + pointerToken(k), "is not a field; the fields are address and reason"});
+            }
+          }
+          if (!json->contains("address"))
+            errors.push_back({"/address", "is required: the email address or phone number"});
+        }
+        if (!errors.empty()) return respond(invalidBody(ex.request, metrics, errors));
+        const int64_t now = control.clock().nowMs();
+        const auto s = control.store().suppressAddress(address->kind, address->value, reason, now);
+        const bool already = s.at_ms != now || s.reason != reason;
+        respond(jsonResponse(ex.request, already ? bhttp::status::ok : bhttp::status::created,
+                             {{"kind", s.kind},
+                              {"already_suppressed", already},
+                              {"since", formatIsoTime(s.at_ms)},
+                              {"reason", s.reason}}));
+      });
 }
 
 }  // namespace herald::http

@@ -14,7 +14,8 @@ void addObserveRoutes(Router& router, daemon::Control& control) {
       bhttp::verb::get, "/metrics",
       [&control](const Exchange& ex, Respond respond) {
         std::string text = control.metrics().prometheusText("herald_");
-        if (auto* plugins = control.pluginMetrics()) text += plugins->prometheusText("herald_plugin_");
+        if (auto* plugins = control.pluginMetrics())
+          text += plugins->prometheusText("herald_plugin_");
         respond(makeResponse(ex.request, bhttp::status::ok,
                              "text/plain; version=0.0.4; charset=utf-8", std::move(text)));
       },

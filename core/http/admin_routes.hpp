@@ -9,10 +9,14 @@
 
 namespace herald::http {
 
-void addEventRoutes(Router& router, daemon::Control& control, HttpMetrics& metrics);    // admin_events.cpp
-void addContactRoutes(Router& router, daemon::Control& control, HttpMetrics& metrics);  // admin_contacts.cpp
-void addWorkflowRoutes(Router& router, daemon::Control& control, HttpMetrics& metrics);  // admin_workflows.cpp
-void addRunRoutes(Router& router, daemon::Control& control, HttpMetrics& metrics);       // admin_runs.cpp
+void addEventRoutes(Router& router, daemon::Control& control,
+                    HttpMetrics& metrics);  // admin_events.cpp
+void addContactRoutes(Router& router, daemon::Control& control,
+                      HttpMetrics& metrics);  // admin_contacts.cpp
+void addWorkflowRoutes(Router& router, daemon::Control& control,
+                       HttpMetrics& metrics);  // admin_workflows.cpp
+void addRunRoutes(Router& router, daemon::Control& control,
+                  HttpMetrics& metrics);  // admin_runs.cpp
 // /metrics, /livez, /readyz, /api/v1/openapi.json (no token needed).
 void addObserveRoutes(Router& router, daemon::Control& control);  // admin_observe.cpp
 

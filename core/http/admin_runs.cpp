@@ -18,7 +18,8 @@ std::optional<int64_t> runId(const std::string& text) {
 std::vector<FieldError> decodeStart(const nlohmann::json& body, daemon::StartRequest& r) {
   std::vector<FieldError> errors;
   if (!body.is_object()) {
-    errors.push_back({"", "must be a JSON object {\"workflow\": NAME, \"audience\" or \"contacts\"}"});
+    errors.push_back(
+        {"", "must be a JSON object {\"workflow\": NAME, \"audience\" or \"contacts\"}"});
     return errors;
   }
   for (const auto& [k, v] : body.items()) {
@@ -45,8 +46,10 @@ std::vector<FieldError> decodeStart(const nlohmann::json& body, daemon::StartReq
           r.contact_ids.push_back(v[i].get<int64_t>());
       }
     } else if (k == "variables") {
-      if (!v.is_object()) errors.push_back({ptr, "must be a JSON object of run variables"});
-      else r.variables = v;
+      if (!v.is_object())
+        errors.push_back({ptr, "must be a JSON object of run variables"});
+      else
+        r.variables = v;
     } else if (k == "contact_variables") {
       if (!v.is_object()) {
         errors.push_back({ptr, "must map contact ids to objects of variables"});
@@ -61,11 +64,14 @@ std::vector<FieldError> decodeStart(const nlohmann::json& body, daemon::StartReq
           r.contact_variables[*n] = vars;
       }
     } else if (k == "dry_run") {
-      if (!v.is_boolean()) errors.push_back({ptr, "must be true or false"});
-      else r.dry_run = v.get<bool>();
+      if (!v.is_boolean())
+        errors.push_back({ptr, "must be true or false"});
+      else
+        r.dry_run = v.get<bool>();
     } else {
-      errors.push_back({ptr, "is not a field; the fields are workflow, audience, contacts, "
-                             "variables, contact_variables, dry_run"});
+      errors.push_back({ptr,
+                        "is not a field; the fields are workflow, audience, contacts, "
+                        "variables, contact_variables, dry_run"});
     }
   }
   if (!body.contains("workflow")) errors.push_back({"/workflow", "is required"});
@@ -91,16 +97,17 @@ void addRunRoutes(Router& router, daemon::Control& control, HttpMetrics& metrics
     for (const auto& r : control.store().listRuns(limit)) runs.push_back(engine::toJson(r));
     respond(jsonResponse(ex.request, bhttp::status::ok, {{"runs", runs}}));
   });
-  router.add(bhttp::verb::get, "/api/v1/runs/{id}", [&control](const Exchange& ex, Respond respond) {
-    const auto id = runId(ex.params.at("id"));
-    const auto run = id ? control.store().runById(*id) : std::nullopt;
-    if (!run) {
-      return respond(problemResponse(ex.request, bhttp::status::not_found,
-                                     "no such run; GET /api/v1/runs lists them"));
-    }
-    respond(jsonResponse(ex.request, bhttp::status::ok,
-                         engine::runDetailsJson(control.store(), *run, 1000)));
-  });
+  router.add(bhttp::verb::get, "/api/v1/runs/{id}",
+             [&control](const Exchange& ex, Respond respond) {
+               const auto id = runId(ex.params.at("id"));
+               const auto run = id ? control.store().runById(*id) : std::nullopt;
+               if (!run) {
+                 return respond(problemResponse(ex.request, bhttp::status::not_found,
+                                                "no such run; GET /api/v1/runs lists them"));
+               }
+               respond(jsonResponse(ex.request, bhttp::status::ok,
+                                    engine::runDetailsJson(control.store(), *run, 1000)));
+             });
   router.add(bhttp::verb::post, "/api/v1/runs",
              [&control, &metrics](const Exchange& ex, Respond respond) {
                auto json = jsonBodyOrRefuse(ex, respond, metrics);
@@ -131,7 +138,8 @@ void addRunRoutes(Router& router, daemon::Control& control, HttpMetrics& metrics
                  return respond(problemResponse(ex.request, bhttp::status::conflict,
                                                 fmt::format("run {} has already finished", *id)));
                }
-               respond(jsonResponse(ex.request, bhttp::status::ok, {{"run_id", *id}, {"cancelled", true}}));
+               respond(jsonResponse(ex.request, bhttp::status::ok,
+                                    {{"run_id", *id}, {"cancelled", true}}));
              });
 }
 

@@ -22,18 +22,19 @@ std::optional<Response> BearerAuth::check(const Request& req) const {
   const auto it = req.find(bhttp::field::authorization);
   std::string detail;
   if (tokens_.empty()) {
-    detail = "the admin API has no token configured (http.admin.tokens or http.admin.token_file "
-             "in herald.yaml); every request is refused";
+    detail =
+        "the admin API has no token configured (http.admin.tokens or http.admin.token_file "
+        "in herald.yaml); every request is refused";
   } else if (it == req.end()) {
     detail = "send the admin token as 'Authorization: Bearer TOKEN'";
   } else {
     std::string_view v = sv(it->value());
     constexpr std::string_view kScheme = "Bearer ";
-    if (v.size() > kScheme.size() && std::equal(kScheme.begin(), kScheme.end(), v.begin(),
-                                                [](char a, char b) {
-                                                  return std::tolower(static_cast<unsigned char>(a)) ==
-                                                         std::tolower(static_cast<unsigned char>(b));
-                                                })) {
+    if (v.size() > kScheme.size() &&
+        std::equal(kScheme.begin(), kScheme.end(), v.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
       if (known(v.substr(kScheme.size()))) return std::nullopt;
       detail = "the bearer token is not one of the configured admin tokens";
     } else {

@@ -13,7 +13,8 @@ constexpr const char* kFields = "type, contact_id, external_id, email, at, prope
 
 bool validType(const std::string& t) {
   return !t.empty() && t.size() <= kMaxTypeLength &&
-         t.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-") ==
+         t.find_first_not_of(
+             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-") ==
              std::string::npos;
 }
 
@@ -65,8 +66,8 @@ void decodeOne(const nlohmann::json& obj, const std::string& base, int64_t now_m
       e.external_id = stringField(v, ptr, "the contact's id in your system", kMaxIdLength, errors);
     } else if (key == "email") {
       std::string email;
-      if (!v.is_string() || !import::normalizeEmail(import::trim(v.get_ref<const std::string&>()),
-                                                    email)) {
+      if (!v.is_string() ||
+          !import::normalizeEmail(import::trim(v.get_ref<const std::string&>()), email)) {
         errors.push_back({ptr, "must be an email address such as \"ana@example.com\""});
       } else {
         e.email = std::move(email);
@@ -79,8 +80,9 @@ void decodeOne(const nlohmann::json& obj, const std::string& base, int64_t now_m
         if (auto t = import::parseTimestamp(v.get_ref<const std::string&>())) at = t->unix_ms;
       }
       if (!at || *at < 0) {
-        errors.push_back({ptr, "must be an ISO 8601 time (\"2026-11-22T09:00:00Z\") or Unix "
-                               "milliseconds"});
+        errors.push_back({ptr,
+                          "must be an ISO 8601 time (\"2026-11-22T09:00:00Z\") or Unix "
+                          "milliseconds"});
       } else {
         e.at_ms = *at;
       }
@@ -99,8 +101,8 @@ void decodeOne(const nlohmann::json& obj, const std::string& base, int64_t now_m
   if (!has_type) {
     errors.push_back({base + "/type", "is required: the event's type, e.g. \"purchase\""});
   }
-  if (!e.contact_id && !e.external_id && !e.email &&
-      !obj.contains("contact_id") && !obj.contains("external_id") && !obj.contains("email")) {
+  if (!e.contact_id && !e.external_id && !e.email && !obj.contains("contact_id") &&
+      !obj.contains("external_id") && !obj.contains("email")) {
     errors.push_back({base, "names no contact: give one of contact_id, external_id or email"});
   }
 }
@@ -114,8 +116,8 @@ EventBody decodeEventBody(const nlohmann::json& body, int64_t now_ms, int max_ev
     const auto& list = body["events"];
     for (const auto& [key, v] : body.items()) {
       if (key != "events") {
-        out.errors.push_back({"/" + pointerToken(key),
-                              "a batch has only \"events\": put the fields in each event"});
+        out.errors.push_back(
+            {"/" + pointerToken(key), "a batch has only \"events\": put the fields in each event"});
       }
     }
     if (!list.is_array() || list.empty()) {
@@ -124,10 +126,9 @@ EventBody decodeEventBody(const nlohmann::json& body, int64_t now_ms, int max_ev
     }
     if (list.size() > static_cast<size_t>(max_events)) {
       out.too_many = true;
-      out.errors.push_back(
-          {"/events", fmt::format("has {} events; send at most {} per request "
-                                  "(http.limits.max_batch_events)",
-                                  list.size(), max_events)});
+      out.errors.push_back({"/events", fmt::format("has {} events; send at most {} per request "
+                                                   "(http.limits.max_batch_events)",
+                                                   list.size(), max_events)});
       return out;
     }
     out.events.resize(list.size());

@@ -17,9 +17,9 @@ namespace herald::http {
 
 struct EventBody {
   std::vector<daemon::IncomingEvent> events;
-  bool batch = false;                // posted as {"events": [...]}
-  std::vector<FieldError> errors;    // nothing is ingested when any
-  bool too_many = false;             // more than max_events: 413
+  bool batch = false;              // posted as {"events": [...]}
+  std::vector<FieldError> errors;  // nothing is ingested when any
+  bool too_many = false;           // more than max_events: 413
 };
 
 EventBody decodeEventBody(const nlohmann::json& body, int64_t now_ms, int max_events);

@@ -3,10 +3,10 @@
 // and the callback that sends the answer (once; possibly later, from the
 // io_context thread, e.g. after ingestion's group commit).
 #include <boost/beast/http.hpp>
-#include <nlohmann/json.hpp>
-#include <optional>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 

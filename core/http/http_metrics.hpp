@@ -20,6 +20,7 @@ class HttpMetrics {
  private:
   observe::Metrics& metrics_;
   std::string listener_;
+  bool described_ = false;
 };
 
 }  // namespace herald::http

@@ -28,9 +28,9 @@ JsonBody parseJsonBody(std::string_view body) {
       in_string = true;
     } else if (c == '[' || c == '{') {
       if (++depth > kMaxJsonDepth) {
-        out.error = fmt::format(
-            "the JSON nests deeper than {} levels (byte {}); flatten the document", kMaxJsonDepth,
-            i + 1);
+        out.error =
+            fmt::format("the JSON nests deeper than {} levels (byte {}); flatten the document",
+                        kMaxJsonDepth, i + 1);
         return out;
       }
     } else if (c == ']' || c == '}') {
@@ -39,13 +39,14 @@ JsonBody parseJsonBody(std::string_view body) {
   }
   try {
     out.value = nlohmann::json::parse(body.begin(), body.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.what() is "[json.exception.parse_error.101] parse error at line 1,
-    // column 5: syntax error ..."; keep the part after the bracket.
+  } catch (const nlohmann::json::exception& e) {
+    // A parse_error, or an out_of_range for a number too large for a double
+    // (1E99999; found by tests/fuzz). e.what() is "[json.exception.parse_error
+    // .101] parse error at line 1, column 5: ..."; keep the part after the bracket.
     std::string what = e.what();
     const auto cut = what.find("] ");
-    out.error = "the body is not valid JSON: " +
-                (cut == std::string::npos ? what : what.substr(cut + 2));
+    out.error =
+        "the body is not valid JSON: " + (cut == std::string::npos ? what : what.substr(cut + 2));
   }
   return out;
 }

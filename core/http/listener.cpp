@@ -17,20 +17,20 @@ void Listener::bind(const std::string& listen) {
   std::string host;
   unsigned short port = 0;
   if (!config::splitListenAddress(listen, host, port)) {
-    throw std::runtime_error(fmt::format("http.{}.listen: '{}' is not HOST:PORT", state_->name,
-                                         listen));
+    throw std::runtime_error(
+        fmt::format("http.{}.listen: '{}' is not HOST:PORT", state_->name, listen));
   }
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(host, ec);
   if (ec) {
-    throw std::runtime_error(fmt::format(
-        "http.{}.listen: '{}' is not an IP address (write 127.0.0.1, ::1 or 0.0.0.0)",
-        state_->name, host));
+    throw std::runtime_error(
+        fmt::format("http.{}.listen: '{}' is not an IP address (write 127.0.0.1, ::1 or 0.0.0.0)",
+                    state_->name, host));
   }
   const tcp::endpoint ep(address, port);
   auto fail = [&](const char* what) {
-    throw std::runtime_error(fmt::format("cannot {} the {} listener to {}: {}", what,
-                                         state_->name, listen, ec.message()));
+    throw std::runtime_error(fmt::format("cannot {} the {} listener to {}: {}", what, state_->name,
+                                         listen, ec.message()));
   };
   acceptor_.open(ep.protocol(), ec);
   if (ec) fail("open");

@@ -30,16 +30,17 @@ class Listeners::Impl {
     admin_->bind(cfg.http.admin_listen);
     public_->bind(cfg.http.public_listen);
     if (cfg.http.admin_tokens.empty()) {
-      log::warn("http", "no admin token configured (http.admin.tokens or http.admin.token_file): "
-                        "the admin API refuses every request under /api/v1/");
+      log::warn("http",
+                "no admin token configured (http.admin.tokens or http.admin.token_file): "
+                "the admin API refuses every request under /api/v1/");
     }
     if (!signer_) {
       log::warn("http", "no link keys configured (links.keys): signed links answer 404");
     }
     admin_->start();
     public_->start();
-    log::info("http", fmt::format("admin API on {}, public links on {}", endpointText(adminEndpoint()),
-                                  endpointText(publicEndpoint())));
+    log::info("http", fmt::format("admin API on {}, public links on {}",
+                                  endpointText(adminEndpoint()), endpointText(publicEndpoint())));
   }
 
   void stop() {

@@ -17,9 +17,9 @@ Response problemResponse(const Request& req, bhttp::status status, std::string d
       list.push_back(std::move(one));
     }
   }
-  auto res = makeResponse(req, status, "application/problem+json",
-                          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-                              "\n");
+  auto res =
+      makeResponse(req, status, "application/problem+json",
+                   body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   return res;
 }
 

@@ -19,15 +19,18 @@ constexpr unsigned char kPixel[] = {
 
 Response page(const Request& req, bhttp::status status, std::string_view title,
               std::string_view body_html) {
-  std::string html = "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
-                     "<meta name=\"viewport\" content=\"width=device-width\">"
-                     "<meta name=\"robots\" content=\"noindex\"><title>";
+  std::string html =
+      "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width\">"
+      "<meta name=\"robots\" content=\"noindex\"><title>";
   tmpl::appendHtmlEscaped(html, title);
-  html += "</title></head>\n<body style=\"font-family:sans-serif;max-width:32em;margin:3em auto\">\n";
+  html +=
+      "</title></head>\n<body style=\"font-family:sans-serif;max-width:32em;margin:3em auto\">\n";
   html += body_html;
   html += "\n</body></html>\n";
   auto res = makeResponse(req, status, "text/html; charset=utf-8", std::move(html));
-  res.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+  res.set("Content-Security-Policy",
+          "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
   res.set("Referrer-Policy", "no-referrer");
   return res;
 }
@@ -90,9 +93,9 @@ struct Context {
     store::Contact change;
     change.external_id = c->external_id;
     change.email = c->email;
-    change.consents.push_back({"email", false, engine::kUnsubscribeSource, control.clock().nowMs(),
-                               fmt::format("unsubscribe link of {} / {}", link.ids.workflow,
-                                           link.ids.step)});
+    change.consents.push_back(
+        {"email", false, engine::kUnsubscribeSource, control.clock().nowMs(),
+         fmt::format("unsubscribe link of {} / {}", link.ids.workflow, link.ids.step)});
     auto import = store.beginContactImport();
     if (import->upsert(change) == 0) return false;
     import->commit();
@@ -126,8 +129,9 @@ void addPublicRoutes(Router& router, daemon::Control& control, const links::Sign
             "<h1>Unsubscribe</h1><p>Press the button to stop receiving these emails.</p>\n"
             "<form method=\"post\" action=\"";
         tmpl::appendHtmlEscaped(body, ex.params.at("token"));
-        body += "\"><input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">"
-                "<button type=\"submit\">Unsubscribe</button></form>";
+        body +=
+            "\"><input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">"
+            "<button type=\"submit\">Unsubscribe</button></form>";
         respond(page(ex.request, bhttp::status::ok, "Unsubscribe", body));
       },
       false);
@@ -142,8 +146,8 @@ void addPublicRoutes(Router& router, daemon::Control& control, const links::Sign
         auto link = ctx->link(ex, links::Purpose::kUnsubscribe, respond);
         if (!link) return;
         if (!ctx->withdrawConsent(*link)) {
-          return respond(page(ex.request, bhttp::status::ok, "Unsubscribed",
-                              "<h1>You are unsubscribed</h1>"));
+          return respond(
+              page(ex.request, bhttp::status::ok, "Unsubscribed", "<h1>You are unsubscribed</h1>"));
         }
         const store::LedgerKey send{link->ids.workflow, link->ids.revision, link->ids.step,
                                     link->ids.contact_id, link->ids.occurrence};
@@ -176,8 +180,8 @@ void addPublicRoutes(Router& router, daemon::Control& control, const links::Sign
         // a redirect to anything else is refused all the same.
         const auto& url = link->ids.url;
         if (!url.starts_with("https://") && !url.starts_with("http://")) {
-          return respond(problemResponse(ex.request, bhttp::status::not_found,
-                                         "this link is not valid"));
+          return respond(
+              problemResponse(ex.request, bhttp::status::not_found, "this link is not valid"));
         }
         const Request& req = ex.request;
         ctx->record(*link, "click", std::nullopt, [&req, respond, url](bool) {

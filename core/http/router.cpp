@@ -71,8 +71,10 @@ std::string Router::dispatch(const Request& req, Respond respond) const {
       const auto& seg = e.segments[i];
       if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}') {
         auto v = percentDecode(parts[i], false);
-        if (!v || v->empty()) match = false;
-        else params[seg.substr(1, seg.size() - 2)] = std::move(*v);
+        if (!v || v->empty())
+          match = false;
+        else
+          params[seg.substr(1, seg.size() - 2)] = std::move(*v);
       } else {
         match = seg == parts[i];
       }
@@ -93,9 +95,9 @@ std::string Router::dispatch(const Request& req, Respond respond) const {
     return e.route.pattern;
   }
   if (!allow.empty()) {
-    auto res = problemResponse(req, bhttp::status::method_not_allowed,
-                               std::string(sv(req.method_string())) + " is not allowed here; allowed: " +
-                                   allow);
+    auto res = problemResponse(
+        req, bhttp::status::method_not_allowed,
+        std::string(sv(req.method_string())) + " is not allowed here; allowed: " + allow);
     res.set(bhttp::field::allow, allow);
     respond(std::move(res));
     return "method_not_allowed";

@@ -27,8 +27,9 @@ void Session::read() {
   parser_->header_limit(static_cast<uint32_t>(state_->limits.max_header_bytes));
   parser_->body_limit(state_->limits.max_body_bytes);
   stream_.expires_after(state_->limits.read_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+  bhttp::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
 }
 
 void Session::onRead(beast::error_code ec) {

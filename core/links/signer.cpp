@@ -205,8 +205,8 @@ Signer::Signer(std::vector<config::LinkKey> keys) {
   if (keys.empty()) throw std::invalid_argument("no link signing key configured (links.keys)");
   for (auto& k : keys) {
     // Two keys from one secret, so the MAC key never encrypts.
-    keys_.push_back({k.id, hmac(k.secret, "herald link mac v1"),
-                     hmac(k.secret, "herald link enc v1")});
+    keys_.push_back(
+        {k.id, hmac(k.secret, "herald link mac v1"), hmac(k.secret, "herald link enc v1")});
   }
 }
 
@@ -271,8 +271,8 @@ std::string base64url(std::string_view bytes) {
   out.reserve((bytes.size() * 4 + 2) / 3);
   size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
-    const uint32_t v = static_cast<uint8_t>(bytes[i]) << 16 | static_cast<uint8_t>(bytes[i + 1]) << 8 |
-                       static_cast<uint8_t>(bytes[i + 2]);
+    const uint32_t v = static_cast<uint8_t>(bytes[i]) << 16 |
+                       static_cast<uint8_t>(bytes[i + 1]) << 8 | static_cast<uint8_t>(bytes[i + 2]);
     for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 63]);
   }
   const size_t rest = bytes.size() - i;

@@ -18,8 +18,8 @@ store::Contact resolveContactRef(AppContext& ctx, const std::string& id) {
     throw CommandFailed{2};
   }
   if (!found.contact) {
-    std::cerr << "herald: error: " << fmt::format("no contact with {} (or it was erased)", found.what)
-              << '\n';
+    std::cerr << "herald: error: "
+              << fmt::format("no contact with {} (or it was erased)", found.what) << '\n';
     throw CommandFailed{1};
   }
   return *found.contact;

@@ -111,7 +111,6 @@ int showRun(AppContext& ctx, const ShowFlags& flags) {
   const auto groups = groupFailures(failures, false);
   const auto refusals = groupFailures(failures, true);
 
-
   std::cout << fmt::format("run {} of '{}' (revision {}){}\n", run->id, run->workflow,
                            run->revision.substr(0, 12), run->dry_run ? " -- dry run" : "");
   std::cout << fmt::format("status: {}, trigger: {}, started {}, last update {}\n",

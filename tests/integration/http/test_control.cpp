@@ -9,8 +9,10 @@ namespace herald::testing {
 TestControl::TestControl(boost::asio::io_context& io, config::DaemonConfig config)
     : io_(io), config_(std::move(config)) {
   store_ = store::openSqliteStore(config_.database.string());
+  metrics_.counterAdd("events_ingested_total", {}, 0);
   metrics_.describe("events_ingested_total", "Events stored by ingestion");
   plugin_metrics_.counterAdd("messages_sent_total", {{"plugin", "outbox"}, {"step", "welcome"}}, 0);
+  plugin_metrics_.describe("messages_sent_total", "Messages the plugin handed over");
 }
 
 void TestControl::ingestEvents(std::vector<daemon::IncomingEvent> events,
@@ -102,7 +104,8 @@ daemon::StartResult TestControl::startRun(const daemon::StartRequest& request) {
     out.problems.error({}, "the test control starts runs for a contact list only");
     return out;
   }
-  const auto run = store_->createRun(request.workflow, "test", "api", request.dry_run, clock_.nowMs());
+  const auto run =
+      store_->createRun(request.workflow, "test", "api", request.dry_run, clock_.nowMs());
   for (int64_t id : request.contact_ids) {
     out.enrolled += store_->enrollContact(run.id, "start", id, clock_.nowMs());
   }

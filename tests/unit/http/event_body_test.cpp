@@ -72,11 +72,15 @@ TEST(JsonBody, RefusesDeepNestingAndBadJson) {
   auto j = parseJsonBody(deep);
   EXPECT_FALSE(j.value);
   EXPECT_EQ(j.error, "the JSON nests deeper than 64 levels (byte 65); flatten the document");
-  EXPECT_TRUE(parseJsonBody(R"({"a":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})").value);
+  EXPECT_TRUE(parseJsonBody(
+                  R"({"a":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})")
+                  .value);
   auto bad = parseJsonBody(R"({"type": })");
   EXPECT_FALSE(bad.value);
   EXPECT_EQ(bad.error.rfind("the body is not valid JSON: parse error at line 1, column 10", 0), 0u)
       << bad.error;
+  EXPECT_EQ(parseJsonBody("[1E99999]").error,
+            "the body is not valid JSON: number overflow parsing '1E99999'");
   EXPECT_EQ(parseJsonBody("").error,
             "the body is empty; send a JSON document (Content-Type: application/json)");
 }

@@ -46,8 +46,10 @@ TEST(OpenApi, RoutesAndDocumentAgree) {
   for (const auto& r : router.routes()) {
     served.insert(lower(std::string(sv(bhttp::to_string(r.method)))) + " " + r.pattern);
   }
-  for (const auto& s : served) EXPECT_TRUE(documented.count(s)) << s << " is not in docs/openapi.json";
-  for (const auto& d : documented) EXPECT_TRUE(served.count(d)) << d << " is documented but not served";
+  for (const auto& s : served)
+    EXPECT_TRUE(documented.count(s)) << s << " is not in docs/openapi.json";
+  for (const auto& d : documented)
+    EXPECT_TRUE(served.count(d)) << d << " is documented but not served";
   std::filesystem::remove_all(dir);
 }
 

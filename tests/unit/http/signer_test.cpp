@@ -19,9 +19,9 @@ TEST(Signer, SignsAndVerifiesEveryField) {
   in.occurrence = 3;
   const auto token = s.sign(Purpose::kClick, in, kNow + 60'000);
   EXPECT_LT(token.size(), 200u);
-  EXPECT_EQ(token.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(
+      token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
   const auto v = s.verify(token, Purpose::kClick, kNow);
   ASSERT_TRUE(v.link);
   EXPECT_EQ(v.link->ids.contact_id, 424242);
@@ -68,12 +68,13 @@ TEST(Signer, RefusesForgedExpiredAndWrongPurpose) {
   EXPECT_EQ(s.verify(s.sign(Purpose::kUnsubscribe, ids(), kNow - 1000), Purpose::kUnsubscribe, kNow)
                 .refusal,
             Refusal::kExpired);
-  EXPECT_EQ(s.verify(s.sign(Purpose::kOpen, ids(), kNow + 60'000), Purpose::kUnsubscribe, kNow)
-                .refusal,
-            Refusal::kWrongPurpose);
+  EXPECT_EQ(
+      s.verify(s.sign(Purpose::kOpen, ids(), kNow + 60'000), Purpose::kUnsubscribe, kNow).refusal,
+      Refusal::kWrongPurpose);
   Signer other({{"k9", std::string(40, 'a')}});
-  EXPECT_EQ(other.verify(s.sign(Purpose::kOpen, ids(), kNow + 60'000), Purpose::kOpen, kNow).refusal,
-            Refusal::kUnknownKey);
+  EXPECT_EQ(
+      other.verify(s.sign(Purpose::kOpen, ids(), kNow + 60'000), Purpose::kOpen, kNow).refusal,
+      Refusal::kUnknownKey);
 }
 
 TEST(Signer, RotationKeepsOldLinksWorking) {
@@ -89,7 +90,8 @@ TEST(Signer, RotationKeepsOldLinksWorking) {
 }
 
 TEST(Signer, Base64urlRoundTrips) {
-  for (const std::string& s : std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
+  for (const std::string& s :
+       std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
     EXPECT_EQ(unbase64url(base64url(s)), s);
   }
   EXPECT_FALSE(unbase64url("A"));
