@@ -16,24 +16,27 @@ AppContext::~AppContext() {
   store_.reset();
 }
 
-const config::DaemonConfig& AppContext::config() {
-  if (config_) return *config_;
+std::optional<config::DaemonConfig> AppContext::readConfig(Diagnostics& diags) const {
   std::optional<std::filesystem::path> path;
   if (!options_.config_path.empty()) {
     path = options_.config_path;
   } else {
     path = config::defaultConfigPath();
   }
-  if (path) {
-    Diagnostics diags;
-    auto loaded = config::loadDaemonConfig(*path, diags);
-    diags.print(std::cerr);
-    if (!loaded) throw CommandFailed{1};
-    config_ = std::move(*loaded);
-  } else {
-    config_ = config::DaemonConfig{};
-    config_->database = config_->state_dir / "herald.db";
-  }
+  if (path) return config::loadDaemonConfig(*path, diags);
+  config::DaemonConfig defaults;
+  defaults.database = defaults.state_dir / "herald.db";
+  defaults.runtime_dir = config::defaultRuntimeDir(defaults.state_dir);
+  return defaults;
+}
+
+const config::DaemonConfig& AppContext::config() {
+  if (config_) return *config_;
+  Diagnostics diags;
+  auto loaded = readConfig(diags);
+  diags.print(std::cerr);
+  if (!loaded) throw CommandFailed{1};
+  config_ = std::move(*loaded);
   if (auto level = log::parseLevel(config_->log_level)) log::setLevel(*level);
   return *config_;
 }

@@ -48,6 +48,10 @@ class AppContext {
   store::Store& store(DbOpen open = DbOpen::kExisting);
   // --db, else the config's database.
   std::filesystem::path databasePath();
+  // Reads the config file afresh (--config, else the default path, else the
+  // built-in defaults): what config() loads once and `herald serve` reloads.
+  // nullopt with the problems in `diags`.
+  std::optional<config::DaemonConfig> readConfig(Diagnostics& diags) const;
   // Registers the built-ins and loads every plugin directory.
   plugin::Registry& plugins();
   const Clock& clock();

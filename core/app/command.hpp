@@ -22,5 +22,8 @@ void addSegmentCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addTemplateCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addProductsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addRecommendCommand(CLI::App& app, AppContext& ctx, int& exit_code);
+void addServeCommand(CLI::App& app, AppContext& ctx, int& exit_code);
+void addReloadCommand(CLI::App& app, AppContext& ctx, int& exit_code);
+void addWorkflowsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 
 }  // namespace herald::app

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -55,6 +56,16 @@ std::optional<std::chrono::milliseconds> parseDuration(const std::string& text) 
   return std::chrono::milliseconds(total);
 }
 
+std::filesystem::path defaultRuntimeDir(const std::filesystem::path& state_dir) {
+  const char* systemd = std::getenv("RUNTIME_DIRECTORY");
+  if (systemd && *systemd) {
+    // RuntimeDirectory=a b gives "/run/a:/run/b": the first is ours.
+    std::string first = systemd;
+    return first.substr(0, first.find(':'));
+  }
+  return state_dir;
+}
+
 std::optional<std::filesystem::path> defaultConfigPath() {
   std::error_code ec;
   for (const char* p : {"/etc/herald/herald.yaml", "config/herald.yaml"}) {
@@ -89,8 +100,10 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
     return std::nullopt;
   }
   const size_t before = diags.errorCount();
-  static const std::set<std::string> kKnown = {"state_dir", "database", "plugin_dirs", "engine",
-                                               "log_level", "plugins",  "privacy",     "scheduler"};
+  static const std::set<std::string> kKnown = {
+      "state_dir",       "database", "plugin_dirs", "engine",    "log_level",     "plugins",
+      "privacy",         "http",     "links",       "scheduler", "workflows_dir", "runtime_dir",
+      "shutdown_timeout"};
   auto known_list = [](const std::set<std::string>& s) {
     std::string out;
     for (const auto& k : s) out += (out.empty() ? "" : ", ") + k;
@@ -113,6 +126,17 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
       if (auto s = scalar(v, "state_dir")) cfg.state_dir = *s;
     } else if (key == "database") {
       if (auto s = scalar(v, "database")) cfg.database = *s;
+    } else if (key == "workflows_dir") {
+      if (auto s = scalar(v, "workflows_dir")) cfg.workflows_dir = *s;
+    } else if (key == "runtime_dir") {
+      if (auto s = scalar(v, "runtime_dir")) cfg.runtime_dir = *s;
+    } else if (key == "shutdown_timeout") {
+      auto s = scalar(v, "shutdown_timeout");
+      auto d = s ? parseDuration(*s) : std::nullopt;
+      if (!d || d->count() <= 0)
+        diags.error(posOf(file, v), "shutdown_timeout must be a duration such as 30s or 2m");
+      else
+        cfg.shutdown_timeout = *d;
     } else if (key == "log_level") {
       if (auto s = scalar(v, "log_level")) {
         if (*s != "debug" && *s != "info" && *s != "warn" && *s != "error")
@@ -205,6 +229,10 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
           }
         }
       }
+    } else if (key == "http") {
+      parseHttpSection(v, file, cfg.http, diags);
+    } else if (key == "links") {
+      parseLinksSection(v, file, cfg.links, diags);
     } else if (key == "plugins") {
       if (!v.IsMap()) {
         diags.error(posOf(file, v), "plugins must map plugin names to their settings");
@@ -215,6 +243,7 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
   }
   if (diags.errorCount() > before) return std::nullopt;
   if (cfg.database.empty()) cfg.database = cfg.state_dir / "herald.db";
+  if (cfg.runtime_dir.empty()) cfg.runtime_dir = defaultRuntimeDir(cfg.state_dir);
   return cfg;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/http_config.hpp"
 #include "util/diagnostic.hpp"
 
 namespace herald::config {
@@ -16,6 +17,13 @@ struct DaemonConfig {
   std::filesystem::path state_dir = "var";         // relative paths are relative to the cwd
   std::filesystem::path database;                  // default: state_dir/herald.db
   std::vector<std::filesystem::path> plugin_dirs;  // searched in order
+  // `herald serve`: every *.yaml here is a served workflow.
+  std::filesystem::path workflows_dir = "workflows";
+  // `herald serve`: where the control socket (herald.sock) lives; default
+  // $RUNTIME_DIRECTORY (systemd's RuntimeDirectory=), else state_dir.
+  std::filesystem::path runtime_dir;
+  // `herald serve`: how long SIGTERM may wait for batches in flight.
+  std::chrono::milliseconds shutdown_timeout{std::chrono::seconds(30)};
   int batch_size = 500;  // contacts per step call (a workflow may lower it)
   std::chrono::milliseconds step_deadline{std::chrono::minutes(5)};
   std::string log_level = "info";
@@ -29,6 +37,8 @@ struct DaemonConfig {
   // nothing about the person, so sales totals stay right).
   std::vector<std::string> keep_event_properties = {"amount", "currency", "product_id", "items",
                                                     "quantity"};
+  HttpConfig http;    // http: (config/http_config.hpp)
+  LinksConfig links;  // links:
 };
 
 // Parses a config file. Every problem goes to `diags` at FILE:LINE:COL
@@ -38,6 +48,9 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file, 
 // The config file to use when none is given: /etc/herald/herald.yaml when it
 // exists, else ./config/herald.yaml when it exists (a checkout), else none.
 std::optional<std::filesystem::path> defaultConfigPath();
+
+// $RUNTIME_DIRECTORY when systemd set it, else `state_dir`.
+std::filesystem::path defaultRuntimeDir(const std::filesystem::path& state_dir);
 
 // Parses "500ms", "30s", "5m", "2h", "3d", "1w" (also combined: "1h30m").
 std::optional<std::chrono::milliseconds> parseDuration(const std::string& text);

@@ -94,6 +94,9 @@ class Control {
   virtual const config::DaemonConfig& config() = 0;
   virtual const Clock& clock() = 0;
   virtual observe::Metrics& metrics() = 0;
+  // What plugins reported (counter_add / gauge_set), exported by /metrics
+  // as herald_plugin_*; null when the daemon has no plugin host.
+  virtual observe::Metrics* pluginMetrics() { return nullptr; }
 
   // Durably commits the events (group commit: many calls share one
   // transaction and one fsync), then enrols their contacts into matching

@@ -41,6 +41,10 @@ PolicyDecision decideDelivery(const store::Contact& contact, const std::string& 
               "contact has no consent for the " + channel + " channel (import consent_" + channel +
                   "=yes, or set require_consent: false for transactional messages)"};
     }
+    if (!k->granted && k->source == kUnsubscribeSource) {
+      return {false, "unsubscribed",
+              "contact unsubscribed from the " + channel + " channel through a link in a message"};
+    }
     if (!k->granted) {
       return {false, "no-consent",
               "contact said no to the " + channel + " channel (" + k->source + ")"};

@@ -8,6 +8,9 @@
 //                 (erased, or `herald contacts suppress`): never, whatever the
 //                 workflow says;
 //   "no-address"  no email address / phone number for the channel;
+//   "unsubscribed" the contact withdrew consent on the channel through an
+//                 unsubscribe link (consent source kUnsubscribeSource), and
+//                 the workflow requires consent;
 //   "no-consent"  the workflow requires consent (settings.require_consent,
 //                 the default) and the contact's current answer on the
 //                 channel is not yes; no answer at all is no consent.
@@ -18,6 +21,10 @@
 #include "store/records.hpp"
 
 namespace herald::engine {
+
+// The consent source the public listener records for a one-click
+// unsubscribe (http/public_routes.cpp).
+inline constexpr const char* kUnsubscribeSource = "unsubscribe:link";
 
 struct PolicyDecision {
   bool allowed = false;

@@ -6,6 +6,7 @@
 
 #include "util/clock.hpp"
 #include "workflow/builtins.hpp"
+#include "workflow/loader.hpp"
 
 namespace herald::engine {
 namespace {
@@ -173,6 +174,35 @@ std::string describeWaiting(const store::JourneySummary& s) {
   }
   if (s.next_wake_ms) text += ", the first until " + formatIsoTime(*s.next_wake_ms);
   return text;
+}
+
+std::optional<workflow::Workflow> runRevisionWorkflow(store::Store& store, const store::Run& run) {
+  const auto rev = store.workflowRevision(run.workflow, run.revision);
+  if (!rev) return std::nullopt;
+  Diagnostics ignored;
+  return workflow::parseWorkflow(run.workflow + "@" + run.revision.substr(0, 12), rev->source,
+                                 ignored);
+}
+
+nlohmann::json runDetailsJson(store::Store& store, const store::Run& run, int failure_limit) {
+  const auto wf = runRevisionWorkflow(store, run);
+  nlohmann::json out;
+  out["run"] = toJson(run);
+  out["steps"] = toJson(buildStepRows(store.stepCounts(run.id), wf ? &*wf : nullptr));
+  out["journeys"] = toJson(store.journeySummary(run.id));
+  // Refusals (the delivery policy said no) apart from failures.
+  nlohmann::json fs = nlohmann::json::array(), rs = nlohmann::json::array();
+  for (const auto& f : store.failures(run.id, failure_limit)) {
+    (f.refused ? rs : fs)
+        .push_back({{"journey_id", f.journey_id},
+                    {"contact_id", f.contact_id},
+                    {"step", f.step_id},
+                    {"reason", f.reason},
+                    {"at", formatIsoTime(f.at_ms)}});
+  }
+  out["failures"] = std::move(fs);
+  out["refused"] = std::move(rs);
+  return out;
 }
 
 }  // namespace herald::engine

@@ -9,6 +9,7 @@
 
 #include "engine/engine.hpp"
 #include "store/records.hpp"
+#include "store/store.hpp"
 #include "workflow/model.hpp"
 
 namespace herald::engine {
@@ -37,6 +38,15 @@ void printStepTable(std::ostream& out, const std::vector<StepRow>& rows);
 nlohmann::json toJson(const std::vector<StepRow>& rows);
 nlohmann::json toJson(const store::Run& run);
 nlohmann::json toJson(const store::JourneySummary& summary);
+
+// The workflow as it was in the run's revision (step order and types), read
+// back from the stored file text; nullopt when it is not stored.
+std::optional<workflow::Workflow> runRevisionWorkflow(store::Store& store, const store::Run& run);
+
+// `herald runs show --json` and GET /api/v1/runs/{id}: the run, its steps
+// (in the order of its stored revision when that parses), its journeys and
+// up to `failure_limit` failures.
+nlohmann::json runDetailsJson(store::Store& store, const store::Run& run, int failure_limit);
 
 // Template variables that rendered empty with no default (lenient mode), one
 // line per step and variable in step order:

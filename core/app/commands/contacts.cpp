@@ -14,6 +14,7 @@
 #include "app/command.hpp"
 #include "app/commands/contact_ref.hpp"
 #include "app/commands/import_subcommand.hpp"
+#include "import/contact_ref.hpp"
 #include "import/values.hpp"
 #include "util/clock.hpp"
 
@@ -224,23 +225,11 @@ void addSuppress(CLI::App& group, AppContext& ctx, int& exit_code) {
       ->required();
   cmd->add_option("--reason", flags->reason, "Why, for the record (default: manual)");
   cmd->callback([&ctx, &exit_code, flags] {
-    const auto in = import::trim(flags->address);
-    std::string address;
-    std::string kind;
-    if (in.find('@') != std::string_view::npos) {
-      kind = "email";
-      if (!import::normalizeEmail(in, address)) {
-        fail(2, fmt::format("'{}' is not a valid email address", flags->address));
-      }
-    } else {
-      kind = "phone";
-      if (!import::normalizePhone(in, address)) {
-        fail(2, fmt::format("'{}' is neither an email address nor a phone number in "
-                            "international form: write +<country code><number>, e.g. "
-                            "+33612345678 (8 to 15 digits)",
-                            flags->address));
-      }
-    }
+    std::string error;
+    const auto parsed = import::parseAddress(flags->address, error);
+    if (!parsed) fail(2, error);
+    const std::string& kind = parsed->kind;
+    const std::string& address = parsed->value;
     const int64_t now = ctx.clock().nowMs();
     // A suppression list may come before the first import.
     const auto s = ctx.store(DbOpen::kCreate).suppressAddress(kind, address, flags->reason, now);

@@ -100,39 +100,16 @@ int showRun(AppContext& ctx, const ShowFlags& flags) {
               << "; 'herald runs list' shows the runs\n";
     return 1;
   }
-  // The steps as they were in the run's revision (order and types), read
-  // back from the stored file text.
-  std::optional<workflow::Workflow> wf;
-  if (auto rev = store.workflowRevision(run->workflow, run->revision)) {
-    Diagnostics ignored;
-    wf = workflow::parseWorkflow(run->workflow + "@" + run->revision.substr(0, 12), rev->source,
-                                 ignored);
+  if (flags.json) {
+    std::cout << engine::runDetailsJson(store, *run, flags.failures).dump(2) << '\n';
+    return 0;
   }
+  const auto wf = engine::runRevisionWorkflow(store, *run);
   const auto rows = engine::buildStepRows(store.stepCounts(run->id), wf ? &*wf : nullptr);
   const auto summary = store.journeySummary(run->id);
   const auto failures = store.failures(run->id, flags.failures);
   const auto groups = groupFailures(failures, false);
   const auto refusals = groupFailures(failures, true);
-
-  if (flags.json) {
-    nlohmann::json out;
-    out["run"] = engine::toJson(*run);
-    out["steps"] = engine::toJson(rows);
-    out["journeys"] = engine::toJson(summary);
-    nlohmann::json fs = nlohmann::json::array(), rs = nlohmann::json::array();
-    for (const auto& f : failures) {
-      (f.refused ? rs : fs)
-          .push_back({{"journey_id", f.journey_id},
-                      {"contact_id", f.contact_id},
-                      {"step", f.step_id},
-                      {"reason", f.reason},
-                      {"at", formatIsoTime(f.at_ms)}});
-    }
-    out["failures"] = std::move(fs);
-    out["refused"] = std::move(rs);
-    std::cout << out.dump(2) << '\n';
-    return 0;
-  }
 
   std::cout << fmt::format("run {} of '{}' (revision {}){}\n", run->id, run->workflow,
                            run->revision.substr(0, 12), run->dry_run ? " -- dry run" : "");

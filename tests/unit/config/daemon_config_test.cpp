@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -40,13 +41,40 @@ TEST(DaemonConfig, ReportsEveryProblemWithItsPosition) {
   EXPECT_EQ(formatDiagnostic(diags.items()[0]),
             p.string() +
                 ":1:1: error: unknown setting 'stat_dir'; known settings: database, engine, "
-                "log_level, plugin_dirs, plugins, privacy, scheduler, state_dir");
+                "http, links, log_level, plugin_dirs, plugins, privacy, runtime_dir, scheduler, "
+                "shutdown_timeout, state_dir, workflows_dir");
   EXPECT_EQ(formatDiagnostic(diags.items()[1]),
             p.string() + ":3:15: error: batch_size must be a whole number from 1 to 100000");
   EXPECT_EQ(formatDiagnostic(diags.items()[2]),
             p.string() +
                 ":4:3: error: unknown engine setting 'deadline'; known: batch_size, "
                 "step_deadline");
+}
+
+TEST(DaemonConfig, ServeSettingsHaveDefaultsAndCheckTheirValues) {
+  auto p = writeTemp("serve-default.yaml", "state_dir: /tmp/st\n");
+  Diagnostics diags;
+  auto cfg = loadDaemonConfig(p, diags);
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(cfg->workflows_dir, "workflows");
+  EXPECT_EQ(cfg->shutdown_timeout.count(), 30'000);
+  if (!std::getenv("RUNTIME_DIRECTORY")) {
+    EXPECT_EQ(cfg->runtime_dir, "/tmp/st");
+  }
+
+  p = writeTemp("serve.yaml",
+                "workflows_dir: /etc/herald/workflows\nruntime_dir: /run/herald\n"
+                "shutdown_timeout: 2m\n");
+  cfg = loadDaemonConfig(p, diags);
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(cfg->workflows_dir, "/etc/herald/workflows");
+  EXPECT_EQ(cfg->runtime_dir, "/run/herald");
+  EXPECT_EQ(cfg->shutdown_timeout.count(), 120'000);
+
+  p = writeTemp("serve-bad.yaml", "shutdown_timeout: soon\n");
+  EXPECT_FALSE(loadDaemonConfig(p, diags));
+  EXPECT_EQ(formatDiagnostic(diags.items().back()),
+            p.string() + ":1:19: error: shutdown_timeout must be a duration such as 30s or 2m");
 }
 
 TEST(DaemonConfig, PrivacyKeepsTheFiguresOfErasedEventsByDefault) {

@@ -34,6 +34,17 @@ TEST(DeliveryPolicy, ANoOnTheChannelRefuses) {
   EXPECT_EQ(d.reason, "contact said no to the sms channel (unsubscribe-link)");
 }
 
+TEST(DeliveryPolicy, AOneClickUnsubscribeRefusesAsUnsubscribed) {
+  auto c = contact();
+  c.consents[0] = {"email", false, kUnsubscribeSource, 3000, "unsubscribe link of news / email"};
+  auto d = decideDelivery(c, "email", kConsent);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.decision, "unsubscribed");
+  EXPECT_EQ(d.reason, "contact unsubscribed from the email channel through a link in a message");
+  // A receipt still goes out.
+  EXPECT_TRUE(decideDelivery(c, "email", kTransactional).allowed);
+}
+
 TEST(DeliveryPolicy, NoAnswerIsNoConsent) {
   auto c = contact();
   c.consents.clear();
