@@ -1,5 +1,7 @@
 #include <fstream>
 
+#include "store/sqlite/migrations.hpp"
+
 #include "store_fixture.hpp"
 
 namespace herald::store::testing {
@@ -8,7 +10,7 @@ namespace {
 using MigrationsTest = StoreTest;
 
 TEST_F(MigrationsTest, FreshDatabaseIsAtTheLatestVersionInWalMode) {
-  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), "3");
+  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), std::to_string(sqlite::latestSchemaVersion()));
   EXPECT_EQ(rawQuery(dbPath(), "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(rawQuery(dbPath(), "SELECT count(*) FROM sqlite_schema WHERE name = 'send_ledger'"),
             "1");
@@ -18,7 +20,7 @@ TEST_F(MigrationsTest, ReopeningKeepsTheDataAndDoesNotMigrateAgain) {
   addContacts(3);
   reopen();
   EXPECT_EQ(store_->contactCount(), 3);
-  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), "3");
+  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), std::to_string(sqlite::latestSchemaVersion()));
 }
 
 TEST_F(MigrationsTest, DatabaseFromANewerHeraldIsRefusedWithAClearMessage) {
@@ -30,8 +32,9 @@ TEST_F(MigrationsTest, DatabaseFromANewerHeraldIsRefusedWithAClearMessage) {
   } catch (const StoreError& e) {
     EXPECT_EQ(std::string(e.what()),
               dbPath().string() +
-                  " was written by a newer Herald (schema version 7; this Herald knows up to 3): "
-                  "upgrade Herald or point --db elsewhere");
+                  " was written by a newer Herald (schema version 7; this Herald knows up to " +
+                  std::to_string(sqlite::latestSchemaVersion()) +
+                  "): upgrade Herald or point --db elsewhere");
   }
   // Refusing must not have touched the file.
   EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), "7");
