@@ -114,7 +114,7 @@ void hostMetric(herald_step_ctx* ctx, const char* name, double value, bool count
   if (!ctx) return;
   try {
     const std::string n = name ? name : "";
-    Labels labels{{"plugin", ctx->plugin_name}, {"step", ctx->step_id}};
+    observe::Labels labels{{"plugin", ctx->plugin_name}, {"step", ctx->step_id}};
     std::string why;
     bool ok = counter ? ctx->host->metrics.counterAdd(n, labels, value, &why)
                       : ctx->host->metrics.gaugeSet(n, labels, value, &why);

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "herald/abi.h"
-#include "plugin/metrics.hpp"
+#include "observe/metrics.hpp"
 #include "plugin/registry.hpp"
 #include "plugin/segment_fields.hpp"
 
@@ -33,7 +33,7 @@ struct HostShared {
   std::mutex store_mu;
   store::Store* store = nullptr;
 
-  Metrics metrics;
+  observe::Metrics metrics;
 
   std::mutex settings_mu;
   nlohmann::json plugin_settings = nlohmann::json::object();

@@ -32,9 +32,13 @@ namespace boost::asio {
 class io_context;
 }
 
+namespace herald::observe {
+class Metrics;
+}
+
 namespace herald::plugin {
 
-class Metrics;
+using observe::Metrics;
 
 struct StepTypeInfo {
   std::string name;                       // used in `uses:`

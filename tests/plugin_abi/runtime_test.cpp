@@ -10,7 +10,7 @@
 #include <regex>
 
 #include "expected_refusals.hpp"
-#include "plugin/metrics.hpp"
+#include "observe/metrics.hpp"
 #include "plugin/registry.hpp"
 #include "store/store.hpp"
 #include "util/log.hpp"
@@ -127,7 +127,7 @@ TEST_F(RuntimeTest, WellBehavedPluginSeesTheHostApi) {
   // No store was set: kv calls say so instead of failing obscurely.
   EXPECT_EQ(v["kv"], json({{"put", HERALD_ERR_UNSUPPORTED}, {"get", HERALD_ERR_UNSUPPORTED}}));
 
-  const Labels labels{{"plugin", "good"}, {"step", "s1"}};
+  const observe::Labels labels{{"plugin", "good"}, {"step", "s1"}};
   EXPECT_EQ(reg_.metrics().value("contacts_total", labels), 2.0);
   EXPECT_EQ(reg_.metrics().value("last_batch_size", labels), 2.0);
 

@@ -1,10 +1,10 @@
-#include "plugin/metrics.hpp"
+#include "observe/metrics.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-namespace herald::plugin {
+namespace herald::observe {
 namespace {
 
 const Labels kLabels{{"plugin", "outbox"}, {"step", "welcome"}};
@@ -42,7 +42,7 @@ TEST(Metrics, PrometheusText) {
   m.counterAdd("sent_total", kLabels, 3);
   m.counterAdd("sent_total", {{"plugin", "outbox"}, {"step", "say \"hi\""}}, 1);
   m.gaugeSet("queue", {}, 2.5);
-  EXPECT_EQ(m.prometheusText(),
+  EXPECT_EQ(m.prometheusText("herald_plugin_"),
             "# TYPE herald_plugin_queue gauge\n"
             "herald_plugin_queue 2.5\n"
             "# TYPE herald_plugin_sent_total counter\n"
@@ -50,5 +50,26 @@ TEST(Metrics, PrometheusText) {
             "herald_plugin_sent_total{plugin=\"outbox\",step=\"welcome\"} 3\n");
 }
 
+TEST(Metrics, HistogramBucketsAreCumulative) {
+  Metrics m;
+  const double bounds[] = {0.1, 1};
+  EXPECT_TRUE(m.observe("lag_seconds", {}, 0.05, bounds));
+  EXPECT_TRUE(m.observe("lag_seconds", {}, 0.5, bounds));
+  EXPECT_TRUE(m.observe("lag_seconds", {}, 5, bounds));
+  m.describe("lag_seconds", "Wake-up lag.");
+  EXPECT_EQ(m.count("lag_seconds", {}), 3u);
+  EXPECT_EQ(m.prometheusText("herald_"),
+            "# HELP herald_lag_seconds Wake-up lag.\n"
+            "# TYPE herald_lag_seconds histogram\n"
+            "herald_lag_seconds_bucket{le=\"0.1\"} 1\n"
+            "herald_lag_seconds_bucket{le=\"1\"} 2\n"
+            "herald_lag_seconds_bucket{le=\"+Inf\"} 3\n"
+            "herald_lag_seconds_sum 5.55\n"
+            "herald_lag_seconds_count 3\n");
+  std::string why;
+  EXPECT_FALSE(m.counterAdd("lag_seconds", {}, 1, &why));
+  EXPECT_EQ(why, "metric 'lag_seconds' is already a histogram");
+}
+
 }  // namespace
-}  // namespace herald::plugin
+}  // namespace herald::observe
