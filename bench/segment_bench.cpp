@@ -491,8 +491,7 @@ int main(int argc, char** argv) {
         th.push_back(seconds(run_h));
       }
     }
-    std::printf("no open in 60 days: %zu contacts (Herald), %zu (reference)
-", h_ids.size(),
+    std::printf("no open in 60 days: %zu contacts (Herald), %zu (reference)\n", h_ids.size(),
                 r_ids.size());
     if (h_ids != r_ids) {
       std::fprintf(stderr, "herald-segment-bench: the no-open answers differ: %s\n",

@@ -541,7 +541,8 @@ TEST(ParseErrors, Events) {
 }
 
 TEST(ParseRule, RfmWindow) {
-  const auto& t = as<RfmTest>(ok("rfm: {segment: champions, window: 365d}"));
+  const auto rule = ok("rfm: {segment: champions, window: 365d}");
+  const auto& t = as<RfmTest>(rule);
   ASSERT_TRUE(t.options.window);
   EXPECT_EQ(t.options.window->amount, 365);
   EXPECT_EQ(t.options.window->unit, Duration::Unit::kDay);
@@ -559,14 +560,16 @@ TEST(ParseErrors, RfmWindow) {
 }
 
 TEST(ParseRule, BirthdaysAndAnniversaries) {
-  const auto& today = as<ValueTest>(ok("birthday: today"));
+  const auto today_rule = ok("birthday: today");
+  const auto& today = as<ValueTest>(today_rule);
   EXPECT_EQ(today.subject.kind, Subject::Kind::kAnniversary);
   EXPECT_EQ(today.subject.name, "birth_date");
   EXPECT_EQ(today.test.value, 1);
   EXPECT_EQ(as<ValueTest>(ok("birthday: {within: 7d}")).test.value, 7);
   EXPECT_EQ(as<ValueTest>(ok("birthday: {from: born, within: 2w}")).subject.name, "born");
   EXPECT_EQ(as<ValueTest>(ok("birthday: {from: born, within: 2w}")).test.value, 14);
-  const auto& a = as<ValueTest>(ok("anniversary: {from: signup_date, within: 7d}"));
+  const auto a_rule = ok("anniversary: {from: signup_date, within: 7d}");
+  const auto& a = as<ValueTest>(a_rule);
   EXPECT_EQ(a.subject.name, "signup_date");
   EXPECT_EQ(a.test.value, 7);
   EXPECT_EQ(as<ValueTest>(ok("anniversary: {from: signup_date, equals: today}")).test.value, 1);

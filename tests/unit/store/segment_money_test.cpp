@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "segment/time.hpp"
 #include "segment_test_util.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -86,10 +87,11 @@ class MoneyTest : public SegmentTestBase {
 };
 
 TEST_F(MoneyTest, SumsAtTheEdgeOfTheWindowAreExact) {
+  // 1 spent exactly 200.00 in the year, 2 spent 240.
   EXPECT_EQ(match("{event: purchase, within: 365d, sum: {property: amount, greater_than: 200}}"),
-            (Set{}));
+            (Set{2}));
   EXPECT_EQ(match("{event: purchase, within: 365d, sum: {property: amount, at_least: 200}}"),
-            (Set{1}));
+            (Set{1, 2}));
   EXPECT_EQ(match("{event: purchase, within: 365d, sum: {property: amount, equals: 200.00}}"),
             (Set{1}));
   EXPECT_EQ(match("{event: purchase, within: 365d, sum: {property: amount, at_most: 200}}"),
