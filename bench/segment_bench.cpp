@@ -513,10 +513,9 @@ int main(int argc, char** argv) {
     if (!step_rule) fail("the RFM step rule does not parse");
     auto* sqlite = dynamic_cast<herald::store::sqlite::SqliteStore*>(store.get());
     if (!sqlite) fail("not the SQLite store");
-    const std::vector<int64_t> everyone =
-        store->segmentMembers(*herald::segment::parseRule(YAML::Load("{suppressed: false}"),
-                                                          "<everyone>", nullptr, d),
-                              ctx);
+    const std::vector<int64_t> everyone = store->segmentMembers(
+        *herald::segment::parseRule(YAML::Load("{suppressed: false}"), "<everyone>", nullptr, d),
+        ctx);
     herald::segment::EvalContext step_ctx = ctx;
     step_ctx.reuse_scope = "bench-run";
     const int64_t before = sqlite->rfmComputations();
@@ -527,8 +526,8 @@ int main(int argc, char** argv) {
         const size_t n = std::min(kRfmStepBatch, everyone.size() - i);
         // The engine's clock moves on between batches.
         step_ctx.now_ms = ctx.now_ms + static_cast<int64_t>(batches) * 10;
-        const auto m = store->segmentMatch(
-            *step_rule, step_ctx, std::span<const int64_t>(everyone.data() + i, n));
+        const auto m = store->segmentMatch(*step_rule, step_ctx,
+                                           std::span<const int64_t>(everyone.data() + i, n));
         matched += std::count(m.begin(), m.end(), true);
         ++batches;
       }
@@ -536,9 +535,9 @@ int main(int argc, char** argv) {
     const int64_t computations = sqlite->rfmComputations() - before;
     // One batch without reuse: what every batch cost before.
     const double one_batch = seconds([&] {
-      store->segmentMatch(*step_rule, ctx,
-                          std::span<const int64_t>(everyone.data(),
-                                                   std::min(kRfmStepBatch, everyone.size())));
+      store->segmentMatch(
+          *step_rule, ctx,
+          std::span<const int64_t>(everyone.data(), std::min(kRfmStepBatch, everyone.size())));
     });
     std::printf(
         "\nsegment step with %s over %zu contacts in %zu batches of %zu: %lld match\n"

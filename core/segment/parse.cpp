@@ -18,8 +18,8 @@ namespace {
 using nlohmann::json;
 
 const std::vector<std::string> kRuleKeys = {
-    "all", "any", "not",  "segment",  "field",       "attribute", "tags",      "age",
-    "birthday", "anniversary", "event", "rfm", "reachable", "consent", "suppressed"};
+    "all",      "any",         "not",   "segment", "field",     "attribute", "tags",      "age",
+    "birthday", "anniversary", "event", "rfm",     "reachable", "consent",   "suppressed"};
 const std::vector<std::string> kChannels = {"email", "sms"};
 const std::vector<std::string> kWindowKeys = {"within", "older_than", "before", "after", "between"};
 const std::vector<std::string> kAggregateKeys = {"count", "sum", "average", "first", "last"};
@@ -457,8 +457,8 @@ class RuleParser {
         subject.name = f.get<std::string>();
       }
     } else if (!birthday) {
-      error(at(vptr), "'anniversary' needs from: ATTRIBUTE, the attribute holding the date, e.g. " +
-                          example);
+      error(at(vptr),
+            "'anniversary' needs from: ATTRIBUTE, the attribute holding the date, e.g. " + example);
       ok = false;
     }
     const bool has_equals = val.contains("equals"), has_within = val.contains("within");
@@ -476,8 +476,8 @@ class RuleParser {
       test.pos = keyAt(vptr, "equals");
       if (!e.is_string() || e.get<std::string>() != "today") {
         error(at(child(vptr, "equals")),
-              "'equals' in '" + kind + "' takes today (for the coming days write within: 7d); got " +
-                  shown(e));
+              "'equals' in '" + kind +
+                  "' takes today (for the coming days write within: 7d); got " + shown(e));
         ok = false;
       }
     } else {

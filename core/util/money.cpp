@@ -17,7 +17,7 @@ std::optional<int64_t> parse(std::string_view s, bool saturate) {
   size_t i = 0;
   bool negative = false;
   if (i < s.size() && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
-  std::string digits;  // the significant digits, without the point
+  std::string digits;    // the significant digits, without the point
   int64_t exponent = 0;  // value = digits * 10^exponent
   bool any = false;
   for (; i < s.size() && isDigit(s[i]); ++i, any = true) digits.push_back(s[i]);
@@ -55,7 +55,7 @@ std::optional<int64_t> parse(std::string_view s, bool saturate) {
     units = static_cast<int64_t>(std::strtoull(digits.c_str(), nullptr, 10));
   } else {
     const int64_t keep = static_cast<int64_t>(digits.size()) + shift;  // digits before the cut
-    if (keep < 0) return 0;  // below half a unit
+    if (keep < 0) return 0;                                            // below half a unit
     const std::string whole = digits.substr(0, static_cast<size_t>(keep));
     if (whole.size() > 19 || (whole.size() == 19 && whole > "9223372036854775807")) {
       return outOfRange();

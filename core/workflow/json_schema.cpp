@@ -162,7 +162,8 @@ json segmentDefinitions() {
              {"event", {{"type", "string"}}},
              {"amount", name},
              {"as_of", ops["before"]},
-             {"window", {{"type", "string"}, {"description", "look-back window, e.g. 365d"}}}}}}}}}},
+             {"window",
+              {{"type", "string"}, {"description", "look-back window, e.g. 365d"}}}}}}}}}},
       {"reachable", with_description(channel, "has the address, consented, not suppressed")},
       {"consent", with_description(channel, "consented on this channel")},
       {"suppressed", {{"type", "boolean"}}}};

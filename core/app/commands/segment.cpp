@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -329,8 +329,8 @@ constexpr const char* kExportCsvHeader =
 
 void appendCsvRow(std::string& out, const store::Contact& c) {
   out += std::to_string(c.id);
-  for (const auto* v : {&c.external_id, &c.email, &c.phone, &c.first_name, &c.last_name,
-                        &c.locale, &c.timezone}) {
+  for (const auto* v :
+       {&c.external_id, &c.email, &c.phone, &c.first_name, &c.last_name, &c.locale, &c.timezone}) {
     out += ',';
     appendCsvField(out, v->value_or(""));
   }
@@ -424,7 +424,9 @@ int rfm(AppContext& ctx, const RfmFlags& flags) {
   const int64_t total = static_cast<int64_t>(scores.size());
   auto avg = [](double sum, int64_t n) { return n > 0 ? sum / static_cast<double>(n) : 0.0; };
   // The average amount per contact, exact then rounded to a micro-unit.
-  auto avgAmount = [](const SegmentTally& t) { return money::averageUnits(t.amount_units, t.contacts); };
+  auto avgAmount = [](const SegmentTally& t) {
+    return money::averageUnits(t.amount_units, t.contacts);
+  };
 
   if (flags.json) {
     nlohmann::json segs = nlohmann::json::array();
@@ -440,9 +442,9 @@ int rfm(AppContext& ctx, const RfmFlags& flags) {
                       {"amount", nlohmann::json::parse(money::textOfUnits(avgAmount(t)))}});
     }
     std::cout << nlohmann::json({{"as_of", formatIsoTime(as_of_ms)},
-                                 {"window_from", period.from_ms ? nlohmann::json(formatIsoTime(
-                                                                      *period.from_ms))
-                                                                : nlohmann::json()},
+                                 {"window_from",
+                                  period.from_ms ? nlohmann::json(formatIsoTime(*period.from_ms))
+                                                 : nlohmann::json()},
                                  {"timezone", eval.timezone},
                                  {"event", options.event_type},
                                  {"amount", options.amount_property},
@@ -526,9 +528,8 @@ void addSegmentCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
   exp->add_option("--output,-o", export_flags->output,
                   "Write to this file (default: standard output; the summary goes to standard "
                   "error)");
-  exp->callback([&ctx, &exit_code, export_flags] {
-    exit_code = exportSegment(ctx, *export_flags);
-  });
+  exp->callback(
+      [&ctx, &exit_code, export_flags] { exit_code = exportSegment(ctx, *export_flags); });
 
   auto explain_flags = std::make_shared<RuleFlags>();
   CLI::App* expl = group->add_subcommand(

@@ -102,8 +102,8 @@ void moneyUnitsFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv
     sqlite3_result_null(ctx);
     return;
   }
-  const auto units = money::unitsOfText(
-      std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(argv[0]))));
+  const auto units =
+      money::unitsOfText(std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(argv[0]))));
   if (units) {
     sqlite3_result_int64(ctx, *units);
   } else {

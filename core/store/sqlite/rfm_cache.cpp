@@ -20,13 +20,11 @@ RfmTables RfmCache::tablesFor(const segment::EvalContext& ctx) {
   if (ctx.reuse_scope.empty()) return {};
   return [this, ctx](const segment::RfmOptions& options) -> std::optional<std::string> {
     // An explicit as_of is one instant; "now" is the evaluation's local day.
-    const std::string as_of =
-        options.as_of ? std::to_string(segment::resolve(*options.as_of, ctx))
-                      : "day " + segment::localDate(ctx);
-    const std::string key =
-        fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", ctx.reuse_scope, ctx.timezone,
-                    options.event_type, options.amount_property,
-                    options.window ? options.window->text : "", as_of);
+    const std::string as_of = options.as_of ? std::to_string(segment::resolve(*options.as_of, ctx))
+                                            : "day " + segment::localDate(ctx);
+    const std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", ctx.reuse_scope,
+                                        ctx.timezone, options.event_type, options.amount_property,
+                                        options.window ? options.window->text : "", as_of);
     for (auto it = entries_.begin(); it != entries_.end(); ++it) {
       if (it->key != key) continue;
       // A rolled-back transaction takes a TEMP table made inside it along.

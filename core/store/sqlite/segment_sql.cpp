@@ -218,13 +218,13 @@ class Compiler {
     // NTILE(5) ranks by value, ties broken by external_id then contact id
     // (docs/workflows.md says so); the highest values get 5. rfmScores() ranks
     // the same rows the same way in C++.
-    ctes_.push_back(fmt::format(
-        "{0} AS (SELECT a.contact_id, a.last_ms, a.n, a.amount, "
-        "NTILE(5) OVER (ORDER BY a.last_ms, a.external_id, a.contact_id) AS r, "
-        "NTILE(5) OVER (ORDER BY a.n, a.external_id, a.contact_id) AS f, "
-        "NTILE(5) OVER (ORDER BY a.amount, a.external_id, a.contact_id) AS m "
-        "FROM ({1}) a)",
-        name, rfmAggregate(options)));
+    ctes_.push_back(
+        fmt::format("{0} AS (SELECT a.contact_id, a.last_ms, a.n, a.amount, "
+                    "NTILE(5) OVER (ORDER BY a.last_ms, a.external_id, a.contact_id) AS r, "
+                    "NTILE(5) OVER (ORDER BY a.n, a.external_id, a.contact_id) AS f, "
+                    "NTILE(5) OVER (ORDER BY a.amount, a.external_id, a.contact_id) AS m "
+                    "FROM ({1}) a)",
+                    name, rfmAggregate(options)));
     rfm_names_.emplace(key, name);
     return name;
   }
@@ -701,7 +701,8 @@ class Compiler {
   // statement); everyone else, contacts without a zone included, gets the
   // rule zone's month-days.
   std::string anniversary(const segment::ValueTest& t) {
-    const std::string x = "json_extract(c.attributes, " + jsonPath(t.subject.name, "attribute") + ")";
+    const std::string x =
+        "json_extract(c.attributes, " + jsonPath(t.subject.name, "attribute") + ")";
     const int days = t.test.value.is_number_integer() ? t.test.value.get<int>() : 1;
     auto monthDays = [&](const std::string& date) {
       return param(json(segment::monthDaysFrom(date, days)).dump());
@@ -713,9 +714,9 @@ class Compiler {
       cases += " WHEN c.timezone IN (SELECT value FROM json_each(" + param(json(zones).dump()) +
                ")) THEN " + monthDays(date);
     }
-    const std::string wanted =
-        cases.empty() ? monthDays(rule_date)
-                      : "CASE" + cases + " ELSE " + monthDays(rule_date) + " END";
+    const std::string wanted = cases.empty()
+                                   ? monthDays(rule_date)
+                                   : "CASE" + cases + " ELSE " + monthDays(rule_date) + " END";
     return "(typeof(" + x + ") = 'text' AND substr(" + x + ", 5, 1) = '-' AND substr(" + x +
            ", 6, 5) IN (SELECT value FROM json_each(" + wanted + ")))";
   }
@@ -749,9 +750,9 @@ class Compiler {
         // zero to a micro-unit (money::averageUnits() in C++).
         const std::string u = moneyUnits(t.property);
         const std::string sum = "sum(" + u + ")", n = "count(" + u + ")";
-        return "(CASE WHEN " + n + " = 0 THEN NULL WHEN " + sum + " >= 0 THEN (2 * " + sum +
-               " + " + n + ") / (2 * " + n + ") ELSE -((-2 * " + sum + " + " + n + ") / (2 * " +
-               n + ")) END)";
+        return "(CASE WHEN " + n + " = 0 THEN NULL WHEN " + sum + " >= 0 THEN (2 * " + sum + " + " +
+               n + ") / (2 * " + n + ") ELSE -((-2 * " + sum + " + " + n + ") / (2 * " + n +
+               ")) END)";
       }
       case A::kFirst:
         return "min(e.at_ms)";

@@ -556,7 +556,7 @@ TEST(ParseErrors, RfmWindow) {
                           "a date on, give as_of and a window)"));
   EXPECT_THAT(errors("rfm: {segment: loyal, window: 365}"),
               ElementsAre(::testing::HasSubstr("r.yaml:1:31: error: 'window' takes a length of "
-                                             "time")));
+                                               "time")));
 }
 
 TEST(ParseRule, BirthdaysAndAnniversaries) {

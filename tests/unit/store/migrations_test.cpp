@@ -1,6 +1,6 @@
-#include <fstream>
-
 #include "store/sqlite/migrations.hpp"
+
+#include <fstream>
 
 #include "store_fixture.hpp"
 
@@ -10,7 +10,8 @@ namespace {
 using MigrationsTest = StoreTest;
 
 TEST_F(MigrationsTest, FreshDatabaseIsAtTheLatestVersionInWalMode) {
-  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), std::to_string(sqlite::latestSchemaVersion()));
+  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"),
+            std::to_string(sqlite::latestSchemaVersion()));
   EXPECT_EQ(rawQuery(dbPath(), "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(rawQuery(dbPath(), "SELECT count(*) FROM sqlite_schema WHERE name = 'send_ledger'"),
             "1");
@@ -20,7 +21,8 @@ TEST_F(MigrationsTest, ReopeningKeepsTheDataAndDoesNotMigrateAgain) {
   addContacts(3);
   reopen();
   EXPECT_EQ(store_->contactCount(), 3);
-  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), std::to_string(sqlite::latestSchemaVersion()));
+  EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"),
+            std::to_string(sqlite::latestSchemaVersion()));
 }
 
 TEST_F(MigrationsTest, DatabaseFromANewerHeraldIsRefusedWithAClearMessage) {

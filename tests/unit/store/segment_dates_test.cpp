@@ -72,8 +72,7 @@ TEST_F(DatePartsTest, BirthdayTodayInEachContactsTimeZone) {
   // 06-16 00:30 in Kiritimati: three dates at once.
   EXPECT_EQ(match("birthday: today", "2025-06-15T10:30:00Z"), (Set{1, 2, 4, 5}));
   // Contact 4 has no zone: the rule's. In Kiritimati's it is already the 16th.
-  EXPECT_EQ(match("birthday: today", "2025-06-15T10:30:00Z", "Pacific/Kiritimati"),
-            (Set{1, 2, 5}));
+  EXPECT_EQ(match("birthday: today", "2025-06-15T10:30:00Z", "Pacific/Kiritimati"), (Set{1, 2, 5}));
   EXPECT_EQ(match("{birthday: {equals: today}}", "2025-06-15T10:30:00Z"), (Set{1, 2, 4, 5}));
   // Two days from the contact's today: 3 (06-15) is yesterday in Kiritimati.
   EXPECT_EQ(match("birthday: {within: 2d}", "2025-06-15T10:30:00Z"), (Set{1, 2, 4, 5}));
@@ -96,8 +95,7 @@ TEST_F(DatePartsTest, AnniversaryWithinDaysWrapsTheYear) {
             (Set{6, 7}));
   EXPECT_EQ(match("anniversary: {from: signup_date, equals: today}", "2025-12-30T12:00:00Z"),
             (Set{6}));
-  EXPECT_EQ(match("{not: {anniversary: {from: signup_date, within: 7d}}}",
-                  "2025-12-27T12:00:00Z"),
+  EXPECT_EQ(match("{not: {anniversary: {from: signup_date, within: 7d}}}", "2025-12-27T12:00:00Z"),
             (Set{1, 2, 3, 4, 5, 8}));
 }
 

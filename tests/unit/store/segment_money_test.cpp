@@ -147,8 +147,9 @@ TEST(MoneyMigration, ExistingEventsGetTheirAmountsExactly) {
           "(1, 'purchase', '{\"amount\":66.90}', 3), (1, 'purchase', '{\"amount\":\"abc\"}', 4), "
           "(1, 'view', '{}', 5)");
   auto store = openSqliteStore(path.string());
-  EXPECT_EQ(rawQuery(path, "SELECT group_concat(coalesce(amount_units, 'null')) FROM "
-                           "(SELECT amount_units FROM events ORDER BY id)"),
+  EXPECT_EQ(rawQuery(path,
+                     "SELECT group_concat(coalesce(amount_units, 'null')) FROM "
+                     "(SELECT amount_units FROM events ORDER BY id)"),
             "66200000,66900000,66900000,null,null");
   EXPECT_NE(rawQuery(path, "SELECT sql FROM sqlite_schema WHERE name = 'events_by_type_contact'")
                 .find("amount_units"),

@@ -408,8 +408,9 @@ TEST_F(RfmScoreTest, ScoresAndNamedSegmentsByHand) {
   const int r[] = {1, 1, 2, 2, 3, 3, 4, 4, 5, 5};
   const int f[] = {4, 4, 1, 2, 3, 3, 5, 5, 2, 1};
   const int m[] = {2, 3, 3, 2, 1, 1, 4, 4, 5, 5};
-  const char* seg[] = {"at_risk",        "at_risk", "hibernating", "hibernating", "about_to_sleep",
-                       "about_to_sleep", "loyal",   "loyal",       "champions",   "potential_loyalists"};
+  const char* seg[] = {
+      "at_risk",        "at_risk", "hibernating", "hibernating", "about_to_sleep",
+      "about_to_sleep", "loyal",   "loyal",       "champions",   "potential_loyalists"};
   const int counts[] = {5, 6, 1, 2, 3, 4, 7, 8, 1, 1};
   for (size_t i = 0; i < 10; ++i) {
     SCOPED_TRACE(i + 1);

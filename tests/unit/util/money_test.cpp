@@ -48,9 +48,9 @@ TEST(Money, JsonNumbersThroughTheirShortestText) {
 
 TEST(Money, AveragesRoundHalfAwayFromZero) {
   EXPECT_EQ(averageUnits(240'000'000, 3), 80'000'000);
-  EXPECT_EQ(averageUnits(10, 4), 3);   // 2.5 -> 3
+  EXPECT_EQ(averageUnits(10, 4), 3);  // 2.5 -> 3
   EXPECT_EQ(averageUnits(-10, 4), -3);
-  EXPECT_EQ(averageUnits(10, 3), 3);   // 3.33 -> 3
+  EXPECT_EQ(averageUnits(10, 3), 3);  // 3.33 -> 3
   EXPECT_EQ(averageUnits(5, 0), 0);
 }
 
