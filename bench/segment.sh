@@ -4,8 +4,10 @@
 # real `herald` binary into a database kept in var/bench-1m (made once; later
 # runs reuse it), then runs herald-segment-bench on it: the benchmark segment
 # through Herald against a hand-written SQL query (identical answers
-# required), and RFM scores for every contact. The results go to
-# docs/PERFORMANCE.md.
+# required), RFM scores for every contact, "no open in 60 days" beside a
+# hand-written query, an rfm: segment step over every contact (one RFM
+# computation per run), and the peak memory of `herald segment export`.
+# The results go to docs/PERFORMANCE.md.
 #
 #   bench/segment.sh                     # 1M/10M, Release build in build/release
 #   bench/segment.sh --contacts 5000 --events 50000 --data /tmp/seg --fresh \
@@ -93,4 +95,21 @@ echo "machine:   $(nproc) CPUs, ${cpu:-unknown CPU}, $(free -g | awk '/^Mem:/ { 
 echo "load:      $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min)"
 echo "versions:  herald $("$herald" --version 2>/dev/null | head -1), $(du -h "$db" | cut -f1) database"
 echo
-"$bench" --db "$db" --repeat "$repeat"
+status=0
+"$bench" --db "$db" --repeat "$repeat" || status=$?
+
+# `herald segment export` streams: its peak memory should not grow with the
+# number of contacts it writes. Measured beside `segment preview --sample 0`
+# of the same rule (the same query, only counted) as the reference.
+echo
+echo "== herald segment export: peak RSS beside a count of the same rule"
+now=2025-06-01T00:00:00Z
+for rule in '{tags: {has: vip}}' '{field: email, exists: true}'; do
+  /usr/bin/time -f "   preview --sample 0: %e s, %M KiB peak RSS" \
+    "$herald" --db "$db" --now "$now" segment preview "$rule" --sample 0
+  /usr/bin/time -f "   export:             %e s, %M KiB peak RSS" \
+    "$herald" --db "$db" --now "$now" segment export "$rule" --output "$data/export.csv"
+  echo "   $(($(wc -l <"$data/export.csv") - 1)) rows, $(du -h "$data/export.csv" | cut -f1) written"
+done
+rm -f "$data/export.csv"
+exit "$status"

@@ -41,6 +41,7 @@
 #include "segment/parse.hpp"
 #include "segment/rule.hpp"
 #include "segment/time.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
 #include "util/clock.hpp"
 
@@ -84,28 +85,45 @@ constexpr const char* kContactTests = R"sql(c.erased_ms IS NULL
 
 const std::string kReferenceScanSql =
     std::string("SELECT c.id FROM contacts AS c\nWHERE ") + kContactTests + R"sql(
-  AND (SELECT total(json_extract(e.properties, '$.amount')) FROM events AS e
-       WHERE e.contact_id = c.id AND e.type = 'purchase' AND e.at_ms BETWEEN ?3 AND ?5) > 100
+  AND (SELECT total(e.amount_units) FROM events AS e
+       WHERE e.contact_id = c.id AND e.type = 'purchase' AND e.at_ms BETWEEN ?3 AND ?5) > 100000000
 ORDER BY c.id)sql";
 
 const std::string kReferenceSpendFirstSql = std::string(R"sql(SELECT c.id
-FROM (SELECT contact_id, total(json_extract(properties, '$.amount')) AS spent
+FROM (SELECT contact_id, total(amount_units) AS spent
       FROM events WHERE type = 'purchase' AND at_ms BETWEEN ?3 AND ?5
       GROUP BY contact_id) AS p
 JOIN contacts AS c ON c.id = p.contact_id
-WHERE p.spent > 100
+WHERE p.spent > 100000000
   AND )sql") + kContactTests + "\nORDER BY c.id";
 
 // RFM by hand: one pass over the purchase events up to ?1, then quintiles
-// (most recent, most frequent, biggest spender = 5; ties by contact id).
+// (most recent, most frequent, biggest spender = 5; ties by external_id,
+// then contact id). Amounts in exact micro-units (events.amount_units).
 constexpr const char* kReferenceRfmSql = R"sql(WITH p AS (
-  SELECT contact_id AS id, max(at_ms) AS last_ms, count(*) AS n,
-         total(json_extract(properties, '$.amount')) AS amount
-  FROM events WHERE type = 'purchase' AND at_ms <= ?1
-  GROUP BY contact_id)
-SELECT id, NTILE(5) OVER (ORDER BY last_ms, id), NTILE(5) OVER (ORDER BY n, id),
-       NTILE(5) OVER (ORDER BY amount, id), last_ms, n, amount
+  SELECT e.contact_id AS id, max(e.at_ms) AS last_ms, count(*) AS n,
+         coalesce(sum(e.amount_units), 0) AS amount, c.external_id AS ext
+  FROM events e JOIN contacts c ON c.id = e.contact_id
+  WHERE e.type = 'purchase' AND e.at_ms <= ?1
+  GROUP BY e.contact_id)
+SELECT id, NTILE(5) OVER (ORDER BY last_ms, ext, id), NTILE(5) OVER (ORDER BY n, ext, id),
+       NTILE(5) OVER (ORDER BY amount, ext, id), last_ms, n, amount
 FROM p ORDER BY id)sql";
+
+// "No open in 60 days" (issue #10): nothing else narrows it, so every
+// contact is checked. Herald's rule and the query an expert would write:
+// one probe of events_by_contact per contact.
+constexpr const char* kNoOpenRule = "{event: open, within: 60d, count: {equals: 0}}";
+constexpr const char* kReferenceNoOpenSql = R"sql(SELECT c.id FROM contacts AS c
+WHERE c.erased_ms IS NULL
+  AND NOT EXISTS (SELECT 1 FROM events AS e
+                  WHERE e.contact_id = c.id AND e.type = 'open' AND e.at_ms BETWEEN ?1 AND ?2)
+ORDER BY c.id)sql";
+
+// A segment step testing RFM (issue #10): every contact goes through
+// segmentMatch() in batches, as the engine would, with the run's reuse scope.
+constexpr const char* kRfmStepRule = "{rfm: [champions, loyal]}";
+constexpr size_t kRfmStepBatch = 1000;
 
 constexpr int64_t kDayMs = 86400000;
 
@@ -256,7 +274,7 @@ std::vector<RfmScore> referenceRfm(Reference& ref, sqlite3_stmt* q, int64_t as_o
     s.monetary = sqlite3_column_int(q, 3);
     s.last_ms = sqlite3_column_int64(q, 4);
     s.purchases = sqlite3_column_int64(q, 5);
-    s.amount = sqlite3_column_double(q, 6);
+    s.amount_units = sqlite3_column_int64(q, 6);
     out.push_back(s);
   }
   ref.check(rc);
@@ -407,7 +425,7 @@ int main(int argc, char** argv) {
         const RfmScore& a = h_scores[i];
         const RfmScore& b = r_scores[i];
         const bool figures = a.last_ms == b.last_ms && a.purchases == b.purchases &&
-                             std::fabs(a.amount - b.amount) <= 1e-6 * std::max(1.0, b.amount);
+                             a.amount_units == b.amount_units;
         if (!figures && first_diff.empty()) {
           first_diff = "contact " + std::to_string(a.contact_id);
         }
@@ -434,6 +452,107 @@ int main(int argc, char** argv) {
     printSeconds("hand-written NTILE SQL (median)", rfm_r);
     std::printf("  ratio %s; Herald %s the 5 s goal\n", ratioText(rfm_h, rfm_r).c_str(),
                 rfm_h <= 5.0 ? "meets" : "MISSES");
+  }
+
+  // ---- no open in 60 days ----
+  {
+    herald::Diagnostics d;
+    auto no_open = herald::segment::parseRule(YAML::Load(kNoOpenRule), "<no open>", nullptr, d);
+    if (!no_open) fail("the no-open rule does not parse");
+    const herald::store::SegmentPlan p = store->explainSegment(*no_open, ctx);
+    std::printf("\nno open in 60 days: %s\nSQL Herald generated:\n%s\nquery plan:\n", kNoOpenRule,
+                p.sql.c_str());
+    for (const auto& line : p.plan) std::printf("  %s\n", line.c_str());
+    std::printf("hand-written reference SQL:\n%s\nquery plan:\n", kReferenceNoOpenSql);
+    for (const auto& line : ref.plan(kReferenceNoOpenSql)) std::printf("  %s\n", line.c_str());
+    sqlite3_stmt* ref_no_open = ref.prepare(kReferenceNoOpenSql);
+    std::vector<int64_t> h_ids, r_ids;
+    auto run_h = [&] { h_ids = store->segmentMembers(*no_open, ctx); };
+    auto run_r = [&] {
+      sqlite3_reset(ref_no_open);
+      sqlite3_bind_int64(ref_no_open, 1, ctx.now_ms - 60 * kDayMs);
+      sqlite3_bind_int64(ref_no_open, 2, ctx.now_ms);
+      r_ids.clear();
+      int rc;
+      while ((rc = sqlite3_step(ref_no_open)) == SQLITE_ROW) {
+        r_ids.push_back(sqlite3_column_int64(ref_no_open, 0));
+      }
+      ref.check(rc);
+    };
+    run_h();
+    run_r();
+    std::vector<double> th, tr;
+    for (int i = 0; i < args.repeat; ++i) {
+      if (i % 2 == 0) {
+        th.push_back(seconds(run_h));
+        tr.push_back(seconds(run_r));
+      } else {
+        tr.push_back(seconds(run_r));
+        th.push_back(seconds(run_h));
+      }
+    }
+    std::printf("no open in 60 days: %zu contacts (Herald), %zu (reference)\n", h_ids.size(),
+                r_ids.size());
+    if (h_ids != r_ids) {
+      std::fprintf(stderr, "herald-segment-bench: the no-open answers differ: %s\n",
+                   setDifference(h_ids, r_ids).c_str());
+      status = 1;
+    } else {
+      std::printf("  identical contact sets\n");
+    }
+    printSeconds("Herald segmentMembers() (median)", median(th));
+    printSeconds("hand-written NOT EXISTS SQL (median)", median(tr));
+    std::printf("  ratio %s; Herald %s the 1 s goal\n", ratioText(median(th), median(tr)).c_str(),
+                median(th) <= 1.0 ? "meets" : "MISSES");
+  }
+
+  // ---- an rfm: test in a segment step ----
+  if (args.rfm) {
+    herald::Diagnostics d;
+    auto step_rule = herald::segment::parseRule(YAML::Load(kRfmStepRule), "<rfm step>", nullptr, d);
+    if (!step_rule) fail("the RFM step rule does not parse");
+    auto* sqlite = dynamic_cast<herald::store::sqlite::SqliteStore*>(store.get());
+    if (!sqlite) fail("not the SQLite store");
+    const std::vector<int64_t> everyone = store->segmentMembers(
+        *herald::segment::parseRule(YAML::Load("{suppressed: false}"), "<everyone>", nullptr, d),
+        ctx);
+    herald::segment::EvalContext step_ctx = ctx;
+    step_ctx.reuse_scope = "bench-run";
+    const int64_t before = sqlite->rfmComputations();
+    int64_t matched = 0;
+    size_t batches = 0;
+    const double whole = seconds([&] {
+      for (size_t i = 0; i < everyone.size(); i += kRfmStepBatch) {
+        const size_t n = std::min(kRfmStepBatch, everyone.size() - i);
+        // The engine's clock moves on between batches.
+        step_ctx.now_ms = ctx.now_ms + static_cast<int64_t>(batches) * 10;
+        const auto m = store->segmentMatch(*step_rule, step_ctx,
+                                           std::span<const int64_t>(everyone.data() + i, n));
+        matched += std::count(m.begin(), m.end(), true);
+        ++batches;
+      }
+    });
+    const int64_t computations = sqlite->rfmComputations() - before;
+    // One batch without reuse: what every batch cost before.
+    const double one_batch = seconds([&] {
+      store->segmentMatch(
+          *step_rule, ctx,
+          std::span<const int64_t>(everyone.data(), std::min(kRfmStepBatch, everyone.size())));
+    });
+    std::printf(
+        "\nsegment step with %s over %zu contacts in %zu batches of %zu: %lld match\n"
+        "  RFM computations: %lld (goal: 1 per run)\n",
+        kRfmStepRule, everyone.size(), batches, kRfmStepBatch, static_cast<long long>(matched),
+        static_cast<long long>(computations));
+    printSeconds("the whole run, scores reused", whole);
+    printSeconds("one batch without reuse (each batch before)", one_batch);
+    std::printf("  without reuse the run would take about %.1f s (%zu x %.3f s)\n",
+                one_batch * static_cast<double>(batches), batches, one_batch);
+    if (computations != 1) {
+      std::fprintf(stderr, "herald-segment-bench: %lld RFM computations for one run\n",
+                   static_cast<long long>(computations));
+      status = 1;
+    }
   }
   return status;
 }

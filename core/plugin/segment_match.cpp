@@ -54,7 +54,10 @@ herald_status hostSegmentMatch(herald_call* call, const char* json_pointer,
     std::vector<int64_t> ids;
     ids.reserve(batch.count);
     for (size_t i = 0; i < batch.count; ++i) ids.push_back(batch.contacts[i]->id);
-    const segment::EvalContext eval{batch.now_ms, ctx.timezone};
+    // The run's id as the reuse scope: RFM scores are ranked once per run
+    // and day, not once per batch (store/sqlite/rfm_cache.hpp).
+    const segment::EvalContext eval{batch.now_ms, ctx.timezone,
+                                    batch.run_id ? std::string(batch.run_id) : std::string()};
     std::vector<bool> matches;
     {
       std::lock_guard lock(ctx.host->store_mu);

@@ -17,9 +17,9 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kRuleKeys = {"all",       "any",     "not",       "segment", "field",
-                                            "attribute", "tags",    "age",       "event",   "rfm",
-                                            "reachable", "consent", "suppressed"};
+const std::vector<std::string> kRuleKeys = {
+    "all",      "any",         "not",   "segment", "field",     "attribute", "tags",      "age",
+    "birthday", "anniversary", "event", "rfm",     "reachable", "consent",   "suppressed"};
 const std::vector<std::string> kChannels = {"email", "sms"};
 const std::vector<std::string> kWindowKeys = {"within", "older_than", "before", "after", "between"};
 const std::vector<std::string> kAggregateKeys = {"count", "sum", "average", "first", "last"};
@@ -235,6 +235,9 @@ class RuleParser {
     if (kind == "tag") return legacyTag(v, ptr, val, vptr);
     if (kind == "tags") return tagsRule(v, ptr, val, vptr);
     if (kind == "age") return ageRule(v, ptr, val, vptr);
+    if (kind == "birthday" || kind == "anniversary") {
+      return anniversaryRule(v, ptr, kind, val, vptr);
+    }
     if (kind == "event") return eventRule(v, ptr, val, vptr);
     if (kind == "rfm") return rfmRule(v, ptr, val, vptr);
     return reachRule(v, ptr, kind, val, vptr);
@@ -401,6 +404,101 @@ class RuleParser {
         oneTest(val, vptr, {"from"}, {"from"}, kNumberOps, spec, "age", "age: {at_least: 18}");
     if (!test || !ok) return nullptr;
     return make(ValueTest{std::move(subject), std::move(*test)}, ptr);
+  }
+
+  // birthday: today | birthday: {within: 7d} | anniversary: {from: signup_date, within: 7d}:
+  // the month and day of a date attribute fall today (or in the next days)
+  // in the contact's time zone. `birthday` reads birth_date unless `from`
+  // says otherwise; `anniversary` needs `from`.
+  RulePtr anniversaryRule(const json& obj, const std::string& ptr, const std::string& kind,
+                          const json& val, const std::string& vptr) {
+    const bool birthday = kind == "birthday";
+    const std::string example = birthday ? "birthday: today or birthday: {within: 7d}"
+                                         : "anniversary: {from: signup_date, within: 7d}";
+    if (!onlyKeys(obj, ptr, kind, {kind}, example)) return nullptr;
+    Subject subject;
+    subject.kind = Subject::Kind::kAnniversary;
+    subject.name = birthday ? "birth_date" : "";
+    subject.pos = at(vptr);
+    Comparison test;
+    test.op = Op::kWithin;
+    test.value = 1;  // days, today included
+    test.pos = at(vptr);
+    if (val.is_string() && val.get<std::string>() == "today" && birthday) {
+      return make(ValueTest{std::move(subject), std::move(test)}, ptr);
+    }
+    if (!val.is_object()) {
+      error(at(vptr), "'" + kind + "' takes " +
+                          (birthday ? "today, or a mapping such as {within: 7d} (and "
+                                      "optionally from: ATTRIBUTE, default birth_date)"
+                                    : "a mapping with from: ATTRIBUTE and equals: today or "
+                                      "within: 7d, e.g. {from: signup_date, within: 7d}") +
+                          "; got " + shown(val));
+      return nullptr;
+    }
+    bool ok = true;
+    for (const auto& k : keysOf(val, vptr)) {
+      if (k != "from" && k != "equals" && k != "within") {
+        error(keyAt(vptr, k), "unknown key '" + k + "' in '" + kind +
+                                  "'; it takes from: ATTRIBUTE and one of equals: today or "
+                                  "within: 7d");
+        ok = false;
+      }
+    }
+    if (val.contains("from")) {
+      const json& f = val.at("from");
+      if (!f.is_string() || !isIdentifier(f.get<std::string>())) {
+        error(at(child(vptr, "from")),
+              "'from' names the attribute holding the date (YYYY-MM-DD), e.g. from: "
+              "signup_date; got " +
+                  shown(f));
+        ok = false;
+      } else {
+        subject.name = f.get<std::string>();
+      }
+    } else if (!birthday) {
+      error(at(vptr),
+            "'anniversary' needs from: ATTRIBUTE, the attribute holding the date, e.g. " + example);
+      ok = false;
+    }
+    const bool has_equals = val.contains("equals"), has_within = val.contains("within");
+    if (has_equals && has_within) {
+      error(keyAt(vptr, "within"), "'equals' and 'within' in one '" + kind +
+                                       "': write equals: today or within: 7d, not both");
+      return nullptr;
+    }
+    if (!has_equals && !has_within) {
+      if (ok) error(at(vptr), "'" + kind + "' needs equals: today or within: 7d, e.g. " + example);
+      return nullptr;
+    }
+    if (has_equals) {
+      const json& e = val.at("equals");
+      test.pos = keyAt(vptr, "equals");
+      if (!e.is_string() || e.get<std::string>() != "today") {
+        error(at(child(vptr, "equals")),
+              "'equals' in '" + kind +
+                  "' takes today (for the coming days write within: 7d); got " + shown(e));
+        ok = false;
+      }
+    } else {
+      const json& w = val.at("within");
+      test.pos = keyAt(vptr, "within");
+      const auto d = w.is_string() ? parseDuration(w.get<std::string>()) : std::nullopt;
+      const bool days = d && (d->unit == Duration::Unit::kDay || d->unit == Duration::Unit::kWeek);
+      const int64_t n = days ? d->amount * (d->unit == Duration::Unit::kWeek ? 7 : 1) : 0;
+      if (!days || n > 366) {
+        error(at(child(vptr, "within")),
+              "'within' in '" + kind +
+                  "' takes a number of days or weeks up to a year, counted from today "
+                  "(within: 7d is today and the 6 days after it); got " +
+                  shown(w));
+        ok = false;
+      } else {
+        test.value = n;
+      }
+    }
+    if (!ok) return nullptr;
+    return make(ValueTest{std::move(subject), std::move(test)}, ptr);
   }
 
   RulePtr reachRule(const json& obj, const std::string& ptr, const std::string& kind,
@@ -618,7 +716,7 @@ class RuleParser {
       return nullptr;
     }
     const std::vector<std::string> keys = {"segment", "recency", "frequency", "monetary",
-                                           "event",   "amount",  "as_of"};
+                                           "event",   "amount",  "as_of",     "window"};
     bool ok = true;
     for (const auto& k : keysOf(val, vptr)) {
       if (std::find(keys.begin(), keys.end(), k) == keys.end()) {
@@ -677,6 +775,21 @@ class RuleParser {
         t.options.as_of = std::move(*tv);
       else
         ok = false;
+    }
+    if (val.contains("window")) {
+      const json& w = val.at("window");
+      auto tv = timeValue(w, child(vptr, "window"), "window");
+      if (tv && std::holds_alternative<Duration>(tv->value)) {
+        t.options.window = std::get<Duration>(tv->value);
+      } else {
+        if (tv) {
+          error(at(child(vptr, "window")),
+                "'window' takes a length of time counted back from as_of (365d, 12mo, 1y); "
+                "got the date " +
+                    shown(w) + " (to score from a date on, give as_of and a window)");
+        }
+        ok = false;
+      }
     }
     if (ok && t.segments.empty() && !t.recency && !t.frequency && !t.monetary) {
       error(at(vptr),

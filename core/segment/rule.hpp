@@ -84,6 +84,11 @@ struct Subject {
     kAge,        // whole years since the ISO date in attributes.NAME (default birth_date),
                  // as of today in the rule's time zone
     kProperty,   // an event property (only inside `event: ... where:`)
+    // The month and day of the ISO date in attributes.NAME (birthday:
+    // birth_date) against today's date in the contact's time zone (the
+    // rule's for contacts without one): test is kWithin with the number of
+    // days, today included, as value. Feb 29 falls on Feb 28 in other years.
+    kAnniversary,
   };
   Kind kind = Kind::kField;
   std::string name;
@@ -115,12 +120,17 @@ struct EventTest {
 };
 
 // RFM: recency, frequency and monetary scores 1-5 (quintiles over the
-// contacts that have at least one purchase event up to `as_of`), and the
+// contacts that have at least one purchase event up to `as_of`, in the
+// window when there is one), and the
 // named segments mapped from them (docs/workflows.md has the grid).
 struct RfmOptions {
   std::string event_type = "purchase";
   std::string amount_property = "amount";
   std::optional<TimeValue> as_of;  // default: now
+  // The look-back window (`window: 365d`): only purchases at or after
+  // as_of - window count, and only contacts with one are scored. Default:
+  // every purchase up to as_of.
+  std::optional<Duration> window;
 };
 struct RfmTest {
   RfmOptions options;
@@ -174,6 +184,11 @@ struct Rule {
 struct EvalContext {
   int64_t now_ms = 0;
   std::string timezone = "UTC";  // IANA name
+  // When set (a run's id), the RFM scores a rule's `rfm:` needs are
+  // computed once per (scope, RFM options, local date of now_ms) and reused
+  // by later evaluations: a segment step asks once per batch, and ranking
+  // every purchaser again for each batch would cost the full RFM each time.
+  std::string reuse_scope = {};
 };
 
 }  // namespace herald::segment

@@ -198,6 +198,38 @@ int64_t resolve(const TimeValue& t, const EvalContext& ctx) {
   return toInstant(zoneOf(ctx.timezone), local);
 }
 
+RfmPeriod rfmPeriod(const RfmOptions& options, const EvalContext& ctx) {
+  RfmPeriod out;
+  out.to_ms = options.as_of ? resolve(*options.as_of, ctx) : ctx.now_ms;
+  if (options.window) out.from_ms = resolve(*options.window, EvalContext{out.to_ms, ctx.timezone});
+  return out;
+}
+
+std::string localDate(const EvalContext& ctx) { return birthDateForAge(0, ctx); }
+
+std::map<std::string, std::vector<std::string>> zonesByLocalDate(int64_t now_ms) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& name : timeZoneNames()) {
+    out[localDate(EvalContext{now_ms, name, {}})].push_back(name);
+  }
+  return out;
+}
+
+std::vector<std::string> monthDaysFrom(const std::string& iso_date, int days) {
+  const auto iso = parseIsoTime(iso_date);
+  if (!iso) throw std::invalid_argument("not an ISO 8601 date: '" + iso_date + "'");
+  const date::sys_days first{date::year{iso->year} / iso->month / iso->day};
+  std::vector<std::string> out;
+  for (int i = 0; i < days; ++i) {
+    const date::year_month_day d{first + date::days{i}};
+    const auto month = static_cast<unsigned>(d.month());
+    const auto day = static_cast<unsigned>(d.day());
+    out.push_back(twoDigits(month) + "-" + twoDigits(day));
+    if (month == 2 && day == 28 && !d.year().is_leap()) out.push_back("02-29");
+  }
+  return out;
+}
+
 std::string birthDateForAge(int years, const EvalContext& ctx) {
   const auto local = toLocal(zoneOf(ctx.timezone), ctx.now_ms);
   const date::year_month_day today{date::floor<date::days>(local)};

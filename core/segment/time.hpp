@@ -1,6 +1,7 @@
 #pragma once
 // Turning a rule's symbolic times into instants for one evaluation.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,27 @@ int64_t resolve(const Duration& d, const EvalContext& ctx);
 // A TimeValue as Unix milliseconds: dates at midnight and offset-less
 // date-times in ctx.timezone.
 int64_t resolve(const TimeValue& t, const EvalContext& ctx);
+
+// The purchases RFM scores with `options`: those at or before to_ms (as_of,
+// default now) and, with a window, at or after from_ms (as_of - window,
+// calendar units counted back in ctx.timezone).
+struct RfmPeriod {
+  int64_t to_ms = 0;
+  std::optional<int64_t> from_ms;
+};
+RfmPeriod rfmPeriod(const RfmOptions& options, const EvalContext& ctx);
+
+// Today's date in ctx.timezone, "YYYY-MM-DD".
+std::string localDate(const EvalContext& ctx);
+
+// Every zone of the tz database (links included) by its date at now_ms,
+// "YYYY-MM-DD": two or three dates at any instant.
+std::map<std::string, std::vector<std::string>> zonesByLocalDate(int64_t now_ms);
+
+// The month-days ("MM-DD") of `days` dates from `iso_date` on, the year
+// wrapping; a Feb 28 of a year without Feb 29 brings "02-29" along, so
+// that anniversaries of Feb 29 fall on Feb 28 in other years.
+std::vector<std::string> monthDaysFrom(const std::string& iso_date, int days);
 
 // Today's date in ctx.timezone minus `years` (Feb 29 -> Feb 28), as
 // "YYYY-MM-DD": the latest birth date of someone aged at least `years`.

@@ -217,10 +217,11 @@ struct RfmScore {
   int recency = 0;
   int frequency = 0;
   int monetary = 0;
-  int64_t last_ms = 0;    // the last purchase up to as_of
-  int64_t purchases = 0;  // purchases up to as_of
-  double amount = 0;      // their summed amount
-  std::string segment;    // "champions", ...
+  int64_t last_ms = 0;       // the last purchase up to as_of (in the window)
+  int64_t purchases = 0;     // purchases up to as_of (in the window)
+  int64_t amount_units = 0;  // their summed amount, exact, in micro-units (util/money.hpp)
+  std::optional<std::string> external_id;  // the first tie-breaker of the ranking
+  std::string segment;                     // "champions", ...
 };
 
 // An address that may never be imported or messaged again (after an

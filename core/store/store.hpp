@@ -166,6 +166,11 @@ class Store {
   // Matching contacts in id order, at most `limit`.
   virtual std::vector<Contact> segmentSample(const segment::Rule& rule,
                                              const segment::EvalContext& ctx, int limit) = 0;
+  // Every matching contact, in id order, handed to `each` one at a time as
+  // the query steps (one statement, nothing collected: flat memory however
+  // many match). `each` must not use the store.
+  virtual void segmentEach(const segment::Rule& rule, const segment::EvalContext& ctx,
+                           const std::function<void(const Contact&)>& each) = 0;
   // Every matching contact id, ascending.
   virtual std::vector<int64_t> segmentMembers(const segment::Rule& rule,
                                               const segment::EvalContext& ctx) = 0;

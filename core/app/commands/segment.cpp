@@ -1,13 +1,17 @@
-// `herald segment preview|explain|rfm`: try a segment rule on the stored
-// contacts before a workflow uses it. preview prints how many contacts match
-// and a sample of them; explain the one SQL statement the rule compiles to,
+// `herald segment preview|export|explain|rfm`: try a segment rule on the
+// stored contacts before a workflow uses it. preview prints how many
+// contacts match and a sample of them; export writes every one of them (CSV
+// or JSON Lines, streamed); explain the one SQL statement the rule compiles to,
 // its bound parameters and SQLite's query plan; rfm how the contacts with a
 // purchase spread over the named RFM segments.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -20,6 +24,8 @@
 #include "segment/rule.hpp"
 #include "segment/time.hpp"
 #include "util/clock.hpp"
+#include "util/csv_write.hpp"
+#include "util/money.hpp"
 #include "util/time_zone.hpp"
 
 namespace herald::app {
@@ -37,6 +43,7 @@ struct RuleFlags {
 
 struct RfmFlags {
   std::string as_of;
+  std::string window;
   std::string event = "purchase";
   std::string amount = "amount";
   std::string timezone;
@@ -117,7 +124,8 @@ void collectAttributes(const segment::Rule& rule, std::vector<std::string>& name
           }
         } else if constexpr (std::is_same_v<T, segment::ValueTest>) {
           if (node.subject.kind == segment::Subject::Kind::kAttribute ||
-              node.subject.kind == segment::Subject::Kind::kAge) {
+              node.subject.kind == segment::Subject::Kind::kAge ||
+              node.subject.kind == segment::Subject::Kind::kAnniversary) {
             add(node.subject.name.empty() ? "birth_date" : node.subject.name);
           }
         } else if constexpr (std::is_same_v<T, segment::SegmentRef>) {
@@ -307,10 +315,84 @@ int explain(AppContext& ctx, const RuleFlags& flags) {
   return 0;
 }
 
+struct ExportFlags {
+  RuleFlags rule;
+  std::string format;  // csv or jsonl; default: from --output's extension, else csv
+  std::string output;  // default: standard output
+};
+
+// One contact as a CSV row: the contact's fields, its tags joined by '|'
+// and its attributes as one JSON object (they differ from contact to
+// contact, so they have no fixed columns).
+constexpr const char* kExportCsvHeader =
+    "id,external_id,email,phone,first_name,last_name,locale,timezone,tags,attributes\n";
+
+void appendCsvRow(std::string& out, const store::Contact& c) {
+  out += std::to_string(c.id);
+  for (const auto* v :
+       {&c.external_id, &c.email, &c.phone, &c.first_name, &c.last_name, &c.locale, &c.timezone}) {
+    out += ',';
+    appendCsvField(out, v->value_or(""));
+  }
+  out += ',';
+  appendCsvField(out, joined(c.tags));
+  out += ',';
+  appendCsvField(out, c.attributes.dump());
+  out += '\n';
+}
+
+int exportSegment(AppContext& ctx, const ExportFlags& flags) {
+  std::string format = flags.format;
+  if (format.empty()) format = flags.output.ends_with(".jsonl") ? "jsonl" : "csv";
+  auto loaded = loadRule(ctx, flags.rule);
+  if (!loaded) return 1;
+  std::ofstream file;
+  if (!flags.output.empty()) {
+    file.open(flags.output, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      std::cerr << fmt::format("error: {}: cannot write the export there ({})\n", flags.output,
+                               std::strerror(errno));
+      return 1;
+    }
+  }
+  std::ostream& out = flags.output.empty() ? std::cout : file;
+  const auto start = std::chrono::steady_clock::now();
+  // Rows go out in blocks of about 256 KiB: memory stays flat however many
+  // contacts match (the store hands them over one at a time).
+  std::string block;
+  int64_t count = 0;
+  if (format == "csv") block = kExportCsvHeader;
+  ctx.store().segmentEach(*loaded->rule.rule, loaded->eval, [&](const store::Contact& c) {
+    if (format == "csv") {
+      appendCsvRow(block, c);
+    } else {
+      block += contactJson(c).dump();
+      block += '\n';
+    }
+    ++count;
+    if (block.size() >= 256 * 1024) {
+      out.write(block.data(), static_cast<std::streamsize>(block.size()));
+      block.clear();
+    }
+  });
+  out.write(block.data(), static_cast<std::streamsize>(block.size()));
+  out.flush();
+  if (!out) {
+    std::cerr << fmt::format("error: {}: writing the export failed\n",
+                             flags.output.empty() ? "standard output" : flags.output);
+    return 1;
+  }
+  std::cerr << fmt::format("segment {}: exported {} contact{} as {} to {} ({:.2f} s)\n",
+                           loaded->rule.label, grouped(count), count == 1 ? "" : "s", format,
+                           flags.output.empty() ? "standard output" : flags.output,
+                           secondsSince(start));
+  return 0;
+}
+
 struct SegmentTally {
   int64_t contacts = 0;
   int64_t r = 0, f = 0, m = 0, purchases = 0;
-  double amount = 0;
+  int64_t amount_units = 0;  // exact (util/money.hpp)
 };
 
 int rfm(AppContext& ctx, const RfmFlags& flags) {
@@ -321,7 +403,9 @@ int rfm(AppContext& ctx, const RfmFlags& flags) {
   eval.now_ms = ctx.clock().nowMs();
   if (!flags.timezone.empty()) eval.timezone = flags.timezone;
   if (!flags.as_of.empty()) options.as_of = segment::TimeValue{flags.as_of};
-  const int64_t as_of_ms = options.as_of ? segment::resolve(*options.as_of, eval) : eval.now_ms;
+  if (!flags.window.empty()) options.window = segment::parseDuration(flags.window);
+  const segment::RfmPeriod period = segment::rfmPeriod(options, eval);
+  const int64_t as_of_ms = period.to_ms;
 
   const auto start = std::chrono::steady_clock::now();
   const auto scores = ctx.store().rfmScores(options, eval);
@@ -335,10 +419,14 @@ int rfm(AppContext& ctx, const RfmFlags& flags) {
     t.f += s.frequency;
     t.m += s.monetary;
     t.purchases += s.purchases;
-    t.amount += s.amount;
+    t.amount_units += s.amount_units;
   }
   const int64_t total = static_cast<int64_t>(scores.size());
   auto avg = [](double sum, int64_t n) { return n > 0 ? sum / static_cast<double>(n) : 0.0; };
+  // The average amount per contact, exact then rounded to a micro-unit.
+  auto avgAmount = [](const SegmentTally& t) {
+    return money::averageUnits(t.amount_units, t.contacts);
+  };
 
   if (flags.json) {
     nlohmann::json segs = nlohmann::json::array();
@@ -351,9 +439,12 @@ int rfm(AppContext& ctx, const RfmFlags& flags) {
                       {"frequency", avg(static_cast<double>(t.f), t.contacts)},
                       {"monetary", avg(static_cast<double>(t.m), t.contacts)},
                       {"purchases", avg(static_cast<double>(t.purchases), t.contacts)},
-                      {"amount", avg(t.amount, t.contacts)}});
+                      {"amount", nlohmann::json::parse(money::textOfUnits(avgAmount(t)))}});
     }
     std::cout << nlohmann::json({{"as_of", formatIsoTime(as_of_ms)},
+                                 {"window_from",
+                                  period.from_ms ? nlohmann::json(formatIsoTime(*period.from_ms))
+                                                 : nlohmann::json()},
                                  {"timezone", eval.timezone},
                                  {"event", options.event_type},
                                  {"amount", options.amount_property},
@@ -364,9 +455,12 @@ int rfm(AppContext& ctx, const RfmFlags& flags) {
               << '\n';
     return 0;
   }
+  const std::string since =
+      period.from_ms ? fmt::format(" since {}", formatIsoTime(*period.from_ms)) : "";
   std::cout << fmt::format(
-      "RFM as of {} over '{}' events (amount: '{}'): {} contact{} with at least one ({:.2f} s)\n",
-      formatIsoTime(as_of_ms), options.event_type, options.amount_property, grouped(total),
+      "RFM as of {}{} over '{}' events (amount: '{}'): {} contact{} with at least one ({:.2f} "
+      "s)\n",
+      formatIsoTime(as_of_ms), since, options.event_type, options.amount_property, grouped(total),
       total == 1 ? "" : "s", seconds);
   if (total == 0) return 0;
   std::cout << fmt::format("\n{:<20} {:>10} {:>6}  {:>5} {:>5} {:>5}  {:>9} {:>11}\n", "segment",
@@ -378,7 +472,8 @@ int rfm(AppContext& ctx, const RfmFlags& flags) {
         grouped(t.contacts), 100.0 * avg(static_cast<double>(t.contacts), total),
         avg(static_cast<double>(t.r), t.contacts), avg(static_cast<double>(t.f), t.contacts),
         avg(static_cast<double>(t.m), t.contacts),
-        avg(static_cast<double>(t.purchases), t.contacts), avg(t.amount, t.contacts));
+        avg(static_cast<double>(t.purchases), t.contacts),
+        static_cast<double>(avgAmount(t)) / money::kUnitsPerWhole);
   }
   std::cout << "(R, F, M: average scores 1-5; purchases and amount: averages per contact)\n";
   return 0;
@@ -409,7 +504,7 @@ void addRuleOptions(CLI::App* cmd, RuleFlags& flags) {
 
 void addSegmentCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
   CLI::App* group = app.add_subcommand(
-      "segment", "Try segment rules on the stored contacts: preview, explain, rfm");
+      "segment", "Try segment rules on the stored contacts: preview, export, explain, rfm");
   group->require_subcommand(1);
 
   auto preview_flags = std::make_shared<RuleFlags>();
@@ -420,6 +515,21 @@ void addSegmentCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
                    "Show at most N matching contacts (default 10; 0: only the count)")
       ->check(CLI::Range(0, 10000));
   prev->callback([&ctx, &exit_code, preview_flags] { exit_code = preview(ctx, *preview_flags); });
+
+  auto export_flags = std::make_shared<ExportFlags>();
+  CLI::App* exp = group->add_subcommand(
+      "export",
+      "Every contact that matches a rule, in id order, as CSV or JSON Lines (streamed: memory "
+      "stays flat however many match)");
+  addRuleOptions(exp, export_flags->rule);
+  exp->add_option("--format", export_flags->format,
+                  "csv or jsonl (default: jsonl when --output ends in .jsonl, else csv)")
+      ->check(CLI::IsMember({"csv", "jsonl"}));
+  exp->add_option("--output,-o", export_flags->output,
+                  "Write to this file (default: standard output; the summary goes to standard "
+                  "error)");
+  exp->callback(
+      [&ctx, &exit_code, export_flags] { exit_code = exportSegment(ctx, *export_flags); });
 
   auto explain_flags = std::make_shared<RuleFlags>();
   CLI::App* expl = group->add_subcommand(
@@ -437,6 +547,13 @@ void addSegmentCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
       ->check([](const std::string& v) -> std::string {
         if (segment::isIsoTime(v)) return {};
         return "'" + v + "' is not a date or time such as 2025-06-01 or 2025-06-01T12:00";
+      });
+  r->add_option("--window", rfm_flags->window,
+                "Only purchases in this look-back window before --as-of count, and only "
+                "contacts with one are scored, e.g. 365d, 12mo, 1y (default: every purchase)")
+      ->check([](const std::string& v) -> std::string {
+        if (segment::parseDuration(v)) return {};
+        return "'" + v + "' is not a length of time such as 365d, 12mo or 1y";
       });
   r->add_option("--event", rfm_flags->event, "The purchase event type (default: purchase)");
   r->add_option("--amount", rfm_flags->amount,

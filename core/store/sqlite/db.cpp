@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "store/store.hpp"
+#include "util/money.hpp"
 
 namespace herald::store::sqlite {
 
@@ -89,6 +90,29 @@ std::optional<std::string> Query::colOptText(int col) const {
   return colText(col);
 }
 
+namespace {
+
+// herald_money_units(text): the micro-units of a decimal number's text (see
+// util/money.hpp), NULL when it is not one. The events.amount_units column
+// is filled with it; segment sums of other properties call it on
+// `properties -> '$.name'`, the number's text as it was stored.
+void moneyUnitsFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  if (!text) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  const auto units =
+      money::unitsOfText(std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(argv[0]))));
+  if (units) {
+    sqlite3_result_int64(ctx, *units);
+  } else {
+    sqlite3_result_null(ctx);
+  }
+}
+
+}  // namespace
+
 Db::Db(const std::string& path) : path_(path) {
   // NOMUTEX: a Store is used from one thread at a time (see store.hpp), so
   // SQLite's own per-call locking would be pure overhead.
@@ -102,6 +126,9 @@ Db::Db(const std::string& path) : path_(path) {
     throw StoreError(fmt::format("{}: cannot open the database: {}", path, msg));
   }
   sqlite3_extended_result_codes(db_, 1);
+  sqlite3_create_function_v2(db_, "herald_money_units", 1,
+                             SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                             moneyUnitsFunction, nullptr, nullptr, nullptr);
 }
 
 Db::~Db() {

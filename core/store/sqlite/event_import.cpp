@@ -3,6 +3,7 @@
 // grouped by contact), and, into an empty table, no index upkeep per row: the
 // indexes are dropped inside the transaction and built once at the end.
 #include "store/sqlite/sqlite_store.hpp"
+#include "util/money.hpp"
 
 namespace herald::store::sqlite {
 namespace {
@@ -11,8 +12,8 @@ constexpr std::string_view kByExternalId = "SELECT id FROM contacts WHERE extern
 constexpr std::string_view kByEmail = "SELECT id FROM contacts WHERE email = ?1";
 // OR IGNORE: an event whose external_id is already stored is skipped.
 constexpr std::string_view kInsert =
-    "INSERT OR IGNORE INTO events(contact_id, type, properties, at_ms, external_id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT OR IGNORE INTO events(contact_id, type, properties, at_ms, external_id, amount_units) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 class SqliteEventImport final : public EventImport {
  public:
@@ -50,6 +51,18 @@ class SqliteEventImport final : public EventImport {
         .bindText(3, properties_)
         .bindInt(4, e.at_ms)
         .bindOptText(5, e.external_id);
+    // The amount in exact micro-units (migration v4), from the number's text.
+    std::optional<int64_t> units;
+    if (e.properties.is_object()) {
+      if (auto it = e.properties.find("amount"); it != e.properties.end()) {
+        units = money::unitsOf(*it);
+      }
+    }
+    if (units) {
+      q.bindInt(6, *units);
+    } else {
+      q.bindNull(6);
+    }
     q.run();
     ++(q.changes() > 0 ? inserted_ : duplicates_);
   }

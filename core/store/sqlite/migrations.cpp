@@ -286,11 +286,26 @@ CREATE TABLE IF NOT EXISTS workflow_triggers(
 CREATE INDEX IF NOT EXISTS runs_by_trigger ON runs(workflow, revision, trigger, status);
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// Version 5: exact money. events.amount_units holds the event's `amount`
+// property in micro-units (util/money.hpp: an integer, read from the
+// number's decimal text, never through a double), so sums, averages and
+// RFM's monetary figure are exact. It replaces the JSON amount in
+// events_by_type_contact, which still answers them from the index alone.
+// Existing events are filled from their stored JSON text.
+constexpr const char* kV5 = R"sql(
+ALTER TABLE events ADD COLUMN amount_units INTEGER;
+UPDATE events SET amount_units = herald_money_units(properties -> '$.amount')
+  WHERE json_type(properties, '$.amount') IN ('integer', 'real', 'text');
+DROP INDEX IF EXISTS events_by_type_contact;
+CREATE INDEX events_by_type_contact ON events(type, contact_id, at_ms, amount_units);
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, kV1},
     {2, kV2},
     {3, kV3},
     {4, kV4},
+    {5, kV5},
 }};
 
 int userVersion(Db& db) {

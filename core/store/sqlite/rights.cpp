@@ -256,7 +256,9 @@ std::optional<ErasureReport> SqliteStore::eraseContact(
   }
   for (const auto& [id, props] : events) {
     // The source's event id could lead back to the person: it goes too.
-    auto q = db_.query("UPDATE events SET properties = ?1, external_id = NULL WHERE id = ?2");
+    auto q = db_.query(
+        "UPDATE events SET properties = ?1, external_id = NULL, "
+        "amount_units = herald_money_units(?1 -> '$.amount') WHERE id = ?2");
     q.bindText(1, props).bindInt(2, id);
     q.run();
   }

@@ -18,6 +18,7 @@
 
 #include "segment/time.hpp"
 #include "store/store.hpp"
+#include "util/money.hpp"
 
 namespace herald::store::sqlite {
 namespace {
@@ -151,7 +152,8 @@ enum class Form {
 
 class Compiler {
  public:
-  Compiler(const segment::EvalContext& ctx, int first_param) : ctx_(ctx), first_(first_param) {}
+  Compiler(const segment::EvalContext& ctx, int first_param, RfmTables rfm_tables = {})
+      : ctx_(ctx), first_(first_param), rfm_tables_(std::move(rfm_tables)) {}
 
   CompiledRule compile(const segment::Rule& rule, Drive drive) {
     std::vector<const segment::Rule*> terms;
@@ -181,44 +183,46 @@ class Compiler {
     CompiledRule out;
     out.where = head.empty() ? "c.erased_ms IS NULL" : head + " AND c.erased_ms IS NULL";
     for (auto& [c, sql] : parts) out.where += " AND " + sql;
-    if (!ctes_.empty()) {
-      out.with = "WITH ";
-      for (size_t i = 0; i < ctes_.size(); ++i) out.with += (i ? ", " : "") + ctes_[i];
-      out.with += " ";
-    }
+    out.with = takeWith();
     out.params = std::move(params_);
     out.first_param = first_;
     return out;
   }
 
-  // Per purchaser (not erased) up to as_of: contact_id, last_ms, n, amount,
-  // in contact id order (events_by_type_contact holds it all, in that order;
-  // the partial index contacts_erased lists the erased contacts).
+  // Per purchaser (not erased) in the window up to as_of: contact_id,
+  // last_ms, n, amount (micro-units), external_id, in contact id order
+  // (events_by_type_contact holds the figures, in that order; the partial
+  // index contacts_erased lists the erased contacts).
   std::string rfmAggregate(const segment::RfmOptions& options) {
-    const int64_t as_of = options.as_of ? segment::resolve(*options.as_of, ctx_) : ctx_.now_ms;
-    const std::string amount = jsonPath(options.amount_property, "amount property");
+    const segment::RfmPeriod period = segment::rfmPeriod(options, ctx_);
+    std::string window;
+    if (period.from_ms) window = " AND e.at_ms >= " + param(*period.from_ms);
     return fmt::format(
+        "SELECT a.contact_id, a.last_ms, a.n, a.amount, p.external_id FROM ("
         "SELECT e.contact_id, max(e.at_ms) AS last_ms, count(*) AS n, "
-        "total(json_extract(e.properties, {0})) AS amount "
-        "FROM events e WHERE e.type = {1} AND e.at_ms <= {2} "
+        "coalesce(sum({0}), 0) AS amount "
+        "FROM events e WHERE e.type = {1} AND e.at_ms <= {2}{3} "
         "AND e.contact_id NOT IN (SELECT id FROM contacts WHERE erased_ms IS NOT NULL) "
-        "GROUP BY e.contact_id ORDER BY e.contact_id",
-        amount, param(options.event_type), param(as_of));
+        "GROUP BY e.contact_id) a JOIN contacts p ON p.id = a.contact_id ORDER BY a.contact_id",
+        moneyUnits(options.amount_property), param(options.event_type), param(period.to_ms),
+        window);
   }
 
   // The RFM table expression for `options`, as a CTE name (added once).
   std::string rfmTable(const segment::RfmOptions& options) {
-    const int64_t as_of = options.as_of ? segment::resolve(*options.as_of, ctx_) : ctx_.now_ms;
-    auto key = std::make_tuple(options.event_type, options.amount_property, as_of);
+    const segment::RfmPeriod period = segment::rfmPeriod(options, ctx_);
+    auto key = std::make_tuple(options.event_type, options.amount_property, period.to_ms,
+                               period.from_ms.value_or(INT64_MIN));
     if (auto it = rfm_names_.find(key); it != rfm_names_.end()) return it->second;
     std::string name = fmt::format("rfm{}", rfm_names_.size() + 1);
-    // NTILE(5) ranks by value, ties broken by contact id; the highest
-    // values get 5 (rfmScores() ranks the same rows the same way in C++).
+    // NTILE(5) ranks by value, ties broken by external_id then contact id
+    // (docs/workflows.md says so); the highest values get 5. rfmScores() ranks
+    // the same rows the same way in C++.
     ctes_.push_back(
         fmt::format("{0} AS (SELECT a.contact_id, a.last_ms, a.n, a.amount, "
-                    "NTILE(5) OVER (ORDER BY a.last_ms, a.contact_id) AS r, "
-                    "NTILE(5) OVER (ORDER BY a.n, a.contact_id) AS f, "
-                    "NTILE(5) OVER (ORDER BY a.amount, a.contact_id) AS m "
+                    "NTILE(5) OVER (ORDER BY a.last_ms, a.external_id, a.contact_id) AS r, "
+                    "NTILE(5) OVER (ORDER BY a.n, a.external_id, a.contact_id) AS f, "
+                    "NTILE(5) OVER (ORDER BY a.amount, a.external_id, a.contact_id) AS m "
                     "FROM ({1}) a)",
                     name, rfmAggregate(options)));
     rfm_names_.emplace(key, name);
@@ -226,6 +230,11 @@ class Compiler {
   }
 
   std::vector<json> takeParams() { return std::move(params_); }
+  std::string takeWith() {
+    std::string out;
+    for (size_t i = 0; i < ctes_.size(); ++i) out += (i ? ", " : "WITH ") + ctes_[i];
+    return out.empty() ? out : out + " ";
+  }
 
  private:
   std::string param(json v) {
@@ -340,6 +349,8 @@ class Compiler {
         return tags(t.test, form);
       case Kind::kAge:
         return age(t);
+      case Kind::kAnniversary:
+        return anniversary(t);
       case Kind::kProperty:
         fail("an event property test outside 'event: ... where:'");
     }
@@ -681,6 +692,35 @@ class Compiler {
     }
   }
 
+  // ---- anniversaries (birthday, anniversary) ----
+
+  // The month-day of the date attribute is one of the month-days of today
+  // (and the days after it) in the contact's time zone. At any instant the
+  // zones of the world are on two or three dates: the zones whose date is
+  // not the rule zone's are listed by date (a set built once per
+  // statement); everyone else, contacts without a zone included, gets the
+  // rule zone's month-days.
+  std::string anniversary(const segment::ValueTest& t) {
+    const std::string x =
+        "json_extract(c.attributes, " + jsonPath(t.subject.name, "attribute") + ")";
+    const int days = t.test.value.is_number_integer() ? t.test.value.get<int>() : 1;
+    auto monthDays = [&](const std::string& date) {
+      return param(json(segment::monthDaysFrom(date, days)).dump());
+    };
+    const std::string rule_date = segment::localDate(ctx_);
+    std::string cases;
+    for (const auto& [date, zones] : segment::zonesByLocalDate(ctx_.now_ms)) {
+      if (date == rule_date) continue;
+      cases += " WHEN c.timezone IN (SELECT value FROM json_each(" + param(json(zones).dump()) +
+               ")) THEN " + monthDays(date);
+    }
+    const std::string wanted = cases.empty()
+                                   ? monthDays(rule_date)
+                                   : "CASE" + cases + " ELSE " + monthDays(rule_date) + " END";
+    return "(typeof(" + x + ") = 'text' AND substr(" + x + ", 5, 1) = '-' AND substr(" + x +
+           ", 6, 5) IN (SELECT value FROM json_each(" + wanted + ")))";
+  }
+
   // ---- events ----
 
   // The conditions on events `e` of the test (type, window, where).
@@ -704,9 +744,16 @@ class Compiler {
       case A::kCount:
         return "count(*)";
       case A::kSum:
-        return "total(json_extract(e.properties, " + jsonPath(t.property, "property") + "))";
-      case A::kAverage:
-        return "avg(json_extract(e.properties, " + jsonPath(t.property, "property") + "))";
+        return "coalesce(sum(" + moneyUnits(t.property) + "), 0)";
+      case A::kAverage: {
+        // Exact: the integer sum over the count, rounded half away from
+        // zero to a micro-unit (money::averageUnits() in C++).
+        const std::string u = moneyUnits(t.property);
+        const std::string sum = "sum(" + u + ")", n = "count(" + u + ")";
+        return "(CASE WHEN " + n + " = 0 THEN NULL WHEN " + sum + " >= 0 THEN (2 * " + sum + " + " +
+               n + ") / (2 * " + n + ") ELSE -((-2 * " + sum + " + " + n + ") / (2 * " + n +
+               ")) END)";
+      }
       case A::kFirst:
         return "min(e.at_ms)";
       case A::kLast:
@@ -719,11 +766,61 @@ class Compiler {
   std::string aggregateTest(const segment::EventTest& t, const std::string& x) {
     using A = segment::EventTest::Aggregate;
     if (t.aggregate == A::kFirst || t.aggregate == A::kLast) return instant(x, *t.test);
+    if (t.aggregate == A::kSum || t.aggregate == A::kAverage) return scalar(x, inUnits(*t.test));
     return scalar(x, *t.test);
+  }
+
+  // The micro-units of an event property (util/money.hpp): `amount` from
+  // its column (in events_by_type_contact), others from the number's text.
+  static std::string moneyUnits(const std::string& property) {
+    if (property == "amount") return "e.amount_units";
+    return "herald_money_units(e.properties -> " + jsonPath(property, "property") + ")";
+  }
+
+  // A comparison of amounts with its numbers in micro-units, so that SQL
+  // compares integers.
+  static Comparison inUnits(const Comparison& c) {
+    Comparison out = c;
+    auto convert = [](json& v) {
+      if (auto units = money::unitsOfThreshold(v)) v = *units;
+    };
+    if (out.value.is_array()) {
+      for (auto& v : out.value) convert(v);
+    } else {
+      convert(out.value);
+    }
+    return out;
+  }
+
+  // Whether the test means "no such event": a count test that holds for 0
+  // and for no count above (equals 0, at_most 0, less_than 1). Written
+  // without counting: the contact has no matching event.
+  static bool meansNone(const segment::EventTest& e) {
+    if (!e.test || e.aggregate != segment::EventTest::Aggregate::kCount) return false;
+    const Comparison& c = *e.test;
+    if (!c.value.is_number()) return false;
+    const double v = c.value.get<double>();
+    switch (c.op) {
+      case Op::kEquals:
+        return v == 0;
+      case Op::kLessEq:
+        return v >= 0 && v < 1;
+      case Op::kLess:
+        return v > 0 && v <= 1;
+      default:
+        return false;
+    }
   }
 
   std::string visit(const segment::EventTest& t, Form form) {
     if (t.type.empty()) fail("an event test without an event type");
+    if (meansNone(t)) {
+      if (form == Form::kCorrelated) {
+        return "NOT EXISTS (SELECT 1 FROM events e WHERE e.contact_id = c.id AND " +
+               eventFilter(t) + ")";
+      }
+      return "c.id NOT IN (SELECT e.contact_id FROM events e WHERE " + eventFilter(t) + ")";
+    }
     if (form == Form::kCorrelated) {
       if (!t.test) {
         return "EXISTS (SELECT 1 FROM events e WHERE e.contact_id = c.id AND " + eventFilter(t) +
@@ -745,8 +842,10 @@ class Compiler {
 
   // ---- RFM ----
 
-  std::string visit(const segment::RfmTest& t, Form /*form*/) {
-    const std::string table = rfmTable(t.options);
+  std::string visit(const segment::RfmTest& t, Form form) {
+    std::optional<std::string> kept;
+    if (rfm_tables_) kept = rfm_tables_(t.options);
+    const std::string table = kept ? *kept : rfmTable(t.options);
     std::string cond;
     auto add = [&](const std::string& s) { cond += (cond.empty() ? "" : " AND ") + s; };
     if (!t.segments.empty()) {
@@ -776,6 +875,11 @@ class Compiler {
     if (t.recency) add(scalar("x.r", *t.recency));
     if (t.frequency) add(scalar("x.f", *t.frequency));
     if (t.monetary) add(scalar("x.m", *t.monetary));
+    if (kept && form == Form::kCorrelated) {
+      // One primary-key seek per contact in the kept table.
+      return "EXISTS (SELECT 1 FROM " + table + " x WHERE x.contact_id = c.id" +
+             (cond.empty() ? "" : " AND " + cond) + ")";
+    }
     return "c.id IN (SELECT x.contact_id FROM " + table + " x" +
            (cond.empty() ? "" : " WHERE " + cond) + ")";
   }
@@ -811,16 +915,17 @@ class Compiler {
 
   const segment::EvalContext& ctx_;
   int first_;
+  RfmTables rfm_tables_;
   std::vector<json> params_;
   std::vector<std::string> ctes_;
-  std::map<std::tuple<std::string, std::string, int64_t>, std::string> rfm_names_;
+  std::map<std::tuple<std::string, std::string, int64_t, int64_t>, std::string> rfm_names_;
 };
 
 }  // namespace
 
 CompiledRule compileRule(const segment::Rule& rule, const segment::EvalContext& ctx,
-                         int first_param, Drive drive) {
-  Compiler compiler(ctx, first_param);
+                         int first_param, Drive drive, const RfmTables& rfm_tables) {
+  Compiler compiler(ctx, first_param, rfm_tables);
   return compiler.compile(rule, drive);
 }
 
@@ -836,6 +941,15 @@ CompiledRfm compileRfmAggregate(const segment::RfmOptions& options,
   Compiler compiler(ctx, 1);
   CompiledRfm out;
   out.select = compiler.rfmAggregate(options);
+  out.params = compiler.takeParams();
+  return out;
+}
+
+CompiledRfm compileRfmScores(const segment::RfmOptions& options, const segment::EvalContext& ctx) {
+  Compiler compiler(ctx, 1);
+  const std::string table = compiler.rfmTable(options);
+  CompiledRfm out;
+  out.select = compiler.takeWith() + "SELECT contact_id, r, f, m FROM " + table;
   out.params = compiler.takeParams();
   return out;
 }

@@ -12,7 +12,9 @@
 // by contact_tags' key, events by events_by_contact, consent by the consents
 // key). With no such predicate, subqueries are written as sets built once
 // (`c.id IN (SELECT ...)`) and probed while scanning the contacts.
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,11 @@ struct CompiledRule {
   int nextParam() const { return first_param + static_cast<int>(params.size()); }
 };
 
+// Where the RFM scores for some options already are: a table
+// (contact_id INTEGER PRIMARY KEY, r, f, m) made with compileRfmScores(), or
+// nullopt to compute them in the statement (a CTE).
+using RfmTables = std::function<std::optional<std::string>(const segment::RfmOptions&)>;
+
 enum class Drive {
   kAuto,      // pick the predicate that drives the query (segment queries, enrolment)
   kGivenIds,  // the caller restricts c.id to a short list: every test is a correlated lookup
@@ -39,7 +46,8 @@ enum class Drive {
 // unknown field, channel or RFM segment, a value of the wrong type); the
 // parser's validation makes those internal errors.
 CompiledRule compileRule(const segment::Rule& rule, const segment::EvalContext& ctx,
-                         int first_param = 1, Drive drive = Drive::kAuto);
+                         int first_param = 1, Drive drive = Drive::kAuto,
+                         const RfmTables& rfm_tables = {});
 
 // Everyone a segment may hold: the contacts that are not erased.
 CompiledRule compileEveryone(int first_param = 1);
@@ -55,6 +63,9 @@ struct CompiledRfm {
 };
 CompiledRfm compileRfmAggregate(const segment::RfmOptions& options,
                                 const segment::EvalContext& ctx);
+// The scores a rule's `rfm:` tests: a statement returning contact_id, r, f,
+// m (the same NTILE(5) ranking), to fill an RfmTables table.
+CompiledRfm compileRfmScores(const segment::RfmOptions& options, const segment::EvalContext& ctx);
 
 // Binds `params` as ?first, ?first+1, ... Strings are bound without copying:
 // `params` must outlive the query's stepping.

@@ -44,6 +44,17 @@ std::vector<Contact> SqliteStore::segmentSample(const segment::Rule& rule,
   return out;
 }
 
+void SqliteStore::segmentEach(const segment::Rule& rule, const segment::EvalContext& ctx,
+                              const std::function<void(const Contact&)>& each) {
+  const CompiledRule c = compileRule(rule, ctx);
+  // Its own statement, not the cache's: `each` may take long, and the
+  // statement is finalized (its snapshot ended) on the way out.
+  Stmt stmt(db_, selectSql(c, kContactColumns, " ORDER BY c.id"));
+  Query q(stmt);
+  bindParams(q, c);
+  while (q.step()) each(readContact(q, 0));
+}
+
 std::vector<int64_t> SqliteStore::segmentMembers(const segment::Rule& rule,
                                                  const segment::EvalContext& ctx) {
   const CompiledRule c = compileRule(rule, ctx);
@@ -60,7 +71,7 @@ std::vector<bool> SqliteStore::segmentMatch(const segment::Rule& rule,
   std::vector<bool> out(contact_ids.size(), false);
   if (contact_ids.empty()) return out;
   // The ids drive the query (?1, a JSON array); every test is a lookup per id.
-  const CompiledRule c = compileRule(rule, ctx, 2, Drive::kGivenIds);
+  const CompiledRule c = compileRule(rule, ctx, 2, Drive::kGivenIds, rfm_cache_.tablesFor(ctx));
   std::string ids = "[";
   for (size_t i = 0; i < contact_ids.size(); ++i) {
     if (i) ids += ',';
@@ -114,13 +125,15 @@ std::vector<RfmScore> SqliteStore::rfmScores(const segment::RfmOptions& options,
       s.contact_id = q.colInt(0);
       s.last_ms = q.colInt(1);
       s.purchases = q.colInt(2);
-      s.amount = q.colReal(3);
+      s.amount_units = q.colInt(3);
+      s.external_id = q.colOptText(4);
       out.push_back(std::move(s));
     }
   }
   // NTILE(5) as SQLite computes it for a rule's `rfm:` (segment_sql.cpp):
-  // rows ranked by value then contact id; of N rows the first N % 5 groups
-  // get one row more; the highest group scores 5.
+  // rows ranked by value, then external_id (none first, then in byte
+  // order, as SQLite's ORDER BY), then contact id; of N rows the first
+  // N % 5 groups get one row more; the highest group scores 5.
   const size_t n = out.size();
   std::vector<size_t> order(n);
   auto rank = [&](auto key, int RfmScore::*score) {
@@ -129,6 +142,7 @@ std::vector<RfmScore> SqliteStore::rfmScores(const segment::RfmOptions& options,
       const auto ka = key(out[a]);
       const auto kb = key(out[b]);
       if (ka != kb) return ka < kb;
+      if (out[a].external_id != out[b].external_id) return out[a].external_id < out[b].external_id;
       return out[a].contact_id < out[b].contact_id;
     });
     const size_t q = n / 5;
@@ -140,7 +154,7 @@ std::vector<RfmScore> SqliteStore::rfmScores(const segment::RfmOptions& options,
   };
   rank([](const RfmScore& s) { return s.last_ms; }, &RfmScore::recency);
   rank([](const RfmScore& s) { return s.purchases; }, &RfmScore::frequency);
-  rank([](const RfmScore& s) { return s.amount; }, &RfmScore::monetary);
+  rank([](const RfmScore& s) { return s.amount_units; }, &RfmScore::monetary);
   for (auto& s : out) s.segment = segment::rfmSegmentOf(s.recency, s.frequency, s.monetary);
   return out;
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/rfm_cache.hpp"
 #include "store/store.hpp"
 
 namespace herald::store::sqlite {
@@ -45,6 +46,8 @@ class SqliteStore final : public Store {
   int64_t segmentCount(const segment::Rule& rule, const segment::EvalContext& ctx) override;
   std::vector<Contact> segmentSample(const segment::Rule& rule, const segment::EvalContext& ctx,
                                      int limit) override;
+  void segmentEach(const segment::Rule& rule, const segment::EvalContext& ctx,
+                   const std::function<void(const Contact&)>& each) override;
   std::vector<int64_t> segmentMembers(const segment::Rule& rule,
                                       const segment::EvalContext& ctx) override;
   std::vector<bool> segmentMatch(const segment::Rule& rule, const segment::EvalContext& ctx,
@@ -52,6 +55,8 @@ class SqliteStore final : public Store {
   SegmentPlan explainSegment(const segment::Rule& rule, const segment::EvalContext& ctx) override;
   std::vector<RfmScore> rfmScores(const segment::RfmOptions& options,
                                   const segment::EvalContext& ctx) override;
+  // How many times segmentMatch() ranked RFM scores into its reuse cache.
+  int64_t rfmComputations() const { return rfm_cache_.computations(); }
   // template_fields.cpp
   std::optional<EmptyCount> countEmptyField(const segment::Rule* rule, const std::string& field,
                                             const segment::EvalContext& ctx) override;
@@ -123,6 +128,7 @@ class SqliteStore final : public Store {
   // Due-work claims (setClaimOwner): a CLI process gets a name of its own.
   std::string claim_owner_;
   int64_t claim_lease_ms_ = 15 * 60'000;
+  RfmCache rfm_cache_{db_};  // after db_: drops its tables before the connection closes
 };
 
 }  // namespace herald::store::sqlite

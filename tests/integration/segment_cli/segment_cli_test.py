@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""`herald segment preview|explain|rfm` through the real binary: four
+"""`herald segment preview|export|explain|rfm` through the real binary: four
 contacts and five events imported with `herald contacts/events import`, the
 answers computed by hand, and the message of every user error."""
+import csv
+import io
 import json
 import os
 import sqlite3
@@ -228,6 +230,74 @@ class SegmentCli(unittest.TestCase):
         for name in RFM_NAMES:
             self.assertRegex(out, rf"\n{name} +\d")
 
+    def test_rfm_window_scores_only_who_bought_in_it(self):
+        # From 2024-06-01T12:00Z: Bob's purchase (10:00 that day) is outside.
+        out = json.loads(self.ok("segment", "rfm", "--window", "365d", "--json"))
+        self.assertEqual(out["contacts"], 2)
+        self.assertEqual(out["window_from"], "2024-06-01T12:00:00Z")
+        amounts = sorted(s["amount"] for s in out["segments"] if s["contacts"])
+        self.assertEqual(sum(amounts), 150 + 15)
+        self.assertIn("RFM as of 2025-06-01T12:00:00Z since 2024-06-01T12:00:00Z",
+                      self.ok("segment", "rfm", "--window", "12mo"))
+        self.assertIsNone(json.loads(self.ok("segment", "rfm", "--json"))["window_from"])
+
+    def test_bad_window_is_a_usage_error(self):
+        err = self.error(2, "segment", "rfm", "--window", "1 year")
+        self.assertIn("'1 year' is not a length of time such as 365d, 12mo or 1y", err)
+
+    # ---- export ----
+
+    def test_export_csv_to_a_file(self):
+        path = os.path.join(self.dir, "vips.csv")
+        r = self.run_herald("segment", "export", "{tags: {has: vip}}", "--output", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "")
+        self.assertIn(f"exported 2 contacts as csv to {path}", r.stderr)
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual([row["external_id"] for row in rows], ["C1", "C3"])
+        self.assertEqual(rows[1]["first_name"], "민준")
+        self.assertEqual(rows[1]["tags"], "beta|vip")
+        self.assertEqual(json.loads(rows[0]["attributes"])["country"], "FR")
+        self.assertEqual(list(rows[0].keys()),
+                         ["id", "external_id", "email", "phone", "first_name", "last_name",
+                          "locale", "timezone", "tags", "attributes"])
+
+    def test_export_quotes_what_csv_needs(self):
+        out = self.ok("segment", "export", "{field: external_id, equals: C4}")
+        rows = list(csv.DictReader(io.StringIO(out)))
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0]["last_name"], EVIL)
+
+    def test_export_jsonl_to_standard_output(self):
+        out = self.ok("segment", "export", "{field: email, exists: true}", "--format", "jsonl")
+        lines = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual([c["external_id"] for c in lines], ["C1", "C2", "C3", "C4"])
+        self.assertEqual([c["id"] for c in lines], sorted(c["id"] for c in lines))
+        self.assertEqual(lines[0]["tags"], ["vip"])
+        self.assertIsNone(lines[3]["phone"])
+        # The format follows the file name.
+        path = os.path.join(self.dir, "all.jsonl")
+        self.ok("segment", "export", "june-buyers", "-o", path)
+        with open(path) as f:
+            self.assertEqual([json.loads(line)["external_id"] for line in f], ["C3"])
+
+    def test_export_errors(self):
+        err = self.error(1, "segment", "export", "{attribute: country, equal: FR}")
+        self.assertIn("<rule>:1:22: error: unknown key 'equal'", err)
+        err = self.error(1, "segment", "export", "{tags: {has: vip}}", "-o",
+                         "/nonexistent/dir/out.csv")
+        self.assertIn("/nonexistent/dir/out.csv: cannot write the export there", err)
+        err = self.error(2, "segment", "export", "{tags: {has: vip}}", "--format", "xlsx")
+        self.assertIn("xlsx", err)
+
+    def test_birthday_today_in_the_contacts_time_zone(self):
+        # 2025-03-01T12:00Z is March 1st in Paris: Ann (born 1990-03-01).
+        out = json.loads(subprocess.run(
+            [HERALD, "--db", self.db, "--now", "2025-03-01T12:00:00Z", "segment", "preview",
+             "birthday: today", "--json"], capture_output=True, text=True, timeout=60).stdout)
+        self.assertEqual([c["external_id"] for c in out["sample"]], ["C1"])
+
     def test_rfm_of_an_event_type_nobody_has(self):
         out = self.ok("segment", "rfm", "--event", "refund")
         self.assertIn("over 'refund' events", out)
@@ -267,7 +337,7 @@ class SegmentCli(unittest.TestCase):
         self.assertIn("herald: error:", self.error(2, "segment"))
 
     def test_help(self):
-        for sub in ("preview", "explain", "rfm"):
+        for sub in ("preview", "export", "explain", "rfm"):
             out = self.ok("segment", sub, "--help")
             self.assertIn(sub, out)
 

@@ -276,8 +276,8 @@ TEST(ParseErrors, UnknownKeyWithSuggestion) {
   EXPECT_THAT(errors("atribute: plan\nequals: pro\n"),
               ElementsAre("r.yaml:1:1: error: unknown key 'atribute' in a rule (did you mean "
                           "'attribute'?); a rule starts with one of all, any, not, segment, "
-                          "field, attribute, tags, age, event, rfm, reachable, consent or "
-                          "suppressed"));
+                          "field, attribute, tags, age, birthday, anniversary, event, rfm, "
+                          "reachable, consent or suppressed"));
   EXPECT_THAT(errors("attribute: plan\nequal: pro\n"),
               ElementsAre("r.yaml:2:1: error: unknown key 'equal' in a test on attribute 'plan' "
                           "(did you mean 'equals'?); tests: equals, not_equals, less_than, "
@@ -301,7 +301,8 @@ TEST(ParseErrors, TestWithoutSubjectAndEmptyRule) {
                           "event:, e.g. {attribute: plan, equals: pro}"));
   EXPECT_THAT(errors("{}"), ElementsAre("r.yaml:1:1: error: empty rule; a rule starts with one "
                                         "of all, any, not, segment, field, attribute, tags, "
-                                        "age, event, rfm, reachable, consent or suppressed"));
+                                        "age, birthday, anniversary, event, rfm, reachable, "
+                                        "consent or suppressed"));
   EXPECT_THAT(errors("- plan"),
               ElementsAre("r.yaml:1:3: error: a rule is a mapping such as {attribute: plan, "
                           "equals: pro} or {segment: NAME}, not 'plan'"));
@@ -539,6 +540,74 @@ TEST(ParseErrors, Events) {
                           "'sku'"));
 }
 
+TEST(ParseRule, RfmWindow) {
+  const auto rule = ok("rfm: {segment: champions, window: 365d}");
+  const auto& t = as<RfmTest>(rule);
+  ASSERT_TRUE(t.options.window);
+  EXPECT_EQ(t.options.window->amount, 365);
+  EXPECT_EQ(t.options.window->unit, Duration::Unit::kDay);
+  EXPECT_EQ(as<RfmTest>(ok("rfm: {segment: loyal, window: 12mo}")).options.window->text, "12mo");
+}
+
+TEST(ParseErrors, RfmWindow) {
+  EXPECT_THAT(errors("rfm: {segment: loyal, window: 2025-01-01}"),
+              ElementsAre("r.yaml:1:31: error: 'window' takes a length of time counted back "
+                          "from as_of (365d, 12mo, 1y); got the date '2025-01-01' (to score from "
+                          "a date on, give as_of and a window)"));
+  EXPECT_THAT(errors("rfm: {segment: loyal, window: 365}"),
+              ElementsAre(::testing::HasSubstr("r.yaml:1:31: error: 'window' takes a length of "
+                                               "time")));
+}
+
+TEST(ParseRule, BirthdaysAndAnniversaries) {
+  const auto today_rule = ok("birthday: today");
+  const auto& today = as<ValueTest>(today_rule);
+  EXPECT_EQ(today.subject.kind, Subject::Kind::kAnniversary);
+  EXPECT_EQ(today.subject.name, "birth_date");
+  EXPECT_EQ(today.test.value, 1);
+  EXPECT_EQ(as<ValueTest>(ok("birthday: {within: 7d}")).test.value, 7);
+  EXPECT_EQ(as<ValueTest>(ok("birthday: {from: born, within: 2w}")).subject.name, "born");
+  EXPECT_EQ(as<ValueTest>(ok("birthday: {from: born, within: 2w}")).test.value, 14);
+  const auto a_rule = ok("anniversary: {from: signup_date, within: 7d}");
+  const auto& a = as<ValueTest>(a_rule);
+  EXPECT_EQ(a.subject.name, "signup_date");
+  EXPECT_EQ(a.test.value, 7);
+  EXPECT_EQ(as<ValueTest>(ok("anniversary: {from: signup_date, equals: today}")).test.value, 1);
+}
+
+TEST(ParseErrors, BirthdaysAndAnniversaries) {
+  EXPECT_THAT(errors("anniversary: {within: 7d}"),
+              ElementsAre("r.yaml:1:14: error: 'anniversary' needs from: ATTRIBUTE, the "
+                          "attribute holding the date, e.g. anniversary: {from: signup_date, "
+                          "within: 7d}"));
+  EXPECT_THAT(errors("anniversary: today"),
+              ElementsAre("r.yaml:1:14: error: 'anniversary' takes a mapping with from: "
+                          "ATTRIBUTE and equals: today or within: 7d, e.g. {from: signup_date, "
+                          "within: 7d}; got 'today'"));
+  EXPECT_THAT(errors("birthday: tomorrow"),
+              ElementsAre("r.yaml:1:11: error: 'birthday' takes today, or a mapping such as "
+                          "{within: 7d} (and optionally from: ATTRIBUTE, default birth_date); "
+                          "got 'tomorrow'"));
+  EXPECT_THAT(errors("birthday:\n  within: 3mo\n"),
+              ElementsAre("r.yaml:2:11: error: 'within' in 'birthday' takes a number of days or "
+                          "weeks up to a year, counted from today (within: 7d is today and the 6 "
+                          "days after it); got '3mo'"));
+  EXPECT_THAT(errors("birthday: {within: 400d}"),
+              ElementsAre(::testing::HasSubstr("r.yaml:1:20: error: 'within' in 'birthday'")));
+  EXPECT_THAT(errors("birthday: {equals: tomorrow}"),
+              ElementsAre("r.yaml:1:20: error: 'equals' in 'birthday' takes today (for the "
+                          "coming days write within: 7d); got 'tomorrow'"));
+  EXPECT_THAT(errors("birthday: {within: 7d, equals: today}"),
+              ElementsAre("r.yaml:1:12: error: 'equals' and 'within' in one 'birthday': write "
+                          "equals: today or within: 7d, not both"));
+  EXPECT_THAT(errors("birthday: {witin: 7d}"),
+              ElementsAre("r.yaml:1:12: error: unknown key 'witin' in 'birthday'; it takes "
+                          "from: ATTRIBUTE and one of equals: today or within: 7d"));
+  EXPECT_THAT(errors("birthday: {from: 1x, within: 7d}"),
+              ElementsAre("r.yaml:1:18: error: 'from' names the attribute holding the date "
+                          "(YYYY-MM-DD), e.g. from: signup_date; got '1x'"));
+}
+
 TEST(ParseErrors, Rfm) {
   EXPECT_THAT(errors("rfm: champion"),
               ElementsAre("r.yaml:1:6: error: unknown RFM segment 'champion' (did you mean "
@@ -556,7 +625,7 @@ TEST(ParseErrors, Rfm) {
   EXPECT_THAT(errors("rfm: {recncy: {at_least: 4}}"),
               ElementsAre("r.yaml:1:7: error: unknown key 'recncy' in 'rfm' (did you mean "
                           "'recency'?); it takes segment, recency, frequency, monetary, event, "
-                          "amount and as_of"));
+                          "amount, as_of and window"));
   EXPECT_THAT(errors("rfm: {event: purchase}"),
               ElementsAre("r.yaml:1:6: error: 'rfm' needs a segment or a test on recency, "
                           "frequency or monetary, e.g. rfm: {segment: [champions, loyal]} or "
