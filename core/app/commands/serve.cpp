@@ -2,6 +2,7 @@
 // lock (one daemon per database), opens and migrates the store, loads the
 // plugins, then hands over to daemon::Daemon until SIGTERM/SIGINT.
 #include <iostream>
+#include <memory>
 
 #include "app/command.hpp"
 #include "daemon/daemon.hpp"
@@ -12,22 +13,28 @@ namespace {
 
 int runServe(AppContext& ctx) {
   config::DaemonConfig cfg = ctx.config();
-  if (!ctx.options().db_path.empty()) cfg.database = ctx.options().db_path;
+  cfg.database = ctx.databasePath();
   daemon::ServeLock lock;
   if (std::string busy = lock.acquire(cfg.database); !busy.empty()) {
     std::cerr << "herald: error: " << busy << '\n';
     return 1;
   }
-  store::Store& store = ctx.store();           // migrated on open
+  store::Store& store = ctx.store(DbOpen::kCreate);  // migrated on open
   plugin::Registry& registry = ctx.plugins();  // every plugin directory loaded
   const std::string db = cfg.database.string();
+  // --now starts the daemon's time there and lets it run on (tests of cron
+  // firings and catch-up); without it, the system clock.
+  std::unique_ptr<Clock> offset;
+  if (!ctx.options().now.empty())
+    offset = std::make_unique<OffsetClock>(*parseIsoTime(ctx.options().now));
+  const Clock& clock = offset ? *offset : ctx.clock();
   daemon::Daemon server({std::move(cfg),
                          [&ctx, db](Diagnostics& diags) {
                            auto fresh = ctx.readConfig(diags);
                            if (fresh) fresh->database = db;  // --db stays as started
                            return fresh;
                          },
-                         store, registry, ctx.clock()});
+                         store, registry, clock});
   return server.run();
 }
 
