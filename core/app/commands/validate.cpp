@@ -1,6 +1,8 @@
-// `herald validate FILE...`: every problem in every workflow file, and in
-// the named segments (segments/*.yaml) beside them or given by name, each at
-// FILE:LINE:COL, sorted; exit 1 when any is an error, else a one-line summary.
+// `herald validate FILE|DIR...`: every problem in every workflow file (a
+// directory stands for its workflow files, as the daemon's workflows_dir
+// does), and in the named segments (segments/*.yaml) beside them or given by
+// name, each at FILE:LINE:COL, sorted; exit 1 when any is an error, else a
+// one-line summary.
 #include "workflow/validate.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -17,6 +19,7 @@
 #include "engine/run_plan.hpp"
 #include "segment/parse.hpp"
 #include "workflow/loader.hpp"
+#include "workflow/workflow_dir.hpp"
 
 namespace herald::app {
 namespace {
@@ -135,6 +138,31 @@ void dedupe(Diagnostics& diags) {
   diags = std::move(out);
 }
 
+// The files named, with each directory replaced by its workflow files; a
+// directory's segments/ folder is checked even when it has no workflow yet.
+std::vector<std::string> expandDirectories(const std::vector<std::string>& args,
+                                           std::map<std::string, std::string>& segment_dirs,
+                                           Diagnostics& diags) {
+  std::vector<std::string> files;
+  for (const auto& arg : args) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(arg, ec)) {
+      files.push_back(arg);
+      continue;
+    }
+    try {
+      for (const auto& f : workflow::workflowFilesIn(arg)) files.push_back(f.string());
+    } catch (const std::filesystem::filesystem_error& e) {
+      diags.error({arg, 0, 0}, std::string("cannot read this directory: ") + e.code().message());
+      continue;
+    }
+    const auto segments = std::filesystem::path(arg) / "segments";
+    if (std::filesystem::is_directory(segments, ec))
+      segment_dirs.emplace(segments.lexically_normal().string(), segments.string());
+  }
+  return files;
+}
+
 int runValidate(const ValidateOptions& opts, AppContext& ctx) {
   plugin::Registry& registry = ctx.plugins();
   Diagnostics all;
@@ -144,7 +172,10 @@ int runValidate(const ValidateOptions& opts, AppContext& ctx) {
   std::map<std::string, std::string> segment_dirs;                 // normalized -> as first spelt
   std::vector<std::string> segment_files;
   size_t workflow_files = 0;
-  for (const auto& file : opts.files) {
+  const std::vector<std::string> files = expandDirectories(opts.files, segment_dirs, all);
+  const size_t unreadable_dirs = all.errorCount();
+  failed_files += unreadable_dirs;
+  for (const auto& file : files) {
     const bool is_segment = isSegmentFile(file);
     const std::string dir = segmentDir(file, is_segment);
     segment_dirs.emplace(std::filesystem::path(dir).lexically_normal().string(), dir);
@@ -221,7 +252,7 @@ int runValidate(const ValidateOptions& opts, AppContext& ctx) {
     }
   }
   failed_files += failed_segment_files.size();
-  const size_t file_count = workflow_files + seen_segment_files.size();
+  const size_t file_count = unreadable_dirs + workflow_files + seen_segment_files.size();
   dedupe(all);
   all.sort();
 
@@ -271,7 +302,10 @@ void addValidateCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
       "conditions, waits, schedules, segment rules, and the step graph; and the named segments "
       "(segments/*.yaml) beside them. Prints every problem as FILE:LINE:COL: error: MESSAGE "
       "and exits 1 if there are any.");
-  cmd->add_option("FILE", opts->files, "Workflow files or named segment files (YAML)")->required();
+  cmd->add_option("FILE", opts->files,
+                  "Workflow files, named segment files (YAML), or directories of workflow files "
+                  "(their .yaml/.yml files and segments/ folder)")
+      ->required();
   cmd->add_flag("--json", opts->json, "Print a JSON report instead of text");
   cmd->callback([opts, &ctx, &exit_code] { exit_code = runValidate(*opts, ctx); });
 }
