@@ -34,14 +34,12 @@ Output& output() {
   return *out;
 }
 
+// The step is left out: a plugin's lines name it in their source
+// ("outbox/send_welcome"), the engine's in their text.
 void appendContext(std::string& line, const Context& context) {
   if (!context.workflow.empty()) {
     line += " workflow=";
     line += context.workflow;
-  }
-  if (!context.step.empty()) {
-    line += " step=";
-    line += context.step;
   }
   if (context.run != 0) {
     line += " run=";

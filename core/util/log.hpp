@@ -2,8 +2,7 @@
 // Herald's log: one message per line on stderr. Three forms, chosen once from
 // where stderr goes (docs/operations.md, "Logs"):
 //   - a terminal, a file or a pipe: plain lines,
-//       2026-11-22T10:00:00Z info [outbox/send_welcome] wrote 120 messages workflow=welcome
-//       step=send_welcome run=12
+//       2026-11-22T10:00:00Z info [outbox/send] wrote 120 messages workflow=welcome run=12
 //   - the journal (systemd sets JOURNAL_STREAM to stderr's device:inode):
 //     each message goes to journald's native socket with its fields
 //     (PRIORITY, HERALD_SOURCE, HERALD_WORKFLOW, HERALD_STEP, HERALD_RUN);
@@ -35,7 +34,8 @@ void setLevel(Level level);
 Level level();
 
 // What a message is about; empty members are left out. Becomes journal
-// fields under systemd and `key=value` words at the end of a plain line.
+// fields under systemd, and `workflow=… run=…` at the end of a plain line
+// (the step is already in the source or the text).
 struct Context {
   std::string_view workflow;
   std::string_view step;
@@ -74,10 +74,10 @@ inline void error(std::string_view source, std::string_view message, const Conte
 
 // The forms, for tests and for the one writer above. `message` is written as
 // given (callers redact first).
-// "2026-11-22T10:00:00Z info [source] message workflow=… step=… run=…"
+// "2026-11-22T10:00:00Z info [source] message workflow=… run=…"
 std::string formatPlain(Level level, int64_t now_ms, std::string_view source,
                         std::string_view message, const Context& context);
-// "<6>[source] message workflow=… step=… run=…"
+// "<6>[source] message workflow=… run=…"
 std::string formatPrefixed(Level level, std::string_view source, std::string_view message,
                            const Context& context);
 // One datagram of journald's native protocol (systemd.journal-fields(7)).

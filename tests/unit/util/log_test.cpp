@@ -25,7 +25,7 @@ TEST(LogFormat, PlainLineHasTimeLevelSourceMessageAndContext) {
   EXPECT_EQ(log::formatPlain(log::Level::kInfo, kNoon, "outbox/send_welcome", "wrote 120 messages",
                              {"welcome", "send_welcome", 12}),
             "2026-11-22T12:00:00Z info [outbox/send_welcome] wrote 120 messages "
-            "workflow=welcome step=send_welcome run=12");
+            "workflow=welcome run=12");
   EXPECT_EQ(log::formatPlain(log::Level::kWarn, kNoon, "", "plain", {}),
             "2026-11-22T12:00:00Z warn plain");
 }
