@@ -25,13 +25,13 @@ set(CPACK_DEBIAN_PACKAGE_SUGGESTS "sqlite3")
 # and postinst makes the herald user and the admin token.
 set(HERALD_DEB_CONFFILES ${CMAKE_BINARY_DIR}/debian/conffiles)
 file(WRITE ${HERALD_DEB_CONFFILES} "${HERALD_SYSCONF_DIR}/herald.yaml\n")
-configure_file(${PROJECT_SOURCE_DIR}/systemd/debian/postinst.in ${CMAKE_BINARY_DIR}/debian/postinst
-               @ONLY FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
-               GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
-configure_file(${PROJECT_SOURCE_DIR}/systemd/debian/prerm.in ${CMAKE_BINARY_DIR}/debian/prerm
-               @ONLY FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
-               GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
-set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
-    ${HERALD_DEB_CONFFILES} ${CMAKE_BINARY_DIR}/debian/postinst ${CMAKE_BINARY_DIR}/debian/prerm)
+foreach(script postinst prerm postrm)
+  configure_file(${PROJECT_SOURCE_DIR}/systemd/debian/${script}.in
+                 ${CMAKE_BINARY_DIR}/debian/${script} @ONLY
+                 FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
+                                  WORLD_READ WORLD_EXECUTE)
+  list(APPEND CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_BINARY_DIR}/debian/${script})
+endforeach()
+list(APPEND CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${HERALD_DEB_CONFFILES})
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)
