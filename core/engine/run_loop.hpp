@@ -35,6 +35,7 @@ class RunLoop : public std::enable_shared_from_this<RunLoop> {
   void runBuiltinBatch(StepRuntime& rt, std::vector<store::DueJourney> journeys, int64_t now);
   void runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> journeys, int64_t now);
   void onPluginDone(const std::shared_ptr<InFlight>& flight, plugin::BatchResult result);
+  void keepSample(const StepRuntime& rt, const InFlight& flight, const plugin::BatchResult& result);
   void commit(store::BatchCommit& batch);
   void noteMoves(const std::vector<store::JourneyMove>& moves, int64_t now);
   void fail(const std::string& message);
