@@ -100,9 +100,11 @@ void RunLoop::refreshDue(int64_t now) {
     if (const StepRuntime* rt = plan_.find(id)) {
       maybe_due_.insert(rt->index);
     } else {
-      log::warn("engine", "run " + std::to_string(result_.run.id) + ": journeys stand at step '" +
-                              id + "', which revision " + plan_.workflow().revision.substr(0, 12) +
-                              " does not have; they are left where they are");
+      log::warn("engine",
+                "run " + std::to_string(result_.run.id) + ": journeys stand at step '" + id +
+                    "', which revision " + plan_.workflow().revision.substr(0, 12) +
+                    " does not have; they are left where they are",
+                {plan_.workflow().name, id, result_.run.id});
     }
   }
 }
@@ -278,8 +280,10 @@ void RunLoop::onPluginDone(const std::shared_ptr<InFlight>& flight, plugin::Batc
                                              options_.step_deadline;
     if (!ok && called > 0) {
       ++activity.batch_failures;
-      log::warn("engine", "step '" + rt.step->id + "' (" + rt.step->uses + ") failed a batch of " +
-                              std::to_string(called) + ": " + error);
+      log::warn("engine",
+                "step '" + rt.step->id + "' (" + rt.step->uses + ") failed a batch of " +
+                    std::to_string(called) + ": " + error,
+                {plan_.workflow().name, rt.step->id, result_.run.id});
     }
 
     store::BatchCommit batch;
@@ -363,7 +367,8 @@ void RunLoop::noteMoves(const std::vector<store::JourneyMove>& moves, int64_t no
 }
 
 void RunLoop::fail(const std::string& message) {
-  log::error("engine", "run " + std::to_string(result_.run.id) + " stopped: " + message);
+  log::error("engine", "run " + std::to_string(result_.run.id) + " stopped: " + message,
+             {plan_.workflow().name, {}, result_.run.id});
   if (!result_.error) result_.error = message;
   stopping_ = true;
   if (in_flight_.empty()) finish();

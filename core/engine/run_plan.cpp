@@ -112,6 +112,7 @@ std::unique_ptr<RunPlan> RunPlan::build(workflow::Workflow workflow, plugin::Reg
       setup.fallback = step.with_pos;
       setup.segments = plan->workflow_.segments;
       setup.timezone = plan->workflow_.timezone;
+      setup.workflow = plan->workflow_.name;
       rt.instance = registry.instantiate(step.uses, step.id, step.config, problems, setup);
       for (const auto& p : problems) {
         diags.error(p.pos ? *p.pos : positionOf(step, p.json_pointer),

@@ -39,7 +39,9 @@ void hostLog(herald_step_ctx* ctx, int32_t level, const char* message) {
       break;
   }
   try {
-    log::write(l, sourceOf(ctx), message ? message : "(null)");
+    log::Context context;
+    if (ctx) context = {ctx->workflow, ctx->step_id};
+    log::write(l, sourceOf(ctx), message ? message : "(null)", context);
   } catch (...) {
     // Out of memory while logging: nothing sensible left to do.
   }

@@ -64,6 +64,7 @@ struct herald_step_ctx {
   std::string type;
   std::string step_id;
   std::string log_source;     // "plugin/step_id"
+  std::string workflow;       // the step's workflow, for log fields; may be empty
   std::string settings_json;  // served by plugin_settings_json; lives as long as the ctx
 
   // The step's x-segment fields, parsed when it was created (read-only

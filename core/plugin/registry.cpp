@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "plugin/log_secrets.hpp"
 #include "plugin/registry_impl.hpp"
 #include "schema/schema.hpp"
 #include "util/log.hpp"
@@ -67,6 +68,7 @@ void Registry::setStore(store::Store* store) {
 
 void Registry::setPluginSettings(const nlohmann::json& plugins_section,
                                  const std::filesystem::path& state_dir) {
+  registerSettingSecrets(plugins_section);
   std::lock_guard lock(impl_->host->settings_mu);
   impl_->host->plugin_settings =
       plugins_section.is_object() ? plugins_section : nlohmann::json::object();

@@ -89,6 +89,7 @@ struct StepSetup {
   SourcePos fallback;  // the `with:` key, for nodes without a position
   std::shared_ptr<const segment::Library> segments;  // `segment: NAME` resolves here
   std::string timezone = "UTC";  // the workflow's zone for segment dates and ages
+  std::string workflow;          // its name, for the step's log lines (HERALD_WORKFLOW)
 };
 
 // Per-contact results of one batch, as the engine consumes them.

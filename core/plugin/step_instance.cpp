@@ -2,6 +2,7 @@
 // catch around every call into plugin code.
 #include <fmt/format.h>
 
+#include "plugin/log_secrets.hpp"
 #include "plugin/registry_impl.hpp"
 #include "util/log.hpp"
 
@@ -108,10 +109,12 @@ std::shared_ptr<InstanceCore> createInstance(const std::shared_ptr<HostShared>& 
   ctx.type = type.name;
   ctx.step_id = step_id;
   ctx.log_source = plugin->name + "/" + step_id;
+  ctx.workflow = setup.workflow;
   ctx.settings_json = host->settingsFor(plugin->name);
   ctx.timezone = setup.timezone.empty() ? "UTC" : setup.timezone;
 
   const std::string who = describeStep(plugin->name, type.name);
+  registerStepSecrets(type.schema, config);
   // The host's own part of the config first: a broken rule is reported at
   // its place, and the plugin is still asked for its problems below.
   const bool rules_ok = parseSegmentFields(type.schema, config, setup, ctx.segment_rules, problems);

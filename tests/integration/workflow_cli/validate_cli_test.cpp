@@ -128,6 +128,41 @@ TEST_F(ValidateCli, ExampleWorkflowsAreValid) {
                                              "steps\\)\n"));
 }
 
+// A directory stands for its workflow files (what the service's
+// ExecStartPre checks): its .yaml/.yml files, not other files, not its
+// subfolders; its segments/ folder with them.
+TEST_F(ValidateCli, ValidatesAWorkflowsDirectory) {
+  const fs::path wfdir = dir_ / "workflows";
+  fs::create_directories(wfdir);
+  Result r = herald("validate " + quote(wfdir.string()));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "ok: 0 workflows valid\n");
+
+  fs::copy(fs::path(HERALD_SOURCE_DIR) / "workflows", wfdir,
+           fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  writeFile(wfdir / "README.txt", "not a workflow\n");
+  fs::create_directories(wfdir / "drafts");
+  writeFile(wfdir / "drafts" / "old.yaml", "not: [a workflow\n");
+  r = herald("validate " + quote(wfdir.string()));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("ok: " + std::to_string(exampleWorkflows().size()) +
+                                " workflows, 5 segments valid"));
+
+  // A broken file in it is reported at its place, as when named.
+  writeFile(wfdir / "broken.yml",
+            "name: broken\ntrigger: manual\nsteps:\n  - id: a\n    uses: nope\n");
+  r = herald("validate " + quote(wfdir.string()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr((wfdir / "broken.yml").string() +
+                               ":5:11: error: step 'a': unknown step type 'nope'"));
+}
+
+TEST_F(ValidateCli, AMissingWorkflowsDirectoryIsAnError) {
+  const Result r = herald("validate " + quote((dir_ / "nowhere").string()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr((dir_ / "nowhere").string()));
+}
+
 // Named segments: the folder beside the workflows, or files given directly;
 // their mistakes at FILE:LINE:COL, each once however many workflows share
 // the folder.
