@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "util/json_limits.hpp"
+#include "util/json_nesting.hpp"
 
 namespace herald::http {
 
@@ -12,30 +12,13 @@ JsonBody parseJsonBody(std::string_view body) {
     out.error = "the body is empty; send a JSON document (Content-Type: application/json)";
     return out;
   }
-  // Nesting is checked in a scan before parsing, since nlohmann's parser
-  // recurses per level before any callback could stop it. Strings are
-  // skipped so brackets inside them do not count.
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < body.size(); ++i) {
-    const char c = body[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) {
-        out.error =
-            fmt::format("the JSON nests deeper than {} levels (byte {}); flatten the document",
-                        kMaxJsonDepth, i + 1);
-        return out;
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
+  // Nesting is checked on the text before parsing (nlohmann's parser
+  // recurses per level before any callback could stop it): the one limit
+  // the importers use too.
+  if (const size_t at = findJsonTooDeep(body); at != std::string_view::npos) {
+    out.error = fmt::format("the JSON nests deeper than {} levels (byte {}); flatten the document",
+                            kMaxJsonNesting, at + 1);
+    return out;
   }
   try {
     out.value = nlohmann::json::parse(body.begin(), body.end());

@@ -1,7 +1,7 @@
 #pragma once
 // Reads a request body as JSON, refusing what the API never accepts before a
-// tree is built: not JSON, nested deeper than kMaxJsonDepth
-// (util/json_limits.hpp, the one limit shared with the importers).
+// tree is built: not JSON, nested deeper than kMaxJsonNesting
+// (util/json_nesting.hpp, the one limit shared with the importers).
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>

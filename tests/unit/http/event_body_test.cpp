@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "http/json_body.hpp"
-#include "util/json_limits.hpp"
+#include "util/json_nesting.hpp"
 
 namespace herald::http {
 namespace {
@@ -68,7 +68,7 @@ TEST(EventBody, BatchLimits) {
 }
 
 TEST(JsonBody, RefusesDeepNestingAndBadJson) {
-  std::string deep(kMaxJsonDepth + 1, '[');
+  std::string deep(kMaxJsonNesting + 1, '[');
   auto j = parseJsonBody(deep);
   EXPECT_FALSE(j.value);
   EXPECT_EQ(j.error, "the JSON nests deeper than 64 levels (byte 65); flatten the document");
