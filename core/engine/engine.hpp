@@ -18,6 +18,10 @@
 #include "store/store.hpp"
 #include "util/clock.hpp"
 
+namespace herald::observe {
+class Metrics;
+}
+
 namespace herald::engine {
 
 struct RunOptions {
@@ -27,6 +31,10 @@ struct RunOptions {
   int batch_size = 500;               // contacts per step call (the workflow may lower it)
   std::chrono::milliseconds step_deadline{std::chrono::minutes(5)};
   std::string trigger = "manual";
+  // Where the engine counts plugin failures (herald_plugin_crashes_total,
+  // herald_quarantined_batches, herald_plugin_batch_failures_total): the
+  // daemon's own Metrics. None for a one-off `herald run`.
+  observe::Metrics* metrics = nullptr;
 };
 
 // One message a delivery step would have sent, from a dry run.

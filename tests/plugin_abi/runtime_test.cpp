@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "expected_refusals.hpp"
+#include "test_batch.hpp"
 #include "observe/metrics.hpp"
 #include "plugin/registry.hpp"
 #include "store/store.hpp"
@@ -21,36 +22,6 @@ namespace {
 using herald::testing::brokenPath;
 using nlohmann::json;
 using ::testing::HasSubstr;
-
-// A batch the way the engine builds one; its strings are literals.
-struct TestBatch {
-  std::vector<herald_contact> contacts;
-  std::vector<const herald_contact*> pointers;
-  herald_batch batch{};
-
-  explicit TestBatch(size_t n, bool dry_run = false) : contacts(n), pointers(n) {
-    for (size_t i = 0; i < n; ++i) {
-      herald_contact& c = contacts[i];
-      c.struct_size = sizeof c;
-      c.id = static_cast<int64_t>(i + 1);
-      c.email = "ada@example.com";
-      c.attributes_json = R"({"plan": "pro"})";
-      c.tags_json = "[]";
-      c.vars_json = "{}";
-      c.config_json = R"({"greeting": "hi"})";
-      pointers[i] = &c;
-    }
-    batch.struct_size = sizeof batch;
-    batch.run_id = "7";
-    batch.workflow = "welcome";
-    batch.revision = "abc123";
-    batch.step_id = "s1";
-    batch.now_ms = 1'700'000'000'000;
-    batch.dry_run = dry_run ? 1 : 0;
-    batch.count = n;
-    batch.contacts = pointers.data();
-  }
-};
 
 class RuntimeTest : public ::testing::Test {
  protected:
@@ -201,8 +172,8 @@ TEST_F(RuntimeTest, MissedDeadlineFailsTheBatchAndALateCompletionIsIgnored) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.error,
-            "plugin 'misbehave' (step type 'misbehave.never') did not complete the batch within "
-            "50 ms");
+            "plugin 'misbehave' (step type 'misbehave.never') at step 's1' did not complete the "
+            "batch within the step_deadline of 50 ms");
   EXPECT_EQ(bugs("missed_deadline"), 1.0);
 
   // The engine drops the instance; the plugin still holds the call, so the
