@@ -7,7 +7,6 @@ run delivers as before.
 
 Arguments: the herald binary, the in-tree plugin directory, crashy.so."""
 import os
-import re
 import shutil
 import signal
 import sqlite3
@@ -102,13 +101,8 @@ class CrashQuarantine(unittest.TestCase):
 
         shown = self.sb.herald("runs", "show", "1")
         self.assertEqual(shown.returncode, 0, shown.stderr)
-        self.assertEqual(len(re.findall(r"plugin crashy crashed on this batch", shown.stdout)), 2,
-                         shown.stdout)
-
-        # Nothing is handed over again: the run is done, and a rerun is quiet.
-        fourth = self.sb.herald("run", self.wf)
-        self.assertNotIn("SIGSEGV", fourth.stderr)
-        self.assertEqual(len(self.sb.outbox_files()), 4)
+        self.assertRegex(shown.stdout,
+                         r"2 at 'check': plugin crashy crashed on this batch \(contacts \d+, \d+\)")
 
 
 if __name__ == "__main__":

@@ -123,7 +123,7 @@ TEST(PluginsCommand, HumanOutputIsAReadableList) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string abi = std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR);
   EXPECT_THAT(r.out,
-              ::testing::StartsWith("8 plugins loaded, " +
+              ::testing::StartsWith("10 plugins loaded, " +
                                     std::to_string(expectedRefusals().size()) + " refused\n"));
   EXPECT_THAT(r.out,
               ::testing::HasSubstr("\ngood 1.0.0  (ABI " + abi + ")  " + brokenPath("good.so") +
