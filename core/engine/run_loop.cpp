@@ -71,10 +71,10 @@ void RunLoop::prepare() {
   }
   store_.setRunStatus(result_.run.id, store::RunStatus::kRunning, now);
   if (auto run = store_.runById(result_.run.id)) result_.run = *run;
-  setQuarantinedGauge();
 }
 
 void RunLoop::start() {
+  setQuarantinedGauge();  // batches quarantined before a restart still count
   // Everything may be due: the first pump asks the store.
   schedulePump();
 }
@@ -309,9 +309,8 @@ void RunLoop::countFailure(const StepRuntime& rt, const std::string& name,
                   "the batch is found unfinished after the restart)"
                 : "Batches a plugin step failed as a whole, by reason (failed, deadline, "
                   "quarantined)");
-  observe::Labels labels{{"workflow", plan_.workflow().name},
-                         {"step", rt.step->id},
-                         {"plugin", rt.type->plugin}};
+  observe::Labels labels{
+      {"workflow", plan_.workflow().name}, {"step", rt.step->id}, {"plugin", rt.type->plugin}};
   if (!reason.empty()) labels["reason"] = reason;
   options_.metrics->counterAdd(name, labels, 1);
 }
@@ -345,9 +344,9 @@ void RunLoop::onPluginDone(const std::shared_ptr<InFlight>& flight, plugin::Batc
     // A step that missed its deadline may still deliver what it was given:
     // its keys are unknown, not failed, so only an idempotent step resends.
     const bool quarantined = !flight->quarantined.empty();
-    const bool timed_out = !result.ok && !quarantined &&
-                           std::chrono::steady_clock::now() - flight->called_at >=
-                               options_.step_deadline;
+    const bool timed_out =
+        !result.ok && !quarantined &&
+        std::chrono::steady_clock::now() - flight->called_at >= options_.step_deadline;
     if (!ok && called > 0) {
       ++activity.batch_failures;
       countFailure(rt, "plugin_batch_failures_total",

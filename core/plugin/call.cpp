@@ -258,9 +258,10 @@ void armDeadline(const std::shared_ptr<CallState>& st,
     }
     BatchResult r;
     r.ok = false;
-    r.error = fmt::format("{} at step '{}' did not complete the batch within the step_deadline "
-                          "of {} ms",
-                          st->who, st->core->ctx->step_id, st->deadline.count());
+    r.error = fmt::format(
+        "{} at step '{}' did not complete the batch within the step_deadline "
+        "of {} ms",
+        st->who, st->core->ctx->step_id, st->deadline.count());
     bug(*st, "missed_deadline", r.error + " (plugin bug); the batch fails");
     if (done) done(std::move(r));
   });
@@ -271,15 +272,16 @@ void hostComplete(herald_call* call, herald_status status, const char* error,
   std::shared_ptr<CallState> st = table().findLive(call);
   if (!st) {
     if (auto tomb = table().findFinished(call)) {
-      log::error(tomb->log_source,
-                 tomb->finished_how == "completed"
-                     ? tomb->who +
-                           " called complete() twice for the same batch; the second "
-                           "call is ignored (plugin bug)"
-                     : fmt::format("{} called complete() for a batch whose run_batch {} (the "
-                                   "batch already failed); ignored (plugin bug)",
-                                   tomb->who, tomb->finished_how == "threw" ? "had thrown"
-                                                                            : tomb->finished_how));
+      log::error(
+          tomb->log_source,
+          tomb->finished_how == "completed"
+              ? tomb->who +
+                    " called complete() twice for the same batch; the second "
+                    "call is ignored (plugin bug)"
+              : fmt::format("{} called complete() for a batch whose run_batch {} (the "
+                            "batch already failed); ignored (plugin bug)",
+                            tomb->who,
+                            tomb->finished_how == "threw" ? "had thrown" : tomb->finished_how));
       if (auto host = tomb->host.lock())
         countBug(*host, tomb->plugin, tomb->step_id, "double_complete");
     } else {

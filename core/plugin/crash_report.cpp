@@ -105,8 +105,9 @@ void onFatalSignal(int sig, siginfo_t* info, void* context) {
     line.add(t_record, len);
     line.add(" crashed the process with ");
     line.add(signalName(sig));
-    line.add(" (plugin bug); a batch that crashes the process twice is quarantined after the "
-             "restart\n");
+    line.add(
+        " (plugin bug); a batch that crashes the process twice is quarantined after the "
+        "restart\n");
   } else {
     line.add("[herald] fatal signal ");
     line.add(signalName(sig));
@@ -153,7 +154,7 @@ void installCrashReportHandlers() {
   static std::once_flag once;
   std::call_once(once, [] {
     for (int sig : kSignals) {
-      struct sigaction action{};
+      struct sigaction action {};
       action.sa_sigaction = onFatalSignal;
       action.sa_flags = SA_SIGINFO | SA_ONSTACK;
       sigemptyset(&action.sa_mask);

@@ -71,8 +71,7 @@ herald_status withStore(herald_step_ctx* ctx, const char* key, const char* what,
   if (!ctx || !key) return HERALD_ERR_INVALID;
   try {
     herald_status status = HERALD_ERR_INTERNAL;
-    switch (onStoreThread(*ctx->host, callingEngine(),
-                          [&](store::Store& s) { status = fn(s); })) {
+    switch (onStoreThread(*ctx->host, callingEngine(), [&](store::Store& s) { status = fn(s); })) {
       case StoreAnswer::kDone:
         return status;
       case StoreAnswer::kNoStore:

@@ -54,7 +54,8 @@ TEST(CrashReport, AFatalSignalOutsideAPluginCallIsReportedAsSuch) {
         io.run();
         raise(SIGABRT);
       },
-      ::testing::KilledBySignal(SIGABRT), "\\[herald\\] fatal signal SIGABRT outside any plugin call");
+      ::testing::KilledBySignal(SIGABRT),
+      "\\[herald\\] fatal signal SIGABRT outside any plugin call");
 }
 
 }  // namespace

@@ -164,11 +164,11 @@ steps:
       "the step_deadline of 5000 ms";
   EXPECT_THAT(logged(), HasSubstr("step 'nap' (sleepy.nap) failed a batch of 4: " + message));
   EXPECT_THAT(logged(), HasSubstr(message + " (plugin bug); the batch fails"));
-  EXPECT_EQ(metrics.value("plugin_batch_failures_total", {{"workflow", "sleeper"},
-                                                          {"step", "nap"},
-                                                          {"plugin", "sleepy"},
-                                                          {"reason", "deadline"}}),
-            1.0);
+  EXPECT_EQ(
+      metrics.value(
+          "plugin_batch_failures_total",
+          {{"workflow", "sleeper"}, {"step", "nap"}, {"plugin", "sleepy"}, {"reason", "deadline"}}),
+      1.0);
   // The journeys wait for their retry; nothing was lost.
   EXPECT_EQ(slept->journeys.waiting + slept->journeys.active, 4);
 
@@ -180,9 +180,9 @@ steps:
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   ASSERT_TRUE(loggedAt(late)) << logged();
   EXPECT_GE(seconds(*loggedAt(late) - start), 7.9);
-  EXPECT_EQ(store_->journeySummary(slept->run.id).waiting + 
-                store_->journeySummary(slept->run.id).active,
-            4)
+  EXPECT_EQ(
+      store_->journeySummary(slept->run.id).waiting + store_->journeySummary(slept->run.id).active,
+      4)
       << "the late result changed nothing";
 }
 

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <condition_variable>
 #include <regex>
+#include <thread>
 
 #include "expected_refusals.hpp"
 #include "test_batch.hpp"
@@ -73,6 +74,13 @@ class RuntimeTest : public ::testing::Test {
   std::optional<double> bugs(const std::string& bug) {
     return reg_.metrics().value("bugs_total",
                                 {{"plugin", "misbehave"}, {"step", "s1"}, {"bug", bug}});
+  }
+
+  // run_batch runs on a worker: what it does after completing (a second
+  // complete()) lands a moment after run() returned.
+  void waitForBugs(const std::string& bug, double count) {
+    for (int i = 0; i < 200 && bugs(bug).value_or(0) < count; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
   Registry reg_;
@@ -155,12 +163,15 @@ TEST_F(RuntimeTest, DoubleCompletionIsReportedAndSurvived) {
   BatchResult r = run(*inst, b.batch);
   EXPECT_TRUE(r.ok) << "the first completion counts: " << r.error;
   EXPECT_EQ(r.outcomes.size(), 2u);
+  // The second complete() comes just after the first, on the plugin's worker.
+  waitForBugs("double_complete", 1.0);
   EXPECT_THAT(logged(), HasSubstr(" error [misbehave/s1] plugin 'misbehave' (step type "
                                   "'misbehave.twice') called complete() twice for the same batch; "
                                   "the second call is ignored (plugin bug)\n"));
   EXPECT_EQ(bugs("double_complete"), 1.0);
   // And the instance keeps working.
   EXPECT_TRUE(run(*inst, b.batch).ok);
+  waitForBugs("double_complete", 2.0);
   EXPECT_EQ(bugs("double_complete"), 2.0);
 }
 

@@ -33,14 +33,7 @@ static void sleepy_run(void* instance, const herald_batch* batch, herald_call* c
   struct timespec t = {s->sleep_ms / 1000, (s->sleep_ms % 1000) * 1000000L};
   while (nanosleep(&t, &t) != 0) {
   }
-  herald_outcome out[512];
-  size_t n = batch->count < 512 ? batch->count : 512;
-  for (size_t i = 0; i < n; ++i) {
-    memset(&out[i], 0, sizeof out[i]);
-    out[i].struct_size = sizeof(herald_outcome);
-    out[i].kind = HERALD_OUTCOME_CONTINUE;
-  }
-  s->host->complete(call, HERALD_OK, NULL, out, n);
+  complete_all_continue(s->host, batch, call);
 }
 
 static const herald_step_type nap_type = {
