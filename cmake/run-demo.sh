@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Herald's main job on the embedded default (SQLite, local outbox): import the
-# sample contacts and events, preview a segment and the RFM segments, run the
+# sample contacts and events, check that every shipped workflow validates
+# (their step types come from every shipped plugin), preview a segment and the RFM segments, run the
 # sample workflow into the outbox, then say
 # how many messages are where and show one. Safe to run again: the import
 # upserts and the send ledger keeps every message from being written twice.
 set -euo pipefail
 herald="$1"
 cd "$2"   # the checkout: config/herald.yaml puts state in ./var
+
+"$herald" validate workflows/*.yaml
+echo
 
 "$herald" contacts import workflows/data/contacts.csv
 "$herald" events import workflows/data/events.csv

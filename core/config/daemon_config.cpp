@@ -4,8 +4,10 @@
 
 #include <cctype>
 #include <fstream>
+#include <iterator>
 #include <set>
 
+#include "util/yaml_error.hpp"
 #include "util/yaml_json.hpp"
 
 namespace herald::config {
@@ -69,7 +71,10 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
     diags.error({file.string(), 0, 0}, "cannot read the config file");
     return std::nullopt;
   } catch (const YAML::ParserException& e) {
-    diags.error({file.string(), e.mark.line + 1, e.mark.column + 1}, e.msg);
+    std::ifstream in(file, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto problem = explainYamlError(file.string(), text, e);
+    diags.error(problem.pos, "YAML syntax error: " + problem.explanation);
     return std::nullopt;
   }
   DaemonConfig cfg;

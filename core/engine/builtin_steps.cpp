@@ -55,6 +55,10 @@ JourneyMove wait(const MoveContext& ctx, const store::DueJourney& journey, bool 
   if (next && !dry_run && wake > ctx.now_ms) {
     m.status = JourneyStatus::kWaiting;
     m.wake_ms = wake;
+  } else {
+    // Nothing to wait for (a dry run, a time already past, the last step):
+    // the journey goes on now, and the report must not show it waiting.
+    m.outcome = "continue";
   }
   if (dry_run) m.reason = "would wait until " + formatIsoTime(wake);
   return m;
@@ -64,7 +68,9 @@ JourneyMove exitStep(const MoveContext& ctx, const store::DueJourney& journey) {
   JourneyMove m = start(ctx, journey);
   m.outcome = "exit";
   m.to_step = std::nullopt;
-  m.status = JourneyStatus::kExited;
+  // The workflow's own end: the journey is done. kExited is left for a
+  // step that ends a journey early (a plugin's exit outcome).
+  m.status = JourneyStatus::kDone;
   if (auto it = ctx.step.config.find("reason"); it != ctx.step.config.end() && it->is_string()) {
     m.reason = it->get<std::string>();
   }

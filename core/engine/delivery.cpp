@@ -65,8 +65,7 @@ DeliveryPlan planDeliveries(const DeliveryContext& ctx,
       } else {
         ++activity.refused;
         ++activity.refused_by[decisions[i].decision];
-        plan.settled[i] =
-            failureMove(ctx.moves, journeys[i], decisions[i].reason, false, journeys[i].vars);
+        plan.settled[i] = refusalMove(ctx.moves, journeys[i], decisions[i].reason);
       }
     }
     return plan;
@@ -102,7 +101,7 @@ DeliveryPlan planDeliveries(const DeliveryContext& ctx,
       ++activity.refused_by[entry.decision];
       std::string reason = decisions[i].allowed ? "delivery refused earlier: " + entry.decision
                                                 : decisions[i].reason;
-      plan.settled[i] = failureMove(ctx.moves, j, reason, false, j.vars);
+      plan.settled[i] = refusalMove(ctx.moves, j, reason);
       if (entry.status == LedgerStatus::kSending || entry.status == LedgerStatus::kUnknown) {
         store::LedgerEntry s = entry;
         s.status = LedgerStatus::kSkipped;

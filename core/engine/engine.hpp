@@ -28,7 +28,10 @@ struct RunOptions {
   bool dry_run = false;               // deliver nothing, claim no ledger keys
   std::optional<int64_t> limit;       // enrol at most this many contacts
   std::optional<int64_t> contact_id;  // enrol only this contact (event triggers, tests)
-  int batch_size = 500;               // contacts per step call (the workflow may lower it)
+  // Dry run: each delivery step's sample is this contact's message, when
+  // the contact reaches the step (else the step shows no sample).
+  std::optional<int64_t> sample_contact_id;
+  int batch_size = 500;  // contacts per step call (the workflow may lower it)
   std::chrono::milliseconds step_deadline{std::chrono::minutes(5)};
   std::string trigger = "manual";
   // Where the engine counts plugin failures (herald_plugin_crashes_total,

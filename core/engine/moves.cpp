@@ -73,6 +73,17 @@ JourneyMove failureMove(const MoveContext& ctx, const store::DueJourney& journey
   return m;
 }
 
+JourneyMove refusalMove(const MoveContext& ctx, const store::DueJourney& journey,
+                        std::string reason) {
+  JourneyMove m = base(ctx, journey, journey.vars);
+  m.outcome = "refused";
+  m.to_step = std::nullopt;
+  m.status = JourneyStatus::kRefused;
+  m.attempts = journey.attempts + 1;
+  m.reason = std::move(reason);
+  return m;
+}
+
 JourneyMove continueMove(const MoveContext& ctx, const store::DueJourney& journey,
                          std::string note) {
   JourneyMove m = base(ctx, journey, journey.vars);

@@ -28,6 +28,11 @@ store::JourneyMove failureMove(const MoveContext& ctx, const store::DueJourney& 
                                const std::string& reason, bool retryable,
                                const nlohmann::json& vars);
 
+// Delivery policy (consent, address, suppression) kept the message back:
+// the journey ends as refused with `reason`, counted apart from failures.
+store::JourneyMove refusalMove(const MoveContext& ctx, const store::DueJourney& journey,
+                               std::string reason);
+
 // A journey that passes the step without the step being called (a delivery
 // already sent by an earlier attempt or run): continues to the next step.
 store::JourneyMove continueMove(const MoveContext& ctx, const store::DueJourney& journey,

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "util/clock.hpp"
+#include "workflow/builtins.hpp"
 
 namespace herald::engine {
 namespace {
@@ -12,6 +13,17 @@ namespace {
 void add(StepRow& row, const std::string& outcome, int64_t count) {
   if (outcome == "retry") {
     row.retries += count;
+    return;
+  }
+  if (outcome == "waited") {
+    // Journeys the step had sent waiting woke up: past a wait step they
+    // have gone on; a plugin step that asked to wait is entered again
+    // (and counted then).
+    row.waiting -= count;
+    if (row.type == workflow::kWaitStep)
+      row.continued += count;
+    else
+      row.entered -= count;
     return;
   }
   row.entered += count;
@@ -25,6 +37,8 @@ void add(StepRow& row, const std::string& outcome, int64_t count) {
     row.exited += count;
   } else if (outcome == "fail") {
     row.failed += count;
+  } else if (outcome == "refused") {
+    row.refused += count;
   }
 }
 
@@ -60,13 +74,17 @@ void printStepTable(std::ostream& out, const std::vector<StepRow>& rows) {
   }
   const bool any_retries =
       std::any_of(rows.begin(), rows.end(), [](const StepRow& r) { return r.retries > 0; });
+  const bool any_refused =
+      std::any_of(rows.begin(), rows.end(), [](const StepRow& r) { return r.refused > 0; });
   out << fmt::format("{:<{}}  {:<{}}  {:>8}  {:>9}  {:>7}  {:>6}  {:>6}", "step", id_w, "type",
                      type_w, "entered", "continued", "waiting", "exited", "failed");
+  if (any_refused) out << fmt::format("  {:>7}", "refused");
   if (any_retries) out << fmt::format("  {:>7}", "retries");
   out << '\n';
   for (const auto& r : rows) {
     out << fmt::format("{:<{}}  {:<{}}  {:>8}  {:>9}  {:>7}  {:>6}  {:>6}", r.id, id_w, r.type,
                        type_w, r.entered, r.continued, r.waiting, r.exited, r.failed);
+    if (any_refused) out << fmt::format("  {:>7}", r.refused);
     if (any_retries) out << fmt::format("  {:>7}", r.retries);
     out << '\n';
     for (const auto& [label, n] : r.branches) {
@@ -87,6 +105,7 @@ nlohmann::json toJson(const std::vector<StepRow>& rows) {
                    {"waiting", r.waiting},
                    {"exited", r.exited},
                    {"failed", r.failed},
+                   {"refused", r.refused},
                    {"retries", r.retries}});
   }
   return out;
@@ -105,11 +124,8 @@ nlohmann::json toJson(const store::Run& run) {
 }
 
 nlohmann::json toJson(const store::JourneySummary& s) {
-  nlohmann::json out = {{"active", s.active},
-                        {"waiting", s.waiting},
-                        {"done", s.done},
-                        {"exited", s.exited},
-                        {"failed", s.failed}};
+  nlohmann::json out = {{"active", s.active}, {"waiting", s.waiting}, {"done", s.done},
+                        {"exited", s.exited}, {"failed", s.failed},   {"refused", s.refused}};
   out["next_wake"] = s.next_wake_ms ? nlohmann::json(formatIsoTime(*s.next_wake_ms)) : nullptr;
   return out;
 }
@@ -138,6 +154,12 @@ nlohmann::json undefinedToJson(const workflow::Workflow& workflow,
       out.push_back({{"step", step.id}, {"variable", name}, {"contacts", n}});
   }
   return out;
+}
+
+std::string describeJourneys(const store::JourneySummary& s) {
+  return fmt::format(
+      "journeys: {} done, {} exited, {} failed, {} refused by policy, {} active, {} waiting",
+      s.done, s.exited, s.failed, s.refused, s.active, s.waiting);
 }
 
 std::string describeWaiting(const store::JourneySummary& s) {

@@ -19,9 +19,10 @@ struct StepRow {
   int64_t entered = 0;    // journeys that passed the step (retries not counted again)
   int64_t continued = 0;  // went on to the next step (or finished the workflow there)
   std::map<std::string, int64_t> branches;  // took branch LABEL
-  int64_t waiting = 0;                      // were sent waiting by the step
+  int64_t waiting = 0;                      // sent waiting by the step and still waiting
   int64_t exited = 0;
   int64_t failed = 0;
+  int64_t refused = 0;  // delivery refused by policy (consent, address, suppression)
   int64_t retries = 0;  // failed attempts that were retried
 };
 
@@ -44,6 +45,10 @@ std::vector<std::string> describeUndefined(const workflow::Workflow& workflow,
                                            const std::map<std::string, StepActivity>& activity);
 nlohmann::json undefinedToJson(const workflow::Workflow& workflow,
                                const std::map<std::string, StepActivity>& activity);
+
+// "journeys: 3 done, 0 exited, 1 failed, 2 refused by policy, 0 active, 0 waiting":
+// how the run's journeys stand (refusals apart from failures).
+std::string describeJourneys(const store::JourneySummary& summary);
 
 // "2 journeys waiting, the first wakes at 2026-11-23T09:00:00Z" and the like;
 // empty when nothing waits.

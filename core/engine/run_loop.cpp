@@ -198,10 +198,6 @@ void RunLoop::runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> jou
   // its ledger key, claimed above, is settled as failed.
   const workflow::Workflow& wf = plan_.workflow();
   StepActivity& activity = result_.activity[rt.step->id];
-  tmpl::RenderContext rctx;
-  rctx.currency = wf.currency;
-  rctx.now_ms = now;
-  rctx.undefined = wf.strict_undefined ? tmpl::Undefined::kStrict : tmpl::Undefined::kLenient;
   std::vector<uint32_t> undefined;
   std::string reason;
   for (size_t i = 0; i < n; ++i) {
@@ -209,10 +205,7 @@ void RunLoop::runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> jou
     const store::DueJourney& j = flight->journeys[i];
     std::string config;
     if (rt.config) {
-      rctx.contact = &j.contact;
-      rctx.vars = &j.vars;
-      rctx.locale = j.contact.locale && !j.contact.locale->empty() ? std::string_view()
-                                                                   : std::string_view(wf.locale);
+      const tmpl::RenderContext rctx = configContext(wf, j.contact, j.vars, now);
       undefined.clear();
       if (!rt.config->render(rctx, config, reason, undefined)) {
         ++activity.render_failures;
@@ -396,15 +389,7 @@ void RunLoop::onPluginDone(const std::shared_ptr<InFlight>& flight, plugin::Batc
         }
       }
     }
-    if (options_.dry_run && !result.previews.empty()) {
-      bool have = false;
-      for (const auto& s : result_.samples) have = have || s.step_id == rt.step->id;
-      if (!have) {
-        const auto& [index, text] = result.previews.front();
-        int64_t contact = index < called ? flight->journeys[flight->called[index]].contact.id : 0;
-        result_.samples.push_back({rt.step->id, contact, text});
-      }
-    }
+    if (options_.dry_run && !result.previews.empty()) keepSample(rt, *flight, result);
     batch.moves.reserve(moves.size());
     for (auto& m : moves) {
       if (m) batch.moves.push_back(std::move(*m));
@@ -427,6 +412,22 @@ void RunLoop::onPluginDone(const std::shared_ptr<InFlight>& flight, plugin::Batc
     return;
   }
   schedulePump();
+}
+
+// One sample per delivery step: the first preview, or the one of the
+// contact the run was asked to show.
+void RunLoop::keepSample(const StepRuntime& rt, const InFlight& flight,
+                         const plugin::BatchResult& result) {
+  bool have = false;
+  for (const auto& s : result_.samples) have = have || s.step_id == rt.step->id;
+  if (have) return;
+  const size_t called = flight.called.size();
+  for (const auto& [index, text] : result.previews) {
+    const int64_t contact = index < called ? flight.journeys[flight.called[index]].contact.id : 0;
+    if (options_.sample_contact_id && contact != *options_.sample_contact_id) continue;
+    result_.samples.push_back({rt.step->id, contact, text});
+    return;
+  }
 }
 
 void RunLoop::commit(store::BatchCommit& batch) {

@@ -42,6 +42,7 @@ class RunLoop : public std::enable_shared_from_this<RunLoop> {
   // step, plugin and, when not empty, `reason`.
   void countFailure(const StepRuntime& rt, const std::string& name, const std::string& reason);
   void setQuarantinedGauge();
+  void keepSample(const StepRuntime& rt, const InFlight& flight, const plugin::BatchResult& result);
   void commit(store::BatchCommit& batch);
   void noteMoves(const std::vector<store::JourneyMove>& moves, int64_t now);
   void fail(const std::string& message);

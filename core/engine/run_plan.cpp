@@ -4,6 +4,7 @@
 
 #include "schema/schema.hpp"
 #include "workflow/template_pos.hpp"
+#include "workflow/validate.hpp"
 
 namespace herald::engine {
 namespace {
@@ -41,6 +42,27 @@ std::optional<tmpl::TemplatedConfig> compileConfig(const workflow::Workflow& wf,
 }
 
 }  // namespace
+
+tmpl::RenderContext configContext(const workflow::Workflow& wf, const store::Contact& contact,
+                                  const nlohmann::json& vars, int64_t now_ms) {
+  tmpl::RenderContext rctx;
+  rctx.currency = wf.currency;
+  rctx.now_ms = now_ms;
+  rctx.undefined = wf.strict_undefined ? tmpl::Undefined::kStrict : tmpl::Undefined::kLenient;
+  rctx.contact = &contact;
+  rctx.vars = &vars;
+  rctx.locale =
+      contact.locale && !contact.locale->empty() ? std::string_view() : std::string_view(wf.locale);
+  return rctx;
+}
+
+std::optional<workflow::Workflow> loadRunnable(const std::string& path, plugin::Registry& registry,
+                                               Diagnostics& diags) {
+  auto wf = workflow::loadAndValidate(path, registry, diags);
+  if (wf) RunPlan::checkTemplates(*wf, registry, diags);
+  if (diags.hasErrors()) return std::nullopt;
+  return wf;
+}
 
 RunPlan::~RunPlan() = default;
 

@@ -27,6 +27,17 @@ struct StepRuntime {
   bool idempotent() const { return (type->flags & HERALD_STEP_IDEMPOTENT) != 0; }
 };
 
+// How a step's config renders for one journey: the contact's locale (else
+// the workflow's), the workflow's currency and undefined-variable mode.
+// `contact` and `vars` are borrowed by the result.
+tmpl::RenderContext configContext(const workflow::Workflow& wf, const store::Contact& contact,
+                                  const nlohmann::json& vars, int64_t now_ms);
+
+// A workflow file loaded, validated and its templates compiled, as a run
+// needs it: nullopt when `diags` got an error.
+std::optional<workflow::Workflow> loadRunnable(const std::string& path, plugin::Registry& registry,
+                                               Diagnostics& diags);
+
 class RunPlan {
  public:
   // Compiles every templated field and instantiates every plugin step of a

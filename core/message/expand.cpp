@@ -11,6 +11,7 @@
 #include "message/locale.hpp"
 #include "message/partials.hpp"
 #include "util/suggest.hpp"
+#include "util/yaml_error.hpp"
 #include "util/yaml_json.hpp"
 
 namespace herald::message {
@@ -102,8 +103,8 @@ class Expander {
     try {
       root = YAML::Load(*yaml);
     } catch (const YAML::ParserException& e) {
-      error({file, e.mark.line + 1, e.mark.column + 1},
-            "YAML syntax error in message '" + name + "': " + e.msg);
+      const auto problem = explainYamlError(file, *yaml, e);
+      error(problem.pos, "YAML syntax error in message '" + name + "': " + problem.explanation);
       return;
     } catch (const YAML::Exception& e) {
       error({file, 0, 0}, std::string("cannot read message '") + name + "': " + e.what());

@@ -72,11 +72,22 @@ std::optional<TemplatedConfig> TemplatedConfig::compile(const ConfigSpec& spec, 
     CompileError err;
     auto tmpl = Template::compile(text, options, err);
     if (!tmpl) {
-      SourcePos pos =
-          err.path.empty()
-              ? (spec.where ? spec.where(pointer, err.offset, err.line, err.column) : SourcePos{})
-              : SourcePos{err.path, err.line, err.column};
-      diags.error(pos, spec.context + ", " + label + ": " + err.message);
+      // A place in the template (or in the partial err.path names) as a
+      // place in its file.
+      auto at = [&](size_t offset, int line, int column) {
+        if (!err.path.empty()) return SourcePos{err.path, line, column};
+        return spec.where ? spec.where(pointer, offset, line, column) : SourcePos{};
+      };
+      diags.error(at(err.offset, err.line, err.column),
+                  spec.context + ", " + label + ": " + err.message);
+      for (const auto& r : err.related) {
+        const SourcePos pos = at(r.offset, r.line, r.column);
+        const std::string msg = spec.context + ", " + label + ": " + r.message;
+        if (r.note)
+          diags.add({Severity::kNote, pos, msg});
+        else
+          diags.error(pos, msg);
+      }
       ok = false;
       return nullptr;
     }

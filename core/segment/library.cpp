@@ -11,6 +11,7 @@
 #include "segment/time.hpp"
 #include "util/suggest.hpp"
 #include "util/time_zone.hpp"
+#include "util/yaml_error.hpp"
 #include "util/yaml_json.hpp"
 
 namespace herald::segment {
@@ -49,7 +50,8 @@ std::optional<YAML::Node> readYaml(const std::string& path, const std::string& t
   try {
     return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    diags.error({path, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+    const auto problem = explainYamlError(path, text, e);
+    diags.error(problem.pos, "YAML syntax error: " + problem.explanation);
   } catch (const YAML::Exception& e) {
     diags.error({path, 0, 0}, std::string("YAML error: ") + e.what());
   }

@@ -13,12 +13,13 @@ constexpr std::array<std::pair<RunStatus, const char*>, 4> kRunStatusNames{{
     {RunStatus::kFailed, "failed"},
 }};
 
-constexpr std::array<std::pair<JourneyStatus, const char*>, 5> kJourneyStatusNames{{
+constexpr std::array<std::pair<JourneyStatus, const char*>, 6> kJourneyStatusNames{{
     {JourneyStatus::kActive, "active"},
     {JourneyStatus::kWaiting, "waiting"},
     {JourneyStatus::kDone, "done"},
     {JourneyStatus::kExited, "exited"},
     {JourneyStatus::kFailed, "failed"},
+    {JourneyStatus::kRefused, "refused"},
 }};
 
 constexpr std::array<std::pair<LedgerStatus, const char*>, 5> kLedgerStatusNames{{

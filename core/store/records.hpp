@@ -72,7 +72,9 @@ struct Run {
   int64_t updated_ms = 0;
 };
 
-enum class JourneyStatus { kActive, kWaiting, kDone, kExited, kFailed };
+// kRefused: delivery policy (consent, address, suppression) kept the
+// message from being sent; counted apart from failures, which are problems.
+enum class JourneyStatus { kActive, kWaiting, kDone, kExited, kFailed, kRefused };
 const char* toString(JourneyStatus s);
 std::optional<JourneyStatus> journeyStatusFromString(const std::string& s);
 
@@ -91,7 +93,9 @@ struct DueJourney {
 struct JourneyMove {
   int64_t journey_id = 0;
   std::string from_step;
-  std::string outcome;  // "continue", "branch:<label>", "wait", "exit", "fail", "retry", "done"
+  // "continue", "branch:<label>", "wait", "exit", "fail", "refused", "retry", "done"; the
+  // store adds "waited" to a step's counts when journeys it sent waiting wake up.
+  std::string outcome;
   std::optional<std::string> to_step;  // next step; nullopt when the journey ends
   JourneyStatus status = JourneyStatus::kActive;
   int64_t wake_ms = 0;                             // kActive/kWaiting: not before this time
@@ -146,6 +150,7 @@ struct JourneyFailure {
   std::string step_id;
   std::string reason;
   int64_t at_ms = 0;
+  bool refused = false;  // refused by delivery policy, not a failure
 };
 
 struct JourneySummary {
@@ -154,6 +159,7 @@ struct JourneySummary {
   int64_t done = 0;
   int64_t exited = 0;
   int64_t failed = 0;
+  int64_t refused = 0;
   std::optional<int64_t> next_wake_ms;  // earliest wake of waiting/active journeys
 };
 

@@ -143,6 +143,12 @@ bool Compiler::compile(std::string_view text, CompileError& error) {
     error.line = lineOf(offset);
     error.column = columnOf(offset);
     error.message = f.message;
+    error.related = f.related;
+    for (auto& r : error.related) {
+      r.offset = std::min(r.offset, src.size());
+      r.line = lineOf(r.offset);
+      r.column = columnOf(r.offset);
+    }
     return false;
   }
   for (size_t i = 0; i < prog_.variables.size(); ++i)
@@ -195,10 +201,13 @@ void Compiler::failUnexpectedTag(const Token& tag) {
     for (const auto& o : unit_->open) open_somewhere = open_somewhere || o.name == opener;
     if (!open_somewhere || unit_->open.empty())
       fail(tag.offset, "'" + tagText(name) + "' without an open " + tagText(opener));
+    // The opener's place is a note of its own: a line number in the text
+    // would count within the template, not within the file it stands in.
     const auto& inner = unit_->open.back();
-    fail(tag.offset, "'" + tagText(name) + "' cannot close " + tagText(inner.name) +
-                         " opened at line " + std::to_string(lineOf(inner.offset)) + ": add " +
-                         tagText(closerOf(inner.name)) + " first");
+    throw Failure{tag.offset,
+                  "'" + tagText(name) + "' cannot close " + tagText(inner.name) +
+                      ", which is still open: add " + tagText(closerOf(inner.name)) + " first",
+                  {{inner.offset, 1, 1, "'" + tagText(inner.name) + "' opened here", true}}};
   }
   if (name == "else")
     fail(tag.offset, "'{% else %}' outside of {% if %}, {% unless %}, {% case %} or {% for %}");
@@ -234,9 +243,16 @@ Block Compiler::parseBlock(std::initializer_list<std::string_view> stops,
   stopped_by = {};
   stop_token = nullptr;
   if (!unit_->open.empty()) {
-    const auto& o = unit_->open.back();
-    fail(o.offset, "'" + tagText(o.name) + "' opened at line " + std::to_string(lineOf(o.offset)) +
-                       " is never closed: add " + tagText(closerOf(o.name)));
+    // Every block left open, each at its opening tag (the innermost first,
+    // as its closer comes first).
+    auto neverClosed = [](const OpenTag& o) {
+      return "'" + tagText(o.name) + "' is never closed: add " + tagText(closerOf(o.name));
+    };
+    const auto& open = unit_->open;
+    Failure f{open.back().offset, neverClosed(open.back())};
+    for (size_t i = open.size() - 1; i-- > 0;)
+      f.related.push_back({open[i].offset, 1, 1, neverClosed(open[i]), false});
+    throw f;
   }
   return block;
 }
@@ -545,8 +561,7 @@ void Compiler::skipComment(const Token& tag) {
     if (t.name == "comment") ++nesting;
     if (t.name == "endcomment" && --nesting == 0) return;
   }
-  fail(tag.offset, "'{% comment %}' opened at line " + std::to_string(lineOf(tag.offset)) +
-                       " is never closed: add {% endcomment %}");
+  fail(tag.offset, "'{% comment %}' is never closed: add {% endcomment %}");
 }
 
 void Compiler::parseLiquid(const Token& tag) {

@@ -27,6 +27,7 @@ class Compiler {
   struct Failure {
     size_t offset;
     std::string message;
+    std::vector<CompileError::Related> related = {};  // offsets only; lines filled in later
   };
   struct OpenTag {
     std::string_view name;

@@ -117,9 +117,7 @@ bool lex(std::string_view src, std::vector<Token>& out, LexError& error) {
       const size_t end = findEndRaw(src, pos, end_tag);
       if (end == std::string_view::npos) {
         error.offset = open;
-        const auto line = 1 + std::count(src.begin(), src.begin() + static_cast<long>(open), '\n');
-        error.message = "'{% raw %}' opened at line " + std::to_string(line) +
-                        " is never closed: add {% endraw %}";
+        error.message = "'{% raw %}' is never closed: add {% endraw %}";
         return false;
       }
       if (end_tag > pos) addText(pos, end_tag, true);

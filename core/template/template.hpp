@@ -72,6 +72,18 @@ struct CompileError {
   int line = 1;
   int column = 1;
   std::string message;  // what is wrong and what would be valid
+  // Other places of the same text the mistake involves, each with its own
+  // position so that a caller maps it to the file like the error itself:
+  // every further block left open (errors), or where the block a stray
+  // closing tag meets was opened (a note).
+  struct Related {
+    size_t offset = 0;
+    int line = 1;
+    int column = 1;
+    std::string message;
+    bool note = false;
+  };
+  std::vector<Related> related;
 };
 
 // What a render reads. Every pointer is borrowed for the call.

@@ -16,6 +16,7 @@
 #include "segment/parse.hpp"
 #include "util/suggest.hpp"
 #include "util/time_zone.hpp"
+#include "util/yaml_error.hpp"
 #include "util/yaml_json.hpp"
 #include "workflow/cron.hpp"
 #include "workflow/scalar_pos.hpp"
@@ -49,10 +50,15 @@ class Loader {
     try {
       root = YAML::Load(source_);
     } catch (const YAML::ParserException& e) {
-      diags_.error({file_, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+      const auto problem = explainYamlError(file_, source_, e);
+      diags_.error(problem.pos, "YAML syntax error: " + problem.explanation);
       return std::nullopt;
     } catch (const YAML::Exception& e) {
       diags_.error({file_, 0, 0}, std::string("YAML error: ") + e.what());
+      return std::nullopt;
+    }
+    if (const auto problem = unclosedQuote(file_, source_)) {
+      diags_.error(problem->pos, "YAML syntax error: " + problem->explanation);
       return std::nullopt;
     }
     if (!root.IsDefined() || root.IsNull()) {

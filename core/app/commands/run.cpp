@@ -25,7 +25,6 @@
 #include "engine/report.hpp"
 #include "engine/run_plan.hpp"
 #include "util/log.hpp"
-#include "workflow/validate.hpp"
 
 namespace herald::app {
 namespace {
@@ -35,6 +34,7 @@ struct RunFlags {
   bool dry_run = false;
   std::optional<int64_t> limit;
   std::string contact;
+  std::string sample_contact;
   bool json = false;
 };
 
@@ -117,11 +117,12 @@ struct Report {
   std::vector<Delivery> deliveries;         // this invocation
   int64_t journey_steps = 0;                // journeys handled by this invocation, over all steps
   std::vector<store::Run> other_revisions;  // unfinished runs of this workflow's other revisions
+  std::optional<int64_t> sample_contact;    // --sample-contact
 };
 
 Report buildReport(const engine::RunPlan& plan, const engine::RunResult& result,
                    store::Store& store, const config::DaemonConfig& cfg) {
-  Report r{plan, result, {}, {}, 0, {}};
+  Report r{plan, result, {}, {}, 0, {}, {}};
   for (const auto& other : store.listRuns(1000)) {
     if (other.workflow == result.run.workflow && other.revision != result.run.revision &&
         other.dry_run == result.run.dry_run &&
@@ -234,7 +235,11 @@ void printText(std::ostream& out, const Report& r, const std::string& file) {
     for (const auto& d : r.deliveries) {
       bool have = false;
       for (const auto& s : res.samples) have = have || s.step_id == d.step->step->id;
-      if (!have && d.activity.delivered == 0) {
+      if (have) continue;
+      if (r.sample_contact) {
+        out << fmt::format("\nno sample from step '{}': contact {} did not reach it\n",
+                           d.step->step->id, *r.sample_contact);
+      } else if (d.activity.delivered == 0) {
         out << fmt::format("\nno sample from step '{}': no contact reached it\n", d.step->step->id);
       }
     }
@@ -250,8 +255,8 @@ void printText(std::ostream& out, const Report& r, const std::string& file) {
   }
 
   const auto& j = res.journeys;
-  out << fmt::format("\njourneys: {} done, {} exited, {} failed", j.done, j.exited, j.failed);
-  if (j.failed > 0) out << fmt::format(" (reasons: herald runs show {})", run.id);
+  out << '\n' << engine::describeJourneys(j);
+  if (j.failed > 0 || j.refused > 0) out << fmt::format(" (reasons: herald runs show {})", run.id);
   out << '\n';
   if (auto waiting = engine::describeWaiting(j); !waiting.empty()) {
     out << waiting << "; run 'herald run " << file << "' again then to go on\n";
@@ -298,11 +303,10 @@ nlohmann::json toJson(const Report& r) {
 int runWorkflow(AppContext& ctx, const RunFlags& flags) {
   plugin::Registry& registry = ctx.plugins();
   Diagnostics diags;
-  auto wf = workflow::loadAndValidate(flags.file, registry, diags);
-  if (wf) engine::RunPlan::checkTemplates(*wf, registry, diags);
+  auto wf = engine::loadRunnable(flags.file, registry, diags);
   diags.sort();
   diags.print(std::cerr);
-  if (!wf || diags.hasErrors()) return 1;
+  if (!wf) return 1;
 
   if (wf->trigger.kind == workflow::Trigger::Kind::kEvent && flags.contact.empty()) {
     std::cerr << fmt::format(
@@ -327,15 +331,21 @@ int runWorkflow(AppContext& ctx, const RunFlags& flags) {
   options.limit = flags.limit;
   options.batch_size = cfg.batch_size;
   options.step_deadline = cfg.step_deadline;
-  if (!flags.contact.empty()) {
-    options.contact_id = resolveContact(store, flags.contact);
-    if (!options.contact_id) {
-      std::cerr << "herald: error: --contact '" << flags.contact
+  // --contact and --sample-contact: false (said why) when the text names no contact.
+  auto contactOption = [&store](const char* option, const std::string& text,
+                                std::optional<int64_t>& id) {
+    if (text.empty()) return true;
+    id = resolveContact(store, text);
+    if (!id)
+      std::cerr << "herald: error: " << option << " '" << text
                 << "': no contact has this external id or contact id\n";
-      return 1;
-    }
+    return id.has_value();
+  };
+  if (!contactOption("--contact", flags.contact, options.contact_id) ||
+      !contactOption("--sample-contact", flags.sample_contact, options.sample_contact_id))
+    return 1;
+  if (options.contact_id)
     options.trigger = wf->trigger.kind == workflow::Trigger::Kind::kEvent ? "event" : "manual";
-  }
 
   auto plan = engine::RunPlan::build(std::move(*wf), registry, diags);
   if (!plan) {
@@ -373,6 +383,7 @@ int runWorkflow(AppContext& ctx, const RunFlags& flags) {
   }
 
   Report report = buildReport(*plan, *result, store, cfg);
+  report.sample_contact = options.sample_contact_id;
   if (flags.json) {
     std::cout << toJson(report).dump(2) << '\n';
   } else {
@@ -406,8 +417,19 @@ void addRunCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
   cmd->add_option("--contact", flags->contact,
                   "Enrol only this contact (external id or contact id); required for "
                   "event-triggered workflows");
+  auto* sample = cmd->add_option("--sample-contact", flags->sample_contact,
+                                 "Dry run: show this contact's message (external id or contact "
+                                 "id) as each delivery step's sample");
   cmd->add_flag("--json", flags->json, "Print the report as JSON");
-  cmd->callback([&ctx, &exit_code, flags] { exit_code = runWorkflow(ctx, *flags); });
+  cmd->callback([&ctx, &exit_code, flags, sample] {
+    if (sample->count() > 0 && !flags->dry_run) {
+      std::cerr << "herald: error: --sample-contact chooses whose message a dry run shows; add "
+                   "--dry-run\n";
+      exit_code = 2;
+      return;
+    }
+    exit_code = runWorkflow(ctx, *flags);
+  });
 }
 
 }  // namespace herald::app

@@ -57,10 +57,13 @@ struct FailureGroup {
   std::vector<int64_t> contacts;  // a few examples
 };
 
-std::vector<FailureGroup> groupFailures(const std::vector<store::JourneyFailure>& failures) {
+// Failures (or refusals, `refused`) grouped by step and reason, the largest first.
+std::vector<FailureGroup> groupFailures(const std::vector<store::JourneyFailure>& failures,
+                                        bool refused) {
   std::vector<FailureGroup> groups;
   std::map<std::pair<std::string, std::string>, size_t> index;
   for (const auto& f : failures) {
+    if (f.refused != refused) continue;
     auto [it, added] = index.try_emplace({f.step_id, f.reason}, groups.size());
     if (added) groups.push_back({f.step_id, f.reason, 0, {}});
     FailureGroup& g = groups[it->second];
@@ -70,6 +73,23 @@ std::vector<FailureGroup> groupFailures(const std::vector<store::JourneyFailure>
   std::stable_sort(groups.begin(), groups.end(),
                    [](const FailureGroup& a, const FailureGroup& b) { return a.count > b.count; });
   return groups;
+}
+
+// `read`: how many failures and refusals were read when not all of them.
+void printGroups(std::ostream& out, const std::string& title,
+                 const std::vector<FailureGroup>& groups, std::optional<size_t> read) {
+  if (groups.empty()) return;
+  out << fmt::format("\n{}{}:\n", title,
+                     read ? fmt::format(" (among the first {} read)", *read) : "");
+  for (const auto& g : groups) {
+    std::string examples;
+    for (size_t i = 0; i < g.contacts.size(); ++i) {
+      examples += (i ? ", " : "") + std::to_string(g.contacts[i]);
+    }
+    if (static_cast<size_t>(g.count) > g.contacts.size()) examples += ", ...";
+    out << fmt::format("  {:>6} at '{}': {} (contacts {})\n", g.count, g.step_id, g.reason,
+                       examples);
+  }
 }
 
 int showRun(AppContext& ctx, const ShowFlags& flags) {
@@ -91,22 +111,25 @@ int showRun(AppContext& ctx, const ShowFlags& flags) {
   const auto rows = engine::buildStepRows(store.stepCounts(run->id), wf ? &*wf : nullptr);
   const auto summary = store.journeySummary(run->id);
   const auto failures = store.failures(run->id, flags.failures);
-  const auto groups = groupFailures(failures);
+  const auto groups = groupFailures(failures, false);
+  const auto refusals = groupFailures(failures, true);
 
   if (flags.json) {
     nlohmann::json out;
     out["run"] = engine::toJson(*run);
     out["steps"] = engine::toJson(rows);
     out["journeys"] = engine::toJson(summary);
-    nlohmann::json fs = nlohmann::json::array();
+    nlohmann::json fs = nlohmann::json::array(), rs = nlohmann::json::array();
     for (const auto& f : failures) {
-      fs.push_back({{"journey_id", f.journey_id},
-                    {"contact_id", f.contact_id},
-                    {"step", f.step_id},
-                    {"reason", f.reason},
-                    {"at", formatIsoTime(f.at_ms)}});
+      (f.refused ? rs : fs)
+          .push_back({{"journey_id", f.journey_id},
+                      {"contact_id", f.contact_id},
+                      {"step", f.step_id},
+                      {"reason", f.reason},
+                      {"at", formatIsoTime(f.at_ms)}});
     }
     out["failures"] = std::move(fs);
+    out["refused"] = std::move(rs);
     std::cout << out.dump(2) << '\n';
     return 0;
   }
@@ -118,27 +141,16 @@ int showRun(AppContext& ctx, const ShowFlags& flags) {
                            formatIsoTime(run->started_ms), formatIsoTime(run->updated_ms));
   std::cout << fmt::format("enrolled: {}\n\n", run->enrolled_count);
   engine::printStepTable(std::cout, rows);
-  std::cout << fmt::format("\njourneys: {} done, {} exited, {} failed, {} active, {} waiting\n",
-                           summary.done, summary.exited, summary.failed, summary.active,
-                           summary.waiting);
+  std::cout << '\n' << engine::describeJourneys(summary) << '\n';
   if (auto waiting = engine::describeWaiting(summary); !waiting.empty()) {
     std::cout << waiting << '\n';
   }
-  if (!groups.empty()) {
-    std::cout << fmt::format("\nfailures{}:\n",
-                             static_cast<int64_t>(failures.size()) < summary.failed
-                                 ? fmt::format(" (the latest {})", failures.size())
-                                 : "");
-    for (const auto& g : groups) {
-      std::string examples;
-      for (size_t i = 0; i < g.contacts.size(); ++i) {
-        examples += (i ? ", " : "") + std::to_string(g.contacts[i]);
-      }
-      if (static_cast<size_t>(g.count) > g.contacts.size()) examples += ", ...";
-      std::cout << fmt::format("  {:>6} at '{}': {} (contacts {})\n", g.count, g.step_id, g.reason,
-                               examples);
-    }
-  }
+  std::optional<size_t> read;
+  if (static_cast<int64_t>(failures.size()) < summary.failed + summary.refused)
+    read = failures.size();
+  printGroups(std::cout, "failures", groups, read);
+  printGroups(std::cout, "refused by policy (consent, address, suppression; not failures)",
+              refusals, read);
   return 0;
 }
 

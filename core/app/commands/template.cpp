@@ -1,11 +1,16 @@
 // `herald template render FILE [--data DATA.json | --contact ID] [--locale L]
 // [--part NAME] [--strict]`: preview a message file (each part, with the
 // locale variant a contact would get) or one template, without running a
-// workflow. Compile errors print at FILE:LINE:COL and exit 1; variables that
-// rendered empty with no default are listed on stderr after the output
-// (lenient) or fail the render (--strict).
+// workflow. `herald template render --workflow W --step S --contact ID`:
+// the step's message as that contact would get it, the earlier steps run
+// dry for the contact first (engine/dry_walk.hpp), so the variables a
+// personalize step works out are in it. Compile errors print at FILE:LINE:COL and exit 1; variables
+// that rendered empty with no default are listed on stderr after the output (lenient) or fail the
+// render (--strict).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <boost/asio/io_context.hpp>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -16,10 +21,13 @@
 
 #include "app/command.hpp"
 #include "app/commands/contact_ref.hpp"
+#include "engine/dry_walk.hpp"
+#include "engine/run_plan.hpp"
 #include "message/expand.hpp"
 #include "message/locale.hpp"
 #include "message/partials.hpp"
 #include "message/templated_config.hpp"
+#include "schema/schema.hpp"
 #include "util/suggest.hpp"
 #include "workflow/scalar_pos.hpp"
 
@@ -35,6 +43,8 @@ const std::vector<std::string> kParts = {"subject", "preheader", "text", "html",
 
 struct TemplateFlags {
   std::string file;
+  std::string workflow;
+  std::string step;
   std::string data;
   std::string contact;
   std::string locale;
@@ -154,6 +164,25 @@ void listUndefined(const std::vector<std::string>& names) {
       joinList(names, "and"));
 }
 
+// The message parts of a rendered config, each under "== NAME ==" (only
+// `part` when given; `what` names the message when it has no such part).
+void printParts(const json& rendered, const std::string& part, const std::string& what) {
+  bool first = true;
+  bool any = false;
+  for (const auto& p : kParts) {
+    if (!part.empty() && p != part) continue;
+    auto it = rendered.find(p);
+    if (it == rendered.end() || !it->is_string()) continue;
+    any = true;
+    if (part.empty()) std::cout << (first ? "" : "\n") << "== " << p << " ==\n";
+    first = false;
+    const std::string& text = it->get_ref<const std::string&>();
+    std::cout << text;
+    if (!text.empty() && text.back() != '\n') std::cout << '\n';
+  }
+  if (!any && !part.empty()) fail(fmt::format("{} has no part '{}'", what, part));
+}
+
 bool isMessageFile(const std::string& file) {
   const auto ext = fs::path(file).extension().string();
   return ext == ".yaml" || ext == ".yml";
@@ -218,20 +247,7 @@ int renderMessage(const TemplateFlags& flags, AppContext& ctx) {
                          : fmt::format("locale: the base parts (variants: {})\n",
                                        joinList(locales, "and")));
   }
-  bool first = true;
-  bool any = false;
-  for (const auto& p : kParts) {
-    if (!flags.part.empty() && p != flags.part) continue;
-    auto it = rendered.find(p);
-    if (it == rendered.end() || !it->is_string()) continue;
-    any = true;
-    if (flags.part.empty()) std::cout << (first ? "" : "\n") << "== " << p << " ==\n";
-    first = false;
-    const std::string& text = it->get_ref<const std::string&>();
-    std::cout << text;
-    if (!text.empty() && text.back() != '\n') std::cout << '\n';
-  }
-  if (!any && !flags.part.empty()) fail(fmt::format("{} has no part '{}'", flags.file, flags.part));
+  printParts(rendered, flags.part, flags.file);
   std::vector<std::string> names;
   for (uint32_t id : undefined) names.push_back(compiled->undefinedNames()[id]);
   listUndefined(names);
@@ -251,8 +267,11 @@ int renderOne(const TemplateFlags& flags, AppContext& ctx) {
   tmpl::CompileError err;
   auto t = tmpl::Template::compile(text, options, err);
   if (!t) {
-    std::cerr << fmt::format("{}:{}:{}: error: {}\n", err.path.empty() ? flags.file : err.path,
-                             err.line, err.column, err.message);
+    const std::string& path = err.path.empty() ? flags.file : err.path;
+    std::cerr << fmt::format("{}:{}:{}: error: {}\n", path, err.line, err.column, err.message);
+    for (const auto& r : err.related)
+      std::cerr << fmt::format("{}:{}:{}: {}: {}\n", path, r.line, r.column,
+                               r.note ? "note" : "error", r.message);
     return 1;
   }
   Data data = loadData(flags, ctx);
@@ -275,6 +294,61 @@ int renderOne(const TemplateFlags& flags, AppContext& ctx) {
   return 0;
 }
 
+int renderStep(const TemplateFlags& flags, AppContext& ctx) {
+  if (flags.step.empty())
+    fail("--workflow needs --step STEP_ID: the step whose message to show", 2);
+  if (flags.contact.empty())
+    fail("--workflow needs --contact ID: the earlier steps run for that contact of the database",
+         2);
+  plugin::Registry& registry = ctx.plugins();
+  Diagnostics diags;
+  auto wf = engine::loadRunnable(flags.workflow, registry, diags);
+  diags.sort();
+  diags.print(std::cerr);
+  if (!wf) return 1;
+  std::vector<std::string> ids;
+  const workflow::Step* target = nullptr;
+  for (const auto& s : wf->steps) {
+    ids.push_back(s.id);
+    if (s.id == flags.step) target = &s;
+  }
+  if (!target)
+    fail(fmt::format("{} has no step '{}'{}; its steps: {}", flags.workflow, flags.step,
+                     didYouMean(flags.step, ids), joinList(ids, "and")));
+  const plugin::StepTypeInfo* type = registry.find(target->uses);
+  if (!type || type->builtin || schema::templatedFields(type->schema).empty())
+    fail(fmt::format("step '{}' ({}) has no message to render", flags.step, target->uses));
+  store::Contact contact = resolveContactRef(ctx, flags.contact);
+  if (!flags.locale.empty()) contact.locale = flags.locale;
+  auto plan = engine::RunPlan::build(std::move(*wf), registry, diags);
+  diags.sort();
+  diags.print(std::cerr);
+  if (!plan) return 1;
+
+  boost::asio::io_context io;
+  const int64_t now = ctx.clock().nowMs();
+  const engine::DryWalk walk = engine::walkTo(*plan, flags.step, contact, ctx.store(), io, now);
+  if (!walk.reached)
+    fail(fmt::format("contact {} does not reach step '{}': {}", contact.id, flags.step,
+                     walk.stopped));
+  std::vector<std::string> path = walk.path;
+  path.push_back(flags.step);
+  std::cerr << fmt::format("contact {}: {} (dry: nothing delivered, nothing stored)\n", contact.id,
+                           fmt::join(path, " -> "));
+  const engine::StepRuntime& rt = *plan->find(flags.step);
+  tmpl::RenderContext rctx = engine::configContext(plan->workflow(), contact, walk.vars, now);
+  if (flags.strict) rctx.undefined = tmpl::Undefined::kStrict;
+  std::string out, reason;
+  std::vector<uint32_t> undefined;
+  if (!rt.config->render(rctx, out, reason, undefined))
+    fail(fmt::format("step '{}': {}", flags.step, reason));
+  printParts(json::parse(out), flags.part, "step '" + flags.step + "'");
+  std::vector<std::string> names;
+  for (uint32_t id : undefined) names.push_back(rt.config->undefinedNames()[id]);
+  listUndefined(names);
+  return 0;
+}
+
 }  // namespace
 
 void addTemplateCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
@@ -286,7 +360,14 @@ void addTemplateCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
       "Render a message file (templates/NAME.yaml: each part, with the locale variant chosen "
       "for --locale or the contact) or one template (.html/.htm escape HTML; .liquid, .txt "
       "and others do not), with partials from the file's folder");
-  render->add_option("FILE", flags->file, "A message file (.yaml) or one template")->required();
+  auto* file = render->add_option("FILE", flags->file, "A message file (.yaml) or one template");
+  auto* workflow = render->add_option(
+      "--workflow", flags->workflow,
+      "A workflow file: render the message of its step --step for --contact, after running the "
+      "steps before it for that contact, dry (nothing delivered, nothing stored), so the "
+      "values and recommendations of a personalize step appear");
+  workflow->excludes(file);
+  render->add_option("--step", flags->step, "With --workflow: the id of the step to render");
   auto* data = render->add_option(
       "--data", flags->data,
       "A JSON file: {\"contact\": {fields, \"attributes\": {...}, \"tags\": [...]}, \"vars\": "
@@ -303,6 +384,18 @@ void addTemplateCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
   render->callback([flags, &ctx, &exit_code] {
     if (!flags->locale.empty() && !message::isValidLocaleTag(flags->locale))
       fail("--locale: " + message::localeTagHint(flags->locale), 2);
+    if (!flags->workflow.empty()) {
+      if (!flags->data.empty())
+        fail("--workflow renders for a contact of the database: use --contact ID, not --data", 2);
+      exit_code = renderStep(*flags, ctx);
+      return;
+    }
+    if (flags->file.empty())
+      fail(
+          "name a message file or template (FILE), or a workflow step (--workflow FILE --step "
+          "ID --contact ID)",
+          2);
+    if (!flags->step.empty()) fail("--step goes with --workflow FILE", 2);
     exit_code = isMessageFile(flags->file) ? renderMessage(*flags, ctx) : renderOne(*flags, ctx);
   });
 }

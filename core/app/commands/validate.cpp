@@ -84,12 +84,14 @@ std::string contactField(const std::string& variable) {
   return variable.rfind(prefix, 0) == 0 ? variable.substr(prefix.size()) : "";
 }
 
-// Compiles the workflow's templates (errors at FILE:LINE:COL) and warns
-// about outputs with no default that are empty for part of the audience,
-// counted in the database when there is one.
+// Compiles the workflow's templates (errors at FILE:LINE:COL) and, when
+// `count_empty` (the file has no error: the figures are for a workflow that
+// can run), warns about outputs with no default that are empty for part of
+// the audience, counted in the database when there is one.
 void checkTemplates(const workflow::Workflow& wf, plugin::Registry& registry, AppContext& ctx,
-                    Diagnostics& diags) {
+                    Diagnostics& diags, bool count_empty) {
   const auto compiled = engine::RunPlan::compileTemplates(wf, registry, diags);
+  if (!count_empty) return;
   std::set<std::tuple<std::string, int, int>> seen;
   std::map<std::string, std::optional<store::Store::EmptyCount>> counts;  // field -> count
   store::Store* store = nullptr;
@@ -157,7 +159,9 @@ int runValidate(const ValidateOptions& opts, AppContext& ctx) {
     auto wf = workflow::loadWorkflow(file, diags);
     if (wf) {
       workflow::validateWorkflow(*wf, registry, diags);
-      if (!diags.hasErrors()) checkTemplates(*wf, registry, ctx, diags);
+      // Templates are checked even where a step's settings are wrong, so
+      // one round of fixes meets every problem of the file.
+      checkTemplates(*wf, registry, ctx, diags, !diags.hasErrors());
       // Two files of one name would be one workflow to the daemon.
       if (!wf->name.empty()) {
         auto [it, inserted] = names.emplace(wf->name, std::make_pair(file, wf->name_pos));

@@ -46,6 +46,20 @@ int64_t SqliteStore::wakeDueJourneys(int64_t run_id, int64_t now_ms) {
   WriteTx tx(db_);
   int64_t woken = 0;
   {
+    // The step that sent each journey waiting (its latest 'wait' visit)
+    // counts it as gone on: the report then stops showing it as waiting.
+    auto q = db_.query(
+        "INSERT INTO step_counts(run_id, step_id, outcome, count) "
+        "SELECT ?1, v.step_id, 'waited', count(*) FROM journeys j "
+        "JOIN journey_visits v ON v.journey_id = j.id AND v.outcome = 'wait' "
+        "AND v.at_ms = (SELECT max(w.at_ms) FROM journey_visits w "
+        "WHERE w.journey_id = j.id AND w.outcome = 'wait') "
+        "WHERE j.run_id = ?1 AND j.status = 'waiting' AND j.wake_ms <= ?2 GROUP BY v.step_id "
+        "ON CONFLICT(run_id, step_id, outcome) DO UPDATE SET count = count + excluded.count");
+    q.bindInt(1, run_id).bindInt(2, now_ms);
+    q.run();
+  }
+  {
     auto q = db_.query(
         "UPDATE journeys SET status = 'active', updated_ms = ?2 "
         "WHERE run_id = ?1 AND status = 'waiting' AND wake_ms <= ?2");
@@ -81,6 +95,9 @@ JourneySummary SqliteStore::journeySummary(int64_t run_id) {
           break;
         case JourneyStatus::kFailed:
           s.failed = n;
+          break;
+        case JourneyStatus::kRefused:
+          s.refused = n;
           break;
       }
     }
@@ -168,7 +185,7 @@ bool SqliteStore::applyMove(const BatchCommit& batch, const JourneyMove& move) {
         .bindInt(8, batch.now_ms);
     q.run();
   }
-  if (move.status == JourneyStatus::kFailed) {
+  if (move.status == JourneyStatus::kFailed || move.status == JourneyStatus::kRefused) {
     auto q = db_.query(
         "INSERT INTO journey_failures(run_id, journey_id, contact_id, step_id, reason, at_ms) "
         "SELECT ?1, ?2, contact_id, ?3, ?4, ?5 FROM journeys WHERE id = ?2");
@@ -195,11 +212,13 @@ std::vector<StepCount> SqliteStore::stepCounts(int64_t run_id) {
 std::vector<JourneyFailure> SqliteStore::failures(int64_t run_id, int limit) {
   std::vector<JourneyFailure> out;
   auto q = db_.query(
-      "SELECT journey_id, contact_id, step_id, reason, at_ms FROM journey_failures "
-      "WHERE run_id = ?1 ORDER BY id LIMIT ?2");
+      "SELECT f.journey_id, f.contact_id, f.step_id, f.reason, f.at_ms, j.status = 'refused' "
+      "FROM journey_failures f LEFT JOIN journeys j ON j.id = f.journey_id "
+      "WHERE f.run_id = ?1 ORDER BY f.id LIMIT ?2");
   q.bindInt(1, run_id).bindInt(2, limit);
   while (q.step()) {
-    out.push_back({q.colInt(0), q.colInt(1), q.colText(2), q.colText(3), q.colInt(4)});
+    out.push_back(
+        {q.colInt(0), q.colInt(1), q.colText(2), q.colText(3), q.colInt(4), q.colInt(5) == 1});
   }
   return out;
 }

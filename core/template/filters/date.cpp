@@ -1,9 +1,9 @@
 // The date filter: Ruby's Time#strftime (flags - _ 0 ^ #, widths, %:z), in
-// the render's time zone. Inputs: "now"/"today", Unix seconds (a number or
-// a string of digits), ISO 8601 dates and date-times (2024-03-05,
-// 2024-03-05 10:20, 2024-03-05T10:20:30.5Z, ...+02:00). A date-time with
-// no offset is a wall time in the render's zone; one with an offset is
-// that instant, shown in the render's zone.
+// the render's time zone, with month and day names in the render's locale
+// (date_names.hpp: English, as Shopify, unless the locale is another language). Inputs:
+// "now"/"today", Unix seconds (a number or a string of digits), ISO 8601 dates and date-times
+// (2024-03-05, 2024-03-05 10:20, 2024-03-05T10:20:30.5Z, ...+02:00). A date-time with no offset is
+// a wall time in the render's zone; one with an offset is that instant, shown in the render's zone.
 #include <date/iso_week.h>
 
 #include <array>
@@ -11,6 +11,7 @@
 #include <functional>
 
 #include "template/filters/builtins.hpp"
+#include "template/filters/date_names.hpp"
 #include "util/time_zone.hpp"
 
 namespace herald::tmpl::filters {
@@ -18,12 +19,6 @@ namespace {
 
 using std::chrono::milliseconds;
 using SysMs = date::sys_time<milliseconds>;
-
-constexpr std::string_view kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                      "Thursday", "Friday", "Saturday"};
-constexpr std::string_view kMonths[] = {"January",   "February", "March",    "April",
-                                        "May",       "June",     "July",     "August",
-                                        "September", "October",  "November", "December"};
 
 constexpr std::string_view kValidInputs =
     "valid: \"now\", \"today\", Unix seconds, or an ISO 8601 date such as 2024-03-05 or "
@@ -110,10 +105,12 @@ struct Broken {
   int hour = 0, minute = 0, second = 0, millis = 0;
   std::chrono::seconds offset{0};
   std::string abbrev;
+  const DateNames* names = nullptr;  // the render's locale
 };
 
-Broken breakDown(SysMs t, const date::time_zone& zone) {
+Broken breakDown(SysMs t, const date::time_zone& zone, const DateNames& names) {
   Broken b;
+  b.names = &names;
   b.instant = t;
   const auto info = zone.get_info(date::floor<std::chrono::seconds>(t));
   b.offset = info.offset;
@@ -249,27 +246,27 @@ bool convert(char c, const Spec& spec, const Broken& b, std::string& out) {
       Spec s = spec;
       if (spec.swap) {  // %#p is lower case
         s.swap = false;
-        appendText(out, b.hour < 12 ? "am" : "pm", s);
+        appendText(out, b.hour < 12 ? b.names->am_lower : b.names->pm_lower, s);
       } else {
-        appendText(out, b.hour < 12 ? "AM" : "PM", s);
+        appendText(out, b.hour < 12 ? b.names->am : b.names->pm, s);
       }
       return true;
     }
     case 'P':
-      appendText(out, b.hour < 12 ? "am" : "pm", spec);
+      appendText(out, b.hour < 12 ? b.names->am_lower : b.names->pm_lower, spec);
       return true;
     case 'A':
-      appendText(out, std::string(kDays[b.wday]), spec);
+      appendText(out, b.names->days[b.wday], spec);
       return true;
     case 'a':
-      appendText(out, std::string(kDays[b.wday].substr(0, 3)), spec);
+      appendText(out, b.names->short_days[b.wday], spec);
       return true;
     case 'B':
-      appendText(out, std::string(kMonths[month - 1]), spec);
+      appendText(out, b.names->months[month - 1], spec);
       return true;
     case 'b':
     case 'h':
-      appendText(out, std::string(kMonths[month - 1].substr(0, 3)), spec);
+      appendText(out, b.names->short_months[month - 1], spec);
       return true;
     case 'u':
       appendNumber(out, b.wday == 0 ? 7 : b.wday, spec, 1, '0');
@@ -459,7 +456,7 @@ Value fDate(const Value& in, Args args, FilterEnv& env) {
     return fail(env, "date", "cannot read " + toS(in) + " as a date; " + std::string(kValidInputs));
   }
   std::string out;
-  strftime(format, breakDown(instant, *zone), out);
+  strftime(format, breakDown(instant, *zone, dateNames(env.locale)), out);
   return Value::owned(std::move(out));
 }
 

@@ -130,8 +130,8 @@ class Durability(unittest.TestCase):
         self.assertEqual(q("SELECT count(*), count(DISTINCT contact_id) FROM journeys"),
                          [(CONTACTS, CONTACTS)])
         self.assertEqual(dict(q("SELECT status, count(*) FROM journeys GROUP BY status")),
-                         {"exited": len(pro) + len(free_with_phone),
-                          "failed": len(free) - len(free_with_phone)})
+                         {"done": len(pro) + len(free_with_phone),
+                          "refused": len(free) - len(free_with_phone)})
 
         # Each step of a contact's path exactly once: no second visit (the
         # occurrence would be 1) and none missing.
@@ -155,7 +155,7 @@ class Durability(unittest.TestCase):
         self.assertEqual(steps["route"]["branches"], {"then": len(pro), "else": len(free)})
         self.assertEqual(steps["email"]["continued"], len(pro))
         self.assertEqual(steps["sms"]["continued"], len(free_with_phone))
-        self.assertEqual(steps["sms"]["failed"], len(free) - len(free_with_phone))
+        self.assertEqual(steps["sms"]["refused"], len(free) - len(free_with_phone))
         self.assertEqual(steps["bye"]["exited"], len(pro) + len(free_with_phone))
 
         # The ledger: one row per key, every message settled.

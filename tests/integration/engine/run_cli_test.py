@@ -84,15 +84,19 @@ class RunCli(unittest.TestCase):
         self.assertEqual(table_row(out, "route")[:3], ["route", "condition", "4"])
         self.assertRegex(out, r"-> then\s+2\n")
         self.assertRegex(out, r"-> else\s+2\n")
-        # step type entered continued waiting exited failed
-        self.assertEqual(table_row(out, "email")[1:], ["outbox.email", "2", "2", "0", "0", "0"])
-        self.assertEqual(table_row(out, "sms")[1:], ["outbox.sms", "2", "1", "0", "0", "1"])
-        self.assertEqual(table_row(out, "bye")[1:], ["exit", "3", "0", "0", "3", "0"])
+        # step type entered continued waiting exited failed refused
+        self.assertEqual(table_row(out, "email")[1:],
+                         ["outbox.email", "2", "2", "0", "0", "0", "0"])
+        self.assertEqual(table_row(out, "sms")[1:], ["outbox.sms", "2", "1", "0", "0", "0", "1"])
+        self.assertEqual(table_row(out, "bye")[1:], ["exit", "3", "0", "0", "3", "0", "0"])
         outbox = os.path.join(self.sb.state, "outbox")
         self.assertIn(f"messages: 2 written to {outbox}/new (email), "
                       f"1 written to {outbox}/sms.jsonl (sms)", out)
         self.assertIn("not sent: 1 refused by policy (1 no-address)", out)
-        self.assertIn("journeys: 0 done, 3 exited, 1 failed (reasons: herald runs show 1)", out)
+        # Journeys that reached the exit step are done; the contact without a
+        # phone number was refused by policy, which is not a failure.
+        self.assertIn("journeys: 3 done, 0 exited, 0 failed, 1 refused by policy, 0 active, "
+                      "0 waiting (reasons: herald runs show 1)", out)
         self.assertRegex(out, r"run 1: done \(\d+ journey steps in [0-9.]+ s")
         self.assertEqual(len(self.sb.outbox_files()), 2)
         self.assertEqual(len(self.sb.sms_lines()), 1)
@@ -130,11 +134,15 @@ steps:
         self.assertEqual(rep["enrolled_now"], 4)
         steps = {s["id"]: s for s in rep["steps"]}
         self.assertEqual(steps["route"]["branches"], {"then": 2, "else": 2})
-        self.assertEqual(steps["sms"]["failed"], 1)
+        self.assertEqual(steps["sms"]["failed"], 0)
+        self.assertEqual(steps["sms"]["refused"], 1)
         msgs = {m["step"]: m for m in rep["messages"]}
         self.assertEqual(msgs["email"]["delivered"], 2)
         self.assertEqual(msgs["sms"]["refused"], 1)
-        self.assertEqual(rep["journeys"]["exited"], 3)
+        self.assertEqual(rep["journeys"]["done"], 3)
+        self.assertEqual(rep["journeys"]["exited"], 0)
+        self.assertEqual(rep["journeys"]["refused"], 1)
+        self.assertEqual(rep["journeys"]["failed"], 0)
 
     def test_a_rerun_sends_nothing_twice(self):
         self.assertEqual(self.sb.herald("run", self.wf).returncode, 0)
@@ -163,6 +171,24 @@ steps:
         self.assertEqual(self.sb.sms_lines(), [])
         runs = json.loads(self.sb.herald("runs", "list", "--json").stdout)
         self.assertEqual([x["dry_run"] for x in runs], [True])
+
+    def test_dry_run_shows_the_sample_of_the_contact_asked_for(self):
+        r = self.sb.herald("run", self.wf, "--dry-run")
+        self.assertIn("sample message from step 'email' (outbox.email) for contact 1:", r.stdout)
+        r = self.sb.herald("run", self.wf, "--dry-run", "--sample-contact", "c4")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("sample message from step 'email' (outbox.email) for contact 4:", r.stdout)
+        self.assertIn("Subject: Hi there, spring is here", r.stdout)
+        self.assertIn("no sample from step 'sms': contact 4 did not reach it", r.stdout)
+
+        r = self.sb.herald("run", self.wf, "--sample-contact", "c4")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--sample-contact chooses whose message a dry run shows; add --dry-run",
+                      r.stderr)
+        r = self.sb.herald("run", self.wf, "--dry-run", "--sample-contact", "nobody")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("--sample-contact 'nobody': no contact has this external id or contact id",
+                      r.stderr)
 
     def test_limit_caps_enrolment(self):
         r = self.sb.herald("run", self.wf, "--limit", "1")
@@ -201,9 +227,22 @@ steps:
         self.assertIn("1 journey waits, the first until 2026-03-03T09:00:00Z", r.stdout)
         self.assertEqual(len(self.sb.outbox_files()), 3)
 
+        # step type entered continued waiting exited failed
+        self.assertEqual(table_row(r.stdout, "pause")[1:], ["wait", "4", "3", "1", "0", "0"])
+
         r = self.sb.herald("run", wf, now="2026-03-03T09:00:00Z")
         self.assertIn("run 1: done", r.stdout)
         self.assertEqual(len(self.sb.outbox_files()), 4)
+        # Once every journey has gone on, the wait step shows nobody waiting.
+        self.assertEqual(table_row(r.stdout, "pause")[1:], ["wait", "4", "4", "0", "0", "0"])
+        r = self.sb.herald("runs", "show", "1")
+        self.assertEqual(table_row(r.stdout, "pause")[1:], ["wait", "4", "4", "0", "0", "0"])
+        self.assertIn("journeys: 4 done, 0 exited, 0 failed, 0 refused by policy, 0 active, "
+                      "0 waiting\n", r.stdout)
+
+        # A dry run passes waits at once: nobody is shown waiting there either.
+        r = self.sb.herald("run", wf, "--dry-run", now="2026-03-04T10:00:00Z")
+        self.assertEqual(table_row(r.stdout, "pause")[1:], ["wait", "4", "4", "0", "0", "0"])
 
     def test_a_changed_file_is_a_new_revision_and_the_old_run_is_pointed_out(self):
         text = """\
@@ -284,15 +323,21 @@ steps:
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("run 1 of 'spring'", r.stdout)
         self.assertIn("status: done, trigger: manual", r.stdout)
-        self.assertEqual(table_row(r.stdout, "sms")[1:], ["outbox.sms", "2", "1", "0", "0", "1"])
-        self.assertIn("journeys: 0 done, 3 exited, 1 failed", r.stdout)
-        self.assertRegex(r.stdout, r"failures:\n\s+1 at 'sms': contact has no phone number for "
+        self.assertEqual(table_row(r.stdout, "sms")[1:],
+                         ["outbox.sms", "2", "1", "0", "0", "0", "1"])
+        self.assertIn("journeys: 3 done, 0 exited, 0 failed, 1 refused by policy, 0 active, "
+                      "0 waiting\n", r.stdout)
+        self.assertNotIn("failures:", r.stdout)
+        self.assertRegex(r.stdout, r"refused by policy \(consent, address, suppression; not "
+                                   r"failures\):\n\s+1 at 'sms': contact has no phone number for "
                                    r"the sms channel \(contacts 3\)")
 
         show = json.loads(self.sb.herald("runs", "show", "1", "--json").stdout)
-        self.assertEqual(show["failures"][0]["reason"],
+        self.assertEqual(show["failures"], [])
+        self.assertEqual(show["refused"][0]["reason"],
                          "contact has no phone number for the sms channel")
-        self.assertEqual(show["journeys"]["failed"], 1)
+        self.assertEqual(show["journeys"]["failed"], 0)
+        self.assertEqual(show["journeys"]["refused"], 1)
 
     def test_runs_list_when_there_are_none(self):
         r = self.sb.herald("runs", "list")

@@ -152,7 +152,9 @@ class SegmentStep(unittest.TestCase):
         self.assertEqual(vip["branches"], {"match": 2, "else": 3})
         self.assertEqual(step_row(rep, "thanks")["entered"], 2)
         self.assertEqual(step_row(rep, "bye")["entered"], 3)
-        self.assertEqual(rep["journeys"]["exited"], 5)
+        # Both ends are exit steps: the workflow's own end, so every journey is done.
+        self.assertEqual(rep["journeys"]["done"], 5)
+        self.assertEqual(rep["journeys"]["exited"], 0)
 
     def test_a_filter_lets_matches_continue_and_the_others_exit(self):
         rep = self.run_json("buyers.yaml", FILTER)
@@ -161,7 +163,9 @@ class SegmentStep(unittest.TestCase):
         self.assertEqual(buyers["continued"], 2)  # c1 (3 purchases), c2 (2)
         self.assertEqual(buyers["exited"], 3)
         self.assertEqual(step_row(rep, "done")["entered"], 2)
-        self.assertEqual(rep["journeys"]["exited"], 5)
+        # The filter ended 3 journeys early; the 2 that reached the exit step are done.
+        self.assertEqual(rep["journeys"]["exited"], 3)
+        self.assertEqual(rep["journeys"]["done"], 2)
         self.assertEqual(rep["journeys"]["failed"], 0)
 
     def test_a_named_segment_beside_the_workflow(self):

@@ -82,6 +82,33 @@ steps:
         your city: {{{{ contact.attributes.city }}}}
 """
 
+# A personalize step works out a discount; the message reads it.
+PREVIEW = """\
+name: preview
+trigger: manual
+steps:
+  - id: pick
+    uses: personalize
+    with:
+      values:
+        discount:
+          - when: {attribute: city, equals: Seoul}
+            value: 25
+          - value: 10
+  - id: route
+    uses: condition
+    with: {if: "vars.discount >= 20"}
+    branches: {then: vip-mail, else: bye}
+  - id: vip-mail
+    uses: outbox.email
+    with:
+      from: shop@example.com
+      subject: "{{ contact.first_name }}, {{ vars.discount }}% off"
+      text: "Only for you in {{ contact.attributes.city }}: {{ vars.discount }}%"
+  - id: bye
+    uses: exit
+"""
+
 
 class TemplatesTest(unittest.TestCase):
     def setUp(self):
@@ -200,6 +227,52 @@ class TemplatesTest(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertRegex(r.stderr, r"templates/footer\.text\.liquid:2:\d+: error: ")
 
+    def test_render_a_step_after_the_earlier_steps_ran_dry_for_the_contact(self):
+        """The personalize step's value is in the message; nothing is delivered or stored."""
+        self.import_contacts()
+        wf = self.put("preview.yaml", PREVIEW)
+        r = self.sb.herald("template", "render", "--workflow", wf, "--step", "vip-mail",
+                           "--contact", "ext:c2")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "== subject ==\nMinji, 25% off\n\n== text ==\n"
+                                   "Only for you in Seoul: 25%\n")
+        self.assertIn("contact 2: pick -> route -> vip-mail (dry: nothing delivered, nothing "
+                      "stored)", r.stderr)
+        r = self.sb.herald("template", "render", "--workflow", wf, "--step", "vip-mail",
+                           "--contact", "ext:c2", "--part", "subject")
+        self.assertEqual(r.stdout, "Minji, 25% off\n")
+        # Another contact takes the other branch and never reaches the step.
+        r = self.sb.herald("template", "render", "--workflow", wf, "--step", "vip-mail",
+                           "--contact", "ext:c1")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("herald: error: contact 1 does not reach step 'vip-mail': the journey ends "
+                      "at step 'bye'", r.stderr)
+        # Nothing was stored or delivered.
+        self.assertIn("no runs yet", self.sb.herald("runs", "list").stdout)
+        self.assertEqual(self.sb.outbox_files(), [])
+
+    def test_render_a_step_user_errors(self):
+        self.import_contacts()
+        wf = self.put("preview.yaml", PREVIEW)
+        cases = [
+            (["--workflow", wf, "--contact", "ext:c2"], 2,
+             "--workflow needs --step STEP_ID: the step whose message to show"),
+            (["--workflow", wf, "--step", "vip-mail"], 2,
+             "--workflow needs --contact ID: the earlier steps run for that contact"),
+            (["--workflow", wf, "--step", "vip-mial", "--contact", "ext:c2"], 1,
+             f"{wf} has no step 'vip-mial' (did you mean 'vip-mail'?); its steps: pick, route, "
+             "vip-mail and bye"),
+            (["--workflow", wf, "--step", "route", "--contact", "ext:c2"], 1,
+             "step 'route' (condition) has no message to render"),
+            (["--step", "vip-mail", os.path.join(self.templates, "offer.yaml")], 2,
+             "--step goes with --workflow FILE"),
+            ([], 2, "name a message file or template (FILE), or a workflow step"),
+        ]
+        for args, code, message in cases:
+            r = self.sb.herald("template", "render", *args)
+            self.assertEqual(r.returncode, code, (args, r.stderr))
+            self.assertIn(message, r.stderr, args)
+
     def test_render_user_errors(self):
         cases = [
             (["template", "render", "nope.yaml"], 1,
@@ -257,6 +330,52 @@ class TemplatesTest(unittest.TestCase):
         r = self.sb.herald("validate", self.wf)
         self.assertEqual(r.returncode, 1)
         self.assertIn(os.path.join(self.templates, "footer.html.liquid") + ":3:", r.stderr)
+
+    def test_every_block_left_open_is_reported_at_its_line_of_the_workflow(self):
+        wf = self.put("open.yaml", """\
+name: open-blocks
+trigger: manual
+steps:
+  - id: mail
+    uses: outbox.email
+    with:
+      from: shop@example.com
+      subject: Hi
+      text: |
+        Hello
+        {% if contact.first_name %}
+          {% for t in contact.tags %}
+            {{ t }}
+""")
+        r = self.sb.herald("validate", wf)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr.splitlines(), [
+            f"{wf}:11:9: error: step 'mail' (outbox.email), text: '{{% if %}}' is never closed: "
+            "add {% endif %}",
+            f"{wf}:12:11: error: step 'mail' (outbox.email), text: '{{% for %}}' is never "
+            "closed: add {% endfor %}",
+            "2 errors in 1 of 1 file"])
+        # A closing tag that meets another block: the opener's line is a note.
+        self.put("open.yaml", open(wf).read().replace("            {{ t }}\n",
+                                                      "            {{ t }}\n        {% endif %}\n"))
+        r = self.sb.herald("validate", wf)
+        self.assertIn(f"{wf}:14:9: error: step 'mail' (outbox.email), text: '{{% endif %}}' cannot "
+                      "close {% for %}, which is still open: add {% endfor %} first", r.stderr)
+        self.assertIn(f"{wf}:12:11: note: step 'mail' (outbox.email), text: '{{% for %}}' opened "
+                      "here", r.stderr)
+
+    def test_validate_reports_template_errors_beside_config_errors(self):
+        """One round of validate shows both a misspelt setting and a broken
+        template of the same step: the marketer does not fix one to meet the other."""
+        wf = self.put("both-errors.yaml", INLINE.format(mode="lenient").replace(
+            "      from: shop@example.com\n", "      from: shop@example.com\n      reply_too: x\n")
+            .replace("{{ contact.attributes.city }}", "{{ contact.attributes.city | nosuch }}"))
+        r = self.sb.herald("validate", wf)
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(r.stderr, re.escape(wf) + r":10:\d+: error: .*reply_too")
+        self.assertRegex(r.stderr, re.escape(wf) + r":14:\d+: error: step 'mail' "
+                                                   r"\(outbox.email\), text: .*nosuch")
+        self.assertIn("2 errors in 1 of 1 file", r.stderr)
 
     def test_validate_message_errors(self):
         wf = self.put("both.yaml", WORKFLOW.replace("      message: offer\n",
@@ -342,7 +461,7 @@ class TemplatesTest(unittest.TestCase):
         wf = self.put("inline.yaml", INLINE.format(mode="strict"))
         r = self.sb.herald("run", wf)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertIn("journeys: 2 done, 0 exited, 2 failed", r.stdout)
+        self.assertIn("journeys: 2 done, 0 exited, 2 failed, 0 refused by policy", r.stdout)
         show = json.loads(self.sb.herald("runs", "show", "1", "--json").stdout)
         reasons = sorted(f["reason"] for f in show["failures"])
         self.assertTrue(any(re.match(r"template: undefined variable contact\.(first_name|"

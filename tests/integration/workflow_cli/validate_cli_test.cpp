@@ -1,6 +1,5 @@
 // `herald validate` and `herald schema` with the real binary, the real
-// in-tree plugins, the example workflows and the examples in
-// docs/workflows.md.
+// in-tree plugins, the example workflows and every YAML example in docs/.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
@@ -9,8 +8,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "draft07.hpp"
@@ -68,14 +69,14 @@ class ValidateCli : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
 
-  // Runs herald with `args` (already quoted) in the temp dir.
-  Result herald(const std::string& args) {
+  // Runs herald with `args` (already quoted) in the temp dir (or in `cwd`).
+  Result herald(const std::string& args, const fs::path& cwd = {}) {
     const fs::path out = dir_ / "stdout.txt";
     const fs::path err = dir_ / "stderr.txt";
-    const std::string cmd = "cd " + quote(dir_.string()) + " && " + quote(HERALD_BIN) +
-                            " --config " + quote(config_.string()) + " --plugin-dir " +
-                            quote(HERALD_PLUGIN_DIR) + " " + args + " >" + quote(out.string()) +
-                            " 2>" + quote(err.string());
+    const std::string cmd = "cd " + quote((cwd.empty() ? dir_ : cwd).string()) + " && " +
+                            quote(HERALD_BIN) + " --config " + quote(config_.string()) +
+                            " --plugin-dir " + quote(HERALD_PLUGIN_DIR) + " " + args + " >" +
+                            quote(out.string()) + " 2>" + quote(err.string());
     const int status = std::system(cmd.c_str());
     Result r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -184,6 +185,9 @@ TEST_F(ValidateCli, ThreeIndependentMistakesGiveThreeErrorsAtTheirPlaces) {
   text = replaceOnce(text, "uses: outbox.sms", "uses: outbox.smss");
   text = replaceOnce(text, "    next: done", "    next: finish");
   writeFile(dir_ / "welcome.yaml", text);
+  // Its partials: validate checks the templates of a file with errors too.
+  fs::copy(fs::path(HERALD_SOURCE_DIR) / "workflows" / "templates", dir_ / "templates",
+           fs::copy_options::recursive);
 
   const Result r = herald("validate welcome.yaml");
   EXPECT_EQ(r.exit_code, 1);
@@ -243,9 +247,61 @@ TEST_F(ValidateCli, YamlSyntaxErrorAndUnreadableFile) {
   const Result r = herald("validate bad.yaml missing.yaml");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err,
-            "bad.yaml:5:1: error: YAML syntax error: end of sequence flow not found\n"
+            "bad.yaml:4:11: error: YAML syntax error: this '[' is never closed: end the list "
+            "with ']'\n"
             "missing.yaml: error: cannot read the workflow file: No such file or directory\n"
             "2 errors in 2 of 2 files\n");
+}
+
+// What yaml-cpp calls "end of map not found" or "illegal map value" (often a
+// line after the mistake), said in words, at the line of the mistake.
+TEST_F(ValidateCli, YamlSyntaxErrorsSayWhatIsWrongAtTheRightLine) {
+  const std::string head = "name: x\ntrigger: manual\nsteps:\n  - id: a\n";
+  struct Case {
+    std::string body;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {"    uses: exit\n      next: b\n",
+       "bad.yaml:6:7: error: YAML syntax error: this line is indented more than the key above it "
+       "('uses', line 5), which already has its value on its own line: line it up with 'uses', "
+       "or remove the value after 'uses:' to put this line under it"},
+      {"    uses exit\n    description: x\n",
+       "bad.yaml:5:5: error: YAML syntax error: 'uses exit' has no ':' after its key: write "
+       "'uses: exit'"},
+      {"\tuses: exit\n",
+       "bad.yaml:5:1: error: YAML syntax error: this line is indented with a tab; YAML indents "
+       "with spaces only: replace the tab with spaces"},
+      {"    uses: exit\n    description: \"a\n  - id: b\n    uses: \"exit\"\n",
+       "bad.yaml:6:18: error: YAML syntax error: this double quote is not closed on its line, so "
+       "YAML reads on to the next one (line 8): add the closing \" (for text over several lines, "
+       "write KEY: | and the text indented below)"},
+      {"    uses: exit\n    description: \"a\n",
+       "bad.yaml:6:18: error: YAML syntax error: this double quote is never closed: the rest of "
+       "the file became its text; add the closing \""},
+      {"    uses: exit\n    description: Note: this\n",
+       "bad.yaml:6:22: error: YAML syntax error: the value of 'description' has ': ' in it, which "
+       "YAML reads as another key: put the value in quotes, e.g. description: \"Note: this\""},
+      {"  uses: exit\n",
+       "bad.yaml:5:3: error: YAML syntax error: this line is indented like the '-' of the list "
+       "item above (line 4), not like its keys: indent it 4 spaces to line up with 'id'"},
+      {"    uses: exit\n   description: x\n",
+       "bad.yaml:6:4: error: YAML syntax error: this line is indented 3 spaces, which lines it up "
+       "with no key above it: use 4 spaces to line up with 'uses' (line 5), or 0 spaces to line "
+       "up with 'steps' (line 3)"},
+      {"    uses: exit\n    description: \"a\" b\n",
+       "bad.yaml:6:22: error: YAML syntax error: text after the closing quote of the value of "
+       "'description': put all of the value inside the quotes"},
+      {"    uses: exit\n    with: {a: [1, 2}\n",
+       "bad.yaml:6:20: error: YAML syntax error: this '}' comes before the '[' opened at line 6, "
+       "column 15 is closed: close that one first with ']'"},
+  };
+  for (const auto& c : cases) {
+    writeFile(dir_ / "bad.yaml", head + c.body);
+    const Result r = herald("validate bad.yaml");
+    EXPECT_EQ(r.exit_code, 1) << c.body;
+    EXPECT_EQ(r.err, c.expected + "\n1 error in 1 of 1 file\n") << c.body;
+  }
 }
 
 TEST_F(ValidateCli, TwoFilesWithOneName) {
@@ -294,16 +350,35 @@ TEST_F(ValidateCli, JsonReport) {
 }
 
 // ------------------------------------------------------------------ docs
+//
+// Every ```yaml block of docs/*.md is checked with the real binary, decided
+// by its shape (see isWorkflow, kConfigKeys and DocsExamplesValidate):
+//   <!-- invalid: FILE -->  a broken workflow: the next ```text block is exactly
+//                           what `herald validate FILE` prints;
+//   <!-- file: PATH -->     a file other examples use (message file, partial),
+//                           written at PATH beside them;
+//   <!-- fragment -->       a piece of a file shown for its shape (steps that
+//                           name steps it leaves out): not checked; keep these rare;
+//   <!-- needs plugin: NAME -->  a workflow using an example plugin this build
+//                           does not load (sdk/examples/NAME): its only errors
+//                           must be the unknown step types NAME.*;
+//   a mapping of workflow keys only (name, description, trigger, audience,
+//   settings, steps): a workflow, with `name`, `trigger` and `steps` filled
+//   in when the example leaves them out;
+//   a mapping with `name` and `rule`: a named segment file, in segments/;
+//   a mapping of daemon config keys: the config file of `herald --config`;
+//   anything else: a segment rule, checked as a workflow's `audience`.
 
 struct DocBlock {
+  std::string doc;  // "docs/workflows.md"
   std::string lang;
   std::string text;
   std::string marker;  // the HTML comment just before the block, if any
   int line = 0;
 };
 
-std::vector<DocBlock> docBlocks() {
-  const auto lines = splitLines(readFile(fs::path(HERALD_SOURCE_DIR) / "docs" / "workflows.md"));
+std::vector<DocBlock> docBlocks(const std::string& doc) {
+  const auto lines = splitLines(readFile(fs::path(HERALD_SOURCE_DIR) / doc));
   std::vector<DocBlock> blocks;
   std::string marker;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -314,6 +389,7 @@ std::vector<DocBlock> docBlocks() {
     }
     if (l.rfind("```", 0) == 0 && l.size() > 3) {
       DocBlock b;
+      b.doc = doc;
       b.lang = l.substr(3);
       b.marker = marker;
       b.line = static_cast<int>(i + 1);
@@ -327,54 +403,173 @@ std::vector<DocBlock> docBlocks() {
   return blocks;
 }
 
+std::vector<DocBlock> docBlocks() { return docBlocks("docs/workflows.md"); }
+
+// Every docs/*.md, in name order.
+std::vector<std::string> docFiles() {
+  std::vector<std::string> docs;
+  for (const auto& e : fs::directory_iterator(fs::path(HERALD_SOURCE_DIR) / "docs"))
+    if (e.path().extension() == ".md") docs.push_back("docs/" + e.path().filename().string());
+  std::sort(docs.begin(), docs.end());
+  return docs;
+}
+
 bool isWorkflow(const DocBlock& b) {
   return b.lang == "yaml" &&
          (b.text.rfind("name:", 0) == 0 || b.text.find("\nname:") != std::string::npos) &&
          b.text.find("\nsteps:") != std::string::npos;
 }
 
+// The top-level keys of a YAML mapping; empty for anything else.
+std::set<std::string> topKeys(const std::string& text) {
+  std::set<std::string> keys;
+  const YAML::Node root = YAML::Load(text);
+  if (!root.IsMap()) return keys;
+  for (const auto& kv : root) keys.insert(kv.first.as<std::string>());
+  return keys;
+}
+
+bool onlyKeys(const std::set<std::string>& keys, const std::set<std::string>& allowed) {
+  return !keys.empty() && std::includes(allowed.begin(), allowed.end(), keys.begin(), keys.end());
+}
+
+const std::set<std::string> kWorkflowKeys = {"audience", "description", "name",
+                                             "settings", "steps",       "trigger"};
+const std::set<std::string> kConfigKeys = {"database", "engine",  "log_level", "plugin_dirs",
+                                           "plugins",  "privacy", "state_dir"};
+
+std::string indent(const std::string& text) {
+  std::string out;
+  for (const auto& l : splitLines(text)) out += "  " + l + "\n";
+  return out;
+}
+
 TEST_F(ValidateCli, DocsExamplesValidateAsDocumented) {
-  const auto blocks = docBlocks();
-  int valid = 0, invalid = 0;
+  // Named segments the examples use: the example workflows' own, then the
+  // docs' segment files (written below) beside them.
+  fs::create_directories(dir_ / "segments");
+  for (const auto& e :
+       fs::directory_iterator(fs::path(HERALD_SOURCE_DIR) / "workflows" / "segments"))
+    fs::copy_file(e.path(), dir_ / "segments" / e.path().filename());
+  writeFile(dir_ / "any-workflow.yaml",
+            "name: any\ntrigger: manual\nsteps:\n  - id: end\n"
+            "    uses: exit\n");
+  std::vector<DocBlock> all;
+  for (const auto& doc : docFiles())
+    for (auto& b : docBlocks(doc)) all.push_back(std::move(b));
   // Files the examples use (message files, partials): <!-- file: PATH -->.
   static const std::regex kFile("<!-- file: ([A-Za-z0-9_./-]+) -->");
-  for (const auto& b : blocks) {
+  for (const auto& b : all) {
     std::smatch m;
     if (!std::regex_match(b.marker, m, kFile)) continue;
     fs::create_directories((dir_ / m[1].str()).parent_path());
     writeFile(dir_ / m[1].str(), b.text);
   }
-  for (size_t i = 0; i < blocks.size(); ++i) {
-    const DocBlock& b = blocks[i];
+  for (const auto& b : all) {
     if (b.lang != "yaml") continue;
+    std::smatch m;
+    if (std::regex_match(b.marker, m, kFile)) continue;
+    const auto keys = topKeys(b.text);
+    if (keys.count("name") && keys.count("rule")) {
+      const std::string file = "segments/" + YAML::Load(b.text)["name"].as<std::string>() + ".yaml";
+      writeFile(dir_ / file, b.text);
+    }
+  }
+
+  std::map<std::string, int> checked;  // shape -> blocks
+  for (size_t i = 0; i < all.size(); ++i) {
+    const DocBlock& b = all[i];
+    if (b.lang != "yaml") continue;
+    const std::string where = b.doc + ":" + std::to_string(b.line);
     static const std::regex kInvalid("<!-- invalid: ([a-z0-9_.-]+) -->");
     std::smatch m;
     if (std::regex_match(b.marker, m, kInvalid)) {
-      // The next ```text block is exactly what `herald validate FILE` prints.
+      // The next ```text block is exactly what `herald validate FILE` prints,
+      // run in a folder of its own (no segments/ beside it to count).
       const std::string file = m[1];
-      writeFile(dir_ / file, b.text);
+      const fs::path alone = dir_ / "invalid";
+      fs::create_directories(alone);
+      writeFile(alone / file, b.text);
       size_t j = i + 1;
-      while (j < blocks.size() && blocks[j].lang != "text") ++j;
-      ASSERT_LT(j, blocks.size()) << "docs/workflows.md:" << b.line << ": no output block";
-      const Result r = herald("validate " + file);
-      EXPECT_EQ(r.exit_code, 1) << "docs/workflows.md:" << b.line;
-      std::string expected = blocks[j].text;
+      while (j < all.size() && all[j].lang != "text") ++j;
+      ASSERT_LT(j, all.size()) << where << ": no output block";
+      const Result r = herald("validate " + file, alone);
+      EXPECT_EQ(r.exit_code, 1) << where;
+      std::string expected = all[j].text;
       const std::string prompt = "$ herald validate " + file + "\n";
       if (expected.rfind(prompt, 0) == 0) expected = expected.substr(prompt.size());
-      EXPECT_EQ(r.err, expected) << "docs/workflows.md:" << blocks[j].line;
-      ++invalid;
+      EXPECT_EQ(r.err, expected) << all[j].doc << ":" << all[j].line;
+      ++checked["invalid"];
       continue;
     }
-    if (!isWorkflow(b)) continue;
-    const std::string file = "doc-example-" + std::to_string(b.line) + ".yaml";
-    writeFile(dir_ / file, b.text);
-    const Result r = herald("validate " + file);
-    EXPECT_EQ(r.exit_code, 0) << "docs/workflows.md:" << b.line << "\n" << r.err;
-    EXPECT_EQ(r.err, "") << "docs/workflows.md:" << b.line;
-    ++valid;
+    if (std::regex_match(b.marker, m, kFile)) {
+      ++checked["file"];
+      continue;
+    }
+    if (b.marker == "<!-- fragment -->") {
+      ++checked["fragment"];
+      continue;
+    }
+    static const std::regex kNeeds("<!-- needs plugin: ([a-z0-9_-]+) -->");
+    if (std::regex_match(b.marker, m, kNeeds)) {
+      const std::string file = "doc-needs-" + std::to_string(b.line) + ".yaml";
+      writeFile(dir_ / file, b.text);
+      const Result r = herald("validate " + file);
+      for (const auto& l : splitLines(r.err)) {
+        if (l.find(": error: ") == std::string::npos) continue;
+        EXPECT_THAT(l, HasSubstr("unknown step type '" + m[1].str() + ".")) << where;
+      }
+      ++checked["needs plugin"];
+      continue;
+    }
+    std::set<std::string> keys;
+    try {
+      keys = topKeys(b.text);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << where << ": not YAML: " << e.what();
+      continue;
+    }
+    std::string file =
+        "doc-" + fs::path(b.doc).stem().string() + "-" + std::to_string(b.line) + ".yaml";
+    std::string args = "validate " + file;
+    std::string shape;
+    if (keys.count("name") && keys.count("rule")) {
+      shape = "segment";
+      args = "validate segments/" + YAML::Load(b.text)["name"].as<std::string>() + ".yaml";
+    } else if (onlyKeys(keys, kWorkflowKeys)) {
+      shape = "workflow";
+      std::string text = b.text;
+      if (!keys.count("steps")) text += "steps:\n  - id: end\n    uses: exit\n";
+      if (!keys.count("trigger")) text = "trigger: manual\n" + text;
+      if (!keys.count("name")) text = "name: doc-example-" + std::to_string(i) + "\n" + text;
+      writeFile(dir_ / file, text);
+    } else if (onlyKeys(keys, kConfigKeys)) {
+      shape = "config";
+      writeFile(dir_ / file, b.text);
+      const fs::path ours = config_;
+      config_ = dir_ / file;
+      const Result r = herald("validate any-workflow.yaml");
+      config_ = ours;
+      EXPECT_EQ(r.exit_code, 0) << where << "\n" << r.err;
+      EXPECT_EQ(r.err, "") << where;
+      ++checked[shape];
+      continue;
+    } else {
+      shape = "rule";
+      writeFile(dir_ / file, "name: doc-rule-" + std::to_string(i) +
+                                 "\ntrigger: manual\naudience:\n" + indent(b.text) +
+                                 "steps:\n  - id: end\n    uses: exit\n");
+    }
+    const Result r = herald(args);
+    EXPECT_EQ(r.exit_code, 0) << where << " (" << shape << ")\n" << r.err;
+    EXPECT_EQ(r.err, "") << where << " (" << shape << ")";
+    ++checked[shape];
   }
-  EXPECT_GE(valid, 5);
-  EXPECT_GE(invalid, 1);
+  for (const char* shape : {"workflow", "segment", "rule", "config", "invalid", "file"})
+    EXPECT_GE(checked[shape], 1) << shape;
+  EXPECT_GE(checked["workflow"], 15);
+  EXPECT_GE(checked["rule"], 15);
+  EXPECT_LE(checked["fragment"], 3) << "a fragment is not checked; prefer a whole example";
 }
 
 // ------------------------------------------------------------------ schema

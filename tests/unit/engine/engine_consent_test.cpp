@@ -47,6 +47,9 @@ TEST_F(ConsentTest, OnlyContactsWhoSaidYesOnTheChannelGetTheMessage) {
   auto r = run(wf);
   EXPECT_EQ(r.activity.at("text").delivered, 1);
   EXPECT_EQ(r.activity.at("text").refused, 2);
+  // Refusals are counted apart from failures.
+  EXPECT_EQ(r.journeys.refused, 2);
+  EXPECT_EQ(r.journeys.failed, 0);
   const auto lines = readLines(outbox_ / "sms.jsonl");
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_NE(lines[0].find("+14155550101"), std::string::npos) << lines[0];

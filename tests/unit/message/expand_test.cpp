@@ -135,9 +135,10 @@ TEST_F(ExpandTest, YamlErrorsInTheFileArePositioned) {
   EXPECT_FALSE(expand("message: welcome\n"));
   ASSERT_EQ(lines(diags_).size(), 1u);
   EXPECT_THAT(lines(diags_)[0],
-              ::testing::StartsWith(path("welcome.yaml") + ":2:1: error: step 'mail' "
+              ::testing::StartsWith(path("welcome.yaml") + ":1:10: error: step 'mail' "
                                                            "(outbox.email): YAML syntax error in "
-                                                           "message 'welcome': "));
+                                                           "message 'welcome': this '[' is never "
+                                                           "closed"));
 }
 
 TEST_F(ExpandTest, MissingPartFile) {

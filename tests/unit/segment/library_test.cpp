@@ -160,7 +160,8 @@ TEST_F(LibraryTest, FileMistakes) {
           "appear once",
           "segments/one.yaml:1:7: error: a segment name is lower-case letters, digits, '-' and "
           "'_', starting with a letter or digit (at most 64), e.g. lapsed-customers; got 'One'",
-          "segments/seven.yaml:3:1: error: YAML syntax error: end of map flow not found",
+          "segments/seven.yaml:2:7: error: YAML syntax error: this '{' is never closed: end the "
+          "mapping with '}'",
           "segments/six.yaml:1:1: error: a named segment file is a mapping with name, "
           "description, timezone and rule, e.g. name: lapsed-customers / rule: {event: "
           "purchase, older_than: 90d}",
@@ -221,7 +222,8 @@ TEST_F(LibraryTest, RuleArguments) {
       lines(e),
       ElementsAre("<rule>:1:1: error: unknown segment 'vip' (did you mean 'vips'?); named "
                   "segments in segments/: vips",
-                  "<rule>:1:1: error: YAML syntax error: end of map flow not found",
+                  "<rule>:1:1: error: YAML syntax error: this '{' is never closed: end the "
+                  "mapping with '}'",
                   "<rule>:1:27: error: '90 days' is not a length of time; write a whole number "
                   "above 0 and one unit: s, m, h, d, w, mo (calendar months) or y (calendar "
                   "years), e.g. 30d, 2w or 6mo",

@@ -19,11 +19,10 @@ void expectError(const std::string& text, int line, int column, const std::strin
 
 TEST(CompileErrors, Tags) {
   expectError("{% if x %}a{% endfi %}", 1, 12, "unknown tag 'endfi'; did you mean 'endif'?");
-  expectError("a\nb\n  {% if x %}\nc", 3, 3,
-              "'{% if %}' opened at line 3 is never closed: add {% endif %}");
+  expectError("a\nb\n  {% if x %}\nc", 3, 3, "'{% if %}' is never closed: add {% endif %}");
   expectError("x {% endfor %}", 1, 3, "'{% endfor %}' without an open {% for %}");
   expectError("{% for a in b %}{% if c %}{% endfor %}", 1, 27,
-              "'{% endfor %}' cannot close {% if %} opened at line 1: add {% endif %} first");
+              "'{% endfor %}' cannot close {% if %}, which is still open: add {% endif %} first");
   expectError("{% else %}", 1, 1,
               "'{% else %}' outside of {% if %}, {% unless %}, {% case %} or {% for %}");
   expectError("{% break %}", 1, 1, "'{% break %}' outside of {% for %}");
@@ -33,10 +32,8 @@ TEST(CompileErrors, Tags) {
               "endcomment, raw, endraw, render, increment, decrement, cycle, echo and liquid)");
   expectError("{% if %}x{% endif %}", 1, 1,
               "'{% if %}' needs a condition, e.g. {% if contact.first_name %}");
-  expectError("{% comment %}never", 1, 1,
-              "'{% comment %}' opened at line 1 is never closed: add {% endcomment %}");
-  expectError("\n{% raw %}x", 2, 1,
-              "'{% raw %}' opened at line 2 is never closed: add {% endraw %}");
+  expectError("{% comment %}never", 1, 1, "'{% comment %}' is never closed: add {% endcomment %}");
+  expectError("\n{% raw %}x", 2, 1, "'{% raw %}' is never closed: add {% endraw %}");
   expectError("{% include 'x' %}", 1, 1,
               "'{% include %}' is not supported: use {% render 'NAME' %} (a partial sees only the "
               "arguments it is given)");
@@ -46,6 +43,30 @@ TEST(CompileErrors, Tags) {
               "expected a variable name ({% assign name = value %}) but found '='");
   expectError("{% assign contact = 3 %}", 1, 11,
               "'contact' cannot be assigned: choose another name");
+}
+
+TEST(CompileErrors, EveryBlockLeftOpenIsReportedAtItsOwnTag) {
+  const CompileError e = testing::compileError(
+      "{% if a %}\n  {% for x in y %}\n    {% unless b %}\n      {{ x }}\n", {});
+  EXPECT_EQ(e.message, "'{% unless %}' is never closed: add {% endunless %}");
+  EXPECT_EQ(e.line, 3);
+  EXPECT_EQ(e.column, 5);
+  ASSERT_EQ(e.related.size(), 2u);
+  EXPECT_EQ(e.related[0].message, "'{% for %}' is never closed: add {% endfor %}");
+  EXPECT_EQ(e.related[0].line, 2);
+  EXPECT_EQ(e.related[0].column, 3);
+  EXPECT_FALSE(e.related[0].note);
+  EXPECT_EQ(e.related[1].message, "'{% if %}' is never closed: add {% endif %}");
+  EXPECT_EQ(e.related[1].line, 1);
+  EXPECT_EQ(e.related[1].column, 1);
+
+  // A closer that meets another block: the opener's place is a note.
+  const CompileError c = testing::compileError("{% for a in b %}\n{% if c %}{% endfor %}", {});
+  ASSERT_EQ(c.related.size(), 1u);
+  EXPECT_EQ(c.related[0].message, "'{% if %}' opened here");
+  EXPECT_EQ(c.related[0].line, 2);
+  EXPECT_EQ(c.related[0].column, 1);
+  EXPECT_TRUE(c.related[0].note);
 }
 
 TEST(CompileErrors, Delimiters) {

@@ -428,6 +428,26 @@ TEST(Filters, DateInTheRenderTimeZone) {
   EXPECT_EQ(run("date", S("now"), {S("%F %I:%M %p %Z")}, &ny.env), "2023-11-14 05:13 PM EST");
 }
 
+TEST(Filters, DateNamesInTheRenderLocale) {
+  const Value tue = S("2024-03-05 09:30");  // a Tuesday morning
+  Env ko("ko-KR", "UTC");
+  EXPECT_EQ(run("date", tue, {S("%Y년 %B %-d일 %A, %p %-I시")}, &ko.env),
+            "2024년 3월 5일 화요일, 오전 9시");
+  EXPECT_EQ(run("date", tue, {S("%b %a")}, &ko.env), "3월 화");
+  Env ja("ja-JP", "UTC");
+  EXPECT_EQ(run("date", tue, {S("%Y年%B%-d日(%a) %A %p")}, &ja.env),
+            "2024年3月5日(火) 火曜日 午前");
+  Env de("de-DE", "UTC");
+  EXPECT_EQ(run("date", tue, {S("%A, %-d. %B %Y")}, &de.env), "Dienstag, 5. März 2024");
+  // English locales keep Shopify's names exactly, case flags included.
+  Env gb("en-GB", "UTC");
+  EXPECT_EQ(run("date", tue, {S("%a %b %A %B %p %P %^a %#p")}, &gb.env),
+            "Tue Mar Tuesday March AM am TUE am");
+  // A language ICU has no names for falls back to English.
+  Env unknown("zz", "UTC");
+  EXPECT_EQ(run("date", tue, {S("%A %B")}, &unknown.env), "Tuesday March");
+}
+
 TEST(Filters, DateErrors) {
   EXPECT_EQ(run("date", S("not a date"), {S("%Y")}),
             "error: date: cannot read \"not a date\" as a date; valid: \"now\", \"today\", Unix "

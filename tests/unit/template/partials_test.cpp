@@ -68,7 +68,7 @@ TEST_F(Partials, Errors) {
   EXPECT_EQ(e.path, "");
 
   e = testing::compileError("{% render 'broken' %}", opts());
-  EXPECT_EQ(e.message, "'{% if %}' opened at line 2 is never closed: add {% endif %}");
+  EXPECT_EQ(e.message, "'{% if %}' is never closed: add {% endif %}");
   EXPECT_EQ(e.path, "templates/broken.liquid");
   EXPECT_EQ(e.line, 2);
   EXPECT_EQ(e.column, 3);

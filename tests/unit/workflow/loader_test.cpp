@@ -144,10 +144,13 @@ TEST(Loader, YamlSyntaxErrorAtLineAndColumn) {
   auto l = load("name: x\nsteps:\n  - id: a\n    uses: [exit\n");
   EXPECT_FALSE(l.wf);
   ASSERT_EQ(l.diags.size(), 1u);
-  EXPECT_THAT(l.diags[0], ::testing::StartsWith("5:1: error: YAML syntax error: "));
+  // At the '[' that is never closed, not at the end of the file.
+  EXPECT_EQ(l.diags[0],
+            "4:11: error: YAML syntax error: this '[' is never closed: end the list with ']'");
   l = load("name: x\n  bad: indent\n");
   ASSERT_EQ(l.diags.size(), 1u);
-  EXPECT_THAT(l.diags[0], ::testing::StartsWith("2:6: error: YAML syntax error: "));
+  EXPECT_THAT(l.diags[0], ::testing::StartsWith("2:3: error: YAML syntax error: this line is "
+                                                "indented more than the key above it ('name'"));
 }
 
 TEST(Loader, EmptyOrNonMappingFile) {
