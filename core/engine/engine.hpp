@@ -18,6 +18,10 @@
 #include "store/store.hpp"
 #include "util/clock.hpp"
 
+namespace herald::observe {
+class Metrics;
+}
+
 namespace herald::engine {
 
 struct RunOptions {
@@ -38,6 +42,10 @@ struct RunOptions {
   std::function<void(const store::BatchCommit&)> on_commit;
   // Called with each batch of due journeys as it is fetched (wake-up lag).
   std::function<void(const std::vector<store::DueJourney>&, int64_t now_ms)> on_due;
+  // Where the engine counts plugin failures (herald_plugin_crashes_total,
+  // herald_quarantined_batches, herald_plugin_batch_failures_total): the
+  // daemon's own Metrics. None for a one-off `herald run`.
+  observe::Metrics* metrics = nullptr;
 };
 
 // One message a delivery step would have sent, from a dry run.

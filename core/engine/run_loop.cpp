@@ -1,12 +1,16 @@
 #include "engine/run_loop.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
 #include "engine/batch_input.hpp"
 #include "engine/builtin_steps.hpp"
 #include "engine/delivery.hpp"
+#include "engine/handover.hpp"
 #include "engine/moves.hpp"
+#include "observe/metrics.hpp"
 #include "recommend/recommender.hpp"
 #include "util/log.hpp"
 
@@ -26,6 +30,8 @@ struct RunLoop::InFlight {
   std::vector<size_t> called;  // journey indexes handed to the plugin, in batch order
   std::chrono::steady_clock::time_point called_at;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::optional<store::Handover> handover;  // recorded before the call; cleared after
+  std::string quarantined;                  // the reason, when not handed over at all
 };
 
 RunLoop::RunLoop(asio::io_context& io, store::Store& store, const Clock& clock, RunPlan& plan,
@@ -77,6 +83,7 @@ void RunLoop::prepare() {
 }
 
 void RunLoop::start() {
+  setQuarantinedGauge();  // batches quarantined before a restart still count
   // Everything may be due: the first pump asks the store.
   schedulePump();
 }
@@ -237,6 +244,13 @@ void RunLoop::runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> jou
     return;
   }
 
+  if (!handOver(*flight, rt, now)) {
+    plugin::BatchResult quarantined;
+    quarantined.ok = false;
+    quarantined.error = flight->quarantined;
+    onPluginDone(flight, std::move(quarantined));
+    return;
+  }
   in_flight_.insert(rt.index);
   flight->work.emplace(io_.get_executor());
   auto self = shared_from_this();
@@ -255,6 +269,65 @@ void RunLoop::runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> jou
     failed.error = std::string("calling the step failed: ") + e.what();
     done(std::move(failed));
   }
+}
+
+bool RunLoop::handOver(InFlight& flight, StepRuntime& rt, int64_t now) {
+  store::Handover h = describeHandover(result_.run.id, rt, flight.journeys, flight.called);
+  const std::string where =
+      fmt::format("a batch of {} contact{} (ids {}..{}) at step '{}' of workflow '{}', run {}",
+                  h.contacts, h.contacts == 1 ? "" : "s", h.first_contact, h.last_contact,
+                  h.step_id, plan_.workflow().name, h.run_id);
+  if (auto prior = store_.handover(h.run_id, h.step_id, h.batch_hash)) {
+    if (!prior->quarantined_ms) {
+      // Still recorded: the process died while the plugin had this batch.
+      countFailure(rt, "plugin_crashes_total", "");
+      if (prior->attempts < kCrashesBeforeQuarantine) {
+        log::error("engine", fmt::format("plugin '{}' (step type '{}') crashed the process with {} "
+                                         "in its hands; handing it over once more (another "
+                                         "crash quarantines it)",
+                                         h.plugin, h.step_type, where));
+      } else {
+        store_.quarantineHandover(h.run_id, h.step_id, h.batch_hash, clock_.nowMs());
+        log::error("engine",
+                   fmt::format("plugin '{}' (step type '{}') crashed the process {} times with {} "
+                               "in its hands; the batch is quarantined: its journeys fail and the "
+                               "rest of the run goes on",
+                               h.plugin, h.step_type, prior->attempts, where));
+        setQuarantinedGauge();
+      }
+    }
+    if (prior->quarantined_ms || prior->attempts >= kCrashesBeforeQuarantine) {
+      flight.quarantined = quarantineReason(h);
+      return false;
+    }
+  }
+  store_.recordHandover(h, now);
+  flight.handover = std::move(h);
+  return true;
+}
+
+void RunLoop::countFailure(const StepRuntime& rt, const std::string& name,
+                           const std::string& reason) {
+  if (!options_.metrics) return;
+  options_.metrics->describe(
+      name, name == "plugin_crashes_total"
+                ? "Times a plugin crashed the process with a batch in its hands (counted when "
+                  "the batch is found unfinished after the restart)"
+                : "Batches a plugin step failed as a whole, by reason (failed, deadline, "
+                  "quarantined)");
+  observe::Labels labels{
+      {"workflow", plan_.workflow().name}, {"step", rt.step->id}, {"plugin", rt.type->plugin}};
+  if (!reason.empty()) labels["reason"] = reason;
+  options_.metrics->counterAdd(name, labels, 1);
+}
+
+void RunLoop::setQuarantinedGauge() {
+  if (!options_.metrics) return;
+  options_.metrics->describe("quarantined_batches",
+                             "Batches not handed to their plugin again after it crashed the "
+                             "process twice on them (see herald workflows show)");
+  options_.metrics->gaugeSet("quarantined_batches", {},
+                             static_cast<double>(store_.quarantinedBatches("").size()));
 }
 
 void RunLoop::onPluginDone(const std::shared_ptr<InFlight>& flight, plugin::BatchResult result) {
@@ -276,10 +349,14 @@ void RunLoop::onPluginDone(const std::shared_ptr<InFlight>& flight, plugin::Batc
     }
     // A step that missed its deadline may still deliver what it was given:
     // its keys are unknown, not failed, so only an idempotent step resends.
-    const bool timed_out = !result.ok && std::chrono::steady_clock::now() - flight->called_at >=
-                                             options_.step_deadline;
+    const bool quarantined = !flight->quarantined.empty();
+    const bool timed_out =
+        !result.ok && !quarantined &&
+        std::chrono::steady_clock::now() - flight->called_at >= options_.step_deadline;
     if (!ok && called > 0) {
       ++activity.batch_failures;
+      countFailure(rt, "plugin_batch_failures_total",
+                   quarantined ? "quarantined" : (timed_out ? "deadline" : "failed"));
       log::warn("engine",
                 "step '" + rt.step->id + "' (" + rt.step->uses + ") failed a batch of " +
                     std::to_string(called) + ": " + error,
@@ -296,6 +373,15 @@ void RunLoop::onPluginDone(const std::shared_ptr<InFlight>& flight, plugin::Batc
       const size_t i = flight->called[k];
       const store::DueJourney& j = flight->journeys[i];
       const auto& key = flight->delivery.keys[i];
+      if (quarantined) {
+        // Never retried: handing these journeys over again would crash again.
+        moves[i] = failureMove(ctx, j, flight->quarantined, false, j.vars);
+        if (key) {
+          batch.ledger_updates.push_back(settle(*key, rt, result_.run, store::LedgerStatus::kFailed,
+                                                flight->quarantined, batch.now_ms));
+        }
+        continue;
+      }
       if (!ok) {
         moves[i] = failureMove(
             ctx, j, "step '" + rt.step->id + "' failed the whole batch: " + error, true, j.vars);
@@ -324,6 +410,14 @@ void RunLoop::onPluginDone(const std::shared_ptr<InFlight>& flight, plugin::Batc
       if (m) batch.moves.push_back(std::move(*m));
     }
     commit(batch);
+    // The batch is back and committed: it did not kill the process. (Should
+    // the process die between the two, the record makes the same batch
+    // count one crash on its next handover; its journeys have moved on, so
+    // there is none.)
+    if (flight->handover) {
+      const store::Handover& h = *flight->handover;
+      store_.clearHandover(h.run_id, h.step_id, h.batch_hash);
+    }
     if (!stopping_) {
       maybe_due_.insert(rt.index);  // the step may have more
       refreshed_idle_ = false;

@@ -34,7 +34,14 @@ class RunLoop : public std::enable_shared_from_this<RunLoop> {
   bool runStep(StepRuntime& rt, int64_t now);
   void runBuiltinBatch(StepRuntime& rt, std::vector<store::DueJourney> journeys, int64_t now);
   void runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> journeys, int64_t now);
+  // Records the batch as in the plugin's hands; false (and the flight set
+  // up to fail its journeys) when it is quarantined instead (handover.hpp).
+  bool handOver(InFlight& flight, StepRuntime& rt, int64_t now);
   void onPluginDone(const std::shared_ptr<InFlight>& flight, plugin::BatchResult result);
+  // Counts into options_.metrics (when set), labelled with the workflow,
+  // step, plugin and, when not empty, `reason`.
+  void countFailure(const StepRuntime& rt, const std::string& name, const std::string& reason);
+  void setQuarantinedGauge();
   void keepSample(const StepRuntime& rt, const InFlight& flight, const plugin::BatchResult& result);
   void commit(store::BatchCommit& batch);
   void noteMoves(const std::vector<store::JourneyMove>& moves, int64_t now);

@@ -27,7 +27,7 @@ struct Tombstone {
   std::string log_source;
   std::string plugin;
   std::string step_id;
-  std::string finished_how;  // "completed" or "threw"
+  std::string finished_how;  // "completed", "threw" or "was never handed over"
   std::weak_ptr<HostShared> host;
 };
 
@@ -258,8 +258,10 @@ void armDeadline(const std::shared_ptr<CallState>& st,
     }
     BatchResult r;
     r.ok = false;
-    r.error =
-        fmt::format("{} did not complete the batch within {} ms", st->who, st->deadline.count());
+    r.error = fmt::format(
+        "{} at step '{}' did not complete the batch within the step_deadline "
+        "of {} ms",
+        st->who, st->core->ctx->step_id, st->deadline.count());
     bug(*st, "missed_deadline", r.error + " (plugin bug); the batch fails");
     if (done) done(std::move(r));
   });
@@ -270,14 +272,16 @@ void hostComplete(herald_call* call, herald_status status, const char* error,
   std::shared_ptr<CallState> st = table().findLive(call);
   if (!st) {
     if (auto tomb = table().findFinished(call)) {
-      log::error(tomb->log_source,
-                 tomb->finished_how == "threw"
-                     ? tomb->who +
-                           " called complete() for a batch whose run_batch had thrown "
-                           "(the batch already failed); ignored (plugin bug)"
-                     : tomb->who +
-                           " called complete() twice for the same batch; the second "
-                           "call is ignored (plugin bug)");
+      log::error(
+          tomb->log_source,
+          tomb->finished_how == "completed"
+              ? tomb->who +
+                    " called complete() twice for the same batch; the second "
+                    "call is ignored (plugin bug)"
+              : fmt::format("{} called complete() for a batch whose run_batch {} (the "
+                            "batch already failed); ignored (plugin bug)",
+                            tomb->who,
+                            tomb->finished_how == "threw" ? "had thrown" : tomb->finished_how));
       if (auto host = tomb->host.lock())
         countBug(*host, tomb->plugin, tomb->step_id, "double_complete");
     } else {
@@ -344,13 +348,14 @@ void hostComplete(herald_call* call, herald_status status, const char* error,
   if (done) done(std::move(result));
 }
 
-void retireThrownCall(herald_call* call, const std::shared_ptr<CallState>& st) {
+void retireUncompletedCall(herald_call* call, const std::shared_ptr<CallState>& st,
+                           const std::string& how) {
   {
     std::lock_guard lock(st->mu);
     if (st->plugin_completed) return;  // it completed, then threw: already retired
     st->plugin_completed = true;
   }
-  table().retire(call, tombstoneOf(*st, "threw"));
+  table().retire(call, tombstoneOf(*st, how));
   st->core->in_flight.fetch_sub(1);
 }
 

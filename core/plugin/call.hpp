@@ -76,11 +76,16 @@ herald_call* registerCall(std::shared_ptr<CallState> state);
 // unless it already was; returns false when it already was.
 bool failCall(const std::shared_ptr<CallState>& state, std::string error);
 
-// run_batch threw: the call is over (its batch has been failed with
-// failCall); a later complete() on it is reported and ignored.
-void retireThrownCall(herald_call* call, const std::shared_ptr<CallState>& state);
+// The call is over without a completion from the plugin: run_batch threw
+// (`how` = "threw") or the call was never handed to it ("was never handed
+// over"); its batch has been failed with failCall. A later complete() on it
+// is reported and ignored.
+void retireUncompletedCall(herald_call* call, const std::shared_ptr<CallState>& state,
+                           const std::string& how);
 
 // Arms the deadline timer on state->io unless the call already finished.
+// It fires on the engine's thread whatever the plugin is doing, and fails
+// the batch with a message naming the plugin, the step and the deadline.
 void armDeadline(const std::shared_ptr<CallState>& state,
                  std::chrono::steady_clock::time_point expiry);
 

@@ -9,6 +9,7 @@
 #include "plugin/host_recommend.hpp"
 #include "plugin/host_state.hpp"
 #include "plugin/segment_match.hpp"
+#include "plugin/store_access.hpp"
 #include "store/store.hpp"
 #include "util/log.hpp"
 
@@ -65,15 +66,24 @@ void hostDiagnostic(herald_step_ctx* ctx, const char* json_pointer, const char* 
   }
 }
 
-// Runs `fn` on the store under the host's store lock; a store error becomes
-// HERALD_ERR_INTERNAL with a log line rather than an exception.
+// Runs `fn` with the store on the engine's thread (store_access.hpp); a
+// store error becomes HERALD_ERR_INTERNAL with a log line, not an exception.
 template <typename Fn>
 herald_status withStore(herald_step_ctx* ctx, const char* key, const char* what, Fn fn) {
   if (!ctx || !key) return HERALD_ERR_INVALID;
   try {
-    std::lock_guard lock(ctx->host->store_mu);
-    if (!ctx->host->store) return HERALD_ERR_UNSUPPORTED;
-    return fn(*ctx->host->store);
+    herald_status status = HERALD_ERR_INTERNAL;
+    switch (onStoreThread(*ctx->host, callingEngine(), [&](store::Store& s) { status = fn(s); })) {
+      case StoreAnswer::kDone:
+        return status;
+      case StoreAnswer::kNoStore:
+        return HERALD_ERR_UNSUPPORTED;
+      case StoreAnswer::kTimedOut:
+        log::error(ctx->log_source,
+                   fmt::format("kv {} '{}' failed: the engine did not answer within {} s", what,
+                               key, kStoreWaitLimit.count()));
+        return HERALD_ERR_INTERNAL;
+    }
   } catch (const std::exception& e) {
     log::error(ctx->log_source, fmt::format("kv {} '{}' failed: {}", what, key, e.what()));
   } catch (...) {

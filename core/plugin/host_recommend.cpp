@@ -10,6 +10,7 @@
 
 #include "plugin/call.hpp"
 #include "plugin/host_state.hpp"
+#include "plugin/store_access.hpp"
 #include "recommend/recommender.hpp"
 #include "util/log.hpp"
 
@@ -53,9 +54,21 @@ herald_status hostRecommend(herald_call* call, uint32_t count, char** out_json) 
     for (size_t i = 0; i < batch.count; ++i) ids.push_back(batch.contacts[i]->id);
     std::string text;
     try {
-      // The first call of a run builds the model from the store.
-      std::lock_guard lock(ctx.host->store_mu);
-      text = recommender->forContactsText(ids, count);
+      // The first call of a run builds the model from the store, on the
+      // engine's thread like every store access (store_access.hpp).
+      const StoreAnswer answer = onStoreThread(*ctx.host, st->io, [&](store::Store&) {
+        text = recommender->forContactsText(ids, count);
+      });
+      if (answer == StoreAnswer::kNoStore) {
+        // The recommender brings its own store (a host without one: tests).
+        std::lock_guard lock(ctx.host->store_mu);
+        text = recommender->forContactsText(ids, count);
+      } else if (answer == StoreAnswer::kTimedOut) {
+        logError(ctx.log_source, fmt::format("recommendations for step '{}' failed: the engine did "
+                                             "not answer within {} s",
+                                             ctx.step_id, kStoreWaitLimit.count()));
+        return HERALD_ERR_INTERNAL;
+      }
     } catch (const std::exception& e) {
       logError(ctx.log_source,
                fmt::format("recommendations for step '{}' failed: {}", ctx.step_id, e.what()));

@@ -11,6 +11,7 @@
 
 #include "herald/abi.h"
 #include "observe/metrics.hpp"
+#include "plugin/call_pool.hpp"
 #include "plugin/registry.hpp"
 #include "plugin/segment_fields.hpp"
 
@@ -28,10 +29,12 @@ struct LoadedPlugin {
 // State shared by the Registry and every context it hands out; contexts
 // hold it by shared_ptr so they may outlive the Registry.
 struct HostShared {
-  // Serialises plugin kv, segment_match and recommend calls (any thread)
-  // onto the store.
+  // Plugin kv, segment_match and recommend calls reach the store on the
+  // engine's thread (store_access.hpp); the lock serialises the rest.
   std::mutex store_mu;
   store::Store* store = nullptr;
+  // The threads that run plugins' run_batch (never the engine's thread).
+  CallPool calls;
 
   observe::Metrics metrics;
 

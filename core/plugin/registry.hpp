@@ -123,14 +123,17 @@ struct RunServices {
 class StepInstance {
  public:
   virtual ~StepInstance() = default;
-  // Calls the plugin's run_batch. `done` is invoked exactly once with the
-  // result: when the plugin completes (from whatever thread it completes
-  // on — the caller re-posts onto its own executor), or with ok=false when
-  // the plugin throws, returns garbage (wrong outcome count, unknown kind,
-  // BRANCH without a label, vars_json not a JSON object) or misses
-  // `deadline`. A second complete() is logged as a plugin bug and ignored.
-  // `done` may run before runBatch returns (a step that finishes at once);
-  // do not destroy the instance from inside `done`.
+  // Hands the batch to the plugin's run_batch on a worker thread of the
+  // plugin host (CallPool: bounded, a share per plugin), never on the
+  // caller's thread, so a plugin that blocks stalls only its own share.
+  // `done` is invoked exactly once with the result: when the plugin
+  // completes (from whatever thread it completes on — the caller re-posts
+  // onto its own executor), or with ok=false when the plugin throws, returns
+  // garbage (wrong outcome count, unknown kind, BRANCH without a label,
+  // vars_json not a JSON object) or misses `deadline`. A second complete()
+  // is logged as a plugin bug and ignored. Do not destroy the instance from
+  // inside `done`. A fatal signal inside run_batch is reported on stderr
+  // with the plugin, step, workflow and run (crash_report.hpp).
   // The batch is copied (contacts and all): the caller may free it as soon
   // as runBatch returns. The deadline timer is a steady_timer on `io` (the
   // engine's io_context), so a missed deadline calls `done` on a thread

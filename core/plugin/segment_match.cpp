@@ -1,5 +1,5 @@
 // host->segment_match(): a step's x-segment rule, evaluated by the store for
-// the contacts of one batch, under the host's store lock.
+// the contacts of one batch, on the engine's thread (store_access.hpp).
 #include "plugin/segment_match.hpp"
 
 #include <fmt/format.h>
@@ -8,6 +8,7 @@
 
 #include "plugin/call.hpp"
 #include "plugin/host_state.hpp"
+#include "plugin/store_access.hpp"
 #include "store/store.hpp"
 #include "util/log.hpp"
 
@@ -59,10 +60,18 @@ herald_status hostSegmentMatch(herald_call* call, const char* json_pointer,
     const segment::EvalContext eval{batch.now_ms, ctx.timezone,
                                     batch.run_id ? std::string(batch.run_id) : std::string()};
     std::vector<bool> matches;
-    {
-      std::lock_guard lock(ctx.host->store_mu);
-      if (!ctx.host->store) return HERALD_ERR_UNSUPPORTED;
-      matches = ctx.host->store->segmentMatch(*it->second, eval, ids);
+    const segment::Rule& rule = *it->second;
+    switch (onStoreThread(*ctx.host, st->io,
+                          [&](store::Store& s) { matches = s.segmentMatch(rule, eval, ids); })) {
+      case StoreAnswer::kDone:
+        break;
+      case StoreAnswer::kNoStore:
+        return HERALD_ERR_UNSUPPORTED;
+      case StoreAnswer::kTimedOut:
+        log::error(ctx.log_source, fmt::format("segment rule '{}' of step '{}': the engine did "
+                                               "not answer within {} s",
+                                               json_pointer, ctx.step_id, kStoreWaitLimit.count()));
+        return HERALD_ERR_INTERNAL;
     }
     if (matches.size() != ids.size()) {
       log::error(ctx.log_source,

@@ -1,9 +1,12 @@
-// Creating plugin step instances and running batches through them, with a
-// catch around every call into plugin code.
+// Creating plugin step instances and running batches through them: each
+// run_batch on a call-pool worker (never the engine's thread), with a catch
+// around it, a crash report scope and the deadline kept by the engine's timer.
 #include <fmt/format.h>
 
+#include "plugin/crash_report.hpp"
 #include "plugin/log_secrets.hpp"
 #include "plugin/registry_impl.hpp"
+#include "plugin/store_access.hpp"
 #include "util/log.hpp"
 
 namespace herald::plugin {
@@ -34,6 +37,7 @@ class PluginStepInstance final : public StepInstance {
                 boost::asio::io_context& io, std::function<void(BatchResult)> done,
                 const RunServices& services) override {
     const auto expiry = std::chrono::steady_clock::now() + deadline;
+    HostShared& host = *core_->ctx->host;
     std::shared_ptr<CallState> st;
     try {
       st = std::make_shared<CallState>(core_, batch);
@@ -57,36 +61,65 @@ class PluginStepInstance final : public StepInstance {
       return;
     }
     core_->in_flight.fetch_add(1);
+    try {
+      // Armed here, on the engine's thread, before a worker takes the call:
+      // time spent waiting for a worker counts against the deadline.
+      if (deadline.count() > 0) armDeadline(st, expiry);
+      host.calls.submit(core_->ctx->plugin_name, [st, call] { callOnWorker(st, call); });
+    } catch (const std::exception& e) {
+      // No timer means no deadline, no worker means no call: fail now
+      // rather than risk waiting forever.
+      failCall(st, fmt::format("{}: could not hand the batch over: {}", who(), e.what()));
+      retireUncompletedCall(call, st, "was never handed over");
+    }
+  }
 
+ private:
+  // On a call-pool worker: run_batch, with a catch around it and a crash
+  // report naming this call should the plugin kill the process.
+  static void callOnWorker(const std::shared_ptr<CallState>& st, herald_call* call) {
+    const InstanceCore& core = *st->core;
+    const herald_step_ctx& ctx = *core.ctx;
+    bool resolved = false;
+    {
+      std::lock_guard lock(st->mu);
+      resolved = st->resolved;
+    }
+    if (resolved) {
+      // Its deadline passed while the plugin's earlier calls held every
+      // worker it may use: the batch already failed, so it is not handed over.
+      log::warn(ctx.log_source,
+                fmt::format("{}: a batch of step '{}' waited for a free worker past its deadline "
+                            "(the plugin's earlier calls are still running) and was not handed "
+                            "over",
+                            st->who, ctx.step_id));
+      retireUncompletedCall(call, st, "was never handed over");
+      return;
+    }
+    const herald_batch& batch = *st->batch.get();
+    const CrashReportScope report(fmt::format(
+        "[{}] {} at step '{}' of workflow '{}', run {}, holding a batch of {} contact{}",
+        ctx.log_source, st->who, ctx.step_id, batch.workflow ? batch.workflow : "",
+        batch.run_id ? batch.run_id : "", batch.count, batch.count == 1 ? "" : "s"));
+    const CallingEngineScope engine(st->io);
     std::string thrown;
     try {
-      core_->type->run_batch(core_->instance, st->batch.get(), call);
+      core.type->run_batch(core.instance, st->batch.get(), call);
     } catch (const std::exception& e) {
       thrown = e.what();
       if (thrown.empty()) thrown = "std::exception";
     } catch (...) {
       thrown = "an exception that is not a std::exception";
     }
-    if (!thrown.empty()) {
-      std::string msg = fmt::format("{} threw an exception from run_batch: {}", who(), thrown);
-      countBug(*core_->ctx->host, core_->ctx->plugin_name, core_->ctx->step_id, "exception");
-      const bool failed = failCall(st, msg);
-      log::error(core_->ctx->log_source,
-                 msg + (failed ? " (plugin bug); the batch fails"
-                               : " after completing the batch (plugin bug)"));
-      retireThrownCall(call, st);
-      return;
-    }
-    if (deadline.count() <= 0) return;
-    try {
-      armDeadline(st, expiry);
-    } catch (const std::exception& e) {
-      // No timer means no deadline: fail now rather than risk waiting forever.
-      failCall(st, fmt::format("{}: could not arm the deadline timer: {}", who(), e.what()));
-    }
+    if (thrown.empty()) return;
+    std::string msg = fmt::format("{} threw an exception from run_batch: {}", st->who, thrown);
+    countBug(*ctx.host, ctx.plugin_name, ctx.step_id, "exception");
+    const bool failed = failCall(st, msg);
+    log::error(ctx.log_source, msg + (failed ? " (plugin bug); the batch fails"
+                                             : " after completing the batch (plugin bug)"));
+    retireUncompletedCall(call, st, "threw");
   }
 
- private:
   std::string who() const { return describeStep(core_->ctx->plugin_name, core_->ctx->type); }
 
   std::shared_ptr<InstanceCore> core_;

@@ -241,4 +241,20 @@ struct ErasureReport {
   std::vector<Suppression> suppressed;  // the hashes kept
 };
 
+// A batch handed to a plugin step (Store::recordHandover).
+struct Handover {
+  int64_t run_id = 0;
+  std::string step_id;
+  std::string batch_hash;  // of the batch's journey ids (engine/handover.hpp)
+  std::string plugin;
+  std::string step_type;
+  int64_t first_contact = 0;  // smallest and largest contact id, and how many
+  int64_t last_contact = 0;
+  int64_t contacts = 0;
+  int32_t attempts = 0;  // times handed over without coming back
+  std::optional<int64_t> quarantined_ms;
+  int64_t updated_ms = 0;
+  std::string workflow;  // quarantinedBatches() only
+};
+
 }  // namespace herald::store

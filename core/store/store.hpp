@@ -326,6 +326,24 @@ class Store {
   virtual std::optional<std::string> kvGet(const std::string& ns, const std::string& key) = 0;
   virtual void kvPut(const std::string& ns, const std::string& key, const std::string& value) = 0;
   virtual bool kvDelete(const std::string& ns, const std::string& key) = 0;
+
+  // ---- batches in a plugin's hands (plugin isolation) ----
+  // A record is written before a plugin step is called with a batch and
+  // cleared when the batch completes; one found afterwards (a restart) means
+  // the process died during the call.
+  virtual std::optional<Handover> handover(int64_t run_id, const std::string& step_id,
+                                           const std::string& batch_hash) = 0;
+  // Inserts `h` with attempts 1, or adds one to the attempts of its record.
+  virtual void recordHandover(const Handover& h, int64_t now_ms) = 0;
+  // The batch came back (completed, failed or timed out): the record goes,
+  // unless it is quarantined.
+  virtual void clearHandover(int64_t run_id, const std::string& step_id,
+                             const std::string& batch_hash) = 0;
+  virtual void quarantineHandover(int64_t run_id, const std::string& step_id,
+                                  const std::string& batch_hash, int64_t now_ms) = 0;
+  // Quarantined batches, newest first, with their workflow filled in; only
+  // those of `workflow` unless it is empty.
+  virtual std::vector<Handover> quarantinedBatches(const std::string& workflow) = 0;
 };
 
 // Opens (creating if needed) the SQLite store at `path` and applies

@@ -69,10 +69,11 @@ TEST_F(LoaderTest, RefusalsAreLoggedToo) {
 TEST_F(LoaderTest, GoodPluginsStillLoad) {
   std::vector<std::string> names;
   for (const auto& p : reg_.plugins()) names.push_back(p.name);
-  EXPECT_THAT(names, ::testing::ElementsAre("old_minor", "v11", "branching", "dup_first", "good",
-                                            "misbehave", "recommendy", "segmenty"));
+  EXPECT_THAT(names, ::testing::ElementsAre("old_minor", "v11", "branching", "crashy", "dup_first",
+                                            "good", "misbehave", "recommendy", "segmenty",
+                                            "sleepy"));
 
-  const PluginInfo& good = reg_.plugins()[4];
+  const PluginInfo& good = reg_.plugins()[5];
   EXPECT_EQ(good.version, "1.0.0");
   EXPECT_EQ(good.description, "A well-behaved plugin for the loader tests");
   EXPECT_EQ(good.path.string(), brokenPath("good.so"));

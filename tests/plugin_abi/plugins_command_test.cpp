@@ -67,9 +67,10 @@ TEST(PluginsCommand, JsonListsEveryRefusalWithItsOwnMessage) {
 
   std::vector<std::string> loaded;
   for (const auto& p : j["plugins"]) loaded.push_back(p["name"]);
-  EXPECT_THAT(loaded, ::testing::ElementsAre("old_minor", "v11", "branching", "dup_first", "good",
-                                             "misbehave", "recommendy", "segmenty"));
-  const json& good = j["plugins"][4];
+  EXPECT_THAT(loaded, ::testing::ElementsAre("old_minor", "v11", "branching", "crashy", "dup_first",
+                                             "good", "misbehave", "recommendy", "segmenty",
+                                             "sleepy"));
+  const json& good = j["plugins"][5];
   EXPECT_EQ(good["version"], "1.0.0");
   EXPECT_EQ(good["abi"], std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR));
   EXPECT_EQ(good["path"], brokenPath("good.so"));
@@ -122,7 +123,7 @@ TEST(PluginsCommand, HumanOutputIsAReadableList) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string abi = std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR);
   EXPECT_THAT(r.out,
-              ::testing::StartsWith("8 plugins loaded, " +
+              ::testing::StartsWith("10 plugins loaded, " +
                                     std::to_string(expectedRefusals().size()) + " refused\n"));
   EXPECT_THAT(r.out,
               ::testing::HasSubstr("\ngood 1.0.0  (ABI " + abi + ")  " + brokenPath("good.so") +

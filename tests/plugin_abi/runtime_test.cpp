@@ -8,8 +8,10 @@
 #include <boost/asio/io_context.hpp>
 #include <condition_variable>
 #include <regex>
+#include <thread>
 
 #include "expected_refusals.hpp"
+#include "test_batch.hpp"
 #include "observe/metrics.hpp"
 #include "plugin/registry.hpp"
 #include "store/store.hpp"
@@ -21,36 +23,6 @@ namespace {
 using herald::testing::brokenPath;
 using nlohmann::json;
 using ::testing::HasSubstr;
-
-// A batch the way the engine builds one; its strings are literals.
-struct TestBatch {
-  std::vector<herald_contact> contacts;
-  std::vector<const herald_contact*> pointers;
-  herald_batch batch{};
-
-  explicit TestBatch(size_t n, bool dry_run = false) : contacts(n), pointers(n) {
-    for (size_t i = 0; i < n; ++i) {
-      herald_contact& c = contacts[i];
-      c.struct_size = sizeof c;
-      c.id = static_cast<int64_t>(i + 1);
-      c.email = "ada@example.com";
-      c.attributes_json = R"({"plan": "pro"})";
-      c.tags_json = "[]";
-      c.vars_json = "{}";
-      c.config_json = R"({"greeting": "hi"})";
-      pointers[i] = &c;
-    }
-    batch.struct_size = sizeof batch;
-    batch.run_id = "7";
-    batch.workflow = "welcome";
-    batch.revision = "abc123";
-    batch.step_id = "s1";
-    batch.now_ms = 1'700'000'000'000;
-    batch.dry_run = dry_run ? 1 : 0;
-    batch.count = n;
-    batch.contacts = pointers.data();
-  }
-};
 
 class RuntimeTest : public ::testing::Test {
  protected:
@@ -102,6 +74,13 @@ class RuntimeTest : public ::testing::Test {
   std::optional<double> bugs(const std::string& bug) {
     return reg_.metrics().value("bugs_total",
                                 {{"plugin", "misbehave"}, {"step", "s1"}, {"bug", bug}});
+  }
+
+  // run_batch runs on a worker: what it does after completing (a second
+  // complete()) lands a moment after run() returned.
+  void waitForBugs(const std::string& bug, double count) {
+    for (int i = 0; i < 200 && bugs(bug).value_or(0) < count; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
   Registry reg_;
@@ -184,12 +163,15 @@ TEST_F(RuntimeTest, DoubleCompletionIsReportedAndSurvived) {
   BatchResult r = run(*inst, b.batch);
   EXPECT_TRUE(r.ok) << "the first completion counts: " << r.error;
   EXPECT_EQ(r.outcomes.size(), 2u);
+  // The second complete() comes just after the first, on the plugin's worker.
+  waitForBugs("double_complete", 1.0);
   EXPECT_THAT(logged(), HasSubstr(" error [misbehave/s1] plugin 'misbehave' (step type "
                                   "'misbehave.twice') called complete() twice for the same batch; "
                                   "the second call is ignored (plugin bug)\n"));
   EXPECT_EQ(bugs("double_complete"), 1.0);
   // And the instance keeps working.
   EXPECT_TRUE(run(*inst, b.batch).ok);
+  waitForBugs("double_complete", 2.0);
   EXPECT_EQ(bugs("double_complete"), 2.0);
 }
 
@@ -201,8 +183,8 @@ TEST_F(RuntimeTest, MissedDeadlineFailsTheBatchAndALateCompletionIsIgnored) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.error,
-            "plugin 'misbehave' (step type 'misbehave.never') did not complete the batch within "
-            "50 ms");
+            "plugin 'misbehave' (step type 'misbehave.never') at step 's1' did not complete the "
+            "batch within the step_deadline of 50 ms");
   EXPECT_EQ(bugs("missed_deadline"), 1.0);
 
   // The engine drops the instance; the plugin still holds the call, so the

@@ -300,12 +300,39 @@ DROP INDEX IF EXISTS events_by_type_contact;
 CREATE INDEX events_by_type_contact ON events(type, contact_id, at_ms, amount_units);
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations{{
+// Version 6: batches handed to plugin steps (plugin isolation). A row is
+// written before run_batch is called and deleted when the batch completes;
+// one that survives a restart means the process died with the batch in the
+// plugin's hands. After two such deaths the row is quarantined
+// (quarantined_ms set) and kept, for `herald workflows show` and metrics.
+// batch_hash identifies the batch by its journeys; the contact range and
+// count are for the people reading it.
+constexpr const char* kV6 = R"sql(
+CREATE TABLE IF NOT EXISTS plugin_handovers(
+  run_id         INTEGER NOT NULL,
+  step_id        TEXT NOT NULL,
+  batch_hash     TEXT NOT NULL,
+  plugin         TEXT NOT NULL,
+  step_type      TEXT NOT NULL,
+  first_contact  INTEGER NOT NULL,
+  last_contact   INTEGER NOT NULL,
+  contacts       INTEGER NOT NULL,
+  attempts       INTEGER NOT NULL,
+  quarantined_ms INTEGER,
+  updated_ms     INTEGER NOT NULL,
+  PRIMARY KEY (run_id, step_id, batch_hash)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS plugin_handovers_quarantined
+  ON plugin_handovers(quarantined_ms) WHERE quarantined_ms IS NOT NULL;
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations{{
     {1, kV1},
     {2, kV2},
     {3, kV3},
     {4, kV4},
     {5, kV5},
+    {6, kV6},
 }};
 
 int userVersion(Db& db) {

@@ -120,6 +120,16 @@ class SqliteStore final : public Store {
   void kvPut(const std::string& ns, const std::string& key, const std::string& value) override;
   bool kvDelete(const std::string& ns, const std::string& key) override;
 
+  // handovers.cpp
+  std::optional<Handover> handover(int64_t run_id, const std::string& step_id,
+                                   const std::string& batch_hash) override;
+  void recordHandover(const Handover& h, int64_t now_ms) override;
+  void clearHandover(int64_t run_id, const std::string& step_id,
+                     const std::string& batch_hash) override;
+  void quarantineHandover(int64_t run_id, const std::string& step_id,
+                          const std::string& batch_hash, int64_t now_ms) override;
+  std::vector<Handover> quarantinedBatches(const std::string& workflow) override;
+
  private:
   bool applyMove(const BatchCommit& batch, const JourneyMove& move);
   void upsertLedger(const LedgerEntry& e, int64_t now_ms);

@@ -247,8 +247,11 @@ typedef struct herald_step_type {
   void (*destroy)(void* instance);
 
   /* Process a batch. Must call host->complete(call, ...) exactly once,
-   * before returning or later from any thread. Called on the engine thread;
-   * must not block on I/O. */
+   * before returning or later from any thread. Called on one of the host's
+   * worker threads, never the engine thread (a plugin has at most two calls
+   * running at once); must not block on I/O. The host's step_deadline holds
+   * even while this runs: the batch fails then, and a later complete() is
+   * ignored. */
   void (*run_batch)(void* instance, const herald_batch* batch, herald_call* call);
 
   /* ---- ABI 1.1 ---- */

@@ -792,7 +792,9 @@ class Batch {
 /// The constructor runs on the engine thread; it may throw ConfigError or
 /// report problems with ctx.diagnostic(). It must not deliver anything or
 /// keep I/O open: `herald validate` constructs and destroys steps. run() is
-/// called on the engine thread and must not block on I/O.
+/// called on one of the host's worker threads (never the engine thread; two
+/// run() calls of a plugin may overlap) and must not block on I/O; the
+/// step_deadline holds even while it runs.
 class Step {
  public:
   /// `ctx` outlives the step.

@@ -6,6 +6,7 @@
 #define HERALD_TEST_COMMON_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "herald/abi.h"
 
@@ -32,6 +33,20 @@ __attribute__((unused)) static void noop_run(void* instance, const herald_batch*
   (void)instance;
   (void)batch;
   (void)call;
+}
+
+/* Completes a batch (of at most 512 contacts) with CONTINUE for everyone. */
+__attribute__((unused)) static void complete_all_continue(const herald_host_api* host,
+                                                          const herald_batch* batch,
+                                                          herald_call* call) {
+  herald_outcome out[512];
+  size_t n = batch->count < 512 ? batch->count : 512;
+  for (size_t i = 0; i < n; ++i) {
+    memset(&out[i], 0, sizeof out[i]);
+    out[i].struct_size = sizeof(herald_outcome);
+    out[i].kind = HERALD_OUTCOME_CONTINUE;
+  }
+  host->complete(call, HERALD_OK, NULL, out, n);
 }
 
 #define NOOP_STEP(var, type_name, schema)                          \

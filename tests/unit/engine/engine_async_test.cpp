@@ -116,7 +116,7 @@ steps:
   EXPECT_EQ(counts(r.run.id)["stuck/fail"], 3);
   const auto f = failures(r.run.id);
   ASSERT_EQ(f.size(), 3u);
-  EXPECT_NE(f[0].reason.find("did not complete the batch within 100 ms"), std::string::npos)
+  EXPECT_NE(f[0].reason.find("did not complete the batch within the step_deadline of 100 ms"), std::string::npos)
       << f[0].reason;
 }
 

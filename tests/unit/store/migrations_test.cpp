@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "store/sqlite/migrations.hpp"
 #include "store_fixture.hpp"
 
 namespace herald::store::testing {
