@@ -66,6 +66,7 @@ void RunDriver::start(int64_t run_id) {
   options.trigger = run->trigger;
   options.batch_size = s_.config.batch_size;
   options.step_deadline = s_.config.step_deadline;
+  options.metrics = &s_.metrics;  // plugin crashes, quarantines, batch failures
   const std::string workflow = run->workflow;
   options.on_commit = [this, workflow](const store::BatchCommit& batch) {
     std::map<std::pair<std::string, std::string>, int64_t> outcomes;

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <set>
 
+#include "engine/handover.hpp"
 #include "scheduler/api_runs.hpp"
 #include "scheduler/cron_trigger.hpp"
 #include "scheduler/event_triggers.hpp"
@@ -111,6 +112,8 @@ class Scheduler::Impl {
         st && st->last_fire_ms && w.trigger.kind == workflow::Trigger::Kind::kSchedule)
       out["last_firing"] = formatIsoTime(*st->last_fire_ms);
     if (journeys.next_wake_ms) out["next_wake"] = formatIsoTime(*journeys.next_wake_ms);
+    // Batches not handed to their plugin again after crashing the process twice.
+    out["quarantined"] = engine::quarantinedJson(s_.store, name);
     return out;
   }
 
