@@ -125,7 +125,7 @@ TEST(DaemonConfig, ReportsYamlSyntaxErrors) {
   Diagnostics diags;
   EXPECT_FALSE(loadDaemonConfig(p, diags));
   ASSERT_EQ(diags.errorCount(), 1u);
-  EXPECT_EQ(diags.items()[0].pos.line, 2);
+  EXPECT_EQ(diags.items()[0].pos.line, 1);  // where the unclosed [ opens
 }
 
 TEST(DaemonConfig, RejectsBadDeadlineAndLogLevel) {
