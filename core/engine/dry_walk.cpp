@@ -1,5 +1,6 @@
 #include "engine/dry_walk.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <optional>
 
@@ -31,11 +32,17 @@ store::JourneyMove callStep(StepRuntime& rt, const RunPlan& plan, const store::D
   input.add(j.contact, j.vars, std::move(config), std::nullopt);
   std::optional<plugin::BatchResult> result;
   io.restart();
+  // The plugin runs on the host's worker pool: keep the loop running until
+  // its completion (and any store call it makes meanwhile) is back here.
+  auto keep_running = boost::asio::make_work_guard(io);
   rt.instance->runBatch(
       input.batch(), std::chrono::minutes(5), io,
-      [&io, &result](plugin::BatchResult r) {
+      [&io, &result, &keep_running](plugin::BatchResult r) {
         // From whatever thread the plugin completes on.
-        boost::asio::post(io, [&result, r = std::move(r)]() mutable { result = std::move(r); });
+        boost::asio::post(io, [&result, &keep_running, r = std::move(r)]() mutable {
+          result = std::move(r);
+          keep_running.reset();
+        });
       },
       services);
   io.run();

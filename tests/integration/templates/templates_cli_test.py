@@ -240,7 +240,7 @@ class TemplatesTest(unittest.TestCase):
                       "stored)", r.stderr)
         r = self.sb.herald("template", "render", "--workflow", wf, "--step", "vip-mail",
                            "--contact", "ext:c2", "--part", "subject")
-        self.assertEqual(r.stdout, "Minji, 25% off\n")
+        self.assertEqual(r.stdout, "Minji, 25% off\n", r.stderr)
         # Another contact takes the other branch and never reaches the step.
         r = self.sb.herald("template", "render", "--workflow", wf, "--step", "vip-mail",
                            "--contact", "ext:c1")
