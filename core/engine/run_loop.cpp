@@ -9,6 +9,7 @@
 #include "engine/builtin_steps.hpp"
 #include "engine/delivery.hpp"
 #include "engine/handover.hpp"
+#include "plugin/crash_report.hpp"
 #include "engine/moves.hpp"
 #include "observe/metrics.hpp"
 #include "recommend/recommender.hpp"
@@ -277,7 +278,14 @@ bool RunLoop::handOver(InFlight& flight, StepRuntime& rt, int64_t now) {
       fmt::format("a batch of {} contact{} (ids {}..{}) at step '{}' of workflow '{}', run {}",
                   h.contacts, h.contacts == 1 ? "" : "s", h.first_contact, h.last_contact,
                   h.step_id, plan_.workflow().name, h.run_id);
-  if (auto prior = store_.handover(h.run_id, h.step_id, h.batch_hash)) {
+  auto prior = store_.handover(h.run_id, h.step_id, h.batch_hash);
+  if (prior && !prior->quarantined_ms && !plugin::previousProcessCrashed()) {
+    // Left by a process that was killed (SIGKILL, power cut), not crashed by
+    // the plugin: not counted; the batch starts its count again.
+    store_.clearHandover(h.run_id, h.step_id, h.batch_hash);
+    prior.reset();
+  }
+  if (prior) {
     if (!prior->quarantined_ms) {
       // Still recorded: the process died while the plugin had this batch.
       countFailure(rt, "plugin_crashes_total", "");

@@ -1,5 +1,11 @@
 #include "plugin/crash_report.hpp"
 
+#include <string>
+
+#include <filesystem>
+
+#include <fcntl.h>
+
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +29,10 @@ constinit thread_local char t_record[kRecordSize] = {};
 constinit thread_local size_t t_record_len = 0;
 
 struct sigaction g_previous[NSIG];
+// The crash marker (setCrashMarkerFile): a path the handler can open
+// without allocating, and whether the previous process left one.
+char g_marker[1024] = {0};
+bool g_previous_crashed = false;
 
 // Appends without allocating; silently truncates.
 struct Line {
@@ -113,6 +123,13 @@ void onFatalSignal(int sig, siginfo_t* info, void* context) {
     line.add(signalName(sig));
     line.add(" outside any plugin call\n");
   }
+  if (len > 0 && g_marker[0] != 0) {
+    const int fd = open(g_marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      [[maybe_unused]] const ssize_t w = write(fd, line.text, line.len);
+      close(fd);
+    }
+  }
   for (size_t done = 0; done < line.len;) {
     const ssize_t n = write(STDERR_FILENO, line.text + done, line.len - done);
     if (n <= 0 && errno != EINTR) break;
@@ -149,6 +166,16 @@ struct AltStack {
 };
 
 }  // namespace
+
+void setCrashMarkerFile(const std::string& path) {
+  if (path.size() >= sizeof g_marker) return;
+  std::error_code ec;
+  g_previous_crashed = std::filesystem::exists(path, ec);
+  std::filesystem::remove(path, ec);
+  std::memcpy(g_marker, path.c_str(), path.size() + 1);
+}
+
+bool previousProcessCrashed() { return g_previous_crashed; }
 
 void installCrashReportHandlers() {
   static std::once_flag once;

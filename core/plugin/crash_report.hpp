@@ -7,6 +7,7 @@
 // systemd sees the crash). The line is formatted before the call and the
 // handler only copies bytes and calls write(2): it allocates nothing and
 // takes no lock, so it is async-signal-safe.
+#include <string>
 #include <string_view>
 
 namespace herald::plugin {
@@ -14,6 +15,14 @@ namespace herald::plugin {
 // Installs the handlers (once per process; later calls do nothing). The
 // previous handlers (a sanitizer's, say) still run after the report.
 void installCrashReportHandlers();
+
+// A plugin crash also leaves a file at `path` (beside the database), so the
+// next process can tell a crash from a kill -9 or a power cut: only after a
+// crash does a batch left in a plugin's hands count towards quarantine.
+// Reads (and removes) what the previous process left. Call before any run.
+void setCrashMarkerFile(const std::string& path);
+// Whether the previous process on this database died of a plugin crash.
+bool previousProcessCrashed();
 
 // Gives the calling thread an alternate signal stack, so that a plugin that
 // overflowed its stack still gets reported. Once per thread.

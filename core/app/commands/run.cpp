@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "app/command.hpp"
+#include "plugin/crash_report.hpp"
 #include "engine/engine.hpp"
 #include "engine/report.hpp"
 #include "engine/run_plan.hpp"
@@ -281,6 +282,11 @@ int runWorkflow(AppContext& ctx, const RunFlags& flags) {
     std::cerr << "herald: error: " << *busy << '\n';
     return 1;
   }
+  // The lock makes this the only `herald run` on the database, so claims a
+  // killed earlier run left behind are ours to take back at once (as a
+  // restarted daemon takes back its own); the daemon's claims stay its own.
+  store.setClaimOwner("herald run", cfg.step_deadline.count() + 60'000);
+  plugin::setCrashMarkerFile(ctx.databasePath().string() + ".crashed");
   engine::RunOptions options;
   options.dry_run = flags.dry_run;
   options.limit = flags.limit;

@@ -7,6 +7,7 @@
 #include "app/command.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/serve_lock.hpp"
+#include "plugin/crash_report.hpp"
 
 namespace herald::app {
 namespace {
@@ -20,6 +21,7 @@ int runServe(AppContext& ctx) {
     return 1;
   }
   store::Store& store = ctx.store(DbOpen::kCreate);  // migrated on open
+  plugin::setCrashMarkerFile(cfg.database.string() + ".crashed");
   plugin::Registry& registry = ctx.plugins();  // every plugin directory loaded
   const std::string db = cfg.database.string();
   // --now starts the daemon's time there and lets it run on (tests of cron

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "import_fixture.hpp"
+#include "store/sqlite/migrations.hpp"
 
 namespace herald::import::testing {
 namespace {
@@ -114,7 +115,7 @@ TEST_F(ImportCli, ADatabaseFromTheFutureIsRefused) {
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("was written by a newer Herald (schema version 9; this Herald knows up "
                        "to " +
-                       std::to_string(sqlite::latestSchemaVersion()) +
+                       std::to_string(herald::store::sqlite::latestSchemaVersion()) +
                        "): upgrade Herald or point --db elsewhere"),
             std::string::npos)
       << r.err;
