@@ -9,9 +9,9 @@
 #include "engine/builtin_steps.hpp"
 #include "engine/delivery.hpp"
 #include "engine/handover.hpp"
-#include "plugin/crash_report.hpp"
 #include "engine/moves.hpp"
 #include "observe/metrics.hpp"
+#include "plugin/crash_report.hpp"
 #include "recommend/recommender.hpp"
 #include "util/log.hpp"
 

@@ -197,8 +197,8 @@ std::string Metrics::prometheusText(std::string_view prefix) const {
     }
     for (size_t i = 0; i < s.bucket.size(); ++i) {
       const double le = i < s.bounds.size() ? s.bounds[i] : std::numeric_limits<double>::infinity();
-      out += fmt::format("{}_bucket{} {}\n", name, labelText(s.labels, "le", number(le)),
-                         s.bucket[i]);
+      out +=
+          fmt::format("{}_bucket{} {}\n", name, labelText(s.labels, "le", number(le)), s.bucket[i]);
     }
     out += fmt::format("{}_sum{} {}\n", name, labelText(s.labels), number(s.value));
     out += fmt::format("{}_count{} {}\n", name, labelText(s.labels), s.count);

@@ -1,11 +1,6 @@
 #include "plugin/crash_report.hpp"
 
-#include <string>
-
-#include <filesystem>
-
 #include <fcntl.h>
-
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,8 +8,10 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <mutex>
+#include <string>
 
 namespace herald::plugin {
 namespace {

@@ -16,10 +16,10 @@
 #include <vector>
 
 #include "app/command.hpp"
-#include "plugin/crash_report.hpp"
 #include "engine/engine.hpp"
 #include "engine/report.hpp"
 #include "engine/run_plan.hpp"
+#include "plugin/crash_report.hpp"
 #include "store/db_lock.hpp"
 #include "util/log.hpp"
 
