@@ -16,8 +16,7 @@ constexpr herald::app::AddCommand kCommands[] = {
     herald::app::addRunsCommand,      herald::app::addSegmentCommand,
     herald::app::addTemplateCommand,  herald::app::addProductsCommand,
     herald::app::addRecommendCommand, herald::app::addServeCommand,
-    herald::app::addReloadCommand,
-    herald::app::addWorkflowsCommand,
+    herald::app::addReloadCommand,    herald::app::addWorkflowsCommand,
 };
 
 // One line, the way every usage error is reported: exit code 2.

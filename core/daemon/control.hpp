@@ -50,8 +50,8 @@ struct IncomingEvent {
 struct IngestOutcome {
   enum class Kind { kStored, kDuplicate, kUnknownContact };
   Kind kind = Kind::kStored;
-  int64_t event_id = 0;   // kStored: the stored row's id
-  int64_t enrolled = 0;   // kStored: journeys the event started
+  int64_t event_id = 0;  // kStored: the stored row's id
+  int64_t enrolled = 0;  // kStored: journeys the event started
 };
 
 struct IngestResult {
@@ -62,8 +62,8 @@ struct IngestResult {
 // A run started over the admin API (trigger type `api`, or any workflow by hand).
 struct StartRequest {
   std::string workflow;
-  std::optional<std::string> audience;     // a segment rule (YAML/JSON text) or a segment NAME
-  std::vector<int64_t> contact_ids;        // or an explicit contact list
+  std::optional<std::string> audience;  // a segment rule (YAML/JSON text) or a segment NAME
+  std::vector<int64_t> contact_ids;     // or an explicit contact list
   nlohmann::json variables = nlohmann::json::object();  // per-run input variables
   std::map<int64_t, nlohmann::json> contact_variables;  // per-contact input variables
   bool dry_run = false;

@@ -14,8 +14,8 @@ namespace herald::daemon {
 struct ServedWorkflow {
   std::string name;
   std::filesystem::path file;
-  std::string revision;                    // SHA-256 of the file, as `herald run` stores it
-  std::shared_ptr<engine::RunPlan> plan;   // workflow + compiled templates + plugin instances
+  std::string revision;                   // SHA-256 of the file, as `herald run` stores it
+  std::shared_ptr<engine::RunPlan> plan;  // workflow + compiled templates + plugin instances
 };
 
 struct WorkflowSet {

@@ -1,4 +1,3 @@
-#include "util/yaml_load.hpp"
 #include "engine/validate_files.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -10,6 +9,7 @@
 
 #include "engine/run_plan.hpp"
 #include "segment/parse.hpp"
+#include "util/yaml_load.hpp"
 #include "workflow/loader.hpp"
 #include "workflow/validate.hpp"
 #include "workflow/workflow_dir.hpp"

@@ -126,8 +126,8 @@ class SqliteStore final : public Store {
   void recordHandover(const Handover& h, int64_t now_ms) override;
   void clearHandover(int64_t run_id, const std::string& step_id,
                      const std::string& batch_hash) override;
-  void quarantineHandover(int64_t run_id, const std::string& step_id,
-                          const std::string& batch_hash, int64_t now_ms) override;
+  void quarantineHandover(int64_t run_id, const std::string& step_id, const std::string& batch_hash,
+                          int64_t now_ms) override;
   std::vector<Handover> quarantinedBatches(const std::string& workflow) override;
 
  private:
