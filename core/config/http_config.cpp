@@ -1,11 +1,10 @@
 #include "config/http_config.hpp"
 
-#include <cstdlib>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "config/daemon_config.hpp"
+#include "util/credential.hpp"
 
 namespace herald::config {
 namespace {
@@ -19,32 +18,6 @@ std::string knownList(const std::set<std::string>& s) {
   std::string out;
   for (const auto& k : s) out += (out.empty() ? "" : ", ") + k;
   return out;
-}
-
-// A credential file: relative paths are looked up in $CREDENTIALS_DIRECTORY
-// (systemd LoadCredential=) when it is set, else in the working directory.
-std::filesystem::path credentialPath(const std::string& name) {
-  std::filesystem::path p(name);
-  if (p.is_relative()) {
-    if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY"); dir && *dir) return dir / p;
-  }
-  return p;
-}
-
-bool readCredential(const std::string& name, std::string& text) {
-  std::ifstream f(credentialPath(name), std::ios::binary);
-  if (!f) return false;
-  std::ostringstream s;
-  s << f.rdbuf();
-  text = s.str();
-  return true;
-}
-
-std::string trimmed(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
 }
 
 class SectionReader {
@@ -170,16 +143,16 @@ void parseHttpSection(const YAML::Node& node, const std::filesystem::path& file,
                         }
                       } else {
                         auto s = r.scalar(x, "http.admin.token_file");
-                        std::string text;
                         if (!s) return;
-                        if (!readCredential(*s, text)) {
+                        const auto text = readCredential(*s);
+                        if (!text) {
                           r.error(x, "cannot read the token file " + credentialPath(*s).string());
                           return;
                         }
-                        std::istringstream lines(text);
+                        std::istringstream lines(*text);
                         std::string line;
                         while (std::getline(lines, line)) {
-                          line = trimmed(line);
+                          line = trimmedCredential(line);
                           if (!line.empty() && line[0] != '#') out.admin_tokens.push_back(line);
                         }
                       }
@@ -248,19 +221,19 @@ void parseLinksSection(const YAML::Node& node, const std::filesystem::path& file
                     }
                     return;
                   }
-                  std::string secret = *s;
-                  if (f == "secret_file" && !readCredential(*s, secret)) {
+                  std::optional<std::string> secret = *s;
+                  if (f == "secret_file" && !(secret = readCredential(*s))) {
                     r.error(x, "cannot read the link key file " + credentialPath(*s).string());
                     return;
                   }
-                  secret = trimmed(secret);
-                  if (secret.size() < 32) {
+                  *secret = trimmedCredential(*secret);
+                  if (secret->size() < 32) {
                     r.error(x,
                             "a link key secret must have at least 32 characters (e.g. "
                             "`openssl rand -hex 32`)");
                     return;
                   }
-                  lk.secret = secret;
+                  lk.secret = *secret;
                   has_secret = true;
                 });
       if (k.IsMap() && (lk.id.empty() || !has_secret)) {

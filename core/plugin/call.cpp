@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <cstddef>
 #include <cstring>
@@ -133,7 +134,7 @@ std::string copyOutcomes(const std::string& who, size_t expected, const herald_o
       r.branch = o.branch;
     }
     r.wait_until_ms = o.wait_until_ms;
-    r.reason = orEmpty(o.reason);
+    r.reason = log::hideSecrets(orEmpty(o.reason));
     if ((r.kind == HERALD_OUTCOME_FAIL || r.kind == HERALD_OUTCOME_FAIL_RETRYABLE) &&
         r.reason.empty())
       r.reason = who + " gave no reason";
@@ -150,6 +151,33 @@ std::string copyOutcomes(const std::string& who, size_t expected, const herald_o
     out.push_back(std::move(r));
   }
   return {};
+}
+
+// A BRANCH outcome naming a label the step type never declared becomes a
+// failure of that contact that names the plugin: validation made the
+// workflow map every declared label, so the workflow is not at fault.
+// Returns the log line for the first one (empty when there was none).
+std::string failUndeclaredBranches(const std::string& who, const std::vector<std::string>& declared,
+                                   std::vector<Outcome>& outcomes) {
+  std::string first;
+  size_t count = 0;
+  for (Outcome& o : outcomes) {
+    if (o.kind != HERALD_OUTCOME_BRANCH ||
+        std::find(declared.begin(), declared.end(), o.branch) != declared.end())
+      continue;
+    std::string labels;
+    for (size_t i = 0; i < declared.size(); ++i)
+      labels += (i == 0 ? "'" : i + 1 == declared.size() ? " and '" : ", '") + declared[i] + "'";
+    o.reason = fmt::format(
+        "{} returned the branch '{}', which it never declared ({}); a bug in the plugin, not in "
+        "the workflow",
+        who, o.branch, declared.empty() ? "it declares no branches" : "it declares " + labels);
+    o.kind = HERALD_OUTCOME_FAIL;
+    o.branch.clear();
+    if (count++ == 0) first = o.reason;
+  }
+  if (count > 1) first += fmt::format(" (and {} more contacts of this batch)", count - 1);
+  return first;
 }
 
 }  // namespace
@@ -296,8 +324,8 @@ void hostComplete(herald_call* call, herald_status status, const char* error,
   std::string garbage;
   if (status != HERALD_OK) {
     result.ok = false;
-    result.error = fmt::format("{} failed the batch: {}", st->who,
-                               error && *error ? error : "no reason given");
+    result.error = log::hideSecrets(fmt::format("{} failed the batch: {}", st->who,
+                                                error && *error ? error : "no reason given"));
   } else {
     garbage = copyOutcomes(st->who, st->batch.count(), outcomes, count, result.outcomes);
     if (!garbage.empty()) {
@@ -344,6 +372,10 @@ void hostComplete(herald_call* call, herald_status status, const char* error,
     return;
   }
   if (!garbage.empty()) bug(*st, "invalid_result", garbage + " (plugin bug); the batch fails");
+  if (const std::string undeclared =
+          failUndeclaredBranches(st->who, st->core->branches, result.outcomes);
+      !undeclared.empty())
+    bug(*st, "undeclared_branch", undeclared + " (plugin bug); those contacts fail");
   dropTimer(st->io, std::move(timer));
   if (done) done(std::move(result));
 }
@@ -372,7 +404,8 @@ void hostPreview(herald_call* call, size_t contact_index, const char* preview) {
     return;
   }
   std::lock_guard lock(st->mu);
-  if (!st->resolved) st->previews.emplace_back(contact_index, preview);
+  // A dry run's output is shown and kept: no secret a plugin echoed.
+  if (!st->resolved) st->previews.emplace_back(contact_index, log::hideSecrets(preview));
 }
 
 std::shared_ptr<CallState> liveCall(herald_call* call) { return table().findLive(call); }

@@ -40,6 +40,9 @@ class BatchCopy {
 struct InstanceCore {
   std::unique_ptr<herald_step_ctx> ctx;
   const herald_step_type* type = nullptr;
+  // The branch labels the type declared: a BRANCH outcome naming another
+  // label is the plugin's bug (the workflow maps every declared one).
+  std::vector<std::string> branches;
   void* instance = nullptr;
   std::atomic<int> in_flight{0};  // calls the plugin has not completed yet
 

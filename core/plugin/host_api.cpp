@@ -11,6 +11,7 @@
 #include "plugin/segment_match.hpp"
 #include "plugin/store_access.hpp"
 #include "store/store.hpp"
+#include "util/json_pointer.hpp"
 #include "util/log.hpp"
 
 namespace herald::plugin {
@@ -52,7 +53,21 @@ void hostDiagnostic(herald_step_ctx* ctx, const char* json_pointer, const char* 
   if (!ctx) return;
   try {
     std::string ptr = json_pointer ? json_pointer : "";
-    std::string msg = message ? message : "(no message)";
+    // Shown by `herald validate`: a plugin that echoes a secret field's
+    // value in its message shows "[secret]" there too.
+    std::string msg = log::hideSecrets(message ? message : "(no message)");
+    if (!isJsonPointer(ptr)) {
+      // Blame where it belongs: the user's config is fine as far as the
+      // place goes; the plugin named it wrongly. Shown at the `with:` block.
+      const std::string bug = fmt::format(
+          "{} reported this at '{}', which is not a JSON pointer (RFC 6901: \"\" or "
+          "\"/field/0\"); a bug in the plugin, not in the workflow",
+          describeStep(ctx->plugin_name, ctx->type), ptr);
+      log::error(ctx->log_source, bug + " (plugin bug)");
+      countBug(*ctx->host, ctx->plugin_name, ctx->step_id, "malformed_pointer");
+      msg += " (" + bug + ")";
+      ptr.clear();
+    }
     {
       std::lock_guard lock(ctx->diag_mu);
       if (ctx->diagnostics) {

@@ -31,6 +31,7 @@ void Registry::loadDirectory(const std::filesystem::path& dir) {
     log::error(
         "plugins",
         fmt::format("plugin directory {} does not exist; no plugins loaded from it", dir.string()));
+    impl_->missing_dirs.push_back(dir);
     return;
   }
   std::vector<std::filesystem::path> files;
@@ -61,6 +62,10 @@ const std::vector<PluginInfo>& Registry::plugins() const { return impl_->plugins
 
 const std::vector<RefusedPlugin>& Registry::refused() const { return impl_->refused; }
 
+const std::vector<std::filesystem::path>& Registry::missingDirectories() const {
+  return impl_->missing_dirs;
+}
+
 void Registry::setStore(store::Store* store) {
   std::lock_guard lock(impl_->host->store_mu);
   impl_->host->store = store;
@@ -73,6 +78,13 @@ void Registry::setPluginSettings(const nlohmann::json& plugins_section,
   impl_->host->plugin_settings =
       plugins_section.is_object() ? plugins_section : nlohmann::json::object();
   impl_->host->state_dir = state_dir;
+}
+
+nlohmann::json Registry::pluginSettings(const std::string& name) const {
+  std::lock_guard lock(impl_->host->settings_mu);
+  const auto& all = impl_->host->plugin_settings;
+  auto it = all.find(name);
+  return it == all.end() ? nlohmann::json() : *it;
 }
 
 Metrics& Registry::metrics() { return impl_->host->metrics; }

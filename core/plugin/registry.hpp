@@ -158,7 +158,8 @@ class Registry {
 
   // Load every *.so in `dir` (non-recursive, sorted by name). Refusals are
   // recorded (see refused()) and loading goes on. A directory that does not
-  // exist is skipped with an error line on the log.
+  // exist is skipped with an error line on the log and recorded (see
+  // missingDirectories()).
   void loadDirectory(const std::filesystem::path& dir);
   // Load one file; false (and a recorded refusal) when refused. A file
   // tried before (same canonical path) is not tried again: the result of
@@ -169,6 +170,8 @@ class Registry {
   std::vector<const StepTypeInfo*> stepTypes() const;  // sorted by name
   const std::vector<PluginInfo>& plugins() const;
   const std::vector<RefusedPlugin>& refused() const;
+  // Plugin directories given to loadDirectory() that do not exist.
+  const std::vector<std::filesystem::path>& missingDirectories() const;
 
   // Lets plugins reach the store (kv, segment_match) through the host API.
   // Optional: without a store, those calls return HERALD_ERR_UNSUPPORTED.
@@ -179,6 +182,11 @@ class Registry {
   // its own object plus "state_dir". Call before instantiating steps.
   void setPluginSettings(const nlohmann::json& plugins_section,
                          const std::filesystem::path& state_dir);
+
+  // The settings object of plugin `name` from setPluginSettings() (null
+  // when herald.yaml has none): where x-secret step fields not named in a
+  // workflow file come from (workflow/secret_sources.hpp).
+  nlohmann::json pluginSettings(const std::string& name) const;
 
   // Counters and gauges the plugins report (core/plugin/metrics.hpp), for
   // the /metrics endpoint.

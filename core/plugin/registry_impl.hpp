@@ -16,6 +16,7 @@ struct Registry::Impl {
   std::map<std::string, std::shared_ptr<LoadedPlugin>> type_owner;  // plugin step types only
   std::vector<PluginInfo> plugins;
   std::vector<RefusedPlugin> refused;
+  std::vector<std::filesystem::path> missing_dirs;
   // Canonical paths already tried, and whether they loaded: a directory
   // listed twice neither loads nor refuses anything twice.
   std::map<std::filesystem::path, bool> attempted;

@@ -112,7 +112,8 @@ class PluginStepInstance final : public StepInstance {
       thrown = "an exception that is not a std::exception";
     }
     if (thrown.empty()) return;
-    std::string msg = fmt::format("{} threw an exception from run_batch: {}", st->who, thrown);
+    std::string msg =
+        log::hideSecrets(fmt::format("{} threw an exception from run_batch: {}", st->who, thrown));
     countBug(*ctx.host, ctx.plugin_name, ctx.step_id, "exception");
     const bool failed = failCall(st, msg);
     log::error(ctx.log_source, msg + (failed ? " (plugin bug); the batch fails"
@@ -134,6 +135,7 @@ std::shared_ptr<InstanceCore> createInstance(const std::shared_ptr<HostShared>& 
                                              std::vector<ConfigProblem>& problems) {
   auto core = std::make_shared<InstanceCore>();
   core->type = type.abi;
+  core->branches = type.branches;
   core->ctx = std::make_unique<herald_step_ctx>();
   herald_step_ctx& ctx = *core->ctx;
   ctx.host = host;
@@ -172,8 +174,8 @@ std::shared_ptr<InstanceCore> createInstance(const std::shared_ptr<HostShared>& 
     ctx.diagnostics = nullptr;
   }
   if (!thrown.empty()) {
-    std::string msg =
-        fmt::format("{} threw an exception from create(): {} (plugin bug)", who, thrown);
+    std::string msg = log::hideSecrets(
+        fmt::format("{} threw an exception from create(): {} (plugin bug)", who, thrown));
     log::error(ctx.log_source, msg);
     problems.push_back({"", msg});
     return nullptr;

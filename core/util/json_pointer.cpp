@@ -74,4 +74,14 @@ std::vector<std::string> expandPointerPattern(const std::string& pattern,
   return out;
 }
 
+bool isJsonPointer(std::string_view pointer) {
+  if (pointer.empty()) return true;
+  if (pointer.front() != '/') return false;
+  for (size_t i = 0; i < pointer.size(); ++i) {
+    if (pointer[i] != '~') continue;
+    if (i + 1 == pointer.size() || (pointer[i + 1] != '0' && pointer[i + 1] != '1')) return false;
+  }
+  return true;
+}
+
 }  // namespace herald

@@ -72,14 +72,18 @@ void appendField(std::string& out, std::string_view key, std::string_view value)
   out += '\n';
 }
 
-std::string redacted(std::string_view message, const std::vector<std::string>& secrets) {
+std::string withoutSecrets(std::string_view message, const std::vector<std::string>& secrets) {
   std::string text(message);
   for (const auto& secret : secrets) {
     for (size_t at = text.find(secret); at != std::string::npos;
          at = text.find(secret, at + sizeof("[secret]") - 1))
       text.replace(at, secret.size(), "[secret]");
   }
-  return redact::redactContacts(text);
+  return text;
+}
+
+std::string redacted(std::string_view message, const std::vector<std::string>& secrets) {
+  return redact::redactContacts(withoutSecrets(message, secrets));
 }
 
 void writeStderr(const std::string& text) {
@@ -143,6 +147,12 @@ void registerSecret(std::string_view value) {
   for (const auto& s : out.secrets)
     if (s == value) return;
   out.secrets.emplace_back(value);
+}
+
+std::string hideSecrets(std::string_view text) {
+  Output& out = output();
+  std::lock_guard lock(out.mu);
+  return withoutSecrets(text, out.secrets);
 }
 
 std::string formatPlain(Level level, int64_t now_ms, std::string_view source,

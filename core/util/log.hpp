@@ -54,6 +54,11 @@ void setSink(Sink sink);
 // (too likely to be ordinary words); registering is idempotent.
 void registerSecret(std::string_view value);
 
+// `text` with every registered secret written as "[secret]" (contacts'
+// addresses left as they are): for what Herald shows or stores outside the
+// log that a plugin wrote (diagnostics, failure reasons, dry-run previews).
+std::string hideSecrets(std::string_view text);
+
 // Writes one message. `message` is written as given apart from redaction (a
 // plugin's text is not reformatted); `source` may be empty.
 void write(Level level, std::string_view source, std::string_view message,

@@ -299,6 +299,26 @@ nlohmann::json toDraft07(const nlohmann::json& schema) {
       }
     }
     for (auto& [key, sub] : props->items()) sub = toDraft07(sub);
+    // A secret is named in a workflow file, never written there
+    // (workflow/secret_sources.hpp): offer `<key>_file` and `<key>_env`.
+    std::vector<std::string> secrets;
+    for (const auto& [key, sub] : props->items())
+      if (sub.is_object() && sub.value("x-secret", false)) secrets.push_back(key);
+    for (const auto& key : secrets) {
+      const std::string what = props->at(key).value("description", key);
+      (*props)[key + "_file"] = {{"type", "string"},
+                                 {"description", what + ": the file holding it (a name in "
+                                                        "$CREDENTIALS_DIRECTORY, or a path)"}};
+      (*props)[key + "_env"] = {{"type", "string"},
+                                {"description", what + ": the environment variable holding it"}};
+      props->erase(key);
+      if (auto req = out.find("required"); req != out.end() && req->is_array()) {
+        json keep = json::array();
+        for (const auto& r : *req)
+          if (r != key) keep.push_back(r);
+        *req = keep;
+      }
+    }
     if (!out.contains("additionalProperties")) out["additionalProperties"] = false;
   }
   if (auto extra = out.find("additionalProperties"); extra != out.end() && extra->is_object())

@@ -14,6 +14,7 @@
 #include "workflow/expression.hpp"
 #include "workflow/loader.hpp"
 #include "workflow/scalar_pos.hpp"
+#include "workflow/secret_sources.hpp"
 
 namespace herald::workflow {
 namespace {
@@ -113,6 +114,12 @@ class Validator {
     const size_t before = diags_.errorCount();
     if (!info->builtin) expandMessage(step, *info);
     if (diags_.errorCount() != before) return;
+    if (!info->builtin) {
+      resolveSecretFields({info->schema, registry_.pluginSettings(info->plugin), info->plugin,
+                           name + " (" + step.uses + ")", step.with_pos},
+                          step.config, step.config_positions, diags_);
+      if (diags_.errorCount() != before) return;
+    }
     schema::validate(info->schema, step.config, step.config_positions, step.with_pos,
                      "'with' of " + step.uses, diags_);
     if (diags_.errorCount() != before) return;

@@ -1,6 +1,7 @@
 // `herald plugins` with the real binary over the directory of broken
 // plugins: every broken one is listed with its own message, the good ones
-// load, and the command still succeeds.
+// load, and the command exits 1 (0 with --allow-refused). `herald plugins
+// --check FILE.so` refuses each broken file with the loader's own message.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -50,8 +51,9 @@ CliRun runHerald(const std::string& args) {
 
 TEST(PluginsCommand, JsonListsEveryRefusalWithItsOwnMessage) {
   CliRun r = runHerald("plugins --json --plugin-dir " HERALD_BROKEN_PLUGIN_DIR);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.exit_code, 1) << r.err;
   json j = json::parse(r.out);
+  EXPECT_EQ(j["missing_dirs"], json::array());
 
   auto expected = expectedRefusals();
   ASSERT_EQ(j["refused"].size(), expected.size()) << j["refused"].dump(2);
@@ -67,9 +69,9 @@ TEST(PluginsCommand, JsonListsEveryRefusalWithItsOwnMessage) {
 
   std::vector<std::string> loaded;
   for (const auto& p : j["plugins"]) loaded.push_back(p["name"]);
-  EXPECT_THAT(loaded, ::testing::ElementsAre("old_minor", "v11", "branching", "crashy", "dup_first",
-                                             "good", "misbehave", "recommendy", "segmenty",
-                                             "sleepy"));
+  EXPECT_THAT(loaded,
+              ::testing::ElementsAre("old_minor", "v11", "branching", "crashy", "dup_first", "good",
+                                     "misbehave", "recommendy", "segmenty", "sleepy"));
   const json& good = j["plugins"][5];
   EXPECT_EQ(good["version"], "1.0.0");
   EXPECT_EQ(good["abi"], std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR));
@@ -100,7 +102,7 @@ TEST(PluginsCommand, InTreePluginsLoadBesideTheBrokenOnes) {
     if (e.path().extension() == ".so") in_tree.push_back(e.path().string());
   if (in_tree.empty()) GTEST_SKIP() << "no in-tree plugin built in " HERALD_PLUGIN_DIR;
 
-  CliRun r = runHerald("plugins --json --plugin-dir " HERALD_PLUGIN_DIR
+  CliRun r = runHerald("plugins --json --allow-refused --plugin-dir " HERALD_PLUGIN_DIR
                        " --plugin-dir " HERALD_BROKEN_PLUGIN_DIR);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json j = json::parse(r.out);
@@ -120,7 +122,7 @@ TEST(PluginsCommand, InTreePluginsLoadBesideTheBrokenOnes) {
 
 TEST(PluginsCommand, HumanOutputIsAReadableList) {
   CliRun r = runHerald("plugins --plugin-dir " HERALD_BROKEN_PLUGIN_DIR);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.exit_code, 1) << r.err;
   const std::string abi = std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR);
   EXPECT_THAT(r.out,
               ::testing::StartsWith("10 plugins loaded, " +
@@ -135,10 +137,15 @@ TEST(PluginsCommand, HumanOutputIsAReadableList) {
     EXPECT_THAT(r.out, ::testing::HasSubstr("\n  " + e.reason + "\n"));
 }
 
-TEST(PluginsCommand, MissingDirectoryIsReported) {
+TEST(PluginsCommand, MissingDirectoryIsReportedAndFails) {
   CliRun r = runHerald("plugins --plugin-dir /nonexistent/herald-plugins");
-  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, ::testing::StartsWith("0 plugins loaded\n"));
+  EXPECT_THAT(
+      r.out, ::testing::HasSubstr("\nmissing plugin directories\n  /nonexistent/herald-plugins\n"));
+  CliRun j = runHerald("plugins --json --plugin-dir /nonexistent/herald-plugins");
+  EXPECT_EQ(j.exit_code, 1);
+  EXPECT_EQ(json::parse(j.out)["missing_dirs"], json::parse(R"(["/nonexistent/herald-plugins"])"));
   EXPECT_THAT(r.err, ::testing::HasSubstr(
                          " error [plugins] plugin directory /nonexistent/herald-plugins does not "
                          "exist; no plugins loaded from it\n"));
@@ -150,3 +157,49 @@ TEST(PluginsCommand, UnknownFlagIsAUsageError) {
 }
 
 }  // namespace
+
+TEST(PluginsCommand, AllowRefusedKeepsExitCodeZero) {
+  EXPECT_EQ(runHerald("plugins --allow-refused --plugin-dir " HERALD_BROKEN_PLUGIN_DIR).exit_code,
+            0);
+  EXPECT_EQ(runHerald("plugins --allow-refused --plugin-dir /nonexistent/herald-plugins").exit_code,
+            0);
+}
+
+TEST(PluginsCommand, HealthyDirectoryExitsZero) {
+  CliRun r = runHerald("plugins --plugin-dir " HERALD_PLUGIN_DIR);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+}
+
+TEST(PluginsCheck, EachBrokenFileIsRefusedWithTheLoadersMessage) {
+  for (const auto& [file, e] : expectedRefusals()) {
+    // Refused only beside another plugin that provides the same step type.
+    if (file == "dup_second.so") continue;
+    CliRun r = runHerald("plugins --check " + brokenPath(file));
+    EXPECT_EQ(r.exit_code, 1) << file;
+    EXPECT_EQ(r.out, "refused " + e.reason + "\n") << file;
+    CliRun j = runHerald("plugins --check " + brokenPath(file) + " --json");
+    EXPECT_EQ(j.exit_code, 1) << file;
+    const json out = json::parse(j.out);
+    ASSERT_EQ(out["refused"].size(), 1u) << j.out;
+    EXPECT_EQ(out["refused"][0]["reason"], e.reason);
+    EXPECT_EQ(out["refused"][0]["path"], brokenPath(file));
+    EXPECT_EQ(out["plugins"], json::array());
+    EXPECT_FALSE(out.contains("builtins"));
+  }
+}
+
+TEST(PluginsCheck, AGoodFileIsListedAndExitsZero) {
+  CliRun r = runHerald("plugins --check " + brokenPath("good.so"));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, ::testing::StartsWith("1 plugin loaded\n\ngood 1.0.0  (ABI "));
+  EXPECT_EQ(r.out.find("built-in step types"), std::string::npos);
+  CliRun j = runHerald("plugins --check " + brokenPath("good.so") + " --json");
+  EXPECT_EQ(j.exit_code, 0);
+  EXPECT_EQ(json::parse(j.out)["plugins"][0]["name"], "good");
+}
+
+TEST(PluginsCheck, AMissingFileIsRefused) {
+  CliRun r = runHerald("plugins --check /nonexistent/none.so");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "refused /nonexistent/none.so: no such file\n");
+}

@@ -21,11 +21,14 @@
 
 #include <array>
 #include <atomic>
+#include <charconv>
+#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <iterator>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -275,6 +278,72 @@ inline const nlohmann::json& parseCached(std::optional<nlohmann::json>& slot, co
 
 class BatchState;
 
+inline std::string_view trimmedView(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// A finite number from a JSON number or a string holding one (whole text).
+inline std::optional<double> numberFrom(const nlohmann::json& v) {
+  if (v.is_number()) return v.get<double>();
+  if (!v.is_string()) return std::nullopt;
+  std::string_view text = trimmedView(v.get_ref<const std::string&>());
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  double d = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(d))
+    return std::nullopt;
+  return d;
+}
+
+template <class T>
+std::optional<T> attributeAs(const nlohmann::json& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_number() || v.is_boolean()) return v.dump();
+    return std::nullopt;
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (v.is_boolean()) return v.get<bool>();
+    if (!v.is_string()) return std::nullopt;
+    std::string text(trimmedView(v.get_ref<const std::string&>()));
+    for (char& c : text) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    if (text == "true" || text == "yes" || text == "1") return true;
+    if (text == "false" || text == "no" || text == "0") return false;
+    return std::nullopt;
+  } else if constexpr (std::is_integral_v<T>) {
+    if (v.is_number_integer()) {
+      // Exact for every stored integer, not only those a double holds.
+      if (v.is_number_unsigned()) {
+        const auto u = v.get<uint64_t>();
+        if (u > static_cast<uint64_t>(std::numeric_limits<T>::max())) return std::nullopt;
+        return static_cast<T>(u);
+      }
+      const auto i = v.get<int64_t>();
+      if (!std::in_range<T>(i)) return std::nullopt;
+      return static_cast<T>(i);
+    }
+    if (v.is_string()) {
+      const std::string_view text = trimmedView(v.get_ref<const std::string&>());
+      T out{};
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+      if (!text.empty() && ec == std::errc() && end == text.data() + text.size()) return out;
+    }
+    const auto d = numberFrom(v);  // 42.0, "42.0", "4e1"
+    // 2^digits is exact in a double, unlike max(), which rounds up to it.
+    const double limit = std::ldexp(1.0, std::numeric_limits<T>::digits);
+    const double low = std::is_signed_v<T> ? -limit : 0.0;
+    if (!d || std::floor(*d) != *d || *d < low || *d >= limit) return std::nullopt;
+    return static_cast<T>(*d);
+  } else {
+    static_assert(std::is_floating_point_v<T>,
+                  "attribute<T>: T is bool, an integer type, a floating-point type or std::string");
+    const auto d = numberFrom(v);
+    if (!d) return std::nullopt;
+    return static_cast<T>(*d);
+  }
+}
+
 }  // namespace detail
 
 /// A read-only view of one contact of a batch. Cheap to copy. Valid until the
@@ -317,6 +386,28 @@ class Contact {
   /// Custom attributes (JSON object).
   const nlohmann::json& attributes() const {
     return detail::parseCached(cache_->attributes, c_->attributes_json, "{}");
+  }
+  /// The custom attribute `name` as a T, whether the store holds it as a
+  /// JSON number/boolean or as text (a CSV import stores what it cannot type
+  /// as strings: "12.50"). T is bool, an integer type, a floating-point type
+  /// or std::string:
+  ///   - numbers: a JSON number, or a string holding one in plain decimal
+  ///     notation ("12.50", " 42 ", "-3e2"); for an integer type, a whole
+  ///     number in range ("42", 42.0; not "4.5", not "1e99");
+  ///   - bool: true/false, or the strings "true"/"false", "yes"/"no", "1"/"0"
+  ///     (any case);
+  ///   - std::string: a string as is; a number or boolean as its JSON text.
+  /// nullopt when the attribute is absent, null, or not convertible (a
+  /// "n/a" where a number was expected): never throws for a bad value, so
+  ///   double spend = contact.attribute<double>("total_spend").value_or(0);
+  /// reads well. Throws like attributes() on malformed JSON from the host.
+  template <class T>
+  std::optional<T> attribute(std::string_view name) const {
+    const nlohmann::json& all = attributes();
+    if (!all.is_object()) return std::nullopt;
+    const auto it = all.find(std::string(name));
+    if (it == all.end()) return std::nullopt;
+    return detail::attributeAs<T>(*it);
   }
   /// Tags (JSON array of strings).
   const nlohmann::json& tags() const {

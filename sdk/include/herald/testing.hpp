@@ -16,10 +16,13 @@
 // completion. Violations are recorded in Host::bugs() (and fail the batch
 // where the daemon would). Framework-agnostic: no test library is required.
 //
-// Differences from the daemon, on purpose: it does not validate configs
-// against the schema (it only fills in `default`s) and does not render
-// x-templated fields; give each TestContact the rendered `config` it should
-// see, as the daemon would. It does not parse x-segment rules either: each
+// Like the daemon, it validates each config against the step type's schema
+// with the same validator and messages (herald/config_schema.hpp) before the
+// step sees it, checks branch labels against the declared ones, and records
+// a second complete() in bugs(). Differences from the daemon, on purpose: it
+// does not render x-templated fields and does not read x-secret fields from
+// files or the environment (a test passes the value itself); give each TestContact the rendered
+// `config` it should see, as the daemon would. It does not parse x-segment rules either: each
 // TestContact says which x-segment fields it matches (`segments`), and
 // host->segment_match() answers from that. Nor does it compute
 // recommendations: each TestContact carries the products host->recommend()
@@ -49,6 +52,7 @@
 #include <vector>
 
 #include "herald/abi.h"
+#include "herald/config_schema.hpp"
 #include "herald/sdk.hpp"
 
 namespace herald::testing {
@@ -290,45 +294,15 @@ class Plugin {
 };
 
 /// Fills in the `default` of every absent property, recursively, as the
-/// daemon does before create().
+/// daemon does before create() (the daemon's own function).
 inline nlohmann::json withDefaults(const nlohmann::json& schema, nlohmann::json value) {
-  if (!schema.is_object() || !value.is_object()) return value;
-  const auto props = schema.find("properties");
-  if (props == schema.end() || !props->is_object()) return value;
-  for (const auto& [key, sub] : props->items()) {
-    if (!sub.is_object()) continue;
-    if (!value.contains(key)) {
-      if (sub.contains("default")) value[key] = sub["default"];
-    } else {
-      value[key] = withDefaults(sub, value[key]);
-    }
-  }
-  return value;
+  return config_schema::withDefaults(schema, value);
 }
 
 class Host;
 class TestStep;
 
 namespace detail {
-
-// The JSON pointer patterns of the properties `schema` marks with `mark`
-// ("/rule", "/rules/*"), as the daemon collects them.
-inline void markedPaths(const nlohmann::json& schema, const std::string& ptr, const char* mark,
-                        std::vector<std::string>& out) {
-  if (!schema.is_object()) return;
-  if (const auto it = schema.find(mark); it != schema.end() && *it == true) out.push_back(ptr);
-  if (const auto props = schema.find("properties"); props != schema.end() && props->is_object()) {
-    for (const auto& [name, sub] : props->items()) {
-      std::string token;
-      for (char ch : name) token += ch == '~' ? "~0" : ch == '/' ? "~1" : std::string(1, ch);
-      markedPaths(sub, ptr + "/" + token, mark, out);
-    }
-  }
-  for (const char* key : {"additionalProperties", "items"}) {
-    if (const auto sub = schema.find(key); sub != schema.end() && sub->is_object())
-      markedPaths(*sub, ptr + "/*", mark, out);
-  }
-}
 
 // The concrete pointers of `config` a pattern matches ("*": every key/index).
 inline void expandPattern(const nlohmann::json& node, const std::string& pattern, size_t from,
@@ -369,6 +343,7 @@ struct StepCtx {
   bool creating = false;
   std::vector<DiagnosticRecord> diagnostics;
   std::vector<std::string> segment_fields;  // x-segment pointers present in the config
+  std::vector<std::string> branches;        // the labels the step type declared
 };
 
 // What herald_call* points to: everything the batch borrows to the step, kept
@@ -587,14 +562,26 @@ class Host {
                    std::shared_ptr<void> library = nullptr) {
     nlohmann::json schema =
         nlohmann::json::parse(type.config_schema ? type.config_schema : "{}", nullptr, false);
-    nlohmann::json filled = withDefaults(schema, config);
+    // As the daemon does with a workflow's `with:`: the config against the
+    // schema first, with its messages; the step is not asked when it fails.
+    const std::string type_name = type.name ? type.name : "";
+    // No config (a default-constructed json) is the daemon's missing `with:`.
+    const nlohmann::json given = config.is_null() ? nlohmann::json::object() : config;
+    const auto problems = config_schema::validate(schema, given, "'with' of " + type_name);
+    nlohmann::json filled = withDefaults(schema, given);
     std::unique_ptr<TestStep> step(new TestStep(this, &type, std::move(library), std::move(plugin),
                                                 std::move(step_id), std::move(filled)));
     step->ctx_.host = this;
     step->ctx_.settings_text = settings_.dump();
-    std::vector<std::string> patterns;
-    detail::markedPaths(schema, "", "x-segment", patterns);
-    for (const auto& pattern : patterns)
+    if (const auto labels = branchesOf(type)) step->ctx_.branches = *labels;
+    if (!problems.empty()) {
+      for (const auto& p : problems) step->ctx_.diagnostics.push_back({p.pointer, p.message});
+      step->status_ = HERALD_ERR_INVALID;
+      std::lock_guard<std::mutex> lock(mu_);
+      steps_.push_back(std::move(step));
+      return *steps_.back();
+    }
+    for (const auto& pattern : config_schema::segmentPaths(schema))
       detail::expandPattern(step->config_, pattern, 0, "", step->ctx_.segment_fields);
     const std::string text = step->config_.dump();
     step->ctx_.creating = true;
@@ -765,6 +752,17 @@ class Host {
  private:
   friend class PendingBatch;
 
+  // The labels a step type declared (ABI 1.1); none for an older struct.
+  static std::optional<std::vector<std::string>> branchesOf(const herald_step_type& type) {
+    if (type.struct_size < offsetof(herald_step_type, branches) + sizeof(void*) ||
+        type.branches == nullptr)
+      return std::nullopt;
+    std::vector<std::string> labels;
+    for (size_t i = 0; type.branches[i] != nullptr && i < 64; ++i)
+      labels.emplace_back(type.branches[i]);
+    return labels;
+  }
+
   static herald_step_ctx* asCtx(detail::StepCtx* c) noexcept {
     return reinterpret_cast<herald_step_ctx*>(c);
   }
@@ -796,13 +794,29 @@ class Host {
     if (level < HERALD_LOG_DEBUG || level > HERALD_LOG_ERROR) level = HERALD_LOG_ERROR;
     if (ctx->host->echo_logs_) std::fprintf(stderr, "[%s] %s\n", ctx->type.c_str(), message);
     ctx->host->logs_.push_back({static_cast<herald_log_level>(level), ctx->type, message});
+    // The SDK reports what it caught itself (a second complete() of a
+    // Batch, which never reaches the host) as "plugin bug: ..." lines.
+    if (std::string_view(message).rfind("plugin bug: ", 0) == 0) ctx->host->bugLocked(message);
   }
 
   static void hostDiagnostic(herald_step_ctx* c, const char* pointer, const char* message) {
     detail::StepCtx* ctx = fromCtx(c);
     std::lock_guard<std::mutex> lock(ctx->host->mu_);
     if (!ctx->creating) ctx->host->bugLocked("diagnostic() outside create() from " + ctx->type);
+    if (!isJsonPointer(pointer ? pointer : ""))
+      ctx->host->bugLocked("plugin '" + ctx->plugin + "' (step type '" + ctx->type +
+                           "') reported a problem at '" + pointer +
+                           "', which is not a JSON pointer (RFC 6901: \"\" or \"/field/0\")");
     ctx->diagnostics.push_back({pointer ? pointer : "", message ? message : ""});
+  }
+
+  // RFC 6901: "" or "/"-separated tokens, each '~' escaped as "~0" or "~1".
+  static bool isJsonPointer(std::string_view p) {
+    if (p.empty()) return true;
+    if (p.front() != '/') return false;
+    for (size_t i = 0; i < p.size(); ++i)
+      if (p[i] == '~' && (i + 1 == p.size() || (p[i + 1] != '0' && p[i + 1] != '1'))) return false;
+    return true;
   }
 
   static herald_status hostKvGet(herald_step_ctx* c, const char* key, char** out) {
@@ -900,10 +914,34 @@ class Host {
         r.error = "malformed outcomes: " + garbage;
         r.outcomes.clear();
       }
+      failUndeclaredBranches(*host, *call->ctx, r.outcomes);
     } else if (r.error.empty()) {
       host->bugLocked(who + " failed a batch without an error message");
     }
     call->done.notify_all();
+  }
+
+  // As the daemon does: a label the type never declared is the plugin's
+  // bug (the workflow maps every declared one), and that contact fails.
+  static void failUndeclaredBranches(Host& host, const detail::StepCtx& ctx,
+                                     std::vector<OutcomeRecord>& outcomes) {
+    const auto& declared = ctx.branches;
+    for (auto& o : outcomes) {
+      if (o.kind != HERALD_OUTCOME_BRANCH ||
+          std::find(declared.begin(), declared.end(), o.branch) != declared.end())
+        continue;
+      std::string labels;
+      for (size_t i = 0; i < declared.size(); ++i)
+        labels += (i == 0 ? "'" : i + 1 == declared.size() ? " and '" : ", '") + declared[i] + "'";
+      o.reason =
+          "plugin '" + ctx.plugin + "' (step type '" + ctx.type + "') returned the branch '" +
+          o.branch + "', which it never declared (" +
+          (declared.empty() ? std::string("it declares no branches") : "it declares " + labels) +
+          "); a bug in the plugin, not in the workflow";
+      host.bugLocked(o.reason);
+      o.kind = HERALD_OUTCOME_FAIL;
+      o.branch.clear();
+    }
   }
 
   // Copies the outcomes; returns what is wrong with them, or "".

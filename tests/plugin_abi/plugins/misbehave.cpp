@@ -98,6 +98,10 @@ void run(void* instance, const herald_batch* batch, herald_call* call) {
   }
 }
 
+// misbehave.async branches to "later"; a label a type never declared would
+// be a plugin bug of its own (the host fails that contact), so all declare it.
+const char* const kBranches[] = {"later", nullptr};
+
 #define MISBEHAVE_STEP(var, name, summary)                                              \
   herald_status make_##var(const herald_host_api* h, herald_step_ctx* c, const char* j, \
                            void** o) {                                                  \
@@ -112,7 +116,7 @@ void run(void* instance, const herald_batch* batch, herald_call* call) {
                                 make_##var,                                             \
                                 destroy,                                                \
                                 run,                                                    \
-                                nullptr};
+                                kBranches};
 
 MISBEHAVE_STEP(twice, "misbehave.twice", "Completes every batch twice")
 MISBEHAVE_STEP(never, "misbehave.never", "Never completes")
