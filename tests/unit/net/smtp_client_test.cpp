@@ -28,7 +28,8 @@ SmtpServer localServer(const TestSmtpServer& server, SmtpTls tls = SmtpTls::kNon
   return config;
 }
 
-SmtpMessage message(std::vector<std::string> recipients, std::string data = "Subject: hi\n\nhello\n") {
+SmtpMessage message(std::vector<std::string> recipients,
+                    std::string data = "Subject: hi\n\nhello\n") {
   return SmtpMessage{"sender@herald.test", std::move(recipients), std::move(data)};
 }
 
@@ -81,9 +82,9 @@ void expectDelivered(const SmtpResult& result) {
 TEST_F(SmtpClientTest, ThreeRecipientsOneRefusedGetTheirOwnRepliesAndTheMessageIsSent) {
   TestSmtpServer server({});
   SmtpClient client(loop);
-  const SmtpResult result = sendOne(
-      client, localServer(server),
-      message({"ann@example.test", "reject-bob@example.test", "cleo@example.test"}));
+  const SmtpResult result =
+      sendOne(client, localServer(server),
+              message({"ann@example.test", "reject-bob@example.test", "cleo@example.test"}));
 
   expectDelivered(result);
   EXPECT_EQ(result.data->enhanced, "2.0.0");
@@ -236,9 +237,9 @@ TEST_F(SmtpClientTest, AWrongPasswordIsNotRetryableAndNeverQuoted) {
   const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
   EXPECT_TRUE(result.transport_error);
   EXPECT_FALSE(result.retryable);
-  EXPECT_EQ(result.error, "authentication as user 'herald' failed at 127.0.0.1:" +
-                              std::to_string(server.port()) +
-                              ": 535 5.7.8 Authentication credentials invalid");
+  EXPECT_EQ(result.error,
+            "authentication as user 'herald' failed at 127.0.0.1:" + std::to_string(server.port()) +
+                ": 535 5.7.8 Authentication credentials invalid");
   EXPECT_EQ(result.error.find("wrong-Pa55word"), std::string::npos);
 }
 
