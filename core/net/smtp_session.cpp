@@ -1,6 +1,5 @@
 #include "net/smtp_session.hpp"
 
-#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -184,7 +183,15 @@ awaitable<void> SmtpSession::handshakeTls() {
   SSL* ssl = stream_.native_handle();
   if (server_.verify_tls) {
     stream_.set_verify_mode(asio::ssl::verify_peer);
-    stream_.set_verify_callback(asio::ssl::host_name_verification(server_.host));
+    // Asio's check of the leaf certificate's names, telling OpenSSL why it
+    // failed so the error can say so.
+    stream_.set_verify_callback([check = asio::ssl::host_name_verification(server_.host)](
+                                    bool preverified, asio::ssl::verify_context& context) mutable {
+      if (check(preverified, context)) return true;
+      X509_STORE_CTX* store = context.native_handle();
+      if (preverified) X509_STORE_CTX_set_error(store, X509_V_ERR_HOSTNAME_MISMATCH);
+      return false;
+    });
   } else {
     stream_.set_verify_mode(asio::ssl::verify_none);
   }
@@ -210,15 +217,15 @@ awaitable<void> SmtpSession::handshakeTls() {
   // trying again: not retryable.
   const long verify = SSL_get_verify_result(ssl);
   close();
+  if (verify == X509_V_ERR_HOSTNAME_MISMATCH) {
+    throw SmtpSessionError("TLS certificate verification failed for " + where() +
+                               ": the certificate does not name " + server_.host,
+                           false, false);
+  }
   if (verify != X509_V_OK) {
     throw SmtpSessionError("TLS certificate verification failed for " + where() + ": " +
                                X509_verify_cert_error_string(verify) +
                                " (set ca_file to the CA that signed the server's certificate)",
-                           false, false);
-  }
-  if (ERR_GET_REASON(ec.value()) == SSL_R_CERTIFICATE_VERIFY_FAILED) {
-    throw SmtpSessionError("TLS certificate verification failed for " + where() +
-                               ": the certificate does not name " + server_.host,
                            false, false);
   }
   throw SmtpSessionError("TLS handshake with " + where() + " failed: " + ec.message(), false,

@@ -47,6 +47,7 @@ class SmtpClientTest : public ::testing::Test {
         results[i] = std::move(result);
       });
     }
+    loop.restart();  // a loop that ran out of work stays stopped until restarted
     auto done = [&] {
       for (int c : calls) {
         if (c == 0) return false;
@@ -156,6 +157,38 @@ TEST_F(SmtpClientTest, ASessionIsReopenedAfterMaxMessagesPerSession) {
     expectDelivered(result);
   }
   EXPECT_EQ(client.sessionsOpened(), 3u);
+  EXPECT_EQ(server.quits(), 2u);  // the third session is still open
+}
+
+TEST_F(SmtpClientTest, AnIdleSessionIsQuitAfterTheIdleTimeout) {
+  TestSmtpServer server({});
+  SmtpClientOptions options;
+  options.idle_timeout = 200ms;
+  SmtpClient client(loop, options);
+  expectDelivered(sendOne(client, localServer(server), message({"ann@example.test"})));
+  EXPECT_EQ(server.quits(), 0u);
+  loop.run_for(600ms);
+  EXPECT_EQ(server.quits(), 1u);
+  EXPECT_TRUE(loop.stopped());  // nothing of the client is left waiting
+  expectDelivered(sendOne(client, localServer(server), message({"bob@example.test"})));
+  EXPECT_EQ(client.sessionsOpened(), 2u);
+}
+
+TEST_F(SmtpClientTest, DestroyingTheClientQuitsIdleSessionsAndCallsNoPendingCallback) {
+  TestSmtpServer server({});
+  int late_calls = 0;
+  {
+    SmtpClientOptions options;
+    options.max_sessions_per_server = 1;
+    SmtpClient client(loop, options);
+    expectDelivered(sendOne(client, localServer(server), message({"ann@example.test"})));
+    client.send(localServer(server), message({"bob@example.test"}),
+                [&](SmtpResult&&) { ++late_calls; });
+  }
+  loop.run_for(500ms);
+  EXPECT_EQ(late_calls, 0);
+  EXPECT_EQ(server.quits(), 1u);
+  EXPECT_EQ(server.received().size(), 1u);
 }
 
 TEST_F(SmtpClientTest, StartTlsWithTheServersCertificateAsCaFile) {
@@ -183,6 +216,19 @@ TEST_F(SmtpClientTest, StartTlsRefusesASelfSignedCertificateByDefault) {
       << result.error;
   EXPECT_NE(result.error.find("set ca_file"), std::string::npos) << result.error;
   EXPECT_TRUE(server.received().empty());
+}
+
+TEST_F(SmtpClientTest, StartTlsRefusesACertificateForAnotherHost) {
+  TestSmtpServer server({"--tls", "starttls", "--cert-names", "DNS:mail.other.test"});
+  SmtpClient client(loop);
+  SmtpServer config = localServer(server, SmtpTls::kStartTls);
+  config.ca_file = server.certificate();
+  const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
+  EXPECT_TRUE(result.transport_error);
+  EXPECT_FALSE(result.retryable);
+  EXPECT_EQ(result.error,
+            "TLS certificate verification failed for 127.0.0.1:" + std::to_string(server.port()) +
+                ": the certificate does not name 127.0.0.1");
 }
 
 TEST_F(SmtpClientTest, StartTlsRequiredButNotOfferedIsRefused) {

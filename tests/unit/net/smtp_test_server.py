@@ -4,7 +4,7 @@
 Binds a free port on 127.0.0.1, prints "READY <port>" and serves until its
 stdin closes (so it ends with the test that started it). Each message is
 written to DIR/spool/N.eml (the bytes as received, after the server
-un-stuffs dots) and DIR/spool/N.json (envelope). Recipients whose local
+un-stuffs dots) and DIR/spool/N.json (envelope); each QUIT adds a line to DIR/spool/quits. Recipients whose local
 part starts with "reject" get 550 5.1.1, with "defer" 451 4.7.1.
 """
 import argparse
@@ -27,14 +27,14 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def make_certificate(directory):
-    """A self-signed certificate for localhost and 127.0.0.1 (the tests use it as ca_file)."""
+def make_certificate(directory, names):
+    """A self-signed certificate for `names` (the tests use it as ca_file)."""
     cert = os.path.join(directory, "cert.pem")
     key = os.path.join(directory, "key.pem")
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
          "-days", "2", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+         "-addext", "subjectAltName=" + names],
         check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
@@ -51,6 +51,11 @@ class Recorder:
         session.host_name = hostname
         responses.insert(-1, "250-ENHANCEDSTATUSCODES")
         return responses
+
+    async def handle_QUIT(self, server, session, envelope):
+        with self.lock, open(os.path.join(self.spool, "quits"), "a") as out:
+            out.write("QUIT\n")
+        return "221 2.0.0 Bye"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@")[0]
@@ -104,6 +109,7 @@ def main():
     parser.add_argument("--login-only", action="store_true", help="offer AUTH LOGIN only")
     parser.add_argument("--idle-timeout", type=float, default=300)
     parser.add_argument("--greet-421", action="store_true")
+    parser.add_argument("--cert-names", default="DNS:localhost,IP:127.0.0.1")
     args = parser.parse_args()
 
     port = free_port()
@@ -113,7 +119,7 @@ def main():
         spool = os.path.join(args.dir, "spool")
         os.makedirs(spool, exist_ok=True)
         options = {"timeout": args.idle_timeout, "enable_SMTPUTF8": True}
-        context = make_certificate(args.dir) if args.tls != "none" else None
+        context = make_certificate(args.dir, args.cert_names) if args.tls != "none" else None
         if args.tls == "starttls":
             options.update(tls_context=context, require_starttls=True)
         elif args.tls == "implicit":

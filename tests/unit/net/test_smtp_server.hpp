@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -91,6 +92,12 @@ class TestSmtpServer {
 
   std::uint16_t port() const { return port_; }
   std::string certificate() const { return dir_ + "/cert.pem"; }
+
+  // How many sessions ended with QUIT.
+  std::size_t quits() const {
+    const std::string text = readFile(dir_ + "/spool/quits");
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  }
 
   // Messages in the order they were accepted.
   std::vector<ReceivedMessage> received() const {
