@@ -6,6 +6,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::TestSmtpServer;
+using testing::TestSmtpSink;
 
 constexpr const char* kPassword = "s3cret-Pa55word";
 
@@ -393,6 +395,89 @@ TEST_F(SmtpClientTest, AServerThatNeverAnswersTimesOut) {
   EXPECT_TRUE(result.retryable);
   EXPECT_EQ(result.error, "no answer from 127.0.0.1:" + std::to_string(config.port) +
                               " within 300 ms (waiting for the greeting)");
+}
+
+// Postfix's smtp-sink: forced answers and drops the aiosmtpd server does not make.
+
+TEST_F(SmtpClientTest, HeloWhenTheServerRefusesEhlo) {
+  TestSmtpSink sink({"-f", "EHLO"});
+  SmtpClient client(loop);
+  SmtpServer config;
+  config.host = "127.0.0.1";
+  config.port = sink.port();
+  config.tls = SmtpTls::kNone;
+  const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
+  expectDelivered(result);
+  EXPECT_EQ(result.data->enhanced, "");  // no EHLO, so no ENHANCEDSTATUSCODES
+}
+
+TEST_F(SmtpClientTest, FourTwentyOneOnRcptIsARetryableTransportError) {
+  TestSmtpSink sink({"-Q", "RCPT"});
+  SmtpClient client(loop);
+  SmtpServer config;
+  config.host = "127.0.0.1";
+  config.port = sink.port();
+  config.tls = SmtpTls::kNone;
+  const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
+  EXPECT_TRUE(result.transport_error);
+  EXPECT_TRUE(result.retryable);
+  EXPECT_EQ(result.error, "127.0.0.1:" + std::to_string(sink.port()) +
+                              " refused RCPT TO: 421 4.0.0 Server closing connection");
+  ASSERT_TRUE(result.mail_from.has_value());
+  EXPECT_EQ(result.mail_from->code, 250);
+}
+
+TEST_F(SmtpClientTest, AConnectionDroppedAfterTheMessageIsARetryableTransportError) {
+  TestSmtpSink sink({"-q", "."});
+  SmtpClient client(loop);
+  SmtpServer config;
+  config.host = "127.0.0.1";
+  config.port = sink.port();
+  config.tls = SmtpTls::kNone;
+  const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
+  EXPECT_TRUE(result.transport_error);
+  EXPECT_TRUE(result.retryable);
+  EXPECT_EQ(result.error, "127.0.0.1:" + std::to_string(sink.port()) +
+                              " closed the connection (waiting for the reply to the message)");
+  ASSERT_EQ(result.recipients.size(), 1u);
+  EXPECT_FALSE(result.data.has_value());  // its fate is unknown: no final reply
+}
+
+TEST_F(SmtpClientTest, ASoftRejectOfMailFromIsTheMessagesAnswer) {
+  TestSmtpSink sink({"-r", "MAIL"});
+  SmtpClient client(loop);
+  SmtpServer config;
+  config.host = "127.0.0.1";
+  config.port = sink.port();
+  config.tls = SmtpTls::kNone;
+  const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
+  EXPECT_FALSE(result.transport_error) << result.error;
+  ASSERT_TRUE(result.mail_from.has_value());
+  EXPECT_EQ(result.mail_from->code, 450);
+  EXPECT_EQ(result.mail_from->enhanced, "4.3.0");
+  EXPECT_EQ(result.mail_from->text, "Error: command failed");
+  EXPECT_TRUE(result.recipients.empty());
+  EXPECT_FALSE(result.data.has_value());
+}
+
+TEST_F(SmtpClientTest, TwoThousandMessagesToSmtpSinkOverFourSessions) {
+  TestSmtpSink sink({});
+  SmtpClient client(loop);
+  SmtpServer config;
+  config.host = "127.0.0.1";
+  config.port = sink.port();
+  config.tls = SmtpTls::kNone;
+  std::vector<SmtpMessage> messages;
+  for (int i = 0; i < 2000; ++i) {
+    messages.push_back(message({"r" + std::to_string(i) + "@example.test"},
+                               "Subject: load\r\n\r\n" + std::string(2000, 'x') + "\r\n"));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const auto results = sendAll(client, config, std::move(messages));
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  for (const SmtpResult& result : results) expectDelivered(result);
+  EXPECT_LE(client.sessionsOpened(), 4u);
+  std::cout << "2000 messages in " << took.count() << " s (" << 2000 / took.count() << "/s)\n";
 }
 
 }  // namespace
