@@ -27,6 +27,8 @@ namespace {
 // allows 512 octets).
 constexpr std::size_t kMaxInbound = 64 * 1024;
 constexpr std::size_t kMaxReplyLines = 1000;
+// More recipients than this are sent one command at a time.
+constexpr std::size_t kMaxPipelined = 100;
 
 bool isIpAddress(const std::string& host) {
   error_code ec;
@@ -311,16 +313,16 @@ awaitable<void> SmtpSession::open() {
   open_ = true;
 }
 
+awaitable<SmtpReply> SmtpSession::exchange(const std::string& line, std::string_view what,
+                                           bool already_sent) {
+  if (!already_sent) co_return co_await command(line, what);
+  co_return co_await readReply(what);
+}
+
 awaitable<void> SmtpSession::transact(const SmtpMessage& message, const std::string& payload,
                                       SmtpResult& result) {
   ++messages_sent_;
-  if (needs_reset_) {
-    const SmtpReply reply = co_await command("RSET", "RSET");
-    if (reply.code != 250) {
-      close();
-      failReply(reply, "RSET");
-    }
-  }
+  const bool reset = needs_reset_;
   // Until the final reply says otherwise, the next transaction starts with RSET.
   needs_reset_ = true;
 
@@ -331,24 +333,57 @@ awaitable<void> SmtpSession::transact(const SmtpMessage& message, const std::str
   std::string mail = "MAIL FROM:<" + message.sender + ">";
   if (extensions_.eight_bit_mime && hasEightBitBytes(message.data)) mail += " BODY=8BITMIME";
   if (extensions_.smtputf8 && eight_bit_address) mail += " SMTPUTF8";
-  SmtpReply reply = co_await command(mail, "MAIL FROM");
+
+  // With PIPELINING (RFC 2920) RSET, MAIL, every RCPT and DATA go in one
+  // write and their replies are read in order: one round trip instead of
+  // one per command. Bounded, so the server's replies cannot fill both
+  // sockets' buffers while we are still writing.
+  const bool pipelined = extensions_.pipelining && message.recipients.size() <= kMaxPipelined;
+  if (pipelined) {
+    std::string batch = reset ? "RSET\r\n" : "";
+    batch += mail + "\r\n";
+    for (const std::string& recipient : message.recipients) {
+      batch += "RCPT TO:<" + recipient + ">\r\n";
+    }
+    batch += "DATA\r\n";
+    co_await write(batch, reset ? "RSET" : "MAIL FROM");
+  }
+
+  SmtpReply reply;
+  if (reset) {
+    reply = co_await exchange("RSET", "RSET", pipelined);
+    if (reply.code != 250) {
+      close();
+      failReply(reply, "RSET");
+    }
+  }
+  reply = co_await exchange(mail, "MAIL FROM", pipelined);
   if (reply.code == 421) failReply(reply, "MAIL FROM");
+  const bool mail_accepted = reply.code / 100 == 2;
   result.mail_from = reply;
-  if (reply.code / 100 != 2) co_return;
+  if (!mail_accepted && !pipelined) co_return;
 
   bool accepted = false;
   for (const std::string& recipient : message.recipients) {
-    reply = co_await command("RCPT TO:<" + recipient + ">", "RCPT TO");
+    reply = co_await exchange("RCPT TO:<" + recipient + ">", "RCPT TO", pipelined);
     if (reply.code == 421) failReply(reply, "RCPT TO");
+    if (!mail_accepted) continue;  // pipelined: answers within a refused transaction
     accepted = accepted || reply.code / 100 == 2;
     result.recipients.push_back(std::move(reply));
   }
-  if (!accepted) co_return;
+  if (!accepted && !pipelined) co_return;
 
-  reply = co_await command("DATA", "DATA");
+  reply = co_await exchange("DATA", "DATA", pipelined);
   if (reply.code == 421) failReply(reply, "DATA");
   if (reply.code != 354) {
-    result.data = std::move(reply);
+    if (accepted) result.data = std::move(reply);
+    co_return;
+  }
+  if (!accepted) {
+    // A pipelining server must refuse DATA when no recipient was accepted
+    // (RFC 2920 §3.1); one that did not gets an empty message ended at once.
+    co_await write(".\r\n", "the message");
+    co_await readReply("the reply to the message");
     co_return;
   }
   co_await write(payload, "the message");

@@ -82,8 +82,17 @@ void expectDelivered(const SmtpResult& result) {
   EXPECT_EQ(result.data->code, 250) << result.data->text;
 }
 
-TEST_F(SmtpClientTest, ThreeRecipientsOneRefusedGetTheirOwnRepliesAndTheMessageIsSent) {
-  TestSmtpServer server({});
+// The recipient tests run with the server announcing PIPELINING and without.
+class SmtpRecipientsTest : public SmtpClientTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  std::vector<std::string> serverOptions() const {
+    return GetParam() ? std::vector<std::string>{"--pipelining"} : std::vector<std::string>{};
+  }
+};
+INSTANTIATE_TEST_SUITE_P(PipeliningOrNot, SmtpRecipientsTest, ::testing::Bool());
+
+TEST_P(SmtpRecipientsTest, ThreeRecipientsOneRefusedGetTheirOwnRepliesAndTheMessageIsSent) {
+  TestSmtpServer server(serverOptions());
   SmtpClient client(loop);
   const SmtpResult result =
       sendOne(client, localServer(server),
@@ -110,8 +119,8 @@ TEST_F(SmtpClientTest, ThreeRecipientsOneRefusedGetTheirOwnRepliesAndTheMessageI
             nlohmann::json::array({"ann@example.test", "cleo@example.test"}));
 }
 
-TEST_F(SmtpClientTest, AllRecipientsRefusedSendsNoDataAndTheSessionIsResetForTheNext) {
-  TestSmtpServer server({});
+TEST_P(SmtpRecipientsTest, AllRecipientsRefusedSendsNoDataAndTheSessionIsResetForTheNext) {
+  TestSmtpServer server(serverOptions());
   SmtpClient client(loop);
   // One after the other, so the second message takes the same session.
   std::vector<SmtpResult> results;
@@ -131,8 +140,8 @@ TEST_F(SmtpClientTest, AllRecipientsRefusedSendsNoDataAndTheSessionIsResetForThe
   EXPECT_EQ(received[0].envelope["rcpt_tos"], nlohmann::json::array({"ann@example.test"}));
 }
 
-TEST_F(SmtpClientTest, FiftyMessagesReuseAtMostMaxSessions) {
-  TestSmtpServer server({});
+TEST_P(SmtpRecipientsTest, FiftyMessagesReuseAtMostMaxSessions) {
+  TestSmtpServer server(serverOptions());
   SmtpClientOptions options;
   options.max_sessions_per_server = 3;
   SmtpClient client(loop, options);
@@ -321,8 +330,8 @@ TEST_F(SmtpClientTest, AnIdleSessionTheServerClosedIsReopenedTransparently) {
   EXPECT_EQ(server.received().size(), 2u);
 }
 
-TEST_F(SmtpClientTest, DotsAreStuffedAndLineEndsBecomeCrlf) {
-  TestSmtpServer server({});
+TEST_P(SmtpRecipientsTest, DotsAreStuffedAndLineEndsBecomeCrlf) {
+  TestSmtpServer server(serverOptions());
   SmtpClient client(loop);
   const std::string data = "Subject: dots\n\n.hidden line\n.\n..two\r\nbare cr\rlast line";
   expectDelivered(sendOne(client, localServer(server), message({"ann@example.test"}, data)));

@@ -42,14 +42,17 @@ def make_certificate(directory, names):
 
 
 class Recorder:
-    def __init__(self, spool):
+    def __init__(self, spool, pipelining):
         self.spool = spool
+        self.pipelining = pipelining
         self.count = 0
         self.lock = threading.Lock()
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
         responses.insert(-1, "250-ENHANCEDSTATUSCODES")
+        if self.pipelining:  # aiosmtpd reads commands in order, so it can claim it
+            responses.insert(-1, "250-PIPELINING")
         return responses
 
     async def handle_QUIT(self, server, session, envelope):
@@ -109,6 +112,7 @@ def main():
     parser.add_argument("--login-only", action="store_true", help="offer AUTH LOGIN only")
     parser.add_argument("--idle-timeout", type=float, default=300)
     parser.add_argument("--greet-421", action="store_true")
+    parser.add_argument("--pipelining", action="store_true", help="announce PIPELINING")
     parser.add_argument("--cert-names", default="DNS:localhost,IP:127.0.0.1")
     args = parser.parse_args()
 
@@ -130,7 +134,7 @@ def main():
                            auth_require_tls=not args.auth_without_tls)
             if args.login_only:
                 options["auth_exclude_mechanism"] = ["PLAIN"]
-        controller = Controller(Recorder(spool), hostname="127.0.0.1", port=port, **options)
+        controller = Controller(Recorder(spool, args.pipelining), hostname="127.0.0.1", port=port, **options)
         controller.start()
         stop = controller.stop
     print("READY", port, flush=True)
