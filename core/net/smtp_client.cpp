@@ -86,6 +86,7 @@ void scrubPassword(SmtpResult& result, const std::string& password) {
 // it outlives the SmtpClient until the last worker has ended.
 struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
   struct Pool {
+    std::string key;
     SmtpServer server;  // the first request's copy; sessions refer to it
     std::unique_ptr<asio::ssl::context> tls;
     std::string tls_error;  // ca_file unreadable: every request fails with it
@@ -103,6 +104,7 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
     auto [it, inserted] = pools.try_emplace(poolKey(server));
     Pool& pool = it->second;
     if (inserted) {
+      pool.key = it->first;
       pool.server = server;
       pool.tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
       pool.tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
@@ -173,7 +175,9 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
       self->finish(std::move(request.done), std::move(result), pool.server.password);
     }
     if (session) co_await session->quit();
-    --pool.workers;
+    session.reset();
+    // A server no longer sent to keeps nothing (its TLS context included).
+    if (--pool.workers == 0 && pool.queue.empty()) self->pools.erase(pool.key);
   }
 
   awaitable<SmtpResult> deliver(Pool& pool, std::shared_ptr<SmtpSession>& session,

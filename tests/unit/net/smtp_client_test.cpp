@@ -330,6 +330,17 @@ TEST_F(SmtpClientTest, AnIdleSessionTheServerClosedIsReopenedTransparently) {
   EXPECT_EQ(server.received().size(), 2u);
 }
 
+TEST_P(SmtpRecipientsTest, ASessionTheServerEndsWith421IsReopenedTransparently) {
+  std::vector<std::string> options = serverOptions();
+  options.insert(options.end(), {"--messages-per-session", "1"});
+  TestSmtpServer server(options);
+  SmtpClient client(loop);
+  expectDelivered(sendOne(client, localServer(server), message({"ann@example.test"})));
+  expectDelivered(sendOne(client, localServer(server), message({"bob@example.test"})));
+  EXPECT_EQ(client.sessionsOpened(), 2u);
+  EXPECT_EQ(server.received().size(), 2u);
+}
+
 TEST_P(SmtpRecipientsTest, DotsAreStuffedAndLineEndsBecomeCrlf) {
   TestSmtpServer server(serverOptions());
   SmtpClient client(loop);

@@ -42,9 +42,10 @@ def make_certificate(directory, names):
 
 
 class Recorder:
-    def __init__(self, spool, pipelining):
+    def __init__(self, spool, pipelining, messages_per_session):
         self.spool = spool
         self.pipelining = pipelining
+        self.messages_per_session = messages_per_session
         self.count = 0
         self.lock = threading.Lock()
 
@@ -60,6 +61,15 @@ class Recorder:
             out.write("QUIT\n")
         return "221 2.0.0 Bye"
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        # A server that has had enough of a session says 421 (the client closes it).
+        accepted = getattr(session, "messages_accepted", 0)
+        if self.messages_per_session and accepted >= self.messages_per_session:
+            return "421 4.7.0 Too many messages in this session, closing"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@")[0]
         if local.startswith("reject"):
@@ -73,6 +83,7 @@ class Recorder:
         with self.lock:
             self.count += 1
             number = self.count
+        session.messages_accepted = getattr(session, "messages_accepted", 0) + 1
         base = os.path.join(self.spool, f"{number:06d}")
         with open(base + ".eml", "wb") as out:
             out.write(envelope.original_content)
@@ -113,6 +124,8 @@ def main():
     parser.add_argument("--idle-timeout", type=float, default=300)
     parser.add_argument("--greet-421", action="store_true")
     parser.add_argument("--pipelining", action="store_true", help="announce PIPELINING")
+    parser.add_argument("--messages-per-session", type=int, default=0,
+                        help="answer MAIL with 421 after this many messages in a session")
     parser.add_argument("--cert-names", default="DNS:localhost,IP:127.0.0.1")
     args = parser.parse_args()
 
@@ -134,7 +147,7 @@ def main():
                            auth_require_tls=not args.auth_without_tls)
             if args.login_only:
                 options["auth_exclude_mechanism"] = ["PLAIN"]
-        controller = Controller(Recorder(spool, args.pipelining), hostname="127.0.0.1", port=port, **options)
+        controller = Controller(Recorder(spool, args.pipelining, args.messages_per_session), hostname="127.0.0.1", port=port, **options)
         controller.start()
         stop = controller.stop
     print("READY", port, flush=True)
