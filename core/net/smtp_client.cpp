@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <deque>
+#include <filesystem>
 #include <map>
 
 #include "net/smtp_payload.hpp"
@@ -100,6 +101,8 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
     options.max_messages_per_session = std::max<std::size_t>(1, options.max_messages_per_session);
   }
 
+  // The pool for `server`, made on first use (a failure to read ca_file is
+  // kept in tls_error).
   Pool& poolFor(const SmtpServer& server) {
     auto [it, inserted] = pools.try_emplace(poolKey(server));
     Pool& pool = it->second;
@@ -114,8 +117,13 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
       if (server.ca_file.empty()) {
         pool.tls->set_default_verify_paths(ec);
       } else {
-        pool.tls->load_verify_file(server.ca_file, ec);
-        if (ec) pool.tls_error = "cannot read ca_file " + server.ca_file + ": " + ec.message();
+        std::error_code missing;
+        if (!std::filesystem::is_regular_file(server.ca_file, missing)) {
+          pool.tls_error = "ca_file " + server.ca_file + " is not a file";
+        } else if (pool.tls->load_verify_file(server.ca_file, ec); ec) {
+          pool.tls_error =
+              "ca_file " + server.ca_file + " holds no PEM certificate OpenSSL can read";
+        }
       }
     }
     return pool;
@@ -123,14 +131,16 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
 
   void enqueue(const SmtpServer& server, Request request) {
     if (closing) return;
+    if (std::string problem = invalidEnvelope(request.message); !problem.empty()) {
+      refuse(std::move(request), std::move(problem), server.password);
+      return;
+    }
     Pool& pool = poolFor(server);
-    const std::string problem =
-        pool.tls_error.empty() ? invalidEnvelope(request.message) : pool.tls_error;
-    if (!problem.empty()) {
-      SmtpResult result;
-      result.transport_error = true;
-      result.error = problem;
-      finish(std::move(request.done), std::move(result), pool.server.password);
+    if (!pool.tls_error.empty()) {
+      // Not kept: the file may be fixed before the next request.
+      std::string problem = std::move(pool.tls_error);
+      pools.erase(pool.key);
+      refuse(std::move(request), std::move(problem), server.password);
       return;
     }
     pool.queue.push_back(std::move(request));
@@ -141,6 +151,14 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
       ++pool.workers;
       asio::co_spawn(loop, worker(shared_from_this(), pool), asio::detached);
     }
+  }
+
+  // What no server was asked about: not retryable.
+  void refuse(Request request, std::string problem, const std::string& password) {
+    SmtpResult result;
+    result.transport_error = true;
+    result.error = std::move(problem);
+    finish(std::move(request.done), std::move(result), password);
   }
 
   void finish(SmtpClient::Callback done, SmtpResult&& result, const std::string& password) {

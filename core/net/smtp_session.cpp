@@ -163,6 +163,8 @@ awaitable<SmtpReply> SmtpSession::command(const std::string& line, std::string_v
 
 awaitable<void> SmtpSession::connect() {
   error_code ec;
+  // Not under the command timer (it closes the socket, not the resolver):
+  // name resolution is bounded by the system resolver's own timeouts.
   asio::ip::tcp::resolver resolver(loop_);
   const auto endpoints = co_await resolver.async_resolve(
       server_.host, std::to_string(server_.port), asio::redirect_error(asio::use_awaitable, ec));

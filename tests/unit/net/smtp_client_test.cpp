@@ -381,6 +381,24 @@ TEST_F(SmtpClientTest, AnEnvelopeWithALineBreakIsRefusedBeforeConnecting) {
   EXPECT_EQ(client.sessionsOpened(), 0u);
 }
 
+TEST_F(SmtpClientTest, AMissingOrUnreadableCaFileIsReported) {
+  SmtpClient client(loop);
+  SmtpServer config;
+  config.host = "127.0.0.1";
+  config.port = 9;
+  config.ca_file = "/nonexistent/herald-ca.pem";
+  SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
+  EXPECT_TRUE(result.transport_error);
+  EXPECT_FALSE(result.retryable);
+  EXPECT_EQ(result.error, "ca_file /nonexistent/herald-ca.pem is not a file");
+
+  config.ca_file = HERALD_SMTP_TEST_SERVER;  // a file, but no certificate
+  result = sendOne(client, config, message({"ann@example.test"}));
+  EXPECT_EQ(result.error,
+            "ca_file " + config.ca_file + " holds no PEM certificate OpenSSL can read");
+  EXPECT_EQ(client.sessionsOpened(), 0u);
+}
+
 TEST_F(SmtpClientTest, ARefusedConnectionIsRetryable) {
   // A port nobody listens on: bind one, note it, close it.
   boost::asio::ip::tcp::acceptor probe(loop, {boost::asio::ip::make_address("127.0.0.1"), 0});
