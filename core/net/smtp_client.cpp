@@ -230,6 +230,14 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
         result.retryable = error.retryable();
         result.error = error.what();
         co_return result;
+      } catch (const std::exception& error) {
+        // Anything else (out of memory, a TLS setup call that threw) still
+        // answers the caller once; the session is not trusted again.
+        session.reset();
+        result.transport_error = true;
+        result.retryable = true;
+        result.error = "SMTP client error with " + pool.server.host + ": " + error.what();
+        co_return result;
       }
     }
   }
