@@ -175,10 +175,22 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
   static awaitable<void> worker(std::shared_ptr<SmtpPools> self, Pool& pool) {
     std::shared_ptr<SmtpSession> session;
     asio::steady_timer idle(self->loop);
-    while (!self->closing) {
+    while (co_await self->serve(pool, session, idle)) {
+      // Work arrived while the session was quitting; this worker still
+      // counts against the pool's limit, so it takes that work itself.
+    }
+    // A server no longer sent to keeps nothing (its TLS context included).
+    if (--pool.workers == 0 && pool.queue.empty()) self->pools.erase(pool.key);
+  }
+
+  // Serves the pool's queue until idle too long or the session broke with
+  // nothing left to do, then quits. True when new work came meanwhile.
+  awaitable<bool> serve(Pool& pool, std::shared_ptr<SmtpSession>& session,
+                        asio::steady_timer& idle) {
+    while (!closing) {
       if (pool.queue.empty()) {
         if (!session || !session->isOpen()) break;
-        idle.expires_after(self->options.idle_timeout);
+        idle.expires_after(options.idle_timeout);
         pool.idle.push_back(&idle);
         boost::system::error_code ec;
         co_await idle.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -189,13 +201,12 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
       }
       Request request = std::move(pool.queue.front());
       pool.queue.pop_front();
-      SmtpResult result = co_await self->deliver(pool, session, request.message);
-      self->finish(std::move(request.done), std::move(result), pool.server.password);
+      SmtpResult result = co_await deliver(pool, session, request.message);
+      finish(std::move(request.done), std::move(result), pool.server.password);
     }
     if (session) co_await session->quit();
     session.reset();
-    // A server no longer sent to keeps nothing (its TLS context included).
-    if (--pool.workers == 0 && pool.queue.empty()) self->pools.erase(pool.key);
+    co_return !closing && !pool.queue.empty();
   }
 
   awaitable<SmtpResult> deliver(Pool& pool, std::shared_ptr<SmtpSession>& session,

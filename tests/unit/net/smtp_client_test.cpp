@@ -186,6 +186,18 @@ TEST_F(SmtpClientTest, AnIdleSessionIsQuitAfterTheIdleTimeout) {
   EXPECT_EQ(client.sessionsOpened(), 2u);
 }
 
+TEST_F(SmtpClientTest, WorkThatArrivesWhileTheOnlySessionQuitsIsServed) {
+  TestSmtpServer server({"--quit-delay", "0.5"});
+  SmtpClientOptions options;
+  options.max_sessions_per_server = 1;
+  options.idle_timeout = 100ms;
+  SmtpClient client(loop, options);
+  expectDelivered(sendOne(client, localServer(server), message({"ann@example.test"})));
+  loop.run_for(300ms);  // idle too long: QUIT is sent, its answer takes 500 ms
+  expectDelivered(sendOne(client, localServer(server), message({"bob@example.test"})));
+  EXPECT_EQ(client.sessionsOpened(), 2u);
+}
+
 TEST_F(SmtpClientTest, DestroyingTheClientQuitsIdleSessionsAndCallsNoPendingCallback) {
   TestSmtpServer server({});
   int late_calls = 0;

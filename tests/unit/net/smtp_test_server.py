@@ -42,10 +42,11 @@ def make_certificate(directory, names):
 
 
 class Recorder:
-    def __init__(self, spool, pipelining, messages_per_session):
+    def __init__(self, spool, pipelining, messages_per_session, quit_delay):
         self.spool = spool
         self.pipelining = pipelining
         self.messages_per_session = messages_per_session
+        self.quit_delay = quit_delay
         self.count = 0
         self.lock = threading.Lock()
 
@@ -57,6 +58,7 @@ class Recorder:
         return responses
 
     async def handle_QUIT(self, server, session, envelope):
+        await asyncio.sleep(self.quit_delay)
         with self.lock, open(os.path.join(self.spool, "quits"), "a") as out:
             out.write("QUIT\n")
         return "221 2.0.0 Bye"
@@ -124,6 +126,7 @@ def main():
     parser.add_argument("--idle-timeout", type=float, default=300)
     parser.add_argument("--greet-421", action="store_true")
     parser.add_argument("--pipelining", action="store_true", help="announce PIPELINING")
+    parser.add_argument("--quit-delay", type=float, default=0, help="seconds before answering QUIT")
     parser.add_argument("--messages-per-session", type=int, default=0,
                         help="answer MAIL with 421 after this many messages in a session")
     parser.add_argument("--cert-names", default="DNS:localhost,IP:127.0.0.1")
@@ -147,7 +150,7 @@ def main():
                            auth_require_tls=not args.auth_without_tls)
             if args.login_only:
                 options["auth_exclude_mechanism"] = ["PLAIN"]
-        controller = Controller(Recorder(spool, args.pipelining, args.messages_per_session), hostname="127.0.0.1", port=port, **options)
+        controller = Controller(Recorder(spool, args.pipelining, args.messages_per_session, args.quit_delay), hostname="127.0.0.1", port=port, **options)
         controller.start()
         stop = controller.stop
     print("READY", port, flush=True)
