@@ -22,12 +22,16 @@ using testing::TestSmtpSink;
 
 constexpr const char* kPassword = "s3cret-Pa55word";
 
-SmtpServer localServer(const TestSmtpServer& server, SmtpTls tls = SmtpTls::kNone) {
+SmtpServer loopbackServer(std::uint16_t port, SmtpTls tls = SmtpTls::kNone) {
   SmtpServer config;
   config.host = "127.0.0.1";
-  config.port = server.port();
+  config.port = port;
   config.tls = tls;
   return config;
+}
+
+SmtpServer localServer(const TestSmtpServer& server, SmtpTls tls = SmtpTls::kNone) {
+  return loopbackServer(server.port(), tls);
 }
 
 SmtpMessage message(std::vector<std::string> recipients,
@@ -384,10 +388,7 @@ TEST_F(SmtpClientTest, AKoreanUtf8BodyArrivesIntactAs8BitMime) {
 
 TEST_F(SmtpClientTest, AnEnvelopeWithALineBreakIsRefusedBeforeConnecting) {
   SmtpClient client(loop);
-  SmtpServer config;
-  config.host = "127.0.0.1";
-  config.port = 9;
-  config.tls = SmtpTls::kNone;
+  const SmtpServer config = loopbackServer(9);  // nothing is sent
   const SmtpResult result =
       sendOne(client, config, message({"ann@example.test", "bob@example.test\r\nDATA"}));
   EXPECT_TRUE(result.transport_error);
@@ -398,9 +399,7 @@ TEST_F(SmtpClientTest, AnEnvelopeWithALineBreakIsRefusedBeforeConnecting) {
 
 TEST_F(SmtpClientTest, AMissingOrUnreadableCaFileIsReported) {
   SmtpClient client(loop);
-  SmtpServer config;
-  config.host = "127.0.0.1";
-  config.port = 9;
+  SmtpServer config = loopbackServer(9, SmtpTls::kStartTls);  // nothing is sent
   config.ca_file = "/nonexistent/herald-ca.pem";
   SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
   EXPECT_TRUE(result.transport_error);
@@ -420,10 +419,7 @@ TEST_F(SmtpClientTest, ARefusedConnectionIsRetryable) {
   const auto port = probe.local_endpoint().port();
   probe.close();
   SmtpClient client(loop);
-  SmtpServer config;
-  config.host = "127.0.0.1";
-  config.port = port;
-  config.tls = SmtpTls::kNone;
+  const SmtpServer config = loopbackServer(port);
   const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
   EXPECT_TRUE(result.transport_error);
   EXPECT_TRUE(result.retryable);
@@ -439,10 +435,7 @@ TEST_F(SmtpClientTest, AServerThatNeverAnswersTimesOut) {
   SmtpClientOptions options;
   options.command_timeout = 300ms;
   SmtpClient client(loop, options);
-  SmtpServer config;
-  config.host = "127.0.0.1";
-  config.port = silent.local_endpoint().port();
-  config.tls = SmtpTls::kNone;
+  const SmtpServer config = loopbackServer(silent.local_endpoint().port());
   const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
   EXPECT_TRUE(result.transport_error);
   EXPECT_TRUE(result.retryable);
@@ -455,10 +448,7 @@ TEST_F(SmtpClientTest, AServerThatNeverAnswersTimesOut) {
 TEST_F(SmtpClientTest, HeloWhenTheServerRefusesEhlo) {
   TestSmtpSink sink({"-f", "EHLO"});
   SmtpClient client(loop);
-  SmtpServer config;
-  config.host = "127.0.0.1";
-  config.port = sink.port();
-  config.tls = SmtpTls::kNone;
+  const SmtpServer config = loopbackServer(sink.port());
   const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
   expectDelivered(result);
   EXPECT_EQ(result.data->enhanced, "");  // no EHLO, so no ENHANCEDSTATUSCODES
@@ -467,10 +457,7 @@ TEST_F(SmtpClientTest, HeloWhenTheServerRefusesEhlo) {
 TEST_F(SmtpClientTest, FourTwentyOneOnRcptIsARetryableTransportError) {
   TestSmtpSink sink({"-Q", "RCPT"});
   SmtpClient client(loop);
-  SmtpServer config;
-  config.host = "127.0.0.1";
-  config.port = sink.port();
-  config.tls = SmtpTls::kNone;
+  const SmtpServer config = loopbackServer(sink.port());
   const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
   EXPECT_TRUE(result.transport_error);
   EXPECT_TRUE(result.retryable);
@@ -483,10 +470,7 @@ TEST_F(SmtpClientTest, FourTwentyOneOnRcptIsARetryableTransportError) {
 TEST_F(SmtpClientTest, AConnectionDroppedAfterTheMessageIsARetryableTransportError) {
   TestSmtpSink sink({"-q", "."});
   SmtpClient client(loop);
-  SmtpServer config;
-  config.host = "127.0.0.1";
-  config.port = sink.port();
-  config.tls = SmtpTls::kNone;
+  const SmtpServer config = loopbackServer(sink.port());
   const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
   EXPECT_TRUE(result.transport_error);
   EXPECT_TRUE(result.retryable);
@@ -499,10 +483,7 @@ TEST_F(SmtpClientTest, AConnectionDroppedAfterTheMessageIsARetryableTransportErr
 TEST_F(SmtpClientTest, ASoftRejectOfMailFromIsTheMessagesAnswer) {
   TestSmtpSink sink({"-r", "MAIL"});
   SmtpClient client(loop);
-  SmtpServer config;
-  config.host = "127.0.0.1";
-  config.port = sink.port();
-  config.tls = SmtpTls::kNone;
+  const SmtpServer config = loopbackServer(sink.port());
   const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
   EXPECT_FALSE(result.transport_error) << result.error;
   ASSERT_TRUE(result.mail_from.has_value());
@@ -516,10 +497,7 @@ TEST_F(SmtpClientTest, ASoftRejectOfMailFromIsTheMessagesAnswer) {
 TEST_F(SmtpClientTest, TwoThousandMessagesToSmtpSinkOverFourSessions) {
   TestSmtpSink sink({});
   SmtpClient client(loop);
-  SmtpServer config;
-  config.host = "127.0.0.1";
-  config.port = sink.port();
-  config.tls = SmtpTls::kNone;
+  const SmtpServer config = loopbackServer(sink.port());
   std::vector<SmtpMessage> messages;
   for (int i = 0; i < 2000; ++i) {
     messages.push_back(message({"r" + std::to_string(i) + "@example.test"},
