@@ -274,10 +274,11 @@ awaitable<void> SmtpSession::authenticate() {
   if (!extensions_.auth_plain && !extensions_.auth_login) {
     close();
     const std::string offered =
-        extensions_.auth_mechanisms.empty() ? "no AUTH" : "AUTH " + extensions_.auth_mechanisms;
+        extensions_.auth_mechanisms.empty() ? "none" : extensions_.auth_mechanisms;
     throw SmtpSessionError(
-        where() + " offers neither AUTH PLAIN nor AUTH LOGIN (it announced " + offered + ")", false,
-        false);
+        where() + " offers neither AUTH PLAIN nor AUTH LOGIN (its AUTH mechanisms: " + offered +
+            ")",
+        false, false);
   }
   SmtpReply reply;
   if (extensions_.auth_plain) {

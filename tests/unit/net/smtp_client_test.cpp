@@ -293,14 +293,30 @@ TEST_F(SmtpClientTest, AuthPlainAfterStartTls) {
 }
 
 TEST_F(SmtpClientTest, AuthLoginWhenOnlyLoginIsOffered) {
-  TestSmtpServer server(
-      {"--tls", "starttls", "--auth", std::string("herald:") + kPassword, "--login-only"});
+  TestSmtpServer server({"--tls", "starttls", "--auth", std::string("herald:") + kPassword,
+                         "--exclude-auth", "PLAIN"});
   SmtpClient client(loop);
   SmtpServer config = localServer(server, SmtpTls::kStartTls);
   config.ca_file = server.certificate();
   config.username = "herald";
   config.password = kPassword;
   expectDelivered(sendOne(client, config, message({"ann@example.test"})));
+}
+
+TEST_F(SmtpClientTest, AServerWithoutPlainOrLoginIsRefused) {
+  TestSmtpServer server({"--tls", "starttls", "--auth", std::string("herald:") + kPassword,
+                         "--exclude-auth", "PLAIN,LOGIN"});
+  SmtpClient client(loop);
+  SmtpServer config = localServer(server, SmtpTls::kStartTls);
+  config.ca_file = server.certificate();
+  config.username = "herald";
+  config.password = kPassword;
+  const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
+  EXPECT_TRUE(result.transport_error);
+  EXPECT_FALSE(result.retryable);
+  EXPECT_EQ(result.error,
+            "127.0.0.1:" + std::to_string(server.port()) +
+                " offers neither AUTH PLAIN nor AUTH LOGIN (its AUTH mechanisms: none)");
 }
 
 TEST_F(SmtpClientTest, AWrongPasswordIsNotRetryableAndNeverQuoted) {

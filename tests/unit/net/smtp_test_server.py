@@ -122,7 +122,7 @@ def main():
     parser.add_argument("--tls", choices=["none", "starttls", "implicit"], default="none")
     parser.add_argument("--auth", help="USER:PASSWORD")
     parser.add_argument("--auth-without-tls", action="store_true")
-    parser.add_argument("--login-only", action="store_true", help="offer AUTH LOGIN only")
+    parser.add_argument("--exclude-auth", default="", help="mechanisms not to offer: PLAIN,LOGIN")
     parser.add_argument("--idle-timeout", type=float, default=300)
     parser.add_argument("--greet-421", action="store_true")
     parser.add_argument("--pipelining", action="store_true", help="announce PIPELINING")
@@ -148,8 +148,8 @@ def main():
             user, password = args.auth.split(":", 1)
             options.update(authenticator=authenticator_for(user, password), auth_required=True,
                            auth_require_tls=not args.auth_without_tls)
-            if args.login_only:
-                options["auth_exclude_mechanism"] = ["PLAIN"]
+            if args.exclude_auth:
+                options["auth_exclude_mechanism"] = args.exclude_auth.split(",")
         controller = Controller(Recorder(spool, args.pipelining, args.messages_per_session, args.quit_delay), hostname="127.0.0.1", port=port, **options)
         controller.start()
         stop = controller.stop
