@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <chrono>
 #include <mutex>
 #include <stdexcept>
@@ -81,18 +82,49 @@ int CurlMultiLoop::onSocket(CURL*, curl_socket_t fd, int what, void* self, void*
 int CurlMultiLoop::onTimer(CURLM*, long timeout_ms, void* self) {
   auto* me = static_cast<CurlMultiLoop*>(self);
   if (timeout_ms < 0) {
-    me->timer_.cancel();
+    me->due_.reset();
+    if (me->timer_waiting_) me->timer_.cancel();  // nothing keeps the loop busy
+    me->timer_waiting_ = false;
     return 0;
   }
-  // Never call curl back from inside its own callback: the timer fires from
-  // the loop, even for a timeout of 0.
-  me->timer_.expires_after(std::chrono::milliseconds(timeout_ms));
-  me->timer_.async_wait(
-      [me, alive = std::weak_ptr<char>(me->alive_)](const boost::system::error_code& ec) {
-        if (ec || alive.expired()) return;
-        me->act(CURL_SOCKET_TIMEOUT, 0);
-      });
+  me->due_ = boost::asio::steady_timer::clock_type::now() + std::chrono::milliseconds(timeout_ms);
+  // Never call curl back from inside its own callback: always through the
+  // loop, even for a timeout of 0.
+  me->wakeAtDue();
   return 0;
+}
+
+void CurlMultiLoop::wakeAtDue() {
+  if (!due_) return;
+  if (*due_ <= boost::asio::steady_timer::clock_type::now()) {
+    if (due_posted_) return;
+    due_posted_ = true;
+    boost::asio::post(loop_, [this, alive = std::weak_ptr<char>(alive_)] {
+      if (alive.expired()) return;
+      due_posted_ = false;
+      onDue();
+    });
+    return;
+  }
+  if (timer_waiting_ && timer_.expiry() <= *due_) return;  // wakes early, then re-arms
+  timer_waiting_ = true;
+  timer_.expires_at(*due_);
+  timer_.async_wait(
+      [this, alive = std::weak_ptr<char>(alive_)](const boost::system::error_code& ec) {
+        if (alive.expired() || ec == boost::asio::error::operation_aborted) return;
+        timer_waiting_ = false;
+        onDue();
+      });
+}
+
+void CurlMultiLoop::onDue() {
+  if (!due_) return;
+  if (*due_ > boost::asio::steady_timer::clock_type::now()) {
+    wakeAtDue();
+    return;
+  }
+  due_.reset();
+  act(CURL_SOCKET_TIMEOUT, 0);
 }
 
 int CurlMultiLoop::onCloseSocket(void* self, curl_socket_t fd) {

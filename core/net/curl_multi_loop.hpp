@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 namespace herald::net {
@@ -44,11 +45,20 @@ class CurlMultiLoop {
   void arm(curl_socket_t fd, const std::shared_ptr<Watch>& watch);
   void forget(curl_socket_t fd);
   void act(curl_socket_t fd, int events);
+  void wakeAtDue();
+  void onDue();
 
   boost::asio::io_context& loop_;
   Finished finished_;
   CURLM* multi_;
+  // curl's one timeout, as it last asked (empty: none). The timer is only
+  // re-armed when that moves earlier, and a timeout of 0 is a post: each
+  // re-arm of the earliest Asio timer is a timerfd_settime system call,
+  // and curl asks for a new timeout several times per request.
+  std::optional<boost::asio::steady_timer::time_point> due_;
   boost::asio::steady_timer timer_;
+  bool timer_waiting_ = false;
+  bool due_posted_ = false;
   std::unordered_map<curl_socket_t, std::shared_ptr<Watch>> watches_;
   // Handlers already queued on the loop check it before touching `this`.
   std::shared_ptr<char> alive_ = std::make_shared<char>();
