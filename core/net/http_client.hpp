@@ -70,6 +70,7 @@ class HttpClient {
   // gets a non-retryable transport error "cancelled". For plugin shutdown.
   void cancel(std::string_view owner);
 
+  // Requests on the wire now (queued ones are not counted).
   std::size_t inFlight() const;
   // Connections opened since construction: with keep-alive, far fewer than
   // requests (the tests and the benchmark check it).

@@ -1,6 +1,7 @@
 #include "net/http_transfer.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <string_view>
 #include <utility>
 
@@ -42,6 +43,17 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
+// The scheme of `url` if it names one ("ftp" in "ftp://host/"), else "".
+std::string_view schemeOf(std::string_view url) {
+  const auto end = url.find("://");
+  if (end == std::string_view::npos || end == 0) return {};
+  const std::string_view scheme = url.substr(0, end);
+  const bool plain = std::all_of(scheme.begin(), scheme.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '-' || c == '.';
+  });
+  return plain ? scheme : std::string_view{};
+}
+
 }  // namespace
 
 HttpTransfer::HttpTransfer(std::string owner, HttpRequest request, HttpClient::Callback done)
@@ -50,6 +62,14 @@ HttpTransfer::HttpTransfer(std::string owner, HttpRequest request, HttpClient::C
 HttpTransfer::~HttpTransfer() { curl_slist_free_all(header_list_); }
 
 std::optional<std::string> HttpTransfer::configure(CURL* easy, const HttpClientOptions& options) {
+  // Checked here too (curl refuses other schemes as well) for a message that
+  // says what to write; a URL without a scheme is not guessed to be http.
+  const std::string_view scheme = schemeOf(request_.url);
+  if (!equalsIgnoringCase(scheme, "http") && !equalsIgnoringCase(scheme, "https")) {
+    return scheme.empty()
+               ? std::string("URL must start with http:// or https://")
+               : "unsupported URL scheme '" + std::string(scheme) + "' (only http:// and https://)";
+  }
   if (!isToken(request_.method)) {
     return "invalid HTTP method '" + request_.method + "' (a token such as GET or POST)";
   }
