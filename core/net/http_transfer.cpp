@@ -131,7 +131,16 @@ std::optional<std::string> HttpTransfer::configure(CURL* easy, const HttpClientO
 std::size_t HttpTransfer::onHeader(char* data, std::size_t size, std::size_t count, void* self) {
   auto* me = static_cast<HttpTransfer*>(self);
   const std::string_view line(data, size * count);
-  Headers& headers = me->result_.headers;
+  try {
+    me->collectHeader(line);
+  } catch (...) {
+    return 0;  // nothing may throw into curl: it ends the transfer (CURLE_WRITE_ERROR)
+  }
+  return line.size();
+}
+
+void HttpTransfer::collectHeader(std::string_view line) {
+  Headers& headers = result_.headers;
   if (line.rfind("HTTP/", 0) == 0) {
     headers.clear();  // a new response (after "100 Continue"): only the last one counts
   } else if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
@@ -143,7 +152,6 @@ std::size_t HttpTransfer::onHeader(char* data, std::size_t size, std::size_t cou
     headers.emplace_back(std::string(trim(line.substr(0, colon))),
                          std::string(trim(line.substr(colon + 1))));
   }
-  return line.size();
 }
 
 std::size_t HttpTransfer::onBody(char* data, std::size_t size, std::size_t count, void* self) {
@@ -153,7 +161,11 @@ std::size_t HttpTransfer::onBody(char* data, std::size_t size, std::size_t count
     me->too_large_ = true;
     return 0;  // curl stops with CURLE_WRITE_ERROR
   }
-  me->result_.body.append(data, bytes);
+  try {
+    me->result_.body.append(data, bytes);
+  } catch (...) {
+    return 0;
+  }
   return bytes;
 }
 

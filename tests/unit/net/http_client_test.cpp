@@ -93,6 +93,29 @@ TEST_F(HttpClientTest, GetAndOtherMethods) {
   EXPECT_EQ(fetch(client, std::move(remove)).body, "DELETE\n");
 }
 
+TEST_F(HttpClientTest, LargeBodiesBothWaysWhileOthersRun) {
+  HttpClientOptions options;
+  options.max_in_flight_per_owner = 8;
+  HttpClient client(io, options);
+  const std::string body(1 << 20, 'b');  // many partial writes and reads per request
+  int answered = 0;
+  for (int i = 0; i < 20; ++i) {
+    HttpRequest request = get(server.url("/echo"));
+    request.method = "POST";
+    request.body = body;
+    client.start("plugin", std::move(request), [&](HttpResult&& result) {
+      EXPECT_EQ(result.status, 200) << result.error;
+      EXPECT_EQ(result.body.size(), body.size() + 5);
+      ++answered;
+    });
+    client.start("other", get(server.url("/chunked/300000")), [&](HttpResult&& result) {
+      EXPECT_EQ(result.body.size(), 300000u) << result.error;
+      ++answered;
+    });
+  }
+  ASSERT_TRUE(runUntil(io, [&] { return answered == 40; }));
+}
+
 TEST_F(HttpClientTest, ErrorStatusesAreAnswersNotTransportErrors) {
   HttpClient client(io);
   for (long status : {400L, 404L, 500L, 503L}) {
