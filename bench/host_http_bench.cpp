@@ -13,6 +13,8 @@
 // max, and a last line `requests_per_s=N` for the script. Exit 1 when a
 // request failed or did not answer. --idle-seconds runs only the timer, on
 // an otherwise idle loop: the reference for what the machine alone costs.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -154,6 +156,20 @@ int main(int argc, char** argv) {
   std::printf("  %.2f s, %.0f requests/s, %ld failed, %llu connections opened\n", seconds, rate,
               failed, static_cast<unsigned long long>(client.connectionsOpened()));
   printLateness("the same loop", lateness);
+  // CPU time against wall time, and how often the kernel took the CPU away:
+  // on a shared machine the timer's lateness is mostly waiting for a core.
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto cpuSeconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  std::printf(
+      "  cpu %.2f s (%.0f%% of one core, %.1f us per request), %ld involuntary context switches\n",
+      cpuSeconds(usage.ru_utime) + cpuSeconds(usage.ru_stime),
+      100 * (cpuSeconds(usage.ru_utime) + cpuSeconds(usage.ru_stime)) / seconds,
+      1e6 * (cpuSeconds(usage.ru_utime) + cpuSeconds(usage.ru_stime)) /
+          static_cast<double>(answered),
+      usage.ru_nivcsw);
   std::printf("requests_per_s=%.0f lateness_p99_ms=%.2f lateness_max_ms=%.2f connections=%llu\n",
               rate, percentile(lateness, 99), maxOf(lateness),
               static_cast<unsigned long long>(client.connectionsOpened()));
