@@ -36,6 +36,12 @@ std::string header(const HttpResult& result, std::string_view name) {
   return "<none>";
 }
 
+HttpClientOptions onTheWireAtMost(std::size_t requests) {
+  HttpClientOptions options;
+  options.max_in_flight_per_owner = requests;
+  return options;
+}
+
 HttpRequest get(std::string url) {
   HttpRequest request;
   request.url = std::move(url);
@@ -94,9 +100,7 @@ TEST_F(HttpClientTest, GetAndOtherMethods) {
 }
 
 TEST_F(HttpClientTest, LargeBodiesBothWaysWhileOthersRun) {
-  HttpClientOptions options;
-  options.max_in_flight_per_owner = 8;
-  HttpClient client(io, options);
+  HttpClient client(io, onTheWireAtMost(8));
   const std::string body(1 << 20, 'b');  // many partial writes and reads per request
   int answered = 0;
   for (int i = 0; i < 20; ++i) {
@@ -156,9 +160,7 @@ TEST_F(HttpClientTest, SequentialRequestsReuseOneConnection) {
 }
 
 TEST_F(HttpClientTest, ConcurrentRequestsOpenAtMostTheOwnerLimitOfConnections) {
-  HttpClientOptions options;
-  options.max_in_flight_per_owner = 8;
-  HttpClient client(io, options);
+  HttpClient client(io, onTheWireAtMost(8));
   int answered = 0;
   for (int i = 0; i < 1000; ++i) {
     client.start("plugin", get(server.url("/hello")), [&](HttpResult&& result) {
@@ -174,9 +176,7 @@ TEST_F(HttpClientTest, ConcurrentRequestsOpenAtMostTheOwnerLimitOfConnections) {
 }
 
 TEST_F(HttpClientTest, PerOwnerLimitQueuesInOrder) {
-  HttpClientOptions options;
-  options.max_in_flight_per_owner = 3;
-  HttpClient client(io, options);
+  HttpClient client(io, onTheWireAtMost(3));
   std::vector<int> order;
   for (int i = 0; i < 9; ++i) {
     client.start("slow-plugin", get(server.url("/slow/150")), [&order, i](HttpResult&& result) {
@@ -193,9 +193,7 @@ TEST_F(HttpClientTest, PerOwnerLimitQueuesInOrder) {
 }
 
 TEST_F(HttpClientTest, OneOwnersQueueDoesNotHoldUpAnother) {
-  HttpClientOptions options;
-  options.max_in_flight_per_owner = 1;
-  HttpClient client(io, options);
+  HttpClient client(io, onTheWireAtMost(1));
   int slow_answered = 0;
   for (int i = 0; i < 5; ++i) {
     client.start("slow-plugin", get(server.url("/slow/100")),
@@ -313,9 +311,7 @@ TEST_F(HttpClientTest, ResponseOverTheLimitIsNotRetryable) {
 }
 
 TEST_F(HttpClientTest, CancelAnswersEveryRequestOfTheOwnerCancelled) {
-  HttpClientOptions options;
-  options.max_in_flight_per_owner = 2;
-  HttpClient client(io, options);
+  HttpClient client(io, onTheWireAtMost(2));
   std::vector<HttpResult> cancelled;
   for (int i = 0; i < 5; ++i) {
     client.start("leaving", get(server.url("/slow/3000")),
@@ -343,9 +339,7 @@ TEST_F(HttpClientTest, CancelAnswersEveryRequestOfTheOwnerCancelled) {
 TEST_F(HttpClientTest, DestructorWithRequestsInFlightAbandonsThem) {
   int called = 0;
   {
-    HttpClientOptions options;
-    options.max_in_flight_per_owner = 4;
-    HttpClient client(io, options);
+    HttpClient client(io, onTheWireAtMost(4));
     for (int i = 0; i < 10; ++i) {
       client.start("plugin", get(server.url("/slow/2000")), [&](HttpResult&&) { ++called; });
     }
