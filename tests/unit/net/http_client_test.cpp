@@ -286,6 +286,21 @@ TEST_F(HttpClientTest, MethodsAndHeadersThatWouldCorruptTheRequestAreRefused) {
   EXPECT_EQ(server.requestsServed(), 0u);
 }
 
+TEST_F(HttpClientTest, RefusedRequestsDoNotStallTheOwnersQueue) {
+  HttpClient client(io, onTheWireAtMost(1));
+  std::vector<std::string> answers;
+  const auto record = [&](HttpResult&& result) {
+    answers.push_back(result.transport_error ? result.error : result.body);
+  };
+  client.start("plugin", get(server.url("/slow/50")), record);
+  client.start("plugin", get("ftp://127.0.0.1/"), record);
+  client.start("plugin", get(server.url("/hello")), record);
+  ASSERT_TRUE(runUntil(io, [&] { return answers.size() == 3; }));
+  EXPECT_EQ(answers,
+            (std::vector<std::string>{
+                "slow", "unsupported URL scheme 'ftp' (only http:// and https://)", "hello"}));
+}
+
 TEST_F(HttpClientTest, CallbackIsNeverCalledFromInsideStart) {
   HttpClient client(io);
   bool called = false;
