@@ -73,6 +73,9 @@ std::optional<std::string> HttpTransfer::configure(CURL* easy, const HttpClientO
   if (!isToken(request_.method)) {
     return "invalid HTTP method '" + request_.method + "' (a token such as GET or POST)";
   }
+  if (request_.timeout.count() <= 0) {
+    return "timeout must be more than 0 ms (curl would wait forever)";
+  }
   for (const auto& [name, value] : request_.headers) {
     if (!isToken(name)) return "invalid header name '" + name + "'";
     if (hasLineBreak(value)) return "header '" + name + "' has a line break in its value";

@@ -283,6 +283,11 @@ TEST_F(HttpClientTest, MethodsAndHeadersThatWouldCorruptTheRequestAreRefused) {
   HttpRequest bad_name = get(server.url("/hello"));
   bad_name.headers = {{"X Test", "1"}};
   EXPECT_EQ(fetch(client, std::move(bad_name)).error, "invalid header name 'X Test'");
+
+  HttpRequest no_timeout = get(server.url("/hello"));
+  no_timeout.timeout = std::chrono::milliseconds(0);
+  EXPECT_EQ(fetch(client, std::move(no_timeout)).error,
+            "timeout must be more than 0 ms (curl would wait forever)");
   EXPECT_EQ(server.requestsServed(), 0u);
 }
 
