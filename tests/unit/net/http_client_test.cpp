@@ -338,7 +338,7 @@ TEST_F(HttpClientTest, CancelAnswersEveryRequestOfTheOwnerCancelled) {
                  [&](HttpResult&& result) { cancelled.push_back(std::move(result)); });
   }
   std::optional<HttpResult> other;
-  client.start("staying", get(server.url("/slow/200")),
+  client.start("staying", get(server.url("/slow/1000")),
                [&](HttpResult&& result) { other = std::move(result); });
   // Both wire requests of "leaving" reach the server before the cancel.
   ASSERT_TRUE(runUntil(io, [&] { return server.mostConcurrent() >= 3; }));
