@@ -46,10 +46,10 @@ struct HttpResult {
 
 struct HttpClientOptions {
   std::size_t max_in_flight_per_owner = 16;
-  std::size_t max_connections = 64;             // the whole pool
-  std::size_t max_response_bytes = 8u << 20;    // larger bodies: non-retryable error
+  std::size_t max_connections = 64;           // the whole pool
+  std::size_t max_response_bytes = 8u << 20;  // larger bodies: non-retryable error
   bool verify_tls = true;
-  std::string ca_file;                          // empty: the system store
+  std::string ca_file;  // empty: the system store
 };
 
 class HttpClient {
