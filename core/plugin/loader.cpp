@@ -25,6 +25,10 @@ constexpr size_t kPluginSizeAbi10 = offsetof(herald_plugin, step_types) + sizeof
 constexpr size_t kStepTypeSizeAbi10 = offsetof(herald_step_type, run_batch) + sizeof(void*);
 // herald_step_type.branches arrived with ABI 1.1; a smaller step type has none.
 constexpr size_t kStepTypeBranchesEnd = offsetof(herald_step_type, branches) + sizeof(void*);
+// The fields ABI 1.3 appended to herald_plugin.
+constexpr size_t kPluginSizeAbi13 = offsetof(herald_plugin, webhooks) + sizeof(void*);
+constexpr size_t kWebhookRouteSize = offsetof(herald_webhook_route, handle) + sizeof(void*);
+constexpr size_t kMaxWebhooks = 64;
 // More than this many branch labels is a damaged array, not a step type.
 constexpr size_t kMaxBranches = 64;
 // More than this many step types is a damaged descriptor, not a plugin.
@@ -294,8 +298,45 @@ bool Registry::loadFile(const std::filesystem::path& file) {
     accepted.push_back(std::move(info));
   }
 
+  // ABI 1.3: the plugin's own settings schema and its webhook routes.
+  if (d->abi_minor >= 3 && d->struct_size >= kPluginSizeAbi13) {
+    if (d->config_schema) {
+      if (auto why = schemaProblem(d->config_schema, loaded->settings_schema); !why.empty())
+        return refuse(refuse.subject() + " has " + why + " (herald_plugin.config_schema)");
+    }
+    if (d->webhook_count > kMaxWebhooks || (d->webhook_count > 0 && !d->webhooks)) {
+      return refuse(fmt::format("{} declares {} webhook routes; the descriptor looks damaged",
+                                refuse.subject(), d->webhook_count));
+    }
+    for (size_t i = 0; i < d->webhook_count; ++i) {
+      const herald_webhook_route* r = d->webhooks[i];
+      const std::string prefix = r && r->struct_size >= kWebhookRouteSize
+                                     ? safeString(r->path_prefix)
+                                     : std::string();
+      if (!r || !r->handle || prefix.rfind("/hooks/", 0) != 0 || prefix.size() <= 7) {
+        return refuse(fmt::format(
+            "{} declares webhook route {}{} that is not served: a route needs a handle function "
+            "and a path_prefix under /hooks/ (e.g. \"/hooks/{}/\")",
+            refuse.subject(), i, prefix.empty() ? "" : " ('" + prefix + "')", name));
+      }
+      for (const auto& other : impl_->plugins) {
+        for (const auto& theirs : other.webhooks) {
+          if (theirs == prefix)
+            return refuse(fmt::format("{} declares webhook route '{}', which plugin '{}' already "
+                                      "serves",
+                                      refuse.subject(), prefix, other.name));
+        }
+      }
+      loaded->webhooks.emplace_back(prefix, r);
+    }
+  }
+
   loaded->descriptor = d;
   loaded->name = name;
+  loaded->ctx = std::make_unique<herald_plugin_ctx>();
+  loaded->ctx->host = impl_->host;
+  loaded->ctx->plugin = loaded;
+  loaded->ctx->name = name;
   PluginInfo pinfo;
   pinfo.name = name;
   pinfo.version = version;
@@ -303,12 +344,14 @@ bool Registry::loadFile(const std::filesystem::path& file) {
   pinfo.path = file;
   pinfo.abi_major = d->abi_major;
   pinfo.abi_minor = d->abi_minor;
+  for (const auto& [prefix, route] : loaded->webhooks) pinfo.webhooks.push_back(prefix);
   for (auto& info : accepted) {
     pinfo.step_types.push_back(info.name);
     impl_->type_owner[info.name] = loaded;
     impl_->types[info.name] = std::move(info);
   }
   impl_->plugins.push_back(std::move(pinfo));
+  impl_->loaded.push_back(loaded);
   impl_->attempted[path] = true;
   log::debug("plugins", fmt::format("loaded plugin '{}' {} from {}", name, version, file.string()));
   return true;
