@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Host HTTP service benchmark (issue 12): HttpClient (libcurl multi on one
+# io_context thread) sends --requests GETs with --in-flight on the wire to a
+# local keep-alive server; in the same run `wrk -t1 -c<in-flight>` loads the
+# same endpoint, the reference. Goals: >= 40% of wrk's requests/s, and a 1 ms
+# timer on HttpClient's loop late by < 10 ms at p99 and max meanwhile.
+# The results go to docs/PERFORMANCE.md.
+#
+#   bench/host_http.sh                                   # 100,000 requests, 64 in flight, wrk 10 s
+#   bench/host_http.sh --requests 2000 --seconds 1 --in-flight 8   # a smoke run
+#
+# The server is herald-http-bench-server (tests/unit/net's Beast server,
+# --server-threads of them); it counts the connections it accepted.
+set -euo pipefail
+
+requests=100000
+in_flight=64
+seconds=10
+server_threads=1
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$root/build/release"
+server="$build/bin/herald-http-bench-server"
+bench="$build/bin/herald-host-http-bench"
+
+usage() {
+  echo "usage: $0 [--requests N] [--in-flight N] [--seconds S] [--server-threads N] [--server BIN] [--bench BIN]" >&2
+  exit 2
+}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --requests) requests="$2"; shift 2 ;;
+    --in-flight) in_flight="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --server-threads) server_threads="$2"; shift 2 ;;
+    --server) server="$2"; shift 2 ;;
+    --bench) bench="$2"; shift 2 ;;
+    -h|--help) usage ;;
+    *) echo "$0: unknown argument '$1'" >&2; usage ;;
+  esac
+done
+command -v wrk >/dev/null || { echo "$0: needs wrk (Debian package wrk)" >&2; exit 1; }
+[ -x "$server" ] && [ -x "$bench" ] || { echo "$0: build them first (cmake --build --preset release --target herald-http-bench-server herald-host-http-bench)" >&2; exit 1; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/herald-host-http.XXXXXX")"
+pid=""
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$server" --threads "$server_threads" --port-file "$work/port" > "$work/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.05; done
+[ -s "$work/port" ] || { echo "$0: the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
+url="http://127.0.0.1:$(cat "$work/port")/hello"
+
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== server: herald-http-bench-server --threads $server_threads ($url)"
+echo "== reference: wrk -t1 -c$in_flight -d${seconds}s"
+wrk -t1 -c"$in_flight" -d"${seconds}s" "$url" | tee "$work/wrk.txt"
+wrk_rate="$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.txt")"
+
+echo "== HttpClient: $requests requests, $in_flight in flight, one io_context thread"
+"$bench" --url "$url" --requests "$requests" --in-flight "$in_flight" | tee "$work/bench.txt"
+line="$(grep '^requests_per_s=' "$work/bench.txt")"
+value() { echo "$line" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'; }
+rate="$(value requests_per_s)"
+p99="$(value lateness_p99_ms)"
+max="$(value lateness_max_ms)"
+connections="$(value connections)"
+
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+cat "$work/server.log"
+
+ratio="$(awk -v a="$rate" -v b="$wrk_rate" 'BEGIN {printf "%.0f", 100 * a / b}')"
+echo "== summary"
+printf 'HttpClient %s requests/s, wrk %s requests/s: %s%% of wrk (goal >= 40%%)\n' "$rate" "$wrk_rate" "$ratio"
+printf 'loop timer lateness p99 %s ms, max %s ms (goal < 10 ms)\n' "$p99" "$max"
+printf 'connections opened by HttpClient: %s for %s requests (at most %s)\n' "$connections" "$requests" "$in_flight"
+# Fails only on what does not depend on the machine's load: reuse.
+[ "$connections" -le "$in_flight" ] || { echo "$0: connections were not reused" >&2; exit 1; }

@@ -1,0 +1,137 @@
+// herald-host-http-bench: the host HTTP service benchmark of
+// docs/PERFORMANCE.md (issue 12); bench/host_http.sh runs it beside wrk.
+//
+//   herald-host-http-bench --url http://127.0.0.1:PORT/hello [--requests 100000]
+//                          [--in-flight 64]
+//
+// On one io_context thread, as in `herald serve`: --requests GETs through
+// HttpClient for one owner, --in-flight of them on the wire at a time (each
+// answer starts the next), and meanwhile a 1 ms periodic steady_timer on the
+// same loop records how late it fires: what the engine's other work would
+// wait. Prints requests/s, connections opened, the timer's lateness p50/p99/
+// max, and a last line `requests_per_s=N` for the script. Exit 1 when a
+// request failed or did not answer.
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "net/http_client.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const auto index =
+      static_cast<std::size_t>(p / 100.0 * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(values.size() - 1, index)];
+}
+
+// Re-arms itself every millisecond and records how late each expiry ran.
+class LatenessProbe {
+ public:
+  explicit LatenessProbe(boost::asio::io_context& io) : timer_(io) {}
+  void start() { arm(); }
+  void stop() {
+    stopped_ = true;
+    timer_.cancel();
+  }
+  const std::vector<double>& latenessMs() const { return lateness_ms_; }
+
+ private:
+  void arm() {
+    timer_.expires_after(std::chrono::milliseconds(1));
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopped_) return;
+      const auto late = Clock::now() - timer_.expiry();
+      lateness_ms_.push_back(std::chrono::duration<double, std::milli>(late).count());
+      arm();
+    });
+  }
+  boost::asio::steady_timer timer_;
+  std::vector<double> lateness_ms_;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string url;
+  long requests = 100000;
+  long in_flight = 64;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string arg = argv[i];
+    if (arg == "--url") {
+      url = argv[i + 1];
+    } else if (arg == "--requests") {
+      requests = std::atol(argv[i + 1]);
+    } else if (arg == "--in-flight") {
+      in_flight = std::atol(argv[i + 1]);
+    } else {
+      std::cerr << "herald-host-http-bench: unknown argument " << arg << "\n";
+      return 2;
+    }
+  }
+  if (url.empty() || requests <= 0 || in_flight <= 0) {
+    std::cerr << "usage: herald-host-http-bench --url URL [--requests N] [--in-flight N]\n";
+    return 2;
+  }
+
+  boost::asio::io_context io;
+  herald::net::HttpClientOptions options;
+  options.max_in_flight_per_owner = static_cast<std::size_t>(in_flight);
+  options.max_connections = static_cast<std::size_t>(in_flight);
+  herald::net::HttpClient client(io, options);
+  LatenessProbe probe(io);
+
+  long started = 0;
+  long answered = 0;
+  long failed = 0;
+  std::string first_error;
+  std::function<void()> startOne = [&] {
+    ++started;
+    herald::net::HttpRequest request;
+    request.url = url;
+    client.start("bench", std::move(request), [&](herald::net::HttpResult&& result) {
+      ++answered;
+      if (result.transport_error || result.status != 200) {
+        if (failed++ == 0)
+          first_error = result.error + " (status " + std::to_string(result.status) + ")";
+      }
+      if (started < requests) startOne();
+      if (answered == requests) probe.stop();
+    });
+  };
+
+  const auto begin = Clock::now();
+  probe.start();
+  for (long i = 0; i < std::min(in_flight, requests); ++i) startOne();
+  io.run();
+  const double seconds = std::chrono::duration<double>(Clock::now() - begin).count();
+
+  const std::vector<double>& lateness = probe.latenessMs();
+  const double rate = static_cast<double>(answered) / seconds;
+  std::printf("host HTTP service: %ld requests, %ld in flight, one io_context thread\n", answered,
+              in_flight);
+  std::printf("  %.2f s, %.0f requests/s, %ld failed, %llu connections opened\n", seconds, rate,
+              failed, static_cast<unsigned long long>(client.connectionsOpened()));
+  std::printf(
+      "  1 ms timer on the same loop: n=%zu lateness p50 %.2f ms  p99 %.2f ms  max %.2f ms\n",
+      lateness.size(), percentile(lateness, 50), percentile(lateness, 99),
+      lateness.empty() ? 0.0 : *std::max_element(lateness.begin(), lateness.end()));
+  std::printf("requests_per_s=%.0f lateness_p99_ms=%.2f lateness_max_ms=%.2f connections=%llu\n",
+              rate, percentile(lateness, 99),
+              lateness.empty() ? 0.0 : *std::max_element(lateness.begin(), lateness.end()),
+              static_cast<unsigned long long>(client.connectionsOpened()));
+  if (failed > 0) std::fprintf(stderr, "first failure: %s\n", first_error.c_str());
+  return failed > 0 || answered != requests ? 1 : 0;
+}

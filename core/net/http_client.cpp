@@ -1,0 +1,196 @@
+#include "net/http_client.hpp"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <deque>
+#include <map>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "net/curl_multi_loop.hpp"
+#include "net/http_transfer.hpp"
+#include "net/transport_error.hpp"
+
+namespace herald::net {
+
+namespace {
+
+struct Queued {
+  HttpRequest request;
+  HttpClient::Callback done;
+};
+
+// An owner's requests: how many are on the wire, and those waiting their
+// turn in the order they were started.
+struct Owner {
+  std::size_t on_wire = 0;
+  std::deque<Queued> queued;
+};
+
+}  // namespace
+
+struct HttpClient::Impl {
+  Impl(boost::asio::io_context& io, HttpClientOptions opts)
+      : loop(io),
+        options(std::move(opts)),
+        multi(io, options.max_connections,
+              [this](CURL* easy, CURLcode code) { finished(easy, code); }) {}
+
+  ~Impl() {
+    for (auto& [easy, transfer] : active) {
+      multi.remove(easy);
+      curl_easy_cleanup(easy);
+    }
+    for (CURL* easy : idle) curl_easy_cleanup(easy);
+  }
+
+  void start(std::string_view owner_name, HttpRequest request, Callback done) {
+    auto found = owners.find(owner_name);
+    if (found == owners.end()) found = owners.emplace(std::string(owner_name), Owner{}).first;
+    Owner& owner = found->second;
+    if (owner.on_wire < std::max<std::size_t>(options.max_in_flight_per_owner, 1)) {
+      launch(found->first, std::move(request), std::move(done));
+    } else {
+      owner.queued.push_back({std::move(request), std::move(done)});
+    }
+  }
+
+  void launch(const std::string& owner, HttpRequest request, Callback done) {
+    auto transfer = std::make_unique<HttpTransfer>(owner, std::move(request), std::move(done));
+    CURL* easy = takeEasy();
+    if (easy == nullptr) {
+      deliver(std::move(transfer->callback()),
+              transportError("libcurl could not create a transfer", true));
+      return;
+    }
+    if (auto refused = transfer->configure(easy, options)) {
+      recycle(easy);
+      deliver(std::move(transfer->callback()), transportError(std::move(*refused), false));
+      return;
+    }
+    if (const CURLMcode code = multi.add(easy); code != CURLM_OK) {
+      recycle(easy);
+      deliver(std::move(transfer->callback()),
+              transportError(std::string("libcurl: ") + curl_multi_strerror(code), true));
+      return;
+    }
+    ++owners.find(owner)->second.on_wire;
+    active.emplace(easy, std::move(transfer));
+  }
+
+  // curl is done with `easy`: answer its owner, let the next request of
+  // that owner go.
+  void finished(CURL* easy, CURLcode code) {
+    auto found = active.find(easy);
+    if (found == active.end()) return;
+    std::unique_ptr<HttpTransfer> transfer = std::move(found->second);
+    active.erase(found);
+    HttpResult result = transfer->finish(easy, code);
+    retire(easy);
+    deliver(std::move(transfer->callback()), std::move(result));
+    release(transfer->owner());
+  }
+
+  void cancel(std::string_view owner_name) {
+    auto found = owners.find(owner_name);
+    if (found == owners.end()) return;
+    const std::string owner = found->first;
+    std::deque<Queued> queued = std::move(found->second.queued);
+    found->second.queued.clear();
+    for (auto it = active.begin(); it != active.end();) {
+      if (it->second->owner() != owner) {
+        ++it;
+        continue;
+      }
+      CURL* easy = it->first;
+      deliver(std::move(it->second->callback()), transportError("cancelled", false));
+      it = active.erase(it);
+      retire(easy);
+    }
+    for (Queued& waiting : queued) {
+      deliver(std::move(waiting.done), transportError("cancelled", false));
+    }
+    owners.erase(owner);
+  }
+
+  // Takes `easy` off the multi handle, counts the connections it opened and
+  // keeps it for the next request.
+  void retire(CURL* easy) {
+    long connects = 0;
+    if (curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK && connects > 0) {
+      connections_opened += static_cast<std::uint64_t>(connects);
+    }
+    multi.remove(easy);
+    recycle(easy);
+  }
+
+  void release(const std::string& owner_name) {
+    auto found = owners.find(owner_name);
+    if (found == owners.end()) return;
+    Owner& owner = found->second;
+    --owner.on_wire;
+    if (!owner.queued.empty()) {
+      Queued next = std::move(owner.queued.front());
+      owner.queued.pop_front();
+      launch(found->first, std::move(next.request), std::move(next.done));
+    } else if (owner.on_wire == 0) {
+      owners.erase(found);
+    }
+  }
+
+  CURL* takeEasy() {
+    if (idle.empty()) return curl_easy_init();
+    CURL* easy = idle.back();
+    idle.pop_back();
+    return easy;
+  }
+
+  // A reset handle keeps nothing of its last request; the connections stay
+  // in the multi handle's cache either way.
+  void recycle(CURL* easy) {
+    if (idle.size() >= options.max_connections) {
+      curl_easy_cleanup(easy);
+      return;
+    }
+    curl_easy_reset(easy);
+    idle.push_back(easy);
+  }
+
+  // Never from inside start() or a curl callback: through the loop. Dropped
+  // if the client is gone by then (its destructor abandons callbacks).
+  void deliver(Callback done, HttpResult result) {
+    boost::asio::post(loop, [done = std::move(done), result = std::move(result),
+                             alive = std::weak_ptr<char>(alive_)]() mutable {
+      if (!alive.expired() && done) done(std::move(result));
+    });
+  }
+
+  boost::asio::io_context& loop;
+  HttpClientOptions options;
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
+  std::map<std::string, Owner, std::less<>> owners;
+  std::unordered_map<CURL*, std::unique_ptr<HttpTransfer>> active;
+  std::vector<CURL*> idle;
+  std::uint64_t connections_opened = 0;
+  // Declared last, so destroyed first: ~Impl has taken every easy handle
+  // off it, and curl_multi_cleanup still finds `options` and the loop whole.
+  CurlMultiLoop multi;
+};
+
+HttpClient::HttpClient(boost::asio::io_context& loop, HttpClientOptions options)
+    : impl_(std::make_unique<Impl>(loop, std::move(options))) {}
+
+HttpClient::~HttpClient() = default;
+
+void HttpClient::start(std::string_view owner, HttpRequest request, Callback done) {
+  impl_->start(owner, std::move(request), std::move(done));
+}
+
+void HttpClient::cancel(std::string_view owner) { impl_->cancel(owner); }
+
+std::size_t HttpClient::inFlight() const { return impl_->active.size(); }
+
+std::uint64_t HttpClient::connectionsOpened() const { return impl_->connections_opened; }
+
+}  // namespace herald::net
