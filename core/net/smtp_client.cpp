@@ -1,0 +1,255 @@
+#include "net/smtp_client.hpp"
+
+// clang-format off
+#include <utility>  // before Boost 1.74's awaitable.hpp, which uses std::exchange
+// clang-format on
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <deque>
+#include <map>
+
+#include "net/smtp_payload.hpp"
+#include "net/smtp_session.hpp"
+
+namespace herald::net {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+
+namespace {
+
+struct Request {
+  SmtpMessage message;
+  SmtpClient::Callback done;
+};
+
+// Sessions are shared by requests that would open the same session: the
+// server, port, TLS mode and user, and what decides trust and login.
+std::string poolKey(const SmtpServer& server) {
+  std::string key;
+  for (const std::string* part :
+       {&server.host, &server.username, &server.password, &server.ca_file}) {
+    key += std::to_string(part->size()) + ':' + *part;
+  }
+  key += std::to_string(server.port) + '/' + std::to_string(static_cast<int>(server.tls)) + '/' +
+         (server.verify_tls ? "v" : "n");
+  return key;
+}
+
+// What a caller gave that no server should see: a line break would end
+// the command early and start another one.
+std::string invalidEnvelope(const SmtpMessage& message) {
+  auto bad = [](const std::string& address) {
+    return address.find_first_of("\r\n<>") != std::string::npos;
+  };
+  if (bad(message.sender)) return "the sender contains a line break or an angle bracket";
+  if (message.recipients.empty()) return "the message has no recipients";
+  for (std::size_t i = 0; i < message.recipients.size(); ++i) {
+    if (message.recipients[i].empty() || bad(message.recipients[i])) {
+      return "recipient " + std::to_string(i + 1) +
+             " is empty or contains a line break or an angle bracket";
+    }
+  }
+  return {};
+}
+
+void replaceAll(std::string& text, const std::string& secret) {
+  if (secret.empty()) return;
+  for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+    text.replace(at, secret.size(), "[secret]");
+    at += 8;
+  }
+}
+
+// The password cannot reach an error through our own messages; a server
+// that echoes what it was sent must not leak it either.
+void scrubPassword(SmtpResult& result, const std::string& password) {
+  replaceAll(result.error, password);
+  auto scrub = [&](std::optional<SmtpReply>& reply) {
+    if (reply) replaceAll(reply->text, password);
+  };
+  scrub(result.mail_from);
+  scrub(result.data);
+  for (SmtpReply& reply : result.recipients) replaceAll(reply.text, password);
+}
+
+}  // namespace
+
+// The pools of every server a client sent to. Shared with the workers, so
+// it outlives the SmtpClient until the last worker has ended.
+struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
+  struct Pool {
+    SmtpServer server;  // the first request's copy; sessions refer to it
+    std::unique_ptr<asio::ssl::context> tls;
+    std::string tls_error;  // ca_file unreadable: every request fails with it
+    std::deque<Request> queue;
+    std::size_t workers = 0;
+    std::vector<asio::steady_timer*> idle;  // workers waiting for work
+  };
+
+  SmtpPools(asio::io_context& l, SmtpClientOptions o) : loop(l), options(o) {
+    options.max_sessions_per_server = std::max<std::size_t>(1, options.max_sessions_per_server);
+    options.max_messages_per_session = std::max<std::size_t>(1, options.max_messages_per_session);
+  }
+
+  Pool& poolFor(const SmtpServer& server) {
+    auto [it, inserted] = pools.try_emplace(poolKey(server));
+    Pool& pool = it->second;
+    if (inserted) {
+      pool.server = server;
+      pool.tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+      pool.tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                            asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                            asio::ssl::context::no_tlsv1_1);
+      boost::system::error_code ec;
+      if (server.ca_file.empty()) {
+        pool.tls->set_default_verify_paths(ec);
+      } else {
+        pool.tls->load_verify_file(server.ca_file, ec);
+        if (ec) pool.tls_error = "cannot read ca_file " + server.ca_file + ": " + ec.message();
+      }
+    }
+    return pool;
+  }
+
+  void enqueue(const SmtpServer& server, Request request) {
+    if (closing) return;
+    Pool& pool = poolFor(server);
+    const std::string problem =
+        pool.tls_error.empty() ? invalidEnvelope(request.message) : pool.tls_error;
+    if (!problem.empty()) {
+      SmtpResult result;
+      result.transport_error = true;
+      result.error = problem;
+      finish(std::move(request.done), std::move(result), pool.server.password);
+      return;
+    }
+    pool.queue.push_back(std::move(request));
+    if (!pool.idle.empty()) {
+      pool.idle.back()->cancel();
+      pool.idle.pop_back();
+    } else if (pool.workers < options.max_sessions_per_server) {
+      ++pool.workers;
+      asio::co_spawn(loop, worker(shared_from_this(), pool), asio::detached);
+    }
+  }
+
+  void finish(SmtpClient::Callback done, SmtpResult&& result, const std::string& password) {
+    scrubPassword(result, password);
+    asio::post(loop, [self = shared_from_this(), done = std::move(done),
+                      result = std::move(result)]() mutable {
+      if (!self->closing) done(std::move(result));
+    });
+  }
+
+  // One per open session: takes the pool's requests in turn, keeps the
+  // session open between them for idle_timeout, reopens it after
+  // max_messages_per_session or when it broke.
+  static awaitable<void> worker(std::shared_ptr<SmtpPools> self, Pool& pool) {
+    std::shared_ptr<SmtpSession> session;
+    asio::steady_timer idle(self->loop);
+    while (!self->closing) {
+      if (pool.queue.empty()) {
+        if (!session || !session->isOpen()) break;
+        idle.expires_after(self->options.idle_timeout);
+        pool.idle.push_back(&idle);
+        boost::system::error_code ec;
+        co_await idle.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        // enqueue() took us off the list when it woke us; a timeout did not.
+        pool.idle.erase(std::remove(pool.idle.begin(), pool.idle.end(), &idle), pool.idle.end());
+        if (!ec && pool.queue.empty()) break;  // idle too long
+        continue;
+      }
+      Request request = std::move(pool.queue.front());
+      pool.queue.pop_front();
+      SmtpResult result = co_await self->deliver(pool, session, request.message);
+      self->finish(std::move(request.done), std::move(result), pool.server.password);
+    }
+    if (session) co_await session->quit();
+    --pool.workers;
+  }
+
+  awaitable<SmtpResult> deliver(Pool& pool, std::shared_ptr<SmtpSession>& session,
+                                const SmtpMessage& message) {
+    const std::string payload = smtpDataPayload(message.data);
+    bool reused = session && session->isOpen();
+    if (reused && session->messagesSent() >= options.max_messages_per_session) {
+      co_await session->quit();
+      reused = false;
+    }
+    for (int attempt = 0;; ++attempt) {
+      SmtpResult result;
+      try {
+        if (!reused) {
+          session =
+              std::make_shared<SmtpSession>(loop, pool.server, *pool.tls, options.command_timeout);
+          sessions_opened.fetch_add(1, std::memory_order_relaxed);
+          co_await session->open();
+        }
+        co_await session->transact(message, payload, result);
+        co_return result;
+      } catch (const SmtpSessionError& error) {
+        // A session that sat idle may have been closed by the server (EOF or
+        // 421 at the first command): reopen it once for this message, as
+        // nothing of it was accepted yet.
+        const bool untouched = !result.mail_from && result.recipients.empty();
+        if (reused && attempt == 0 && error.dropped() && untouched) {
+          reused = false;
+          continue;
+        }
+        result.transport_error = true;
+        result.retryable = error.retryable();
+        result.error = error.what();
+        co_return result;
+      }
+    }
+  }
+
+  asio::io_context& loop;
+  SmtpClientOptions options;
+  std::map<std::string, Pool> pools;  // node-based: workers keep Pool&
+  std::atomic<std::uint64_t> sessions_opened{0};
+  std::atomic<bool> closing{false};
+};
+
+struct SmtpClient::Impl {
+  std::shared_ptr<SmtpPools> pools;
+};
+
+SmtpClient::SmtpClient(asio::io_context& loop, SmtpClientOptions options)
+    : impl_(std::make_unique<Impl>(Impl{std::make_shared<SmtpPools>(loop, options)})) {}
+
+SmtpClient::~SmtpClient() {
+  // Workers hold the pools until they end: idle ones wake, QUIT and end;
+  // busy ones end after their current command. No callback runs any more.
+  impl_->pools->closing = true;
+  asio::post(impl_->pools->loop, [pools = impl_->pools] {
+    for (auto& [key, pool] : pools->pools) {
+      pool.queue.clear();
+      for (asio::steady_timer* timer : pool.idle) timer->cancel();
+      pool.idle.clear();
+    }
+  });
+}
+
+void SmtpClient::send(const SmtpServer& server, SmtpMessage message, Callback done) {
+  // On the loop, so send() may be called from any thread and `done` never
+  // runs inside it.
+  asio::post(impl_->pools->loop, [pools = impl_->pools, server, message = std::move(message),
+                                  done = std::move(done)]() mutable {
+    pools->enqueue(server, Request{std::move(message), std::move(done)});
+  });
+}
+
+std::uint64_t SmtpClient::sessionsOpened() const {
+  return impl_->pools->sessions_opened.load(std::memory_order_relaxed);
+}
+
+}  // namespace herald::net
