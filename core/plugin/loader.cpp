@@ -10,10 +10,30 @@
 
 #include "plugin/elf_check.hpp"
 #include "plugin/registry_impl.hpp"
+#include "plugin/abi_version.hpp"
 #include "schema/schema.hpp"
 #include "util/log.hpp"
 
 namespace herald::plugin {
+
+std::optional<std::string> abiVersionRefusal(const std::string& subject, uint32_t plugin_major,
+                                             uint32_t plugin_minor, uint32_t host_major,
+                                             uint32_t host_minor) {
+  if (plugin_major != host_major) {
+    return fmt::format(
+        "{} was built for Herald ABI {}.{} but this Herald speaks ABI {}.{}; rebuild it against "
+        "this SDK",
+        subject, plugin_major, plugin_minor, host_major, host_minor);
+  }
+  if (plugin_minor > host_minor) {
+    return fmt::format(
+        "{} was built for Herald ABI {}.{}, newer than this Herald's ABI {}.{}; upgrade Herald or "
+        "rebuild the plugin against this SDK",
+        subject, plugin_major, plugin_minor, host_major, host_minor);
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 // Sizes as ABI 1.0 defined the structs. The first four fields of
@@ -189,18 +209,9 @@ bool Registry::loadFile(const std::filesystem::path& file) {
   }
   if (d->struct_size >= kNameFieldEnd) refuse.setPlugin(safeString(d->name));
 
-  if (d->abi_major != HERALD_ABI_MAJOR) {
-    return refuse(fmt::format(
-        "{} was built for Herald ABI {}.{} but this Herald speaks ABI {}.{}; rebuild it against "
-        "this SDK",
-        refuse.subject(), d->abi_major, d->abi_minor, HERALD_ABI_MAJOR, HERALD_ABI_MINOR));
-  }
-  if (d->abi_minor > HERALD_ABI_MINOR) {
-    return refuse(fmt::format(
-        "{} was built for Herald ABI {}.{}, newer than this Herald's ABI {}.{}; upgrade Herald or "
-        "rebuild the plugin against this SDK",
-        refuse.subject(), d->abi_major, d->abi_minor, HERALD_ABI_MAJOR, HERALD_ABI_MINOR));
-  }
+  if (auto why = abiVersionRefusal(refuse.subject(), d->abi_major, d->abi_minor,
+                                   HERALD_ABI_MAJOR, HERALD_ABI_MINOR))
+    return refuse(*why);
   if (d->struct_size < kPluginSizeAbi10) {
     return refuse(fmt::format(
         "{} has a descriptor of {} bytes, smaller than the {} bytes of ABI {}.0 (struct_size too "

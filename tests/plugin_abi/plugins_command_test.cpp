@@ -67,10 +67,10 @@ TEST(PluginsCommand, JsonListsEveryRefusalWithItsOwnMessage) {
 
   std::vector<std::string> loaded;
   for (const auto& p : j["plugins"]) loaded.push_back(p["name"]);
-  EXPECT_THAT(loaded, ::testing::ElementsAre("old_minor", "v11", "branching", "crashy", "dup_first",
-                                             "good", "misbehave", "recommendy", "segmenty",
-                                             "sleepy"));
-  const json& good = j["plugins"][5];
+  EXPECT_THAT(loaded, ::testing::ElementsAre("old_minor", "v11", "v12", "branching", "crashy",
+                                             "dup_first", "good", "misbehave", "recommendy",
+                                             "segmenty", "servicey", "sleepy"));
+  const json& good = j["plugins"][6];
   EXPECT_EQ(good["version"], "1.0.0");
   EXPECT_EQ(good["abi"], std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR));
   EXPECT_EQ(good["path"], brokenPath("good.so"));

@@ -78,8 +78,12 @@ void onLoop(herald_plugin_ctx* plugin, std::function<void(LoopServices&)> fn) {
   auto services = loopServices(*plugin->host);
   if (!services) return;
   auto keep = plugin->plugin.lock();
-  auto run = [services, keep, plugin, fn = std::move(fn)] {
-    if (plugin->stopped.load()) return;
+  // Weak: a handler still queued when the plugins stop must not keep the
+  // clients (and their sockets on this loop) alive past stopPlugins().
+  std::weak_ptr<LoopServices> weak = services;
+  auto run = [weak, keep, plugin, fn = std::move(fn)] {
+    auto services = weak.lock();
+    if (!services || plugin->stopped.load()) return;
     try {
       fn(*services);
     } catch (const std::exception& e) {
