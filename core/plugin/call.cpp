@@ -142,9 +142,10 @@ std::string copyOutcomes(const std::string& who, size_t expected, const herald_o
     if (o.kind < HERALD_OUTCOME_CONTINUE || o.kind > HERALD_OUTCOME_RETRY_AFTER)
       return fmt::format("{} returned outcome {} with unknown kind {}", who, i, o.kind);
     if (o.kind == HERALD_OUTCOME_RETRY_AFTER && stride < kOutcomeSizeAbi13)
-      return fmt::format("{} returned outcome {} as RETRY_AFTER from a struct without "
-                         "retry_after_ms (struct_size {}; ABI 1.3 needs {})",
-                         who, i, stride, kOutcomeSizeAbi13);
+      return fmt::format(
+          "{} returned outcome {} as RETRY_AFTER from a struct without "
+          "retry_after_ms (struct_size {}; ABI 1.3 needs {})",
+          who, i, stride, kOutcomeSizeAbi13);
     Outcome r;
     r.kind = static_cast<herald_outcome_kind>(o.kind);
     if (r.kind == HERALD_OUTCOME_BRANCH) {

@@ -8,9 +8,9 @@
 #include <cstring>
 #include <regex>
 
+#include "plugin/abi_version.hpp"
 #include "plugin/elf_check.hpp"
 #include "plugin/registry_impl.hpp"
-#include "plugin/abi_version.hpp"
 #include "schema/schema.hpp"
 #include "util/log.hpp"
 
@@ -209,8 +209,8 @@ bool Registry::loadFile(const std::filesystem::path& file) {
   }
   if (d->struct_size >= kNameFieldEnd) refuse.setPlugin(safeString(d->name));
 
-  if (auto why = abiVersionRefusal(refuse.subject(), d->abi_major, d->abi_minor,
-                                   HERALD_ABI_MAJOR, HERALD_ABI_MINOR))
+  if (auto why = abiVersionRefusal(refuse.subject(), d->abi_major, d->abi_minor, HERALD_ABI_MAJOR,
+                                   HERALD_ABI_MINOR))
     return refuse(*why);
   if (d->struct_size < kPluginSizeAbi10) {
     return refuse(fmt::format(
@@ -321,9 +321,8 @@ bool Registry::loadFile(const std::filesystem::path& file) {
     }
     for (size_t i = 0; i < d->webhook_count; ++i) {
       const herald_webhook_route* r = d->webhooks[i];
-      const std::string prefix = r && r->struct_size >= kWebhookRouteSize
-                                     ? safeString(r->path_prefix)
-                                     : std::string();
+      const std::string prefix =
+          r && r->struct_size >= kWebhookRouteSize ? safeString(r->path_prefix) : std::string();
       if (!r || !r->handle || prefix.rfind("/hooks/", 0) != 0 || prefix.size() <= 7) {
         return refuse(fmt::format(
             "{} declares webhook route {}{} that is not served: a route needs a handle function "
@@ -333,9 +332,10 @@ bool Registry::loadFile(const std::filesystem::path& file) {
       for (const auto& other : impl_->plugins) {
         for (const auto& theirs : other.webhooks) {
           if (theirs == prefix)
-            return refuse(fmt::format("{} declares webhook route '{}', which plugin '{}' already "
-                                      "serves",
-                                      refuse.subject(), prefix, other.name));
+            return refuse(
+                fmt::format("{} declares webhook route '{}', which plugin '{}' already "
+                            "serves",
+                            refuse.subject(), prefix, other.name));
         }
       }
       loaded->webhooks.emplace_back(prefix, r);

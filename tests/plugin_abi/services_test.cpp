@@ -148,8 +148,7 @@ TEST_F(Services, ATransportErrorReachesThePluginAsRetryable) {
     herald::test::LocalHttpServer gone;
     port = gone.port();
   }
-  auto inst =
-      make({{"mode", "http"}, {"url", "http://127.0.0.1:" + std::to_string(port) + "/x"}});
+  auto inst = make({{"mode", "http"}, {"url", "http://127.0.0.1:" + std::to_string(port) + "/x"}});
   const BatchResult r = run(*inst);
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.outcomes[0].kind, HERALD_OUTCOME_FAIL_RETRYABLE);

@@ -124,11 +124,10 @@ herald_status hostSuppress(herald_plugin_ctx* plugin, const char* address, const
                                   std::chrono::system_clock::now().time_since_epoch())
                                   .count();
     const std::string why = reason;
-    switch (onStoreThread(*plugin->host, services ? services->loop : nullptr,
-                          [&](store::Store& s) {
-                            s.suppressAddress(parsed->kind, parsed->value, why, now);
-                            status = HERALD_OK;
-                          })) {
+    switch (onStoreThread(*plugin->host, services ? services->loop : nullptr, [&](store::Store& s) {
+      s.suppressAddress(parsed->kind, parsed->value, why, now);
+      status = HERALD_OK;
+    })) {
       case StoreAnswer::kDone:
         return status;
       case StoreAnswer::kNoStore:

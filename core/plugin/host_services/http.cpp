@@ -18,8 +18,7 @@ constexpr size_t kRequestSizeAbi13 = offsetof(herald_http_request, timeout_ms) +
 herald_status hostHttpRequest(herald_plugin_ctx* plugin, const herald_http_request* request,
                               herald_http_callback done, void* user) {
   if (!plugin || !request || !done || request->struct_size < kRequestSizeAbi13 || !request->url ||
-      (request->header_count > 0 && !request->headers) ||
-      (request->body_len > 0 && !request->body))
+      (request->header_count > 0 && !request->headers) || (request->body_len > 0 && !request->body))
     return HERALD_ERR_INVALID;
   if (!loopServices(*plugin->host)) {
     logUnsupportedOnce(plugin, "http",

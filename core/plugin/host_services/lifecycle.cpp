@@ -142,9 +142,8 @@ std::vector<std::string> Registry::startPlugins(PluginRuntime runtime) {
     auto problems = checkOne(host, *p, &own);
     const nlohmann::json section = sectionOf(host, p->name);
     std::vector<std::string> ignored;
-    services->permits.configure(p->name,
-                                parseRateLimits(section.value("rate_limits", nlohmann::json()),
-                                                ignored));
+    services->permits.configure(
+        p->name, parseRateLimits(section.value("rate_limits", nlohmann::json()), ignored));
     ctx.smtp = parseSmtpSettings(section, ignored);
     own["state_dir"] = nlohmann::json::parse(host.settingsFor(p->name))["state_dir"];
     ctx.settings = own;
@@ -169,11 +168,11 @@ std::vector<std::string> Registry::startPlugins(PluginRuntime runtime) {
         thrown = "an exception that is not a std::exception";
       }
       if (!thrown.empty() || status != HERALD_OK) {
-        out.push_back(fmt::format(
-            "plugins.{}: plugin '{}' refused to start: init() {}; its steps cannot run", p->name,
-            p->name,
-            thrown.empty() ? fmt::format("returned status {}", static_cast<int>(status))
-                           : "threw " + thrown + " (plugin bug)"));
+        out.push_back(
+            fmt::format("plugins.{}: plugin '{}' refused to start: init() {}; its steps cannot run",
+                        p->name, p->name,
+                        thrown.empty() ? fmt::format("returned status {}", static_cast<int>(status))
+                                       : "threw " + thrown + " (plugin bug)"));
         continue;
       }
       ctx.state = state;

@@ -35,7 +35,8 @@ std::map<std::string, RateLimit> parseRateLimits(const nlohmann::json& section,
     }
     for (const auto& [k, ignored] : v.items()) {
       if (k != "per_second" && k != "burst")
-        problems.push_back(fmt::format("{}: unknown key '{}'; known keys: burst, per_second", where, k));
+        problems.push_back(
+            fmt::format("{}: unknown key '{}'; known keys: burst, per_second", where, k));
     }
     out[key] = limit;
   }

@@ -67,11 +67,11 @@ struct herald_plugin_ctx {
   std::shared_ptr<herald::plugin::HostShared> host;
   std::weak_ptr<herald::plugin::LoadedPlugin> plugin;  // for callbacks: keeps the library mapped
   std::string name;
-  std::atomic<void*> state{nullptr};  // what init() returned
-  std::atomic<bool> started{false};   // init() succeeded (or there is none)
-  std::atomic<bool> stopped{false};   // shutdown began: no callback runs any more
+  std::atomic<void*> state{nullptr};                   // what init() returned
+  std::atomic<bool> started{false};                    // init() succeeded (or there is none)
+  std::atomic<bool> stopped{false};                    // shutdown began: no callback runs any more
   nlohmann::json settings = nlohmann::json::object();  // validated, with defaults and state_dir
-  std::optional<herald::net::SmtpServer> smtp;          // its `smtp:` settings; loop thread only
+  std::optional<herald::net::SmtpServer> smtp;         // its `smtp:` settings; loop thread only
 
   std::mutex mu;
   uint64_t next_timer = 1;

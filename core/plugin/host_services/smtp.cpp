@@ -46,12 +46,12 @@ herald_status hostSmtpSend(herald_plugin_ctx* plugin, const herald_smtp_message*
     // The server is read on the loop, where startPlugins wrote it.
     onLoop(plugin, [plugin, m = std::move(m), done, user](LoopServices& s) mutable {
       if (!plugin->smtp) {
-        logUnsupportedOnce(plugin, "smtp-settings",
-                           "smtp_send: plugin '" + plugin->name +
-                               "' has no `smtp:` settings in herald.yaml (plugins: " +
-                               plugin->name +
-                               ": smtp: {host: ..., port: 587, tls: starttls, username: ..., "
-                               "password_file: ...}); the message fails");
+        logUnsupportedOnce(
+            plugin, "smtp-settings",
+            "smtp_send: plugin '" + plugin->name +
+                "' has no `smtp:` settings in herald.yaml (plugins: " + plugin->name +
+                ": smtp: {host: ..., port: 587, tls: starttls, username: ..., "
+                "password_file: ...}); the message fails");
         herald_smtp_result res{};
         res.struct_size = sizeof res;
         res.transport_error = 1;

@@ -28,14 +28,14 @@ std::optional<net::SmtpServer> parseSmtpSettings(const nlohmann::json& section,
       problems.push_back(fmt::format("smtp/{}: must be a non-empty string", key));
   };
   for (const auto& [key, v] : s.items()) {
-    static const char* const kKnown[] = {"host",     "port",          "tls",     "verify_tls",
-                                         "ca_file",  "username",      "password", "password_file",
-                                         "helo_name"};
+    static const char* const kKnown[] = {"host",       "port",          "tls",
+                                         "verify_tls", "ca_file",       "username",
+                                         "password",   "password_file", "helo_name"};
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown))
-      problems.push_back(fmt::format(
-          "smtp: unknown key '{}'; known keys: ca_file, helo_name, host, password, "
-          "password_file, port, tls, username, verify_tls",
-          key));
+      problems.push_back(
+          fmt::format("smtp: unknown key '{}'; known keys: ca_file, helo_name, host, password, "
+                      "password_file, port, tls, username, verify_tls",
+                      key));
   }
   text("host", out.host);
   if (out.host.empty() && s.find("host") == s.end())
@@ -79,8 +79,7 @@ std::optional<net::SmtpServer> parseSmtpSettings(const nlohmann::json& section,
       problems.push_back(fmt::format("smtp/password_file: cannot read {}", password_file));
     } else {
       out.password = buf.str();
-      while (!out.password.empty() &&
-             (out.password.back() == '\n' || out.password.back() == '\r'))
+      while (!out.password.empty() && (out.password.back() == '\n' || out.password.back() == '\r'))
         out.password.pop_back();
     }
   }

@@ -112,27 +112,27 @@ typedef struct herald_plugin_ctx herald_plugin_ctx;
 /* An outbound HTTP(S) request (http_request). Borrowed during the call. */
 typedef struct herald_http_request {
   size_t struct_size;
-  const char* method;          /* "GET", "POST", ...; NULL means "GET" */
-  const char* url;             /* http:// or https:// */
-  const char* const* headers;  /* header_count name/value pairs; may be NULL */
+  const char* method;         /* "GET", "POST", ...; NULL means "GET" */
+  const char* url;            /* http:// or https:// */
+  const char* const* headers; /* header_count name/value pairs; may be NULL */
   size_t header_count;
-  const char* body;            /* may be NULL when body_len is 0 */
+  const char* body; /* may be NULL when body_len is 0 */
   size_t body_len;
-  uint32_t timeout_ms;         /* whole exchange; 0 means 30000 */
+  uint32_t timeout_ms; /* whole exchange; 0 means 30000 */
 } herald_http_request;
 
 /* The answer to an http_request: a status from the server (any, 4xx and
  * 5xx included), or a transport error (status 0). */
 typedef struct herald_http_response {
   size_t struct_size;
-  int32_t status;              /* HTTP status; 0 on a transport error */
-  const char* const* headers;  /* header_count name/value pairs, as sent */
+  int32_t status;             /* HTTP status; 0 on a transport error */
+  const char* const* headers; /* header_count name/value pairs, as sent */
   size_t header_count;
   const char* body;
   size_t body_len;
-  int32_t transport_error;     /* non-zero: no answer from the server */
-  int32_t retryable;           /* transport errors: a later retry may succeed */
-  const char* error;           /* transport errors: what went wrong; else NULL */
+  int32_t transport_error; /* non-zero: no answer from the server */
+  int32_t retryable;       /* transport errors: a later retry may succeed */
+  const char* error;       /* transport errors: what went wrong; else NULL */
 } herald_http_response;
 typedef void (*herald_http_callback)(void* user, const herald_http_response* response);
 
@@ -149,22 +149,22 @@ typedef struct herald_smtp_reply {
  * from the plugin's code. Borrowed during the call. */
 typedef struct herald_smtp_message {
   size_t struct_size;
-  const char* sender;                /* envelope MAIL FROM */
-  const char* const* recipients;     /* envelope RCPT TO, recipient_count entries */
+  const char* sender;            /* envelope MAIL FROM */
+  const char* const* recipients; /* envelope RCPT TO, recipient_count entries */
   size_t recipient_count;
-  const char* data;                  /* the ready message: headers, blank line, body */
+  const char* data; /* the ready message: headers, blank line, body */
   size_t data_len;
 } herald_smtp_message;
 
 typedef struct herald_smtp_result {
   size_t struct_size;
-  int32_t transport_error;           /* non-zero: no answer for the message */
+  int32_t transport_error; /* non-zero: no answer for the message */
   int32_t retryable;
-  const char* error;                 /* transport errors; never holds a password */
-  const herald_smtp_reply* mail_from;            /* NULL when not reached */
-  const herald_smtp_reply* const* recipients;    /* one per recipient, in order */
-  size_t recipient_count;            /* fewer than sent when the session dropped */
-  const herald_smtp_reply* data;     /* the reply after the message; NULL if none */
+  const char* error;                          /* transport errors; never holds a password */
+  const herald_smtp_reply* mail_from;         /* NULL when not reached */
+  const herald_smtp_reply* const* recipients; /* one per recipient, in order */
+  size_t recipient_count;                     /* fewer than sent when the session dropped */
+  const herald_smtp_reply* data;              /* the reply after the message; NULL if none */
 } herald_smtp_result;
 typedef void (*herald_smtp_callback)(void* user, const herald_smtp_result* result);
 
@@ -200,13 +200,13 @@ typedef struct herald_event {
 typedef struct herald_webhook_request {
   size_t struct_size;
   const char* method;
-  const char* path;            /* decoded path, prefix included, no query */
-  const char* query;           /* raw query after '?', "" when none */
-  const char* const* headers;  /* header_count name/value pairs */
+  const char* path;           /* decoded path, prefix included, no query */
+  const char* query;          /* raw query after '?', "" when none */
+  const char* const* headers; /* header_count name/value pairs */
   size_t header_count;
   const char* body;
-  size_t body_len;             /* at most the host's http.limits.max_body_bytes */
-  const char* remote_address;  /* the peer's IP address */
+  size_t body_len;            /* at most the host's http.limits.max_body_bytes */
+  const char* remote_address; /* the peer's IP address */
 } herald_webhook_request;
 /* The response a webhook handler fills with host->webhook_reply*(). */
 typedef struct herald_webhook_reply herald_webhook_reply;

@@ -1051,7 +1051,7 @@ void runStep(void* instance, const herald_batch* batch, herald_call* call) noexc
 template <class S>
 void cancelStep(void* instance, herald_call* call) noexcept {
   auto* self = static_cast<Instance<S>*>(instance);
-  if constexpr (requires(S& s) { s.cancelled(static_cast<const void*>(call)); }) {
+  if constexpr (requires(S & s) { s.cancelled(static_cast<const void*>(call)); }) {
     if (self != nullptr && self->step) self->step->cancelled(call);
   }
 }
@@ -1075,9 +1075,19 @@ const herald_plugin* pluginDescriptor(const char* name, const char* version,
   try {
     static const std::array<const herald_step_type*, sizeof...(S)> types = {&stepType<S>()...};
     static const herald_plugin plugin = {
-        sizeof(herald_plugin), HERALD_ABI_MAJOR, HERALD_ABI_MINOR, name,    version,
-        description,           sizeof...(S),     types.data(),     nullptr, nullptr,
-        nullptr,               0,                nullptr,
+        sizeof(herald_plugin),
+        HERALD_ABI_MAJOR,
+        HERALD_ABI_MINOR,
+        name,
+        version,
+        description,
+        sizeof...(S),
+        types.data(),
+        nullptr,
+        nullptr,
+        nullptr,
+        0,
+        nullptr,
     };
     return &plugin;
   } catch (...) {
@@ -1133,7 +1143,8 @@ void handleWebhook(void* state, const herald_webhook_request* r,
     res = WebhookResponse{500, "text/plain", {}, "internal error\n"};
   }
   for (const auto& [n, v] : res.headers) host->webhook_reply_header(reply, n.c_str(), v.c_str());
-  host->webhook_reply(reply, res.status, res.content_type.empty() ? nullptr : res.content_type.c_str(),
+  host->webhook_reply(reply, res.status,
+                      res.content_type.empty() ? nullptr : res.content_type.c_str(),
                       res.body.data(), res.body.size());
 }
 
@@ -1143,7 +1154,8 @@ const herald_webhook_route* const* pluginWebhooks(size_t& count) {
     static const auto routes = [] {
       std::array<herald_webhook_route, std::size(P::kWebhooks)> a{};
       for (size_t i = 0; i < a.size(); ++i)
-        a[i] = herald_webhook_route{sizeof(herald_webhook_route), P::kWebhooks[i], &handleWebhook<P>};
+        a[i] =
+            herald_webhook_route{sizeof(herald_webhook_route), P::kWebhooks[i], &handleWebhook<P>};
       return a;
     }();
     static const auto pointers = [] {
@@ -1176,9 +1188,19 @@ const herald_plugin* pluginDescriptorWith(const char* name, const char* version,
     static size_t webhook_count = 0;
     static const herald_webhook_route* const* webhooks = pluginWebhooks<P>(webhook_count);
     static const herald_plugin plugin = {
-        sizeof(herald_plugin), HERALD_ABI_MAJOR, HERALD_ABI_MINOR, name,         version,
-        description,           sizeof...(S),     types.data(),     pluginSchema<P>(),
-        &initPlugin<P>,        &shutdownPlugin<P>, webhook_count,  webhooks,
+        sizeof(herald_plugin),
+        HERALD_ABI_MAJOR,
+        HERALD_ABI_MINOR,
+        name,
+        version,
+        description,
+        sizeof...(S),
+        types.data(),
+        pluginSchema<P>(),
+        &initPlugin<P>,
+        &shutdownPlugin<P>,
+        webhook_count,
+        webhooks,
     };
     return &plugin;
   } catch (...) {
@@ -1226,10 +1248,10 @@ class PluginBase {
 /// init (constructor), shutdown (destructor) and webhook routes. Use instead
 /// of HERALD_PLUGIN, exactly once:
 ///   HERALD_PLUGIN_WITH(Acme, "acme", "1.0.0", "Acme Mail channel", AcmeSend)
-#define HERALD_PLUGIN_WITH(plugin_class, name, version, description, ...)                      \
-  extern "C" HERALD_EXPORT const herald_plugin* herald_plugin_entry(void) noexcept {           \
+#define HERALD_PLUGIN_WITH(plugin_class, name, version, description, ...)                       \
+  extern "C" HERALD_EXPORT const herald_plugin* herald_plugin_entry(void) noexcept {            \
     return ::herald::detail::pluginDescriptorWith<plugin_class, __VA_ARGS__>((name), (version), \
-                                                                              (description));   \
+                                                                             (description));    \
   }
 
 /// Defines the plugin's one exported symbol, herald_plugin_entry(), returning

@@ -136,7 +136,7 @@ struct Event {
   int64_t contact_id = 0;  ///< 0: find the contact by external_id, else email
   std::string external_id;
   std::string email;
-  std::string type;  ///< "delivered", "bounced", "opened", ...
+  std::string type;   ///< "delivered", "bounced", "opened", ...
   int64_t at_ms = 0;  ///< 0: now
   nlohmann::json properties = nlohmann::json::object();
   std::string event_id;  ///< idempotency key; "" for none
@@ -150,9 +150,7 @@ class PluginContext {
   const herald_host_api* host() const noexcept { return host_; }
   herald_plugin_ctx* handle() const noexcept { return plugin_; }
   /// True when the host speaks ABI 1.3 (otherwise every service is unsupported).
-  bool available() const noexcept {
-    return plugin_ != nullptr && detail::hostOffers13(host_);
-  }
+  bool available() const noexcept { return plugin_ != nullptr && detail::hostOffers13(host_); }
   /// Logs under the plugin's name. Never throws.
   void log(herald_log_level level, std::string_view message) const noexcept {
     if (!available()) return;
@@ -262,7 +260,8 @@ class Smtp : public PluginContext {
       res.retryable = r->retryable != 0;
       if (r->error) res.error = r->error;
       if (r->mail_from) res.mail_from = reply(*r->mail_from);
-      for (size_t i = 0; i < r->recipient_count; ++i) res.recipients.push_back(reply(*r->recipients[i]));
+      for (size_t i = 0; i < r->recipient_count; ++i)
+        res.recipients.push_back(reply(*r->recipients[i]));
       if (r->data) res.data = reply(*r->data);
       held->fn(res);
     } catch (...) {
@@ -327,7 +326,8 @@ class Permits : public PluginContext {
       auto held =
           std::make_unique<detail::Held<>>(detail::Held<>{host_, plugin_, std::move(granted)});
       const std::string k(key);
-      const herald_status status = host_->permit_acquire(plugin_, k.c_str(), &trampoline, held.get());
+      const herald_status status =
+          host_->permit_acquire(plugin_, k.c_str(), &trampoline, held.get());
       if (status == HERALD_OK) held.release();
       return status;
     } catch (...) {
@@ -363,8 +363,8 @@ class Events : public PluginContext {
       if (done)
         held = std::make_unique<detail::Held<herald_status>>(
             detail::Held<herald_status>{host_, plugin_, std::move(done)});
-      const std::string props = event.properties.dump(-1, ' ', false,
-                                                      nlohmann::json::error_handler_t::replace);
+      const std::string props =
+          event.properties.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       herald_event e{};
       e.struct_size = sizeof e;
       e.contact_id = event.contact_id;

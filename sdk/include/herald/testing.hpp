@@ -581,7 +581,8 @@ class Host {
   /// Starts `plugin` as the daemon does (ABI 1.3): its init() with `config`
   /// (the `plugins: NAME:` section; schema defaults filled in, "state_dir"
   /// added). Returns init()'s status; a plugin without init() is HERALD_OK.
-  herald_status startPlugin(const Plugin& plugin, nlohmann::json config = nlohmann::json::object()) {
+  herald_status startPlugin(const Plugin& plugin,
+                            nlohmann::json config = nlohmann::json::object()) {
     const herald_plugin& d = plugin.descriptor();
     if (d.abi_minor < 3 || d.init == nullptr) return HERALD_OK;
     if (d.config_schema != nullptr)
@@ -614,7 +615,8 @@ class Host {
     const herald_webhook_route* route = nullptr;
     for (size_t i = 0; i < started_->webhook_count; ++i) {
       const herald_webhook_route* r = started_->webhooks[i];
-      if (r != nullptr && r->path_prefix != nullptr && path.rfind(r->path_prefix, 0) == 0) route = r;
+      if (r != nullptr && r->path_prefix != nullptr && path.rfind(r->path_prefix, 0) == 0)
+        route = r;
     }
     if (route == nullptr) return WebhookResponse{404, "text/plain", {}, "no route\n"};
     const auto pairs = herald::detail::writeHeaders(headers);

@@ -187,7 +187,9 @@ class FakeServices {
     if (purpose < HERALD_LINK_UNSUBSCRIBE || purpose > HERALD_LINK_CLICK) return HERALD_ERR_INVALID;
     if (purpose == HERALD_LINK_CLICK && (target == nullptr || *target == '\0'))
       return HERALD_ERR_INVALID;
-    const char* kind = purpose == HERALD_LINK_UNSUBSCRIBE ? "u" : purpose == HERALD_LINK_OPEN ? "o" : "c";
+    const char* kind = purpose == HERALD_LINK_UNSUBSCRIBE ? "u"
+                       : purpose == HERALD_LINK_OPEN      ? "o"
+                                                          : "c";
     out = std::string("https://links.test/") + kind + "/" + std::to_string(contact) + "/" + step;
     if (purpose == HERALD_LINK_CLICK) out += std::string("?to=") + target;
     return HERALD_OK;
@@ -375,8 +377,9 @@ class FakeServices {
     FakeServices* s = self(p);
     const std::string a = address ? address : "";
     const bool email = a.find('@') != std::string::npos && a.front() != '@' && a.back() != '@';
-    const bool phone = a.size() > 4 && a.front() == '+' &&
-                       std::all_of(a.begin() + 1, a.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool phone =
+        a.size() > 4 && a.front() == '+' &&
+        std::all_of(a.begin() + 1, a.end(), [](char c) { return c >= '0' && c <= '9'; });
     if ((!email && !phone) || reason == nullptr || *reason == '\0') return HERALD_ERR_INVALID;
     std::lock_guard<std::mutex> lock(s->mu_);
     s->suppressions_.push_back({a, reason});
@@ -391,8 +394,7 @@ class FakeServices {
     res->content_type = content_type ? content_type : "";
     res->body.assign(body ? body : "", body ? body_len : 0);
   }
-  static void webhookReplyHeader(herald_webhook_reply* reply, const char* name,
-                                 const char* value) {
+  static void webhookReplyHeader(herald_webhook_reply* reply, const char* name, const char* value) {
     auto* res = reinterpret_cast<WebhookResponse*>(reply);
     if (res == nullptr || name == nullptr) return;
     res->headers.emplace_back(name, value ? value : "");

@@ -33,7 +33,8 @@ typedef struct v12_outcome {
 static void v12_run(void* instance, const herald_batch* batch, herald_call* call) {
   (void)instance;
   const herald_host_api* host = v12_host;
-  const int has_recommend = host->struct_size >= offsetof(herald_host_api, recommend) + sizeof(void*);
+  const int has_recommend =
+      host->struct_size >= offsetof(herald_host_api, recommend) + sizeof(void*);
   char vars[96];
   snprintf(vars, sizeof vars, "{\"host_abi\": \"%u.%u\", \"has_recommend\": %s}",
            (unsigned)host->abi_major, (unsigned)host->abi_minor, has_recommend ? "true" : "false");

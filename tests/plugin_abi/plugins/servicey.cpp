@@ -22,7 +22,8 @@ class Servicey : public herald::PluginBase {
   static constexpr const char* kWebhooks[] = {"/hooks/servicey/"};
 
   Servicey(herald::PluginContext ctx, const nlohmann::json& config)
-      : PluginBase(ctx), greeting_(config.value("greeting", "")),
+      : PluginBase(ctx),
+        greeting_(config.value("greeting", "")),
         token_(config.value("token", "")) {
     context().log(HERALD_LOG_INFO, "servicey started with greeting " + greeting_);
   }
@@ -81,7 +82,9 @@ class Call : public herald::Step {
   })";
 
   Call(herald::StepContext& ctx, const nlohmann::json& config)
-      : Step(ctx), mode_(config["mode"]), url_(config.value("url", "")),
+      : Step(ctx),
+        mode_(config["mode"]),
+        url_(config.value("url", "")),
         delay_ms_(config.value("delay_ms", 20)) {}
 
   void cancelled(const void*) noexcept override { context().warn("cancelled by the host"); }
@@ -138,8 +141,7 @@ class Call : public herald::Step {
       }
     } else if (mode_ == "suppress") {
       for (size_t i = 0; i < b->size(); ++i) {
-        const herald_status st =
-            ctx.events().suppress(b->contact(i).email(), "hard bounce 5.1.1");
+        const herald_status st = ctx.events().suppress(b->contact(i).email(), "hard bounce 5.1.1");
         b->set(i, herald::Continue{{{"suppressed", st == HERALD_OK}}});
       }
       b->complete();
