@@ -82,10 +82,10 @@ void onLoop(herald_plugin_ctx* plugin, std::function<void(LoopServices&)> fn) {
   // clients (and their sockets on this loop) alive past stopPlugins().
   std::weak_ptr<LoopServices> weak = services;
   auto run = [weak, keep, plugin, fn = std::move(fn)] {
-    auto services = weak.lock();
-    if (!services || plugin->stopped.load()) return;
+    auto live = weak.lock();
+    if (!live || plugin->stopped.load()) return;
     try {
-      fn(*services);
+      fn(*live);
     } catch (const std::exception& e) {
       log::error(plugin->name, std::string("a host service failed: ") + e.what());
     }

@@ -85,20 +85,20 @@ inline std::vector<const char*> writeHeaders(const Headers& headers) {
 /// An outbound HTTP(S) request.
 struct HttpRequest {
   std::string method = "GET";
-  std::string url;
-  Headers headers;
-  std::string body;
+  std::string url{};
+  Headers headers{};
+  std::string body{};
   uint32_t timeout_ms = 30000;
 };
 
 /// Its answer: a status from the server, or a transport error (status 0).
 struct HttpResponse {
   int status = 0;
-  Headers headers;
-  std::string body;
+  Headers headers{};
+  std::string body{};
   bool transport_error = false;
   bool retryable = false;  ///< transport errors a later retry may cure
-  std::string error;
+  std::string error{};
   /// The first header named `name` (case-insensitive), or "".
   std::string header(std::string_view name) const {
     for (const auto& [n, v] : headers) {
@@ -116,8 +116,8 @@ struct HttpResponse {
 /// One SMTP reply.
 struct SmtpReply {
   int code = 0;
-  std::string enhanced;  ///< "5.1.1", or "" when the server sent none
-  std::string text;
+  std::string enhanced{};  ///< "5.1.1", or "" when the server sent none
+  std::string text{};
 };
 
 /// The outcome of one submission: per-recipient replies and DATA's reply, or
@@ -125,21 +125,21 @@ struct SmtpReply {
 struct SmtpResult {
   bool transport_error = false;
   bool retryable = false;
-  std::string error;
-  std::optional<SmtpReply> mail_from;
-  std::vector<SmtpReply> recipients;  ///< in order; fewer when the session dropped
-  std::optional<SmtpReply> data;
+  std::string error{};
+  std::optional<SmtpReply> mail_from{};
+  std::vector<SmtpReply> recipients{};  ///< in order; fewer when the session dropped
+  std::optional<SmtpReply> data{};
 };
 
 /// An event for a contact (Events::record).
 struct Event {
   int64_t contact_id = 0;  ///< 0: find the contact by external_id, else email
-  std::string external_id;
-  std::string email;
-  std::string type;   ///< "delivered", "bounced", "opened", ...
+  std::string external_id{};
+  std::string email{};
+  std::string type{};   ///< "delivered", "bounced", "opened", ...
   int64_t at_ms = 0;  ///< 0: now
   nlohmann::json properties = nlohmann::json::object();
-  std::string event_id;  ///< idempotency key; "" for none
+  std::string event_id{};  ///< idempotency key; "" for none
 };
 
 /// The plugin-wide handle: logging and the services below.
@@ -409,12 +409,12 @@ class Events : public PluginContext {
 
 /// A request to one of the plugin's webhook routes (valid during the handler).
 struct WebhookRequest {
-  std::string_view method;
-  std::string_view path;
-  std::string_view query;
-  Headers headers;
-  std::string_view body;
-  std::string_view remote_address;
+  std::string_view method{};
+  std::string_view path{};
+  std::string_view query{};
+  Headers headers{};
+  std::string_view body{};
+  std::string_view remote_address{};
   /// The first header named `name` (case-insensitive), or "".
   std::string header(std::string_view name) const {
     HttpResponse tmp;
@@ -426,9 +426,9 @@ struct WebhookRequest {
 /// The response a webhook handler fills (default: 200, empty body).
 struct WebhookResponse {
   int status = 200;
-  std::string content_type;
-  Headers headers;
-  std::string body;
+  std::string content_type{};
+  Headers headers{};
+  std::string body{};
 };
 
 }  // namespace herald
