@@ -6,24 +6,21 @@
 # The results go to docs/PERFORMANCE.md.
 #
 #   bench/ingest.sh                          # 20 s, 64 connections per wrk
-#   bench/ingest.sh --seconds 3 --connections 8 --server BIN --herald BIN   # a smoke run
+#   bench/ingest.sh --seconds 3 --connections 8 --herald BIN   # a smoke run
 #
-# The server is `herald serve` (--daemon BIN: the herald binary to run), else
-# tests/integration/http's http_test_server (the listeners on a real SQLite
-# store through a test daemon::Control); --batch N posts N events per request.
+# The server is the real `herald serve` (--herald BIN, default the release
+# build's); --batch N posts N events per request.
 set -euo pipefail
 
 seconds=20
 connections=64
 threads=1
 batch=1
-server=""
 herald=""
-daemon=""
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 usage() {
-  echo "usage: $0 [--seconds S] [--connections C] [--threads T] [--batch N] [--server BIN] [--herald BIN] [--daemon HERALD]" >&2
+  echo "usage: $0 [--seconds S] [--connections C] [--threads T] [--batch N] [--herald BIN]" >&2
   exit 2
 }
 while [ $# -gt 0 ]; do
@@ -32,18 +29,15 @@ while [ $# -gt 0 ]; do
     --connections) connections="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --batch) batch="$2"; shift 2 ;;
-    --server) server="$2"; shift 2 ;;
     --herald) herald="$2"; shift 2 ;;
-    --daemon) daemon="$2"; shift 2 ;;
     -h|--help) usage ;;
     *) echo "$0: unknown argument '$1'" >&2; usage ;;
   esac
 done
 command -v wrk >/dev/null || { echo "$0: needs wrk (Debian package wrk)" >&2; exit 1; }
 build="$root/build/release"
-server="${server:-$build/bin/http_test_server}"
 herald="${herald:-$build/bin/herald}"
-[ -x "$herald" ] && { [ -n "$daemon" ] || [ -x "$server" ]; } || { echo "$0: build http_test_server and herald first (cmake --build --preset release --target http_test_server herald)" >&2; exit 1; }
+[ -x "$herald" ] || { echo "$0: build herald first (cmake --build --preset release --target herald)" >&2; exit 1; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/herald-ingest.XXXXXX")"
 pid=""
@@ -57,11 +51,10 @@ token="bench-token-0123456789abcdef0123"
 printf 'external_id,email,consent_email\n' > "$work/contacts.csv"
 for i in $(seq 1 1000); do printf 'c%d,c%d@example.com,yes\n' "$i" "$i"; done >> "$work/contacts.csv"
 "$herald" --db "$work/herald.db" contacts import "$work/contacts.csv" >/dev/null
-if [ -n "$daemon" ]; then
-  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  public="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  mkdir -p "$work/workflows" "$work/run"
-  cat > "$work/herald.yaml" <<YAML
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+public="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+mkdir -p "$work/workflows" "$work/run"
+cat > "$work/herald.yaml" <<YAML
 state_dir: $work
 database: $work/herald.db
 workflows_dir: $work/workflows
@@ -71,25 +64,10 @@ http:
   public: {listen: "127.0.0.1:$public"}
   limits: {max_connections: 4096, max_batch_events: 1000}
 YAML
-  "$daemon" serve --config "$work/herald.yaml" > "$work/server.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/livez" >/dev/null && break; sleep 0.1; done
-  echo "== server: $daemon serve"
-else
-  cat > "$work/herald.yaml" <<YAML
-state_dir: $work
-database: $work/herald.db
-http:
-  admin: {listen: "127.0.0.1:0", tokens: [$token]}
-  public: {listen: "127.0.0.1:0"}
-  limits: {max_connections: 4096, max_batch_events: 1000}
-YAML
-  "$server" "$work/herald.yaml" > "$work/ports" 2> "$work/server.log" &
-  pid=$!
-  for _ in $(seq 1 100); do [ -s "$work/ports" ] && break; sleep 0.1; done
-  port="$(sed -E 's/.*"admin": ([0-9]+).*/\1/' "$work/ports")"
-  echo "== server: $server (test daemon::Control)"
-fi
+"$herald" --config "$work/herald.yaml" serve > "$work/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/livez" >/dev/null && break; sleep 0.1; done
+echo "== server: $herald serve"
 
 # Each request posts `batch` events of a contact chosen per request.
 cat > "$work/post.lua" <<LUA

@@ -25,5 +25,6 @@ void addRecommendCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addServeCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addReloadCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addWorkflowsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
+void addLinksCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 
 }  // namespace herald::app

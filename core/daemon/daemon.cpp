@@ -84,6 +84,21 @@ int Daemon::run() {
   }
   scheduler_ = std::make_unique<scheduler::Scheduler>(io_, store_, clock_, config_, metrics_);
   if (!startPlugins()) return 1;
+  scheduler_->setPlanSource([this](const store::Run& run) -> std::shared_ptr<engine::RunPlan> {
+    auto rev = store_.workflowRevision(run.workflow, run.revision);
+    if (!rev) return nullptr;
+    Diagnostics problems;
+    auto plan =
+        planOfStoredRevision(*rev, config_.workflows_dir, registry_, clock_.nowMs(), problems);
+    if (!plan) {
+      problems.sort();
+      log::warn(kLog, fmt::format("run {} of '{}': its revision {} no longer validates, so its "
+                                  "journeys wait: {}",
+                                  run.id, run.workflow, run.revision.substr(0, 12),
+                                  firstError(problems)));
+    }
+    return plan;
+  });
   scheduler_->serve(set);
   set_ = std::move(set);
   listeners_ = std::make_unique<http::Listeners>(io_, *this);
@@ -242,6 +257,13 @@ void Daemon::updateStatus() {
       fmt::format("serving {}; {} waiting",
                   plural(static_cast<int64_t>(set_ ? set_->by_name.size() : 0), "workflow"),
                   plural(scheduler_ ? scheduler_->journeysWaiting() : 0, "journey"));
+  // Batches no longer handed to their plugin after crashing the process
+  // twice: a sysadmin sees them in `systemctl status` until dealt with.
+  std::string quarantined;
+  for (const auto& h : store_.quarantinedBatches(""))
+    quarantined += fmt::format("{}{}/{} (plugin {})", quarantined.empty() ? "" : ", ", h.workflow,
+                               h.step_id, h.plugin);
+  if (!quarantined.empty()) text += "; quarantined batches: " + quarantined;
   if (!last_error_.empty()) text += "; last error: " + last_error_;
   notifier_.status(text);
 }

@@ -38,4 +38,23 @@ std::shared_ptr<WorkflowSet> loadWorkflowSet(const std::filesystem::path& dir,
   return set;
 }
 
+std::shared_ptr<engine::RunPlan> planOfStoredRevision(const store::WorkflowRevision& rev,
+                                                      const std::filesystem::path& workflows_dir,
+                                                      plugin::Registry& registry, int64_t now_ms,
+                                                      Diagnostics& diags) {
+  const auto path = (workflows_dir / (rev.workflow + ".yaml")).string();
+  engine::FilesCheck check = engine::validateFiles(
+      {{path, rev.source}}, registry, [] { return nullptr; }, now_ms);
+  diags.append(check.diagnostics);
+  if (check.diagnostics.hasErrors() || check.workflows.empty() || !check.workflows[0].workflow)
+    return nullptr;
+  auto& wf = *check.workflows[0].workflow;
+  if (wf.revision != rev.revision) {
+    diags.error({path, 0, 0}, "the stored text of revision " + rev.revision.substr(0, 12) +
+                                  " hashes to " + wf.revision.substr(0, 12));
+    return nullptr;
+  }
+  return engine::RunPlan::build(std::move(wf), registry, diags);
+}
+
 }  // namespace herald::daemon

@@ -29,7 +29,8 @@ struct RunLoop::InFlight {
   std::vector<store::DueJourney> journeys;
   DeliveryPlan delivery;       // call/settled/keys per journey
   std::vector<size_t> called;  // journey indexes handed to the plugin, in batch order
-  std::chrono::steady_clock::time_point called_at;
+  std::chrono::steady_clock::time_point prepared_at;  // the batch began: render, policy, call
+  std::chrono::steady_clock::time_point called_at;    // handed to the plugin
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::optional<store::Handover> handover;  // recorded before the call; cleared after
   std::string quarantined;                  // the reason, when not handed over at all
@@ -177,6 +178,7 @@ bool RunLoop::runStep(StepRuntime& rt, int64_t now) {
 
 void RunLoop::runBuiltinBatch(StepRuntime& rt, std::vector<store::DueJourney> journeys,
                               int64_t now) {
+  const auto began = std::chrono::steady_clock::now();
   MoveContext ctx{plan_.workflow(), *rt.step, now};
   store::BatchCommit batch;
   batch.run_id = result_.run.id;
@@ -184,11 +186,13 @@ void RunLoop::runBuiltinBatch(StepRuntime& rt, std::vector<store::DueJourney> jo
   batch.moves.reserve(journeys.size());
   for (const auto& j : journeys) batch.moves.push_back(runBuiltin(ctx, j, options_.dry_run));
   commit(batch);
+  observeBatch(rt, began, std::nullopt);
 }
 
 void RunLoop::runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> journeys,
                              int64_t now) {
   auto flight = std::make_shared<InFlight>();
+  flight->prepared_at = std::chrono::steady_clock::now();
   flight->rt = &rt;
   flight->now_ms = now;
   flight->journeys = std::move(journeys);
@@ -329,6 +333,23 @@ void RunLoop::countFailure(const StepRuntime& rt, const std::string& name,
   options_.metrics->counterAdd(name, labels, 1);
 }
 
+void RunLoop::observeBatch(const StepRuntime& rt, std::chrono::steady_clock::time_point began,
+                           std::optional<double> step_seconds) {
+  if (!options_.metrics) return;
+  auto& m = *options_.metrics;
+  const observe::Labels labels{{"workflow", plan_.workflow().name}, {"step", rt.step->id}};
+  m.describe("batch_seconds",
+             "Time of one batch at one step, from its first journey taken to its moves "
+             "committed (templates, delivery policy, the step, the store)");
+  m.observe("batch_seconds", labels,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
+  if (step_seconds) {
+    m.describe("step_call_seconds",
+               "Time a plugin step held one batch, from the call to its completion");
+    m.observe("step_call_seconds", labels, *step_seconds);
+  }
+}
+
 void RunLoop::setQuarantinedGauge() {
   if (!options_.metrics) return;
   options_.metrics->describe("quarantined_batches",
@@ -418,6 +439,12 @@ void RunLoop::onPluginDone(const std::shared_ptr<InFlight>& flight, plugin::Batc
       if (m) batch.moves.push_back(std::move(*m));
     }
     commit(batch);
+    std::optional<double> step_seconds;
+    if (called > 0 && !quarantined)
+      step_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - flight->called_at)
+              .count();
+    observeBatch(rt, flight->prepared_at, step_seconds);
     // The batch is back and committed: it did not kill the process. (Should
     // the process die between the two, the record makes the same batch
     // count one crash on its next handover; its journeys have moved on, so

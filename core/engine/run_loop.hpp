@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "engine/engine.hpp"
@@ -42,6 +43,10 @@ class RunLoop : public std::enable_shared_from_this<RunLoop> {
   // step, plugin and, when not empty, `reason`.
   void countFailure(const StepRuntime& rt, const std::string& name, const std::string& reason);
   void setQuarantinedGauge();
+  // batch_seconds and, for plugin steps, step_call_seconds (histograms by
+  // workflow and step) into options_.metrics when set.
+  void observeBatch(const StepRuntime& rt, std::chrono::steady_clock::time_point began,
+                    std::optional<double> step_seconds);
   void keepSample(const StepRuntime& rt, const InFlight& flight, const plugin::BatchResult& result);
   void commit(store::BatchCommit& batch);
   void noteMoves(const std::vector<store::JourneyMove>& moves, int64_t now);

@@ -37,7 +37,11 @@ Response invalidBody(const Request& req, HttpMetrics& metrics, std::vector<Field
                  : fmt::format("{} fields are not valid{}", total,
                                total > kShown ? fmt::format(" (the first {} are listed)", kShown)
                                               : std::string());
-  if (total == 1) detail = errors[0].pointer + ": " + errors[0].detail;
+  // One problem: the detail says it, after its field when it has one (a
+  // pointer "" is the whole body: no prefix).
+  if (total == 1)
+    detail =
+        errors[0].pointer.empty() ? errors[0].detail : errors[0].pointer + ": " + errors[0].detail;
   return problemResponse(req, bhttp::status::unprocessable_entity, detail, errors);
 }
 

@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <deque>
+#include <filesystem>
 #include <map>
 
 #include "net/smtp_payload.hpp"
@@ -86,6 +87,7 @@ void scrubPassword(SmtpResult& result, const std::string& password) {
 // it outlives the SmtpClient until the last worker has ended.
 struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
   struct Pool {
+    std::string key;
     SmtpServer server;  // the first request's copy; sessions refer to it
     std::unique_ptr<asio::ssl::context> tls;
     std::string tls_error;  // ca_file unreadable: every request fails with it
@@ -99,10 +101,13 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
     options.max_messages_per_session = std::max<std::size_t>(1, options.max_messages_per_session);
   }
 
+  // The pool for `server`, made on first use (a failure to read ca_file is
+  // kept in tls_error).
   Pool& poolFor(const SmtpServer& server) {
     auto [it, inserted] = pools.try_emplace(poolKey(server));
     Pool& pool = it->second;
     if (inserted) {
+      pool.key = it->first;
       pool.server = server;
       pool.tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
       pool.tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
@@ -112,8 +117,13 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
       if (server.ca_file.empty()) {
         pool.tls->set_default_verify_paths(ec);
       } else {
-        pool.tls->load_verify_file(server.ca_file, ec);
-        if (ec) pool.tls_error = "cannot read ca_file " + server.ca_file + ": " + ec.message();
+        std::error_code missing;
+        if (!std::filesystem::is_regular_file(server.ca_file, missing)) {
+          pool.tls_error = "ca_file " + server.ca_file + " is not a file";
+        } else if (pool.tls->load_verify_file(server.ca_file, ec); ec) {
+          pool.tls_error =
+              "ca_file " + server.ca_file + " holds no PEM certificate OpenSSL can read";
+        }
       }
     }
     return pool;
@@ -121,14 +131,16 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
 
   void enqueue(const SmtpServer& server, Request request) {
     if (closing) return;
+    if (std::string problem = invalidEnvelope(request.message); !problem.empty()) {
+      refuse(std::move(request), std::move(problem), server.password);
+      return;
+    }
     Pool& pool = poolFor(server);
-    const std::string problem =
-        pool.tls_error.empty() ? invalidEnvelope(request.message) : pool.tls_error;
-    if (!problem.empty()) {
-      SmtpResult result;
-      result.transport_error = true;
-      result.error = problem;
-      finish(std::move(request.done), std::move(result), pool.server.password);
+    if (!pool.tls_error.empty()) {
+      // Not kept: the file may be fixed before the next request.
+      std::string problem = std::move(pool.tls_error);
+      pools.erase(pool.key);
+      refuse(std::move(request), std::move(problem), server.password);
       return;
     }
     pool.queue.push_back(std::move(request));
@@ -139,6 +151,14 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
       ++pool.workers;
       asio::co_spawn(loop, worker(shared_from_this(), pool), asio::detached);
     }
+  }
+
+  // What no server was asked about: not retryable.
+  void refuse(Request request, std::string problem, const std::string& password) {
+    SmtpResult result;
+    result.transport_error = true;
+    result.error = std::move(problem);
+    finish(std::move(request.done), std::move(result), password);
   }
 
   void finish(SmtpClient::Callback done, SmtpResult&& result, const std::string& password) {
@@ -155,10 +175,22 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
   static awaitable<void> worker(std::shared_ptr<SmtpPools> self, Pool& pool) {
     std::shared_ptr<SmtpSession> session;
     asio::steady_timer idle(self->loop);
-    while (!self->closing) {
+    while (co_await self->serve(pool, session, idle)) {
+      // Work arrived while the session was quitting; this worker still
+      // counts against the pool's limit, so it takes that work itself.
+    }
+    // A server no longer sent to keeps nothing (its TLS context included).
+    if (--pool.workers == 0 && pool.queue.empty()) self->pools.erase(pool.key);
+  }
+
+  // Serves the pool's queue until idle too long or the session broke with
+  // nothing left to do, then quits. True when new work came meanwhile.
+  awaitable<bool> serve(Pool& pool, std::shared_ptr<SmtpSession>& session,
+                        asio::steady_timer& idle) {
+    while (!closing) {
       if (pool.queue.empty()) {
         if (!session || !session->isOpen()) break;
-        idle.expires_after(self->options.idle_timeout);
+        idle.expires_after(options.idle_timeout);
         pool.idle.push_back(&idle);
         boost::system::error_code ec;
         co_await idle.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -169,11 +201,12 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
       }
       Request request = std::move(pool.queue.front());
       pool.queue.pop_front();
-      SmtpResult result = co_await self->deliver(pool, session, request.message);
-      self->finish(std::move(request.done), std::move(result), pool.server.password);
+      SmtpResult result = co_await deliver(pool, session, request.message);
+      finish(std::move(request.done), std::move(result), pool.server.password);
     }
     if (session) co_await session->quit();
-    --pool.workers;
+    session.reset();
+    co_return !closing && !pool.queue.empty();
   }
 
   awaitable<SmtpResult> deliver(Pool& pool, std::shared_ptr<SmtpSession>& session,
@@ -207,6 +240,14 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
         result.transport_error = true;
         result.retryable = error.retryable();
         result.error = error.what();
+        co_return result;
+      } catch (const std::exception& error) {
+        // Anything else (out of memory, a TLS setup call that threw) still
+        // answers the caller once; the session is not trusted again.
+        session.reset();
+        result.transport_error = true;
+        result.retryable = true;
+        result.error = "SMTP client error with " + pool.server.host + ": " + error.what();
         co_return result;
       }
     }

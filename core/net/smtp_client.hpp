@@ -33,7 +33,8 @@ struct SmtpServer {
   std::string password;  // AUTH PLAIN (or LOGIN when only that is offered)
   std::string helo_name = "localhost";
   // The pool key: sessions are shared by requests naming the same server,
-  // port, TLS mode and user.
+  // port, TLS mode and user (and password, verify_tls and ca_file, which
+  // decide how a session is opened).
 };
 
 struct SmtpMessage {

@@ -79,6 +79,7 @@ SmtpExtensions parseEhloReply(const SmtpReply& ehlo) {
     start = end;
     const std::string_view keyword = std::string_view(line).substr(0, line.find(' '));
     if (keyword == "STARTTLS") found.starttls = true;
+    if (keyword == "PIPELINING") found.pipelining = true;
     if (keyword == "ENHANCEDSTATUSCODES") found.enhanced_status_codes = true;
     if (keyword == "8BITMIME") found.eight_bit_mime = true;
     if (keyword == "SMTPUTF8") found.smtputf8 = true;

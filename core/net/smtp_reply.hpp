@@ -35,6 +35,7 @@ std::string_view enhancedStatusPrefix(std::string_view text, int reply_code);
 // What an EHLO reply announced (the keywords Herald uses).
 struct SmtpExtensions {
   bool starttls = false;
+  bool pipelining = false;
   bool enhanced_status_codes = false;
   bool eight_bit_mime = false;
   bool smtputf8 = false;

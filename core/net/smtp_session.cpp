@@ -1,6 +1,5 @@
 #include "net/smtp_session.hpp"
 
-#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -28,6 +27,8 @@ namespace {
 // allows 512 octets).
 constexpr std::size_t kMaxInbound = 64 * 1024;
 constexpr std::size_t kMaxReplyLines = 1000;
+// More recipients than this are sent one command at a time.
+constexpr std::size_t kMaxPipelined = 100;
 
 bool isIpAddress(const std::string& host) {
   error_code ec;
@@ -162,6 +163,8 @@ awaitable<SmtpReply> SmtpSession::command(const std::string& line, std::string_v
 
 awaitable<void> SmtpSession::connect() {
   error_code ec;
+  // Not under the command timer (it closes the socket, not the resolver):
+  // name resolution is bounded by the system resolver's own timeouts.
   asio::ip::tcp::resolver resolver(loop_);
   const auto endpoints = co_await resolver.async_resolve(
       server_.host, std::to_string(server_.port), asio::redirect_error(asio::use_awaitable, ec));
@@ -184,7 +187,15 @@ awaitable<void> SmtpSession::handshakeTls() {
   SSL* ssl = stream_.native_handle();
   if (server_.verify_tls) {
     stream_.set_verify_mode(asio::ssl::verify_peer);
-    stream_.set_verify_callback(asio::ssl::host_name_verification(server_.host));
+    // Asio's check of the leaf certificate's names, telling OpenSSL why it
+    // failed so the error can say so.
+    stream_.set_verify_callback([check = asio::ssl::host_name_verification(server_.host)](
+                                    bool preverified, asio::ssl::verify_context& context) mutable {
+      if (check(preverified, context)) return true;
+      X509_STORE_CTX* store = context.native_handle();
+      if (preverified) X509_STORE_CTX_set_error(store, X509_V_ERR_HOSTNAME_MISMATCH);
+      return false;
+    });
   } else {
     stream_.set_verify_mode(asio::ssl::verify_none);
   }
@@ -210,15 +221,15 @@ awaitable<void> SmtpSession::handshakeTls() {
   // trying again: not retryable.
   const long verify = SSL_get_verify_result(ssl);
   close();
+  if (verify == X509_V_ERR_HOSTNAME_MISMATCH) {
+    throw SmtpSessionError("TLS certificate verification failed for " + where() +
+                               ": the certificate does not name " + server_.host,
+                           false, false);
+  }
   if (verify != X509_V_OK) {
     throw SmtpSessionError("TLS certificate verification failed for " + where() + ": " +
                                X509_verify_cert_error_string(verify) +
                                " (set ca_file to the CA that signed the server's certificate)",
-                           false, false);
-  }
-  if (ERR_GET_REASON(ec.value()) == SSL_R_CERTIFICATE_VERIFY_FAILED) {
-    throw SmtpSessionError("TLS certificate verification failed for " + where() +
-                               ": the certificate does not name " + server_.host,
                            false, false);
   }
   throw SmtpSessionError("TLS handshake with " + where() + " failed: " + ec.message(), false,
@@ -263,10 +274,11 @@ awaitable<void> SmtpSession::authenticate() {
   if (!extensions_.auth_plain && !extensions_.auth_login) {
     close();
     const std::string offered =
-        extensions_.auth_mechanisms.empty() ? "no AUTH" : "AUTH " + extensions_.auth_mechanisms;
+        extensions_.auth_mechanisms.empty() ? "none" : extensions_.auth_mechanisms;
     throw SmtpSessionError(
-        where() + " offers neither AUTH PLAIN nor AUTH LOGIN (it announced " + offered + ")", false,
-        false);
+        where() + " offers neither AUTH PLAIN nor AUTH LOGIN (its AUTH mechanisms: " + offered +
+            ")",
+        false, false);
   }
   SmtpReply reply;
   if (extensions_.auth_plain) {
@@ -304,16 +316,16 @@ awaitable<void> SmtpSession::open() {
   open_ = true;
 }
 
+awaitable<SmtpReply> SmtpSession::exchange(const std::string& line, std::string_view what,
+                                           bool already_sent) {
+  if (!already_sent) co_return co_await command(line, what);
+  co_return co_await readReply(what);
+}
+
 awaitable<void> SmtpSession::transact(const SmtpMessage& message, const std::string& payload,
                                       SmtpResult& result) {
   ++messages_sent_;
-  if (needs_reset_) {
-    const SmtpReply reply = co_await command("RSET", "RSET");
-    if (reply.code != 250) {
-      close();
-      failReply(reply, "RSET");
-    }
-  }
+  const bool reset = needs_reset_;
   // Until the final reply says otherwise, the next transaction starts with RSET.
   needs_reset_ = true;
 
@@ -324,24 +336,57 @@ awaitable<void> SmtpSession::transact(const SmtpMessage& message, const std::str
   std::string mail = "MAIL FROM:<" + message.sender + ">";
   if (extensions_.eight_bit_mime && hasEightBitBytes(message.data)) mail += " BODY=8BITMIME";
   if (extensions_.smtputf8 && eight_bit_address) mail += " SMTPUTF8";
-  SmtpReply reply = co_await command(mail, "MAIL FROM");
+
+  // With PIPELINING (RFC 2920) RSET, MAIL, every RCPT and DATA go in one
+  // write and their replies are read in order: one round trip instead of
+  // one per command. Bounded, so the server's replies cannot fill both
+  // sockets' buffers while we are still writing.
+  const bool pipelined = extensions_.pipelining && message.recipients.size() <= kMaxPipelined;
+  if (pipelined) {
+    std::string batch = reset ? "RSET\r\n" : "";
+    batch += mail + "\r\n";
+    for (const std::string& recipient : message.recipients) {
+      batch += "RCPT TO:<" + recipient + ">\r\n";
+    }
+    batch += "DATA\r\n";
+    co_await write(batch, reset ? "RSET" : "MAIL FROM");
+  }
+
+  SmtpReply reply;
+  if (reset) {
+    reply = co_await exchange("RSET", "RSET", pipelined);
+    if (reply.code != 250) {
+      close();
+      failReply(reply, "RSET");
+    }
+  }
+  reply = co_await exchange(mail, "MAIL FROM", pipelined);
   if (reply.code == 421) failReply(reply, "MAIL FROM");
+  const bool mail_accepted = reply.code / 100 == 2;
   result.mail_from = reply;
-  if (reply.code / 100 != 2) co_return;
+  if (!mail_accepted && !pipelined) co_return;
 
   bool accepted = false;
   for (const std::string& recipient : message.recipients) {
-    reply = co_await command("RCPT TO:<" + recipient + ">", "RCPT TO");
+    reply = co_await exchange("RCPT TO:<" + recipient + ">", "RCPT TO", pipelined);
     if (reply.code == 421) failReply(reply, "RCPT TO");
+    if (!mail_accepted) continue;  // pipelined: answers within a refused transaction
     accepted = accepted || reply.code / 100 == 2;
     result.recipients.push_back(std::move(reply));
   }
-  if (!accepted) co_return;
+  if (!accepted && !pipelined) co_return;
 
-  reply = co_await command("DATA", "DATA");
+  reply = co_await exchange("DATA", "DATA", pipelined);
   if (reply.code == 421) failReply(reply, "DATA");
   if (reply.code != 354) {
-    result.data = std::move(reply);
+    if (accepted) result.data = std::move(reply);
+    co_return;
+  }
+  if (!accepted) {
+    // A pipelining server must refuse DATA when no recipient was accepted
+    // (RFC 2920 §3.1); one that did not gets an empty message ended at once.
+    co_await write(".\r\n", "the message");
+    co_await readReply("the reply to the message");
     co_return;
   }
   co_await write(payload, "the message");

@@ -1,7 +1,8 @@
 #pragma once
 // One SMTP connection and its dialogue: connect, greeting, EHLO (HELO on
 // 5xx), STARTTLS or implicit TLS with verification, AUTH, then one mail
-// transaction at a time, RSET after one that failed midway, QUIT. Written
+// transaction at a time (pipelined when the server offers PIPELINING),
+// RSET after one that failed midway, QUIT. Written
 // as Asio C++20 coroutines so the dialogue reads in the order it happens;
 // every command waits at most the command timeout (the socket is closed
 // when it passes). The pool (smtp_client.cpp) owns sessions.
@@ -66,6 +67,9 @@ class SmtpSession : public std::enable_shared_from_this<SmtpSession> {
   boost::asio::awaitable<void> startTls();
   boost::asio::awaitable<void> authenticate();
   boost::asio::awaitable<SmtpReply> command(const std::string& line, std::string_view what);
+  // command(), or only its reply when the line went out in a pipelined batch.
+  boost::asio::awaitable<SmtpReply> exchange(const std::string& line, std::string_view what,
+                                             bool already_sent);
   boost::asio::awaitable<SmtpReply> readReply(std::string_view what);
   boost::asio::awaitable<std::string> readLine(std::string_view what);
   boost::asio::awaitable<void> write(const std::string& bytes, std::string_view what);

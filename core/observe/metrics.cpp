@@ -156,9 +156,7 @@ std::optional<uint64_t> Metrics::count(const std::string& name, const Labels& la
 
 void Metrics::describe(const std::string& name, std::string help) {
   std::lock_guard lock(mu_);
-  auto it = families_.find(name);
-  if (it == families_.end()) return;  // described once it has a kind
-  it->second.help = std::move(help);
+  helps_[name] = std::move(help);
 }
 
 std::vector<Metrics::Sample> Metrics::snapshot() const {
@@ -179,7 +177,7 @@ std::string Metrics::prometheusText(std::string_view prefix) const {
   std::map<std::string, std::string> helps;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [name, f] : families_) helps[name] = f.help;
+    helps = helps_;
   }
   std::string out;
   std::string last;

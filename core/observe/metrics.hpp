@@ -76,12 +76,13 @@ class Metrics {
   struct Family {
     Kind kind = Kind::kCounter;
     std::vector<double> bounds;
-    std::string help;
   };
   bool check(const std::string& name, Kind kind, double v, std::string* why);
 
   mutable std::mutex mu_;
   std::map<std::string, Family> families_;
+  // HELP texts, by name: a metric may be described before its first sample.
+  std::map<std::string, std::string> helps_;
   std::map<std::pair<std::string, Labels>, Series> series_;
 };
 

@@ -126,12 +126,21 @@ void hostFree(void* ptr) { std::free(ptr); }
 void hostMetric(herald_step_ctx* ctx, const char* name, double value, bool counter) {
   if (!ctx) return;
   try {
-    const std::string n = name ? name : "";
+    std::string n = name ? name : "";
+    // Prometheus' conventions, kept for the plugin: a counter's name ends in
+    // _total, and every metric has a HELP line (promtool checks both).
+    if (counter && !n.ends_with("_total")) n += "_total";
     observe::Labels labels{{"plugin", ctx->plugin_name}, {"step", ctx->step_id}};
     std::string why;
-    bool ok = counter ? ctx->host->metrics.counterAdd(n, labels, value, &why)
-                      : ctx->host->metrics.gaugeSet(n, labels, value, &why);
-    if (!ok) log::warn(ctx->log_source, "metric dropped: " + why);
+    auto& metrics = ctx->host->metrics;
+    bool ok = counter ? metrics.counterAdd(n, labels, value, &why)
+                      : metrics.gaugeSet(n, labels, value, &why);
+    if (!ok) {
+      log::warn(ctx->log_source, "metric dropped: " + why);
+      return;
+    }
+    metrics.describe(n, std::string(counter ? "Counter" : "Gauge") +
+                            " reported by plugins (counter_add / gauge_set), by plugin and step");
   } catch (...) {
   }
 }

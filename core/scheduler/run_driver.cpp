@@ -49,6 +49,15 @@ void RunDriver::start(int64_t run_id) {
   const auto run = s_.store.runById(run_id);
   if (!run || run->status == store::RunStatus::kCanceled) return;
   auto plan = plans_.find(run->revision);
+  if (plan == plans_.end() && plan_source && !warned_.count(run->revision)) {
+    if (auto rebuilt = plan_source(*run)) {
+      log::info("scheduler", "run " + std::to_string(run_id) + " of '" + run->workflow +
+                                 "' is on revision " + run->revision.substr(0, 12) +
+                                 ", no longer served: rebuilt it from its stored text so its "
+                                 "journeys finish on it");
+      plan = plans_.emplace(run->revision, std::move(rebuilt)).first;
+    }
+  }
   if (plan == plans_.end()) {
     if (warned_.insert(run->revision).second) {
       log::warn("scheduler", "run " + std::to_string(run_id) + " of '" + run->workflow +

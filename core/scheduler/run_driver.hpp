@@ -32,6 +32,9 @@ class RunDriver {
   // Starts no new loop; `done` once every loop has stopped.
   void drain(std::function<void()> done);
 
+  // Asked for the plan of a run whose revision has none kept (see
+  // Scheduler::setPlanSource); the answer is kept.
+  std::function<std::shared_ptr<engine::RunPlan>(const store::Run&)> plan_source;
   // Called when a loop ended (the scheduler looks for due work again).
   std::function<void()> on_idle;
   // Called with the wake time of a journey a committed batch left waiting.

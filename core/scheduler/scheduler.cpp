@@ -36,6 +36,8 @@ class Scheduler::Impl {
     driver_.on_later_wake = [this](int64_t wake_ms) { wake_.armAt(wake_ms); };
   }
 
+  void setPlanSource(PlanSource source) { driver_.plan_source = std::move(source); }
+
   void serve(std::shared_ptr<const daemon::WorkflowSet> set) {
     set_ = std::move(set);
     std::set<std::string> revisions;
@@ -111,6 +113,11 @@ class Scheduler::Impl {
     if (auto st = s_.store.triggerState(name);
         st && st->last_fire_ms && w.trigger.kind == workflow::Trigger::Kind::kSchedule)
       out["last_firing"] = formatIsoTime(*st->last_fire_ms);
+    if (auto run = s_.store.lastRun(name))
+      out["last_run"] = {{"id", run->id},
+                         {"status", store::toString(run->status)},
+                         {"trigger", run->trigger},
+                         {"started", formatIsoTime(run->started_ms)}};
     if (journeys.next_wake_ms) out["next_wake"] = formatIsoTime(*journeys.next_wake_ms);
     // Batches not handed to their plugin again after crashing the process twice.
     out["quarantined"] = engine::quarantinedJson(s_.store, name);
@@ -179,6 +186,8 @@ Scheduler::~Scheduler() = default;
 void Scheduler::serve(std::shared_ptr<const daemon::WorkflowSet> set) {
   impl_->serve(std::move(set));
 }
+
+void Scheduler::setPlanSource(PlanSource source) { impl_->setPlanSource(std::move(source)); }
 
 void Scheduler::ingestEvents(std::vector<daemon::IncomingEvent> events,
                              std::function<void(daemon::IngestResult)> done) {

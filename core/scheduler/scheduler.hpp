@@ -29,6 +29,11 @@ class Scheduler {
   // flight keep the revision they started on; a workflow missing from the
   // set stops enrolling and lets its journeys finish.
   void serve(std::shared_ptr<const daemon::WorkflowSet> set);
+  // Where the plan of a run's revision comes from when the served set does
+  // not have it (the file changed while the daemon was down): its stored
+  // text, rebuilt (daemon::planOfStoredRevision). nullptr: it cannot be.
+  using PlanSource = std::function<std::shared_ptr<engine::RunPlan>(const store::Run& run)>;
+  void setPlanSource(PlanSource source);
 
   // See daemon::Control.
   void ingestEvents(std::vector<daemon::IncomingEvent> events,

@@ -228,6 +228,8 @@ class Store {
   virtual void setRunStatus(int64_t run_id, RunStatus status, int64_t now_ms) = 0;
   virtual std::optional<Run> runById(int64_t run_id) = 0;
   virtual std::vector<Run> listRuns(int limit) = 0;
+  // The newest run of `workflow` that was not a dry run, any revision.
+  virtual std::optional<Run> lastRun(const std::string& workflow) = 0;
 
   // Enrol every contact matching `audience` (everyone when null; never an
   // erased or suppressed contact) up to `limit` if set, into the run at

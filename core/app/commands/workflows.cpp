@@ -41,10 +41,13 @@ int64_t journeys(const nlohmann::json& w, const char* kind) {
   return it->value(kind, int64_t{0});
 }
 
-// The last run started, else the last cron firing.
+// The last run started ("#12 done 2026-12-07T09:00:00Z"), else the last
+// cron firing (a paused schedule records firings that started no run).
 std::string lastRun(const nlohmann::json& w) {
-  const std::string run = text(w, "last_run");
-  return run != "-" ? run : text(w, "last_firing");
+  auto run = w.find("last_run");
+  if (run == w.end() || !run->is_object()) return text(w, "last_firing");
+  return fmt::format("#{} {} {}", run->value("id", int64_t{0}), text(*run, "status"),
+                     text(*run, "started"));
 }
 
 std::string shortRevision(const nlohmann::json& w) {

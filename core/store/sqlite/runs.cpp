@@ -123,6 +123,15 @@ std::vector<Run> SqliteStore::listRuns(int limit) {
   return out;
 }
 
+std::optional<Run> SqliteStore::lastRun(const std::string& workflow) {
+  auto q = db_.query(fmt::format(
+      "SELECT {} FROM runs WHERE workflow = ?1 AND dry_run = 0 ORDER BY id DESC LIMIT 1",
+      kRunColumns));
+  q.bindText(1, workflow);
+  if (!q.step()) return std::nullopt;
+  return readRun(q);
+}
+
 int64_t SqliteStore::enrollAudience(int64_t run_id, const std::string& first_step,
                                     const segment::Rule* audience, const segment::EvalContext& ctx,
                                     std::optional<int64_t> limit, int64_t now_ms) {

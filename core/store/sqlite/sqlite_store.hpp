@@ -80,6 +80,7 @@ class SqliteStore final : public Store {
   void setRunStatus(int64_t run_id, RunStatus status, int64_t now_ms) override;
   std::optional<Run> runById(int64_t run_id) override;
   std::vector<Run> listRuns(int limit) override;
+  std::optional<Run> lastRun(const std::string& workflow) override;
   int64_t enrollAudience(int64_t run_id, const std::string& first_step,
                          const segment::Rule* audience, const segment::EvalContext& ctx,
                          std::optional<int64_t> limit, int64_t now_ms) override;

@@ -122,10 +122,10 @@ void EmailStep::run(Batch batch) {
     }
     for (const auto& [s, error] : rename_failures) batch.set(s->index, Fail{error, true});
     failed += static_cast<double>(rename_failures.size());
-    context().counter("messages_written",
+    context().counter("messages_written_total",
                       static_cast<double>(staged.size() - rename_failures.size()));
   }
-  if (failed > 0) context().counter("messages_failed", failed);
+  if (failed > 0) context().counter("messages_failed_total", failed);
   batch.complete();
 }
 

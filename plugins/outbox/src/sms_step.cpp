@@ -87,15 +87,15 @@ void SmsStep::run(Batch batch) {
     }
     double duplicates = 0;
     for (const SmsLog::Entry& e : entries) duplicates += e.duplicate ? 1 : 0;
-    context().counter("messages_written", static_cast<double>(entries.size()) - duplicates);
+    context().counter("messages_written_total", static_cast<double>(entries.size()) - duplicates);
     if (duplicates > 0) {
-      context().counter("duplicates_skipped", duplicates);
+      context().counter("duplicates_skipped_total", duplicates);
       context().info(std::to_string(static_cast<long>(duplicates)) +
                      " message(s) were already in " + log_->file().string() +
                      "; not written again");
     }
   }
-  if (failed > 0) context().counter("messages_failed", failed);
+  if (failed > 0) context().counter("messages_failed_total", failed);
   batch.complete();
 }
 

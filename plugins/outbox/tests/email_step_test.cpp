@@ -127,7 +127,7 @@ TEST(OutboxEmail, WritesOneEmlPerContactIntoTheMaildir) {
   EXPECT_NE(eml.find("\r\n\r\nHi Ann, welcome!\r\n"), std::string::npos);
   EXPECT_EQ(eml.find("{{"), std::string::npos);
   EXPECT_NE(readFile(files[1]).find("To: Bo <bo@example.com>\r\n"), std::string::npos);
-  EXPECT_EQ(host.counter("messages_written"), 2);
+  EXPECT_EQ(host.counter("messages_written_total"), 2);
   EXPECT_TRUE(host.bugs().empty());
 }
 
@@ -200,7 +200,7 @@ TEST(OutboxEmail, FailsContactsWithoutAUsableAddress) {
   EXPECT_EQ(result.outcomes[1].reason, "contact's email address 'not-an-address' is not valid");
   EXPECT_EQ(result.outcomes[2].kind, HERALD_OUTCOME_CONTINUE);
   EXPECT_EQ(filesIn(host.stateDir() / "outbox" / "new").size(), 1u);
-  EXPECT_EQ(host.counter("messages_failed"), 2);
+  EXPECT_EQ(host.counter("messages_failed_total"), 2);
 }
 
 TEST(OutboxEmail, FailsAContactWhoseSubjectRendersEmpty) {

@@ -43,7 +43,7 @@ TEST(OutboxSms, AppendsOneJsonLinePerMessage) {
             R"({"to":"+447700900123","body":"Hi Bo","key":"promo/r1/sms/2/0",)"
             R"("at":"2023-11-14T22:13:20.000Z","from":"Acme"})"
             "\n");
-  EXPECT_EQ(host.counter("messages_written"), 2);
+  EXPECT_EQ(host.counter("messages_written_total"), 2);
 }
 
 TEST(OutboxSms, NeverWritesAKeyTwice) {
@@ -57,7 +57,7 @@ TEST(OutboxSms, NeverWritesAKeyTwice) {
   EXPECT_EQ(again.outcomes[0].kind, HERALD_OUTCOME_CONTINUE);
   const std::string text = readFile(host.stateDir() / "outbox" / "sms.jsonl");
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2);
-  EXPECT_EQ(host.counter("duplicates_skipped"), 1);
+  EXPECT_EQ(host.counter("duplicates_skipped_total"), 1);
   EXPECT_TRUE(host.logged("1 message(s) were already in "));
 }
 

@@ -95,6 +95,21 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(len(d.outbox_files()), 1, d.outbox_files())
         self.assertEqual(d.stop(), 0)
 
+    def test_a_file_edited_while_the_daemon_was_down_lets_old_journeys_finish_on_it(self):
+        d = self.d
+        d.start()
+        self.assertEqual(self.post_event("c4", "signup-c4")[0], 202)
+        time.sleep(1.0)
+        self.assertEqual(d.stop(), 0)
+        d.write_workflow("welcome.yaml", welcome("Edited"))
+        d.start()
+        self.assertIsNotNone(self.wait_for_outbox(1, time.monotonic() + WAIT_S + 10),
+                             "the old revision's journey never finished:\n" + d.log())
+        self.assertIn("no longer served: rebuilt it from its stored text", d.log())
+        with open(os.path.join(d.outbox, "new", d.outbox_files()[0]), encoding="utf-8") as f:
+            self.assertIn("Subject: Welcome C4", f.read())
+        self.assertEqual(d.stop(), 0)
+
     def test_herald_run_beside_the_daemon_never_delivers_twice(self):
         d = self.d
         d.start()

@@ -135,6 +135,7 @@ class Daemon:
     def import_contacts(self, rows):
         path = os.path.join(self.dir, "contacts.csv")
         fields = ["external_id", "email", "first_name", "timezone", "consent_email"]
+        fields += sorted({k for r in rows for k in r} - set(fields))  # attributes
         with open(path, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=fields)
             w.writeheader()
@@ -144,14 +145,17 @@ class Daemon:
         if r.returncode != 0:
             raise RuntimeError("import failed: " + r.stdout + r.stderr)
 
-    def start(self, wait_ready=True, timeout=60):
-        """Starts `herald serve` with a fresh notify socket; waits for READY=1."""
+    def start(self, wait_ready=True, timeout=60, env_extra=None):
+        """Starts `herald serve` with a fresh notify socket; waits for READY=1.
+        `env_extra` adds to its environment (e.g. WATCHDOG_USEC, as systemd
+        sets it)."""
         if self.notify:
             self.notify.close()
         sock_path = os.path.join(self.dir, f"notify-{time.monotonic_ns()}.sock")
         self.notify = NotifySocket(sock_path)
         env = dict(os.environ, NOTIFY_SOCKET=sock_path)
         env.pop("RUNTIME_DIRECTORY", None)
+        env.update(env_extra or {})
         self.stderr_path = os.path.join(self.dir, f"serve-{time.monotonic_ns()}.log")
         self.stderr = open(self.stderr_path, "w")
         self.proc = subprocess.Popen([self.herald_bin, "--config", self.config, "serve"],

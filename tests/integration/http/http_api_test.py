@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
-"""The HTTP listeners with real clients (http.client, raw sockets, curl,
-promtool) against a real SQLite store: the admin API's answers and every
-refusal with its message, the limits (body, header, slow clients, 10,000
-connections), /metrics through promtool, and the public links: forged,
-altered and expired tokens refused with nothing recorded, and a one-click
-unsubscribe after which `herald run` refuses the delivery as unsubscribed.
-
-Runs tests/integration/http/http_test_server (the listeners through a test
-daemon::Control) until `herald serve` exists."""
+"""The HTTP listeners of the real `herald serve` with real clients
+(http.client, raw sockets, curl, promtool) against a real SQLite store: the
+admin API's answers and every refusal with its message, the limits (body,
+header, slow clients, 10,000 connections), /metrics through promtool, and
+the public links (made with `herald links sign`): forged, altered and
+expired tokens refused with nothing recorded, and a one-click unsubscribe
+after which the daemon's next delivery to that contact is refused as
+unsubscribed."""
 import http.client
 import json
 import os
+import re
 import resource
 import shutil
 import socket
@@ -22,11 +22,14 @@ import time
 import unittest
 import urllib.parse
 
-SERVER, HERALD, PLUGIN_DIR = (os.path.abspath(a) for a in sys.argv[1:4])
-del sys.argv[1:4]
+HERALD, PLUGIN_DIR = (os.path.abspath(a) for a in sys.argv[1:3])
+del sys.argv[1:3]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
+from harness import NotifySocket  # noqa: E402
+
 TOKEN = "test-admin-token-0123456789abcdef"
 FILE_TOKEN = "file-admin-token-0123456789abcdef"
-NOW_MS = int(time.time() * 1000)
+REVISION = "0" * 64  # the revision written into hand-made links
 
 CONTACTS = """\
 external_id,email,first_name,consent_email
@@ -37,7 +40,7 @@ c2,bob@example.com,Bob,yes
 NEWS = """\
 name: news
 description: the newsletter
-trigger: {type: manual}
+trigger: {type: api}
 steps:
   - id: email
     uses: outbox.email
@@ -47,9 +50,22 @@ steps:
       text: "Hello"
 """
 
+# Waits an hour before its message: a run of it can be cancelled.
+WELCOME = """\
+name: welcome
+trigger: {type: api}
+steps:
+  - id: breathe
+    uses: wait
+    with: {duration: 1h}
+  - id: email
+    uses: outbox.email
+    with: {from: shop@example.com, subject: "Welcome", text: "Hello"}
+"""
+
 
 class Server:
-    """One http_test_server on free loopback ports."""
+    """`herald serve` on free loopback ports, in `dirname`."""
 
     def __init__(self, dirname, limits=""):
         self.dir = dirname
@@ -58,14 +74,21 @@ class Server:
         os.makedirs(creds, exist_ok=True)
         with open(os.path.join(creds, "admin-token"), "w") as f:
             f.write("# one token per line\n" + FILE_TOKEN + "\n")
+        workflows = os.path.join(dirname, "workflows")
+        os.makedirs(workflows, exist_ok=True)
+        for name, text in (("news.yaml", NEWS), ("welcome.yaml", WELCOME)):
+            with open(os.path.join(workflows, name), "w") as f:
+                f.write(text)
         self.config = os.path.join(dirname, "herald.yaml")
         with open(self.config, "w") as f:
             f.write(f"""\
 state_dir: {dirname}
 database: {self.db}
+workflows_dir: {workflows}
+runtime_dir: {dirname}/run
 plugin_dirs: [{PLUGIN_DIR}]
 plugins:
-  outbox: {{dir: {dirname}/outbox}}
+  outbox: {{dir: {dirname}/outbox, fsync: false}}
 http:
   admin:
     listen: 127.0.0.1:0
@@ -91,38 +114,55 @@ links:
         with open(os.path.join(creds, "link-key"), "w") as f:
             f.write("a" * 40 + "\n")
         self.env = dict(os.environ, CREDENTIALS_DIRECTORY=creds)
-        self.proc = subprocess.Popen([SERVER, self.config], stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True, env=self.env)
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError("server did not start: " + self.proc.stderr.read())
-        ports = json.loads(line)
-        self.admin, self.public = ports["admin"], ports["public"]
+        self.notify = NotifySocket(os.path.join(dirname, "notify.sock"))
+        self.log_path = os.path.join(dirname, "serve.log")
+        self.log_file = open(self.log_path, "w")
+        self.proc = subprocess.Popen([HERALD, "--config", self.config, "serve"],
+                                     stdout=subprocess.DEVNULL, stderr=self.log_file,
+                                     env=dict(self.env, NOTIFY_SOCKET=self.notify.path))
+        self.notify.wait_for("READY=1", timeout=60, proc=self.proc)
+        m = re.search(r"admin API on 127\.0\.0\.1:(\d+), public links on 127\.0\.0\.1:(\d+)",
+                      self.log())
+        assert m, self.log()
+        self.admin, self.public = int(m.group(1)), int(m.group(2))
+
+    def log(self):
+        with open(self.log_path) as f:
+            return f.read()
 
     def stop(self):
         self.proc.terminate()
         try:
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        self.proc.stderr.close()
-        self.proc.stdout.close()
+        self.log_file.close()
+        self.notify.close()
         return self.proc.returncode
 
-    def sign(self, purpose, contact, expires_ms, url=None):
-        args = [SERVER, self.config, "sign", purpose, str(contact), "news", "r" * 0 + "0" * 64,
-                "email", str(expires_ms)] + ([url] if url else [])
-        out = subprocess.run(args, capture_output=True, text=True, env=self.env, timeout=30)
+    def herald(self, *args, now=None):
+        extra = ["--now", now] if now else []
+        return subprocess.run([HERALD, "--config", self.config] + extra + list(args),
+                              capture_output=True, text=True, env=self.env, timeout=60)
+
+    def sign(self, purpose, contact, expired=False, url=None):
+        """The public path of a link made by `herald links sign`."""
+        args = ["links", "sign", purpose, "--contact", str(contact), "--workflow", "news",
+                "--revision", REVISION, "--step", "email", "--expires", "1h"]
+        out = self.herald(*(args + (["--url", url] if url else [])),
+                          now="2020-01-01T00:00:00Z" if expired else None)
         assert out.returncode == 0, out.stderr
         url = out.stdout.strip()
         assert url.startswith("https://links.example/x/"), url
         return url[len("https://links.example/x"):]  # the path the public listener serves
 
-    def decide(self, contact):
-        out = subprocess.run([SERVER, self.config, "decide", str(contact)], capture_output=True,
-                             text=True, env=self.env, timeout=30)
-        return out.stdout.strip()
+    def consent(self, contact):
+        """The contact's latest email consent: (granted, source)."""
+        with sqlite3.connect(self.db) as db:
+            return db.execute("SELECT granted, source FROM consents WHERE contact_id = ? AND "
+                              "channel = 'email' ORDER BY at_ms DESC LIMIT 1",
+                              (contact,)).fetchone()
 
 
 def request(port, method, path, body=None, headers=None, token=TOKEN):
@@ -155,6 +195,21 @@ class HttpApi(unittest.TestCase):
                            capture_output=True, text=True, timeout=60)
         assert r.returncode == 0, r.stderr
         cls.server = Server(cls.tmp)
+        # One delivery first, so /metrics has the engine's figures.
+        s, b, _ = request(cls.server.admin, "POST", "/api/v1/runs",
+                          {"workflow": "news", "contacts": [2]})
+        assert s == 201, b
+        cls.wait_for_run(b["run_id"])
+
+    @classmethod
+    def wait_for_run(cls, run):
+        deadline = time.monotonic() + 30
+        while True:
+            s, b, _ = request(cls.server.admin, "GET", f"/api/v1/runs/{run}")
+            if b["run"]["status"] == "done":
+                return
+            assert time.monotonic() < deadline, b
+            time.sleep(0.1)
 
     @classmethod
     def tearDownClass(cls):
@@ -404,7 +459,7 @@ class HttpApi(unittest.TestCase):
         text = text.decode()
         self.assertIn('herald_http_requests_total{code="401",listener="admin",route="/api/v1/workflows"}', text)
         self.assertIn("herald_http_request_duration_seconds_bucket", text)
-        self.assertIn("herald_plugin_messages_sent_total", text)
+        self.assertIn('herald_step_outcomes_total{outcome="continue",step="email",workflow="news"} 1', text)
         promtool = shutil.which("promtool")
         if promtool is None:
             self.skipTest("promtool is not installed (Debian package prometheus)")
@@ -418,11 +473,11 @@ class HttpApi(unittest.TestCase):
 
     # ---- public links ----
     def test_forged_altered_expired_tokens_record_nothing(self):
-        good = self.server.sign("unsubscribe", 2, NOW_MS + 3600_000)
+        good = self.server.sign("unsubscribe", 2)
         token = good.split("/")[-1]
         altered = token[:20] + ("A" if token[20] != "A" else "B") + token[21:]
-        expired = self.server.sign("unsubscribe", 2, NOW_MS - 1000)
-        wrong = self.server.sign("open", 2, NOW_MS + 3600_000).replace("/o/", "/u/")
+        expired = self.server.sign("unsubscribe", 2, expired=True)
+        wrong = self.server.sign("open", 2).replace("/o/", "/u/")
         for path in ["/u/" + altered, expired, wrong, "/u/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
                      "/u/" + token[:-2]]:
             s, b, _ = self.public("POST", path, "List-Unsubscribe=One-Click",
@@ -435,29 +490,29 @@ class HttpApi(unittest.TestCase):
         self.assertEqual(s, 404)
         self.assertEqual(self.events_of(2, "unsubscribe"), [])
         self.assertEqual(self.events_of(2, "open"), [])
-        self.assertEqual(self.server.decide(2), "allowed")
+        self.assertEqual(self.server.consent(2)[0], 1)
         # A scanner following the link (GET) unsubscribes no one.
         s, page, r = self.public("GET", good)
         self.assertEqual(s, 200)
         self.assertIn(b'<input type="hidden" name="List-Unsubscribe" value="One-Click">', page)
-        self.assertEqual(self.server.decide(2), "allowed")
+        self.assertEqual(self.server.consent(2)[0], 1)
         self.assertEqual(self.events_of(2, "unsubscribe"), [])
         _, text, _ = self.admin("GET", "/metrics", token=None)
         self.assertIn('reason="bad_token_bad-signature"', text.decode())
         self.assertIn('reason="bad_token_expired"', text.decode())
 
     def test_one_click_unsubscribe_stops_the_next_delivery(self):
-        path = self.server.sign("unsubscribe", 1, NOW_MS + 3600_000)
+        path = self.server.sign("unsubscribe", 1)
         s, b, _ = self.public("POST", path, "nonsense")
         self.assertEqual(s, 400)
-        self.assertEqual(self.server.decide(1), "allowed")
+        self.assertEqual(self.server.consent(1)[0], 1)
         # RFC 8058 as a mail provider sends it, with curl.
         url = f"http://127.0.0.1:{self.server.public}{path}"
         out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
                               "-X", "POST", "-d", "List-Unsubscribe=One-Click", url],
                              capture_output=True, text=True, timeout=30)
         self.assertEqual(out.stdout.strip(), "200")
-        self.assertEqual(self.server.decide(1), "unsubscribed")
+        self.assertEqual(self.server.consent(1)[0], 0)
         props = [json.loads(p[0]) for p in self.events_of(1, "unsubscribe")]
         self.assertEqual(len(props), 1)
         self.assertEqual(props[0]["workflow"], "news")
@@ -467,23 +522,53 @@ class HttpApi(unittest.TestCase):
         s, _, _ = self.public("POST", path, "List-Unsubscribe=One-Click")
         self.assertEqual(s, 200)
         self.assertEqual(len(self.events_of(1, "unsubscribe")), 1)
-        # The next delivery to that contact, by the real engine, is refused.
-        wf = os.path.join(self.server.dir, "news.yaml")
-        with open(wf, "w") as f:
-            f.write(NEWS)
-        r = subprocess.run([HERALD, "--config", self.server.config, "run", wf], capture_output=True,
-                           text=True, timeout=120, cwd=self.server.dir, env=self.server.env)
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        # The daemon's next delivery to that contact is refused as unsubscribed.
+        s, b, _ = self.admin("POST", "/api/v1/runs", {"workflow": "news", "contacts": [1]})
+        self.assertEqual(s, 201, b)
+        run = b["run_id"]
+        self.wait_for_run(run)
         with sqlite3.connect(self.server.db) as db:
-            rows = dict(db.execute("SELECT contact_id, decision FROM send_ledger WHERE workflow='news'"))
-        self.assertEqual(rows.get(1), "unsubscribed", rows)
+            rows = dict(db.execute("SELECT contact_id, decision FROM send_ledger "
+                                   "WHERE workflow = 'news' AND run_id = ?", (run,)))
+        self.assertEqual(rows, {1: "unsubscribed"})
+        # The run's batches are timed in /metrics.
+        _, text, _ = self.admin("GET", "/metrics")
+        self.assertRegex(text.decode(), r'herald_batch_seconds_count\{step="email",workflow="news"\} [1-9]')
+
+    def test_links_verify_and_sign(self):
+        path = self.server.sign("click", 2, url="https://shop.example/p?id=7")
+        r = self.server.herald("links", "verify", "https://links.example/x" + path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("purpose:  click\ncontact:  2\nworkflow: news\n", r.stdout)
+        self.assertIn("url:      https://shop.example/p?id=7", r.stdout)
+        self.assertIn("key:      k2", r.stdout)
+        token = path.split("/")[-1]
+        r = self.server.herald("links", "verify", "--json", token)
+        self.assertEqual(json.loads(r.stdout)["purpose"], "click")
+        altered = token[:20] + ("A" if token[20] != "A" else "B") + token[21:]
+        r = self.server.herald("links", "verify", altered)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr, "herald: error: the public listener refuses this link: "
+                         "bad-signature (not a link these keys signed, or altered)\n")
+        expired = self.server.sign("unsubscribe", 2, expired=True)
+        r = self.server.herald("links", "verify", expired)
+        self.assertEqual(r.stderr, "herald: error: the public listener refuses this link: expired\n")
+        r = self.server.herald("links", "sign", "visit", "--contact", "1", "--workflow", "news")
+        self.assertEqual((r.returncode, r.stderr), (2, "herald: error: unknown link purpose "
+                                                       "'visit'; use unsubscribe, open or click\n"))
+        r = self.server.herald("links", "sign", "click", "--contact", "1", "--workflow", "news")
+        self.assertEqual(r.stderr, "herald: error: a click link needs --url (where it leads)\n")
+        r = self.server.herald("links", "sign", "open", "--contact", "1", "--workflow", "news",
+                               "--expires", "soon")
+        self.assertEqual(r.stderr, "herald: error: --expires 'soon' is not a duration; write e.g. "
+                                   "30d, 12h or 90m\n")
 
     def test_open_pixel_and_click(self):
-        s, body, r = self.public("GET", self.server.sign("open", 2, NOW_MS + 3600_000))
+        s, body, r = self.public("GET", self.server.sign("open", 2))
         self.assertEqual((s, r.getheader("Content-Type")), (200, "image/gif"))
         self.assertTrue(body.startswith(b"GIF89a"))
         self.assertEqual(len(self.events_of(2, "open")), 1)
-        path = self.server.sign("click", 2, NOW_MS + 3600_000, "https://shop.example/p?id=7")
+        path = self.server.sign("click", 2, url="https://shop.example/p?id=7")
         s, _, r = self.public("GET", path)
         self.assertEqual((s, r.getheader("Location")), (302, "https://shop.example/p?id=7"))
         props = json.loads(self.events_of(2, "click")[0][0])

@@ -6,6 +6,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,15 +18,20 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::TestSmtpServer;
+using testing::TestSmtpSink;
 
 constexpr const char* kPassword = "s3cret-Pa55word";
 
-SmtpServer localServer(const TestSmtpServer& server, SmtpTls tls = SmtpTls::kNone) {
+SmtpServer loopbackServer(std::uint16_t port, SmtpTls tls = SmtpTls::kNone) {
   SmtpServer config;
   config.host = "127.0.0.1";
-  config.port = server.port();
+  config.port = port;
   config.tls = tls;
   return config;
+}
+
+SmtpServer localServer(const TestSmtpServer& server, SmtpTls tls = SmtpTls::kNone) {
+  return loopbackServer(server.port(), tls);
 }
 
 SmtpMessage message(std::vector<std::string> recipients,
@@ -47,6 +53,7 @@ class SmtpClientTest : public ::testing::Test {
         results[i] = std::move(result);
       });
     }
+    loop.restart();  // a loop that ran out of work stays stopped until restarted
     auto done = [&] {
       for (int c : calls) {
         if (c == 0) return false;
@@ -79,8 +86,17 @@ void expectDelivered(const SmtpResult& result) {
   EXPECT_EQ(result.data->code, 250) << result.data->text;
 }
 
-TEST_F(SmtpClientTest, ThreeRecipientsOneRefusedGetTheirOwnRepliesAndTheMessageIsSent) {
-  TestSmtpServer server({});
+// The recipient tests run with the server announcing PIPELINING and without.
+class SmtpRecipientsTest : public SmtpClientTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  std::vector<std::string> serverOptions() const {
+    return GetParam() ? std::vector<std::string>{"--pipelining"} : std::vector<std::string>{};
+  }
+};
+INSTANTIATE_TEST_SUITE_P(PipeliningOrNot, SmtpRecipientsTest, ::testing::Bool());
+
+TEST_P(SmtpRecipientsTest, ThreeRecipientsOneRefusedGetTheirOwnRepliesAndTheMessageIsSent) {
+  TestSmtpServer server(serverOptions());
   SmtpClient client(loop);
   const SmtpResult result =
       sendOne(client, localServer(server),
@@ -107,8 +123,8 @@ TEST_F(SmtpClientTest, ThreeRecipientsOneRefusedGetTheirOwnRepliesAndTheMessageI
             nlohmann::json::array({"ann@example.test", "cleo@example.test"}));
 }
 
-TEST_F(SmtpClientTest, AllRecipientsRefusedSendsNoDataAndTheSessionIsResetForTheNext) {
-  TestSmtpServer server({});
+TEST_P(SmtpRecipientsTest, AllRecipientsRefusedSendsNoDataAndTheSessionIsResetForTheNext) {
+  TestSmtpServer server(serverOptions());
   SmtpClient client(loop);
   // One after the other, so the second message takes the same session.
   std::vector<SmtpResult> results;
@@ -128,8 +144,8 @@ TEST_F(SmtpClientTest, AllRecipientsRefusedSendsNoDataAndTheSessionIsResetForThe
   EXPECT_EQ(received[0].envelope["rcpt_tos"], nlohmann::json::array({"ann@example.test"}));
 }
 
-TEST_F(SmtpClientTest, FiftyMessagesReuseAtMostMaxSessions) {
-  TestSmtpServer server({});
+TEST_P(SmtpRecipientsTest, FiftyMessagesReuseAtMostMaxSessions) {
+  TestSmtpServer server(serverOptions());
   SmtpClientOptions options;
   options.max_sessions_per_server = 3;
   SmtpClient client(loop, options);
@@ -156,6 +172,53 @@ TEST_F(SmtpClientTest, ASessionIsReopenedAfterMaxMessagesPerSession) {
     expectDelivered(result);
   }
   EXPECT_EQ(client.sessionsOpened(), 3u);
+  EXPECT_EQ(server.quits(), 2u);  // the third session is still open
+}
+
+TEST_F(SmtpClientTest, AnIdleSessionIsQuitAfterTheIdleTimeout) {
+  TestSmtpServer server({});
+  SmtpClientOptions options;
+  options.idle_timeout = 200ms;
+  SmtpClient client(loop, options);
+  expectDelivered(sendOne(client, localServer(server), message({"ann@example.test"})));
+  EXPECT_EQ(server.quits(), 0u);
+  loop.restart();
+  loop.run_for(5s);  // returns early: when the session has quit, the loop has no work left
+  EXPECT_EQ(server.quits(), 1u);
+  EXPECT_TRUE(loop.stopped());  // nothing of the client is left waiting
+  expectDelivered(sendOne(client, localServer(server), message({"bob@example.test"})));
+  EXPECT_EQ(client.sessionsOpened(), 2u);
+}
+
+TEST_F(SmtpClientTest, WorkThatArrivesWhileTheOnlySessionQuitsIsServed) {
+  TestSmtpServer server({"--quit-delay", "0.5"});
+  SmtpClientOptions options;
+  options.max_sessions_per_server = 1;
+  options.idle_timeout = 100ms;
+  SmtpClient client(loop, options);
+  expectDelivered(sendOne(client, localServer(server), message({"ann@example.test"})));
+  loop.run_for(300ms);  // idle too long: QUIT is sent, its answer takes 500 ms
+  expectDelivered(sendOne(client, localServer(server), message({"bob@example.test"})));
+  EXPECT_EQ(client.sessionsOpened(), 2u);
+}
+
+TEST_F(SmtpClientTest, DestroyingTheClientQuitsIdleSessionsAndCallsNoPendingCallback) {
+  TestSmtpServer server({});
+  int late_calls = 0;
+  {
+    SmtpClientOptions options;
+    options.max_sessions_per_server = 1;
+    SmtpClient client(loop, options);
+    expectDelivered(sendOne(client, localServer(server), message({"ann@example.test"})));
+    client.send(localServer(server), message({"bob@example.test"}),
+                [&](SmtpResult&&) { ++late_calls; });
+  }
+  loop.restart();
+  loop.run_for(5s);  // returns when the worker has quit and ended
+  EXPECT_TRUE(loop.stopped());
+  EXPECT_EQ(late_calls, 0);
+  EXPECT_EQ(server.quits(), 1u);
+  EXPECT_EQ(server.received().size(), 1u);
 }
 
 TEST_F(SmtpClientTest, StartTlsWithTheServersCertificateAsCaFile) {
@@ -183,6 +246,19 @@ TEST_F(SmtpClientTest, StartTlsRefusesASelfSignedCertificateByDefault) {
       << result.error;
   EXPECT_NE(result.error.find("set ca_file"), std::string::npos) << result.error;
   EXPECT_TRUE(server.received().empty());
+}
+
+TEST_F(SmtpClientTest, StartTlsRefusesACertificateForAnotherHost) {
+  TestSmtpServer server({"--tls", "starttls", "--cert-names", "DNS:mail.other.test"});
+  SmtpClient client(loop);
+  SmtpServer config = localServer(server, SmtpTls::kStartTls);
+  config.ca_file = server.certificate();
+  const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
+  EXPECT_TRUE(result.transport_error);
+  EXPECT_FALSE(result.retryable);
+  EXPECT_EQ(result.error,
+            "TLS certificate verification failed for 127.0.0.1:" + std::to_string(server.port()) +
+                ": the certificate does not name 127.0.0.1");
 }
 
 TEST_F(SmtpClientTest, StartTlsRequiredButNotOfferedIsRefused) {
@@ -217,14 +293,30 @@ TEST_F(SmtpClientTest, AuthPlainAfterStartTls) {
 }
 
 TEST_F(SmtpClientTest, AuthLoginWhenOnlyLoginIsOffered) {
-  TestSmtpServer server(
-      {"--tls", "starttls", "--auth", std::string("herald:") + kPassword, "--login-only"});
+  TestSmtpServer server({"--tls", "starttls", "--auth", std::string("herald:") + kPassword,
+                         "--exclude-auth", "PLAIN"});
   SmtpClient client(loop);
   SmtpServer config = localServer(server, SmtpTls::kStartTls);
   config.ca_file = server.certificate();
   config.username = "herald";
   config.password = kPassword;
   expectDelivered(sendOne(client, config, message({"ann@example.test"})));
+}
+
+TEST_F(SmtpClientTest, AServerWithoutPlainOrLoginIsRefused) {
+  TestSmtpServer server({"--tls", "starttls", "--auth", std::string("herald:") + kPassword,
+                         "--exclude-auth", "PLAIN,LOGIN"});
+  SmtpClient client(loop);
+  SmtpServer config = localServer(server, SmtpTls::kStartTls);
+  config.ca_file = server.certificate();
+  config.username = "herald";
+  config.password = kPassword;
+  const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
+  EXPECT_TRUE(result.transport_error);
+  EXPECT_FALSE(result.retryable);
+  EXPECT_EQ(result.error,
+            "127.0.0.1:" + std::to_string(server.port()) +
+                " offers neither AUTH PLAIN nor AUTH LOGIN (its AUTH mechanisms: none)");
 }
 
 TEST_F(SmtpClientTest, AWrongPasswordIsNotRetryableAndNeverQuoted) {
@@ -264,17 +356,28 @@ TEST_F(SmtpClientTest, FourTwentyOneOnConnectIsRetryable) {
 }
 
 TEST_F(SmtpClientTest, AnIdleSessionTheServerClosedIsReopenedTransparently) {
-  TestSmtpServer server({"--idle-timeout", "0.5"});
+  TestSmtpServer server({"--idle-timeout", "0.3"});
   SmtpClient client(loop);
   expectDelivered(sendOne(client, localServer(server), message({"ann@example.test"})));
-  loop.run_for(1200ms);  // the server drops the idle session meanwhile
+  loop.run_for(1500ms);  // the server drops the idle session meanwhile
   expectDelivered(sendOne(client, localServer(server), message({"bob@example.test"})));
   EXPECT_EQ(client.sessionsOpened(), 2u);
   EXPECT_EQ(server.received().size(), 2u);
 }
 
-TEST_F(SmtpClientTest, DotsAreStuffedAndLineEndsBecomeCrlf) {
-  TestSmtpServer server({});
+TEST_P(SmtpRecipientsTest, ASessionTheServerEndsWith421IsReopenedTransparently) {
+  std::vector<std::string> options = serverOptions();
+  options.insert(options.end(), {"--messages-per-session", "1"});
+  TestSmtpServer server(options);
+  SmtpClient client(loop);
+  expectDelivered(sendOne(client, localServer(server), message({"ann@example.test"})));
+  expectDelivered(sendOne(client, localServer(server), message({"bob@example.test"})));
+  EXPECT_EQ(client.sessionsOpened(), 2u);
+  EXPECT_EQ(server.received().size(), 2u);
+}
+
+TEST_P(SmtpRecipientsTest, DotsAreStuffedAndLineEndsBecomeCrlf) {
+  TestSmtpServer server(serverOptions());
   SmtpClient client(loop);
   const std::string data = "Subject: dots\n\n.hidden line\n.\n..two\r\nbare cr\rlast line";
   expectDelivered(sendOne(client, localServer(server), message({"ann@example.test"}, data)));
@@ -301,15 +404,28 @@ TEST_F(SmtpClientTest, AKoreanUtf8BodyArrivesIntactAs8BitMime) {
 
 TEST_F(SmtpClientTest, AnEnvelopeWithALineBreakIsRefusedBeforeConnecting) {
   SmtpClient client(loop);
-  SmtpServer config;
-  config.host = "127.0.0.1";
-  config.port = 9;
-  config.tls = SmtpTls::kNone;
+  const SmtpServer config = loopbackServer(9);  // nothing is sent
   const SmtpResult result =
       sendOne(client, config, message({"ann@example.test", "bob@example.test\r\nDATA"}));
   EXPECT_TRUE(result.transport_error);
   EXPECT_FALSE(result.retryable);
   EXPECT_EQ(result.error, "recipient 2 is empty or contains a line break or an angle bracket");
+  EXPECT_EQ(client.sessionsOpened(), 0u);
+}
+
+TEST_F(SmtpClientTest, AMissingOrUnreadableCaFileIsReported) {
+  SmtpClient client(loop);
+  SmtpServer config = loopbackServer(9, SmtpTls::kStartTls);  // nothing is sent
+  config.ca_file = "/nonexistent/herald-ca.pem";
+  SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
+  EXPECT_TRUE(result.transport_error);
+  EXPECT_FALSE(result.retryable);
+  EXPECT_EQ(result.error, "ca_file /nonexistent/herald-ca.pem is not a file");
+
+  config.ca_file = HERALD_SMTP_TEST_SERVER;  // a file, but no certificate
+  result = sendOne(client, config, message({"ann@example.test"}));
+  EXPECT_EQ(result.error,
+            "ca_file " + config.ca_file + " holds no PEM certificate OpenSSL can read");
   EXPECT_EQ(client.sessionsOpened(), 0u);
 }
 
@@ -319,10 +435,7 @@ TEST_F(SmtpClientTest, ARefusedConnectionIsRetryable) {
   const auto port = probe.local_endpoint().port();
   probe.close();
   SmtpClient client(loop);
-  SmtpServer config;
-  config.host = "127.0.0.1";
-  config.port = port;
-  config.tls = SmtpTls::kNone;
+  const SmtpServer config = loopbackServer(port);
   const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
   EXPECT_TRUE(result.transport_error);
   EXPECT_TRUE(result.retryable);
@@ -338,15 +451,80 @@ TEST_F(SmtpClientTest, AServerThatNeverAnswersTimesOut) {
   SmtpClientOptions options;
   options.command_timeout = 300ms;
   SmtpClient client(loop, options);
-  SmtpServer config;
-  config.host = "127.0.0.1";
-  config.port = silent.local_endpoint().port();
-  config.tls = SmtpTls::kNone;
+  const SmtpServer config = loopbackServer(silent.local_endpoint().port());
   const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
   EXPECT_TRUE(result.transport_error);
   EXPECT_TRUE(result.retryable);
   EXPECT_EQ(result.error, "no answer from 127.0.0.1:" + std::to_string(config.port) +
                               " within 300 ms (waiting for the greeting)");
+}
+
+// Postfix's smtp-sink: forced answers and drops the aiosmtpd server does not make.
+
+TEST_F(SmtpClientTest, HeloWhenTheServerRefusesEhlo) {
+  TestSmtpSink sink({"-f", "EHLO"});
+  SmtpClient client(loop);
+  const SmtpServer config = loopbackServer(sink.port());
+  const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
+  expectDelivered(result);
+  EXPECT_EQ(result.data->enhanced, "");  // no EHLO, so no ENHANCEDSTATUSCODES
+}
+
+TEST_F(SmtpClientTest, FourTwentyOneOnRcptIsARetryableTransportError) {
+  TestSmtpSink sink({"-Q", "RCPT"});
+  SmtpClient client(loop);
+  const SmtpServer config = loopbackServer(sink.port());
+  const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
+  EXPECT_TRUE(result.transport_error);
+  EXPECT_TRUE(result.retryable);
+  EXPECT_EQ(result.error, "127.0.0.1:" + std::to_string(sink.port()) +
+                              " refused RCPT TO: 421 4.0.0 Server closing connection");
+  ASSERT_TRUE(result.mail_from.has_value());
+  EXPECT_EQ(result.mail_from->code, 250);
+}
+
+TEST_F(SmtpClientTest, AConnectionDroppedAfterTheMessageIsARetryableTransportError) {
+  TestSmtpSink sink({"-q", "."});
+  SmtpClient client(loop);
+  const SmtpServer config = loopbackServer(sink.port());
+  const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
+  EXPECT_TRUE(result.transport_error);
+  EXPECT_TRUE(result.retryable);
+  EXPECT_EQ(result.error, "127.0.0.1:" + std::to_string(sink.port()) +
+                              " closed the connection (waiting for the reply to the message)");
+  ASSERT_EQ(result.recipients.size(), 1u);
+  EXPECT_FALSE(result.data.has_value());  // its fate is unknown: no final reply
+}
+
+TEST_F(SmtpClientTest, ASoftRejectOfMailFromIsTheMessagesAnswer) {
+  TestSmtpSink sink({"-r", "MAIL"});
+  SmtpClient client(loop);
+  const SmtpServer config = loopbackServer(sink.port());
+  const SmtpResult result = sendOne(client, config, message({"ann@example.test"}));
+  EXPECT_FALSE(result.transport_error) << result.error;
+  ASSERT_TRUE(result.mail_from.has_value());
+  EXPECT_EQ(result.mail_from->code, 450);
+  EXPECT_EQ(result.mail_from->enhanced, "4.3.0");
+  EXPECT_EQ(result.mail_from->text, "Error: command failed");
+  EXPECT_TRUE(result.recipients.empty());
+  EXPECT_FALSE(result.data.has_value());
+}
+
+TEST_F(SmtpClientTest, TwoThousandMessagesToSmtpSinkOverFourSessions) {
+  TestSmtpSink sink({});
+  SmtpClient client(loop);
+  const SmtpServer config = loopbackServer(sink.port());
+  std::vector<SmtpMessage> messages;
+  for (int i = 0; i < 2000; ++i) {
+    messages.push_back(message({"r" + std::to_string(i) + "@example.test"},
+                               "Subject: load\r\n\r\n" + std::string(2000, 'x') + "\r\n"));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const auto results = sendAll(client, config, std::move(messages));
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  for (const SmtpResult& result : results) expectDelivered(result);
+  EXPECT_LE(client.sessionsOpened(), 4u);
+  std::cout << "2000 messages in " << took.count() << " s (" << 2000 / took.count() << "/s)\n";
 }
 
 }  // namespace

@@ -12,13 +12,16 @@ TEST(SmtpReplyReader, JoinsTheLinesOfAMultiLineReply) {
   SmtpReplyReader reader;
   EXPECT_EQ(reader.addLine("250-mail.example.test"), SmtpReplyReader::Step::kMore);
   EXPECT_EQ(reader.addLine("250-STARTTLS"), SmtpReplyReader::Step::kMore);
+  EXPECT_EQ(reader.addLine("250-PIPELINING"), SmtpReplyReader::Step::kMore);
   EXPECT_EQ(reader.addLine("250-AUTH LOGIN PLAIN"), SmtpReplyReader::Step::kMore);
   EXPECT_EQ(reader.addLine("250 ENHANCEDSTATUSCODES"), SmtpReplyReader::Step::kDone);
   const SmtpReply reply = reader.take(false);
   EXPECT_EQ(reply.code, 250);
-  EXPECT_EQ(reply.text, "mail.example.test\nSTARTTLS\nAUTH LOGIN PLAIN\nENHANCEDSTATUSCODES");
+  EXPECT_EQ(reply.text,
+            "mail.example.test\nSTARTTLS\nPIPELINING\nAUTH LOGIN PLAIN\nENHANCEDSTATUSCODES");
   const SmtpExtensions extensions = parseEhloReply(reply);
   EXPECT_TRUE(extensions.starttls);
+  EXPECT_TRUE(extensions.pipelining);
   EXPECT_TRUE(extensions.auth_plain);
   EXPECT_TRUE(extensions.auth_login);
   EXPECT_TRUE(extensions.enhanced_status_codes);

@@ -4,7 +4,7 @@
 Binds a free port on 127.0.0.1, prints "READY <port>" and serves until its
 stdin closes (so it ends with the test that started it). Each message is
 written to DIR/spool/N.eml (the bytes as received, after the server
-un-stuffs dots) and DIR/spool/N.json (envelope). Recipients whose local
+un-stuffs dots) and DIR/spool/N.json (envelope); each QUIT adds a line to DIR/spool/quits. Recipients whose local
 part starts with "reject" get 550 5.1.1, with "defer" 451 4.7.1.
 """
 import argparse
@@ -27,14 +27,14 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def make_certificate(directory):
-    """A self-signed certificate for localhost and 127.0.0.1 (the tests use it as ca_file)."""
+def make_certificate(directory, names):
+    """A self-signed certificate for `names` (the tests use it as ca_file)."""
     cert = os.path.join(directory, "cert.pem")
     key = os.path.join(directory, "key.pem")
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
          "-days", "2", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+         "-addext", "subjectAltName=" + names],
         check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
@@ -42,15 +42,35 @@ def make_certificate(directory):
 
 
 class Recorder:
-    def __init__(self, spool):
+    def __init__(self, spool, pipelining, messages_per_session, quit_delay):
         self.spool = spool
+        self.pipelining = pipelining
+        self.messages_per_session = messages_per_session
+        self.quit_delay = quit_delay
         self.count = 0
         self.lock = threading.Lock()
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
         responses.insert(-1, "250-ENHANCEDSTATUSCODES")
+        if self.pipelining:  # aiosmtpd reads commands in order, so it can claim it
+            responses.insert(-1, "250-PIPELINING")
         return responses
+
+    async def handle_QUIT(self, server, session, envelope):
+        await asyncio.sleep(self.quit_delay)
+        with self.lock, open(os.path.join(self.spool, "quits"), "a") as out:
+            out.write("QUIT\n")
+        return "221 2.0.0 Bye"
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        # A server that has had enough of a session says 421 (the client closes it).
+        accepted = getattr(session, "messages_accepted", 0)
+        if self.messages_per_session and accepted >= self.messages_per_session:
+            return "421 4.7.0 Too many messages in this session, closing"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@")[0]
@@ -65,6 +85,7 @@ class Recorder:
         with self.lock:
             self.count += 1
             number = self.count
+        session.messages_accepted = getattr(session, "messages_accepted", 0) + 1
         base = os.path.join(self.spool, f"{number:06d}")
         with open(base + ".eml", "wb") as out:
             out.write(envelope.original_content)
@@ -101,9 +122,14 @@ def main():
     parser.add_argument("--tls", choices=["none", "starttls", "implicit"], default="none")
     parser.add_argument("--auth", help="USER:PASSWORD")
     parser.add_argument("--auth-without-tls", action="store_true")
-    parser.add_argument("--login-only", action="store_true", help="offer AUTH LOGIN only")
+    parser.add_argument("--exclude-auth", default="", help="mechanisms not to offer: PLAIN,LOGIN")
     parser.add_argument("--idle-timeout", type=float, default=300)
     parser.add_argument("--greet-421", action="store_true")
+    parser.add_argument("--pipelining", action="store_true", help="announce PIPELINING")
+    parser.add_argument("--quit-delay", type=float, default=0, help="seconds before answering QUIT")
+    parser.add_argument("--messages-per-session", type=int, default=0,
+                        help="answer MAIL with 421 after this many messages in a session")
+    parser.add_argument("--cert-names", default="DNS:localhost,IP:127.0.0.1")
     args = parser.parse_args()
 
     port = free_port()
@@ -113,7 +139,7 @@ def main():
         spool = os.path.join(args.dir, "spool")
         os.makedirs(spool, exist_ok=True)
         options = {"timeout": args.idle_timeout, "enable_SMTPUTF8": True}
-        context = make_certificate(args.dir) if args.tls != "none" else None
+        context = make_certificate(args.dir, args.cert_names) if args.tls != "none" else None
         if args.tls == "starttls":
             options.update(tls_context=context, require_starttls=True)
         elif args.tls == "implicit":
@@ -122,9 +148,9 @@ def main():
             user, password = args.auth.split(":", 1)
             options.update(authenticator=authenticator_for(user, password), auth_required=True,
                            auth_require_tls=not args.auth_without_tls)
-            if args.login_only:
-                options["auth_exclude_mechanism"] = ["PLAIN"]
-        controller = Controller(Recorder(spool), hostname="127.0.0.1", port=port, **options)
+            if args.exclude_auth:
+                options["auth_exclude_mechanism"] = args.exclude_auth.split(",")
+        controller = Controller(Recorder(spool, args.pipelining, args.messages_per_session, args.quit_delay), hostname="127.0.0.1", port=port, **options)
         controller.start()
         stop = controller.stop
     print("READY", port, flush=True)

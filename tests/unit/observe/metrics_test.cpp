@@ -71,5 +71,18 @@ TEST(Metrics, HistogramBucketsAreCumulative) {
   EXPECT_EQ(why, "metric 'lag_seconds' is already a histogram");
 }
 
+// The daemon describes its metrics at start-up, before any sample: the HELP
+// line must still be there once samples come.
+TEST(Metrics, ADescriptionBeforeTheFirstSampleIsKept) {
+  Metrics m;
+  m.describe("journeys_waiting", "Journeys waiting for their wake-up time");
+  EXPECT_EQ(m.prometheusText("herald_"), "");
+  EXPECT_TRUE(m.gaugeSet("journeys_waiting", {}, 4));
+  EXPECT_EQ(m.prometheusText("herald_"),
+            "# HELP herald_journeys_waiting Journeys waiting for their wake-up time\n"
+            "# TYPE herald_journeys_waiting gauge\n"
+            "herald_journeys_waiting 4\n");
+}
+
 }  // namespace
 }  // namespace herald::observe
