@@ -7,23 +7,26 @@
 # The results go to docs/PERFORMANCE.md.
 #
 #   bench/host_http.sh                                   # 100,000 requests, 64 in flight, wrk 10 s
-#   bench/host_http.sh --requests 2000 --seconds 1 --in-flight 8   # a smoke run
+#   bench/host_http.sh --requests 2000 --seconds 1 --in-flight 8 --rounds 1   # a smoke run
 #
 # The server is herald-http-bench-server (tests/unit/net's Beast server,
-# --server-threads of them); it counts the connections it accepted.
+# --server-threads of them); it counts the connections it accepted. Fails
+# only on what does not depend on the machine's load: a failed request, or
+# more connections than requests in flight (no reuse).
 set -euo pipefail
 
 requests=100000
 in_flight=64
 seconds=10
 server_threads=1
+rounds=2
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$root/build/release"
 server="$build/bin/herald-http-bench-server"
 bench="$build/bin/herald-host-http-bench"
 
 usage() {
-  echo "usage: $0 [--requests N] [--in-flight N] [--seconds S] [--server-threads N] [--server BIN] [--bench BIN]" >&2
+  echo "usage: $0 [--requests N] [--in-flight N] [--seconds S] [--server-threads N] [--rounds N] [--server BIN] [--bench BIN]" >&2
   exit 2
 }
 while [ $# -gt 0 ]; do
@@ -32,6 +35,7 @@ while [ $# -gt 0 ]; do
     --in-flight) in_flight="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --server-threads) server_threads="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
     --server) server="$2"; shift 2 ;;
     --bench) bench="$2"; shift 2 ;;
     -h|--help) usage ;;
@@ -57,26 +61,36 @@ url="http://127.0.0.1:$(cat "$work/port")/hello"
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== server: herald-http-bench-server --threads $server_threads ($url)"
-echo "== reference: wrk -t1 -c$in_flight -d${seconds}s"
-wrk -t1 -c"$in_flight" -d"${seconds}s" "$url" | tee "$work/wrk.txt"
-wrk_rate="$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.txt")"
+echo "== reference for the timer: the same 1 ms timer on an idle loop (what the machine alone costs)"
+"$bench" --idle-seconds 3 | tee "$work/idle.txt"
 
-echo "== HttpClient: $requests requests, $in_flight in flight, one io_context thread"
-"$bench" --url "$url" --requests "$requests" --in-flight "$in_flight" | tee "$work/bench.txt"
-line="$(grep '^requests_per_s=' "$work/bench.txt")"
-value() { echo "$line" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'; }
-rate="$(value requests_per_s)"
-p99="$(value lateness_p99_ms)"
-max="$(value lateness_max_ms)"
-connections="$(value connections)"
+value() { grep "^$2=\|[ ]$2=" "$1" | tail -1 | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {print $2}'; }
+best_wrk=0; best_rate=0; worst_p99=0; worst_max=0; connections=0
+# wrk and HttpClient take turns, --rounds times: on a shared machine the load
+# changes from one moment to the next, and each gets its best moment.
+for round in $(seq 1 "$rounds"); do
+  echo "== round $round: wrk -t1 -c$in_flight -d${seconds}s"
+  wrk -t1 -c"$in_flight" -d"${seconds}s" "$url" | tee "$work/wrk.txt"
+  wrk_rate="$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.txt")"
+  echo "== round $round: HttpClient, $requests requests, $in_flight in flight, one io_context thread"
+  "$bench" --url "$url" --requests "$requests" --in-flight "$in_flight" | tee "$work/bench.txt"
+  rate="$(value "$work/bench.txt" requests_per_s)"
+  p99="$(value "$work/bench.txt" lateness_p99_ms)"
+  max="$(value "$work/bench.txt" lateness_max_ms)"
+  connections="$(value "$work/bench.txt" connections)"
+  best_wrk="$(awk -v a="$best_wrk" -v b="$wrk_rate" 'BEGIN {print (b > a ? b : a)}')"
+  best_rate="$(awk -v a="$best_rate" -v b="$rate" 'BEGIN {print (b > a ? b : a)}')"
+  worst_p99="$(awk -v a="$worst_p99" -v b="$p99" 'BEGIN {print (b > a ? b : a)}')"
+  worst_max="$(awk -v a="$worst_max" -v b="$max" 'BEGIN {print (b > a ? b : a)}')"
+  [ "$connections" -le "$in_flight" ] || { echo "$0: connections were not reused ($connections)" >&2; exit 1; }
+done
 
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 cat "$work/server.log"
 
-ratio="$(awk -v a="$rate" -v b="$wrk_rate" 'BEGIN {printf "%.0f", 100 * a / b}')"
-echo "== summary"
-printf 'HttpClient %s requests/s, wrk %s requests/s: %s%% of wrk (goal >= 40%%)\n' "$rate" "$wrk_rate" "$ratio"
-printf 'loop timer lateness p99 %s ms, max %s ms (goal < 10 ms)\n' "$p99" "$max"
+ratio="$(awk -v a="$best_rate" -v b="$best_wrk" 'BEGIN {printf "%.0f", 100 * a / b}')"
+echo "== summary (best of $rounds rounds each; load now $(cut -d' ' -f1-3 /proc/loadavg))"
+printf 'HttpClient %s requests/s, wrk %s requests/s: %s%% of wrk (goal >= 40%%)\n' "$best_rate" "$best_wrk" "$ratio"
+printf 'loop timer lateness, worst round: p99 %s ms, max %s ms (goal < 10 ms); idle loop: p99 %s ms, max %s ms\n' \
+  "$worst_p99" "$worst_max" "$(value "$work/idle.txt" lateness_p99_ms)" "$(value "$work/idle.txt" lateness_max_ms)"
 printf 'connections opened by HttpClient: %s for %s requests (at most %s)\n' "$connections" "$requests" "$in_flight"
-# Fails only on what does not depend on the machine's load: reuse.
-[ "$connections" -le "$in_flight" ] || { echo "$0: connections were not reused" >&2; exit 1; }

@@ -25,7 +25,7 @@ void initCurlOnce() {
 }  // namespace
 
 struct CurlMultiLoop::Watch {
-  explicit Watch(boost::asio::io_context& loop, curl_socket_t fd) : descriptor(loop, fd) {}
+  explicit Watch(boost::asio::io_context& loop) : descriptor(loop) {}
   boost::asio::posix::stream_descriptor descriptor;
   int wanted = 0;  // CURL_POLL_IN / OUT / INOUT
   bool reading = false;
@@ -71,10 +71,15 @@ void CurlMultiLoop::remove(CURL* easy) { curl_multi_remove_handle(multi_, easy);
 
 int CurlMultiLoop::onSocket(CURL*, curl_socket_t fd, int what, void* self, void*) {
   auto* me = static_cast<CurlMultiLoop*>(self);
-  if (what == CURL_POLL_REMOVE) {
-    me->forget(fd);
-  } else {
-    me->watch(fd, what);
+  // Nothing may throw into curl's C frames. Should a socket not be watched
+  // (no memory, epoll refused it), its transfer ends at its timeout.
+  try {
+    if (what == CURL_POLL_REMOVE) {
+      me->forget(fd);
+    } else {
+      me->watch(fd, what);
+    }
+  } catch (...) {
   }
   return 0;
 }
@@ -136,7 +141,11 @@ int CurlMultiLoop::onCloseSocket(void* self, curl_socket_t fd) {
 void CurlMultiLoop::watch(curl_socket_t fd, int what) {
   auto found = watches_.find(fd);
   if (found == watches_.end()) {
-    found = watches_.emplace(fd, std::make_shared<Watch>(loop_, fd)).first;
+    auto fresh = std::make_shared<Watch>(loop_);
+    boost::system::error_code ec;
+    fresh->descriptor.assign(fd, ec);
+    if (ec) return;
+    found = watches_.emplace(fd, std::move(fresh)).first;
   }
   found->second->wanted = what;
   arm(fd, found->second);

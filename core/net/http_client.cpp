@@ -48,16 +48,25 @@ struct HttpClient::Impl {
   void start(std::string_view owner_name, HttpRequest request, Callback done) {
     auto found = owners.find(owner_name);
     if (found == owners.end()) found = owners.emplace(std::string(owner_name), Owner{}).first;
-    Owner& owner = found->second;
-    if (owner.on_wire < std::max<std::size_t>(options.max_in_flight_per_owner, 1)) {
-      launch(found->first, std::move(request), std::move(done));
-    } else {
-      owner.queued.push_back({std::move(request), std::move(done)});
-    }
+    found->second.queued.push_back({std::move(request), std::move(done)});
+    pump(found);
   }
 
-  void launch(const std::string& owner, HttpRequest request, Callback done) {
-    auto transfer = std::make_unique<HttpTransfer>(owner, std::move(request), std::move(done));
+  // Puts the owner's queued requests on the wire while it is under its
+  // limit (a request refused before the wire does not count against it).
+  void pump(std::map<std::string, Owner, std::less<>>::iterator found) {
+    Owner& owner = found->second;
+    const std::size_t limit = std::max<std::size_t>(options.max_in_flight_per_owner, 1);
+    while (owner.on_wire < limit && !owner.queued.empty()) {
+      Queued next = std::move(owner.queued.front());
+      owner.queued.pop_front();
+      launch(found->first, owner, std::move(next.request), std::move(next.done));
+    }
+    if (owner.on_wire == 0 && owner.queued.empty()) owners.erase(found);
+  }
+
+  void launch(const std::string& name, Owner& owner, HttpRequest request, Callback done) {
+    auto transfer = std::make_unique<HttpTransfer>(name, std::move(request), std::move(done));
     CURL* easy = takeEasy();
     if (easy == nullptr) {
       deliver(std::move(transfer->callback()),
@@ -75,7 +84,7 @@ struct HttpClient::Impl {
               transportError(std::string("libcurl: ") + curl_multi_strerror(code), true));
       return;
     }
-    ++owners.find(owner)->second.on_wire;
+    ++owner.on_wire;
     active.emplace(easy, std::move(transfer));
   }
 
@@ -128,15 +137,8 @@ struct HttpClient::Impl {
   void release(const std::string& owner_name) {
     auto found = owners.find(owner_name);
     if (found == owners.end()) return;
-    Owner& owner = found->second;
-    --owner.on_wire;
-    if (!owner.queued.empty()) {
-      Queued next = std::move(owner.queued.front());
-      owner.queued.pop_front();
-      launch(found->first, std::move(next.request), std::move(next.done));
-    } else if (owner.on_wire == 0) {
-      owners.erase(found);
-    }
+    --found->second.on_wire;
+    pump(found);
   }
 
   CURL* takeEasy() {

@@ -46,10 +46,10 @@ struct HttpResult {
 
 struct HttpClientOptions {
   std::size_t max_in_flight_per_owner = 16;
-  std::size_t max_connections = 64;             // the whole pool
-  std::size_t max_response_bytes = 8u << 20;    // larger bodies: non-retryable error
+  std::size_t max_connections = 64;           // the whole pool
+  std::size_t max_response_bytes = 8u << 20;  // larger bodies: non-retryable error
   bool verify_tls = true;
-  std::string ca_file;                          // empty: the system store
+  std::string ca_file;  // empty: the system store
 };
 
 class HttpClient {
@@ -70,6 +70,7 @@ class HttpClient {
   // gets a non-retryable transport error "cancelled". For plugin shutdown.
   void cancel(std::string_view owner);
 
+  // Requests on the wire now (queued ones are not counted).
   std::size_t inFlight() const;
   // Connections opened since construction: with keep-alive, far fewer than
   // requests (the tests and the benchmark check it).

@@ -1,6 +1,7 @@
 #include "net/http_transfer.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <string_view>
 #include <utility>
 
@@ -42,6 +43,17 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
+// The scheme of `url` if it names one ("ftp" in "ftp://host/"), else "".
+std::string_view schemeOf(std::string_view url) {
+  const auto end = url.find("://");
+  if (end == std::string_view::npos || end == 0) return {};
+  const std::string_view scheme = url.substr(0, end);
+  const bool plain = std::all_of(scheme.begin(), scheme.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '-' || c == '.';
+  });
+  return plain ? scheme : std::string_view{};
+}
+
 }  // namespace
 
 HttpTransfer::HttpTransfer(std::string owner, HttpRequest request, HttpClient::Callback done)
@@ -50,8 +62,19 @@ HttpTransfer::HttpTransfer(std::string owner, HttpRequest request, HttpClient::C
 HttpTransfer::~HttpTransfer() { curl_slist_free_all(header_list_); }
 
 std::optional<std::string> HttpTransfer::configure(CURL* easy, const HttpClientOptions& options) {
+  // Checked here too (curl refuses other schemes as well) for a message that
+  // says what to write; a URL without a scheme is not guessed to be http.
+  const std::string_view scheme = schemeOf(request_.url);
+  if (!equalsIgnoringCase(scheme, "http") && !equalsIgnoringCase(scheme, "https")) {
+    return scheme.empty()
+               ? std::string("URL must start with http:// or https://")
+               : "unsupported URL scheme '" + std::string(scheme) + "' (only http:// and https://)";
+  }
   if (!isToken(request_.method)) {
     return "invalid HTTP method '" + request_.method + "' (a token such as GET or POST)";
+  }
+  if (request_.timeout.count() <= 0) {
+    return "timeout must be more than 0 ms (curl would wait forever)";
   }
   for (const auto& [name, value] : request_.headers) {
     if (!isToken(name)) return "invalid header name '" + name + "'";
@@ -111,7 +134,16 @@ std::optional<std::string> HttpTransfer::configure(CURL* easy, const HttpClientO
 std::size_t HttpTransfer::onHeader(char* data, std::size_t size, std::size_t count, void* self) {
   auto* me = static_cast<HttpTransfer*>(self);
   const std::string_view line(data, size * count);
-  Headers& headers = me->result_.headers;
+  try {
+    me->collectHeader(line);
+  } catch (...) {
+    return 0;  // nothing may throw into curl: it ends the transfer (CURLE_WRITE_ERROR)
+  }
+  return line.size();
+}
+
+void HttpTransfer::collectHeader(std::string_view line) {
+  Headers& headers = result_.headers;
   if (line.rfind("HTTP/", 0) == 0) {
     headers.clear();  // a new response (after "100 Continue"): only the last one counts
   } else if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
@@ -123,7 +155,6 @@ std::size_t HttpTransfer::onHeader(char* data, std::size_t size, std::size_t cou
     headers.emplace_back(std::string(trim(line.substr(0, colon))),
                          std::string(trim(line.substr(colon + 1))));
   }
-  return line.size();
 }
 
 std::size_t HttpTransfer::onBody(char* data, std::size_t size, std::size_t count, void* self) {
@@ -133,7 +164,11 @@ std::size_t HttpTransfer::onBody(char* data, std::size_t size, std::size_t count
     me->too_large_ = true;
     return 0;  // curl stops with CURLE_WRITE_ERROR
   }
-  me->result_.body.append(data, bytes);
+  try {
+    me->result_.body.append(data, bytes);
+  } catch (...) {
+    return 0;
+  }
   return bytes;
 }
 

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "net/http_client.hpp"
 
@@ -35,6 +36,7 @@ class HttpTransfer {
 
  private:
   static std::size_t onHeader(char* data, std::size_t size, std::size_t count, void* self);
+  void collectHeader(std::string_view line);
   static std::size_t onBody(char* data, std::size_t size, std::size_t count, void* self);
 
   std::string owner_;

@@ -129,7 +129,7 @@ void hostMetric(herald_step_ctx* ctx, const char* name, double value, bool count
     std::string n = name ? name : "";
     // Prometheus' conventions, kept for the plugin: a counter's name ends in
     // _total, and every metric has a HELP line (promtool checks both).
-    if (counter && !n.ends_with("_total")) n += "_total";
+    if (counter && observe::validMetricName(n) && !n.ends_with("_total")) n += "_total";
     observe::Labels labels{{"plugin", ctx->plugin_name}, {"step", ctx->step_id}};
     std::string why;
     auto& metrics = ctx->host->metrics;

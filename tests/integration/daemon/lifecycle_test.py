@@ -84,6 +84,16 @@ class Lifecycle(unittest.TestCase):
         self.assertIn("stopped: every batch in flight finished", d.log())
         self.assertFalse(os.path.exists(sock), "the control socket is removed on exit")
 
+    def test_watchdog_pings_at_half_the_interval_systemd_sets(self):
+        d = self.d
+        d.start(env_extra={"WATCHDOG_USEC": "1000000"})
+        time.sleep(2.6)
+        pings = [t for t, m in list(d.notify.messages) if "WATCHDOG=1" in m.split("\n")]
+        self.assertGreaterEqual(len(pings), 4, d.notify.texts())
+        gaps = [b - a for a, b in zip(pings, pings[1:])]
+        self.assertLess(max(gaps), 0.9, gaps)  # within systemd's 1 s
+        self.assertEqual(d.stop(), 0)
+
     def test_sigint_stops_too(self):
         self.d.start()
         self.assertEqual(self.d.stop(signal.SIGINT), 0, self.d.log())
