@@ -179,8 +179,7 @@ std::vector<std::string> Registry::startPlugins(PluginRuntime runtime) {
     }
     ctx.started = true;
   }
-  for (const auto& line : out) log::error("plugins", line);
-  return out;
+  return out;  // the caller prints them: they stop the run or the daemon
 }
 
 void Registry::stopPlugins() {
