@@ -31,6 +31,10 @@ namespace herald::observe {
 class Metrics;
 }
 
+namespace herald::plugin {
+class Registry;
+}
+
 namespace herald::daemon {
 
 // One event as posted to POST /api/v1/events, decoded and checked by the
@@ -97,6 +101,8 @@ class Control {
   // What plugins reported (counter_add / gauge_set), exported by /metrics
   // as herald_plugin_*; null when the daemon has no plugin host.
   virtual observe::Metrics* pluginMetrics() { return nullptr; }
+  // The plugins whose webhook routes the public listener serves (ABI 1.3).
+  virtual plugin::Registry* plugins() { return nullptr; }
 
   // Durably commits the events (group commit: many calls share one
   // transaction and one fsync), then enrols their contacts into matching

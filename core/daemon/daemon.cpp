@@ -83,6 +83,7 @@ int Daemon::run() {
     return 1;
   }
   scheduler_ = std::make_unique<scheduler::Scheduler>(io_, store_, clock_, config_, metrics_);
+  if (!startPlugins()) return 1;
   scheduler_->setPlanSource([this](const store::Run& run) -> std::shared_ptr<engine::RunPlan> {
     auto rev = store_.workflowRevision(run.workflow, run.revision);
     if (!rev) return nullptr;
@@ -124,7 +125,46 @@ int Daemon::run() {
   notifier_.ready();
   updateStatus();
   io_.run();
+  registry_.stopPlugins();
   return exit_code_;
+}
+
+bool Daemon::startPlugins() {
+  plugin::PluginRuntime runtime;
+  runtime.loop = &io_;
+  runtime.clock = &clock_;
+  runtime.link_keys = config_.links.keys;
+  runtime.public_base_url = config_.http.public_base_url;
+  runtime.link_lifetime = config_.links.lifetime;
+  // Plugin events take the admin API's path: group commit and triggers.
+  runtime.events = [this](plugin::PluginEvent e, std::function<void(plugin::EventRecorded)> done) {
+    IncomingEvent in;
+    in.contact_id = e.contact_id;
+    in.external_id = std::move(e.external_id);
+    in.email = std::move(e.email);
+    in.type = std::move(e.type);
+    in.at_ms = e.at_ms;
+    in.properties = std::move(e.properties);
+    in.event_id = std::move(e.event_id);
+    std::vector<IncomingEvent> batch;
+    batch.push_back(std::move(in));
+    ingestEvents(std::move(batch), [done = std::move(done)](IngestResult r) {
+      using K = IngestOutcome::Kind;
+      if (r.error || r.outcomes.empty()) return done(plugin::EventRecorded::kFailed);
+      const K k = r.outcomes.front().kind;
+      done(k == K::kStored      ? plugin::EventRecorded::kStored
+           : k == K::kDuplicate ? plugin::EventRecorded::kDuplicate
+                                : plugin::EventRecorded::kUnknownContact);
+    });
+  };
+  const auto problems = registry_.startPlugins(std::move(runtime));
+  for (const auto& p : problems) std::cerr << "herald: error: " << p << '\n';
+  if (!problems.empty()) {
+    std::cerr << "herald: error: not serving: fix the plugins' settings in "
+              << config_.source.string() << "\n";
+    registry_.stopPlugins();
+  }
+  return problems.empty();
 }
 
 void Daemon::waitForStop() {
@@ -170,6 +210,7 @@ void Daemon::stop(int signal) {
   scheduler_->drain([this] {
     drain_deadline_.cancel();
     log::info(kLog, "stopped: every batch in flight finished");
+    registry_.stopPlugins();
     io_.stop();
   });
 }

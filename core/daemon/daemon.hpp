@@ -73,8 +73,12 @@ class Daemon final : public Control {
   bool cancelRun(int64_t run_id) override;
   Health health() override;
   observe::Metrics* pluginMetrics() override { return &registry_.metrics(); }
+  plugin::Registry* plugins() override { return &registry_; }
 
  private:
+  // ABI 1.3 plugin services and init(); false (printed) when a plugin's
+  // settings or init() refuse.
+  bool startPlugins();
   void waitForStop();
   void waitForReload();
   void stop(int signal);

@@ -34,6 +34,9 @@ LedgerStatus ledgerStatusFor(herald_outcome_kind kind) {
       return LedgerStatus::kSent;
     case HERALD_OUTCOME_WAIT:
       return LedgerStatus::kSkipped;  // deferred: the next entry has its own key
+    case HERALD_OUTCOME_RETRY_AFTER:
+      // Nothing was handed over: the key reopens when the journey is retried.
+      return LedgerStatus::kSkipped;
     case HERALD_OUTCOME_FAIL_RETRYABLE:
     case HERALD_OUTCOME_FAIL:
       return LedgerStatus::kFailed;

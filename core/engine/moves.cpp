@@ -135,6 +135,21 @@ JourneyMove moveFor(const MoveContext& ctx, const store::DueJourney& journey,
       m.reason = outcome.reason;
       return m;
     }
+    case HERALD_OUTCOME_RETRY_AFTER: {
+      // Not a failure (the provider asked for time): no attempt is used up;
+      // the journey waits at this step, as a failure's retry does, and the
+      // run report counts it as a retry.
+      JourneyMove m = base(ctx, journey, std::move(vars));
+      m.outcome = "retry";
+      m.to_step = ctx.step.id;
+      m.status = JourneyStatus::kActive;
+      m.wake_ms = ctx.now_ms + std::max<int64_t>(0, outcome.retry_after_ms);
+      m.attempts = journey.attempts;
+      m.reason = "retry after " + std::to_string(outcome.retry_after_ms) + " ms" +
+                 (outcome.reason.empty() ? "" : ": " + outcome.reason);
+      m.counts_as_visit = false;
+      return m;
+    }
     case HERALD_OUTCOME_FAIL_RETRYABLE:
       return failureMove(ctx, journey,
                          outcome.reason.empty() ? "step failed (retryable)" : outcome.reason, true,

@@ -22,6 +22,7 @@ struct Exchange {
   std::string path;                           // decoded target path, without the query
   std::map<std::string, std::string> params;  // {name} segments of the route, decoded
   std::map<std::string, std::string> query;   // ?a=b&c=d, decoded
+  std::string remote;                         // the peer's IP address ("" when unknown)
 };
 
 // Beast (Boost 1.74) hands out boost::string_view.

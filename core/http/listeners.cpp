@@ -6,6 +6,7 @@
 #include "http/bearer_auth.hpp"
 #include "http/listener.hpp"
 #include "http/public_routes.hpp"
+#include "http/webhook_routes.hpp"
 #include "util/log.hpp"
 
 namespace herald::http {
@@ -24,6 +25,7 @@ class Listeners::Impl {
     auto pub = makeState("public", cfg.http.limits);
     if (!cfg.links.keys.empty()) signer_.emplace(cfg.links.keys);
     addPublicRoutes(pub->router, control_, signer_ ? &*signer_ : nullptr, pub->metrics);
+    if (auto* plugins = control_.plugins()) addWebhookRoutes(pub->router, *plugins);
 
     admin_ = std::make_unique<Listener>(io_, admin);
     public_ = std::make_unique<Listener>(io_, pub);

@@ -46,7 +46,11 @@ std::vector<Router::Route> Router::routes() const {
   return out;
 }
 
-std::string Router::dispatch(const Request& req, Respond respond) const {
+void Router::addPrefix(std::string prefix, Handler handler) {
+  prefixes_.emplace_back(std::move(prefix), std::move(handler));
+}
+
+std::string Router::dispatch(const Request& req, Respond respond, std::string remote) const {
   const std::string_view target = sv(req.target());
   if (target.empty() || target.front() != '/') {
     respond(problemResponse(req, bhttp::status::bad_request,
@@ -55,7 +59,7 @@ std::string Router::dispatch(const Request& req, Respond respond) const {
   }
   const size_t qmark = target.find('?');
   const std::string_view raw_path = target.substr(0, qmark);
-  Exchange ex{req, std::string(raw_path), {}, {}};
+  Exchange ex{req, std::string(raw_path), {}, {}, std::move(remote)};
   if (qmark != std::string_view::npos && !parseQuery(target.substr(qmark + 1), ex.query)) {
     respond(problemResponse(req, bhttp::status::bad_request,
                             "the query string has a malformed %-escape"));
@@ -101,6 +105,12 @@ std::string Router::dispatch(const Request& req, Respond respond) const {
     res.set(bhttp::field::allow, allow);
     respond(std::move(res));
     return "method_not_allowed";
+  }
+  for (const auto& [prefix, handler] : prefixes_) {
+    if (ex.path.compare(0, prefix.size(), prefix) == 0) {
+      handler(ex, std::move(respond));
+      return prefix;
+    }
   }
   respond(problemResponse(req, bhttp::status::not_found,
                           "no such resource; the API is described at /api/v1/openapi.json"));

@@ -25,11 +25,14 @@ class Router {
 
   void setGuard(Guard guard) { guard_ = std::move(guard); }
   void add(bhttp::verb method, std::string pattern, Handler handler, bool guarded = true);
+  // Every method and path under `prefix` (e.g. "/hooks/acme/") not matched
+  // by a route above: plugin webhooks. Unguarded; the label is the prefix.
+  void addPrefix(std::string prefix, Handler handler);
 
   // Runs the matching handler, or answers 404 / 405 (with Allow) / 400 for
   // a target that cannot be decoded. Returns the route label: the pattern,
-  // or "unmatched".
-  std::string dispatch(const Request& req, Respond respond) const;
+  // or "unmatched". `remote` is the peer's address (Exchange::remote).
+  std::string dispatch(const Request& req, Respond respond, std::string remote = {}) const;
 
   // Every route, in the order added (for the OpenAPI test).
   std::vector<Route> routes() const;
@@ -42,6 +45,7 @@ class Router {
   };
   Guard guard_;
   std::vector<Entry> entries_;
+  std::vector<std::pair<std::string, Handler>> prefixes_;
 };
 
 }  // namespace herald::http

@@ -82,7 +82,10 @@ void Session::onRead(beast::error_code ec) {
   };
   std::string label;
   try {
-    label = state_->router.dispatch(request_, respond);
+    boost::system::error_code peer_ec;
+    const auto peer = stream_.socket().remote_endpoint(peer_ec);
+    label = state_->router.dispatch(request_, respond,
+                                    peer_ec ? std::string() : peer.address().to_string());
   } catch (const store::StoreError& e) {
     log::error("http", std::string("store error answering a request: ") + e.what());
     label = "error";

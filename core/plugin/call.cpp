@@ -18,6 +18,9 @@ namespace {
 
 // herald_outcome as ABI 1.0 defined it; later minors only append fields.
 constexpr size_t kOutcomeSizeAbi10 = offsetof(herald_outcome, vars_json) + sizeof(const char*);
+constexpr size_t kOutcomeSizeAbi13 = offsetof(herald_outcome, retry_after_ms) + sizeof(int64_t);
+// herald_step_type.cancel arrived with ABI 1.3.
+constexpr size_t kStepTypeCancelEnd = offsetof(herald_step_type, cancel) + sizeof(void*);
 
 // Enough finished calls are remembered to name the plugin behind a doubled
 // complete() (those come within moments); older handles are just unknown.
@@ -103,6 +106,19 @@ void dropTimer(boost::asio::io_context* io, std::unique_ptr<boost::asio::steady_
 
 const char* orEmpty(const char* s) { return s ? s : ""; }
 
+// ABI 1.3: tells the step (on the loop) that the batch's deadline passed,
+// so it can stop its timers and requests; the call handle is still the
+// batch's (a later complete() is reported as late).
+void noticeCancel(const std::shared_ptr<CallState>& st) {
+  const InstanceCore& core = *st->core;
+  if (!core.type || core.type->struct_size < kStepTypeCancelEnd || !core.type->cancel) return;
+  try {
+    core.type->cancel(core.instance, st->handle);
+  } catch (...) {
+    log::error(core.ctx->log_source, st->who + " threw an exception from cancel() (plugin bug)");
+  }
+}
+
 // Copies what the plugin passed to complete(); nullopt-like error text when
 // it is garbage (that is a plugin bug, reported as such).
 std::string copyOutcomes(const std::string& who, size_t expected, const herald_outcome* outcomes,
@@ -124,8 +140,13 @@ std::string copyOutcomes(const std::string& who, size_t expected, const herald_o
   for (size_t i = 0; i < count; ++i) {
     herald_outcome o{};
     std::memcpy(&o, base + i * stride, std::min(stride, sizeof o));
-    if (o.kind < HERALD_OUTCOME_CONTINUE || o.kind > HERALD_OUTCOME_FAIL)
+    if (o.kind < HERALD_OUTCOME_CONTINUE || o.kind > HERALD_OUTCOME_RETRY_AFTER)
       return fmt::format("{} returned outcome {} with unknown kind {}", who, i, o.kind);
+    if (o.kind == HERALD_OUTCOME_RETRY_AFTER && stride < kOutcomeSizeAbi13)
+      return fmt::format(
+          "{} returned outcome {} as RETRY_AFTER from a struct without "
+          "retry_after_ms (struct_size {}; ABI 1.3 needs {})",
+          who, i, stride, kOutcomeSizeAbi13);
     Outcome r;
     r.kind = static_cast<herald_outcome_kind>(o.kind);
     if (r.kind == HERALD_OUTCOME_BRANCH) {
@@ -134,6 +155,12 @@ std::string copyOutcomes(const std::string& who, size_t expected, const herald_o
       r.branch = o.branch;
     }
     r.wait_until_ms = o.wait_until_ms;
+    if (r.kind == HERALD_OUTCOME_RETRY_AFTER) {
+      if (o.retry_after_ms < 0)
+        return fmt::format("{} returned outcome {} as RETRY_AFTER with a negative delay ({} ms)",
+                           who, i, o.retry_after_ms);
+      r.retry_after_ms = o.retry_after_ms;
+    }
     r.reason = log::hideSecrets(orEmpty(o.reason));
     if ((r.kind == HERALD_OUTCOME_FAIL || r.kind == HERALD_OUTCOME_FAIL_RETRYABLE) &&
         r.reason.empty())
@@ -292,6 +319,7 @@ void armDeadline(const std::shared_ptr<CallState>& st,
         st->who, st->core->ctx->step_id, st->deadline.count());
     bug(*st, "missed_deadline", r.error + " (plugin bug); the batch fails");
     if (done) done(std::move(r));
+    noticeCancel(st);
   });
 }
 

@@ -70,6 +70,7 @@ struct CallState {
   std::vector<std::pair<size_t, std::string>> previews;
   boost::asio::io_context* io = nullptr;
   std::unique_ptr<boost::asio::steady_timer> timer;
+  herald_call* handle = nullptr;  // what the plugin got (for cancel())
 };
 
 // Registers a call and returns the handle the plugin gets.

@@ -7,6 +7,7 @@
 
 #include "plugin/call.hpp"
 #include "plugin/host_recommend.hpp"
+#include "plugin/host_services/host_api_13.hpp"
 #include "plugin/host_state.hpp"
 #include "plugin/segment_match.hpp"
 #include "plugin/store_access.hpp"
@@ -215,6 +216,19 @@ const herald_host_api kHostApi = {
     hostPluginSettings,
     hostSegmentMatch,
     hostRecommend,
+    hostPluginCtx,
+    hostPluginState,
+    hostPluginLog,
+    hostHttpRequest,
+    hostSmtpSend,
+    hostTimerStart,
+    hostTimerCancel,
+    hostPermitAcquire,
+    hostSignLink,
+    hostRecordEvent,
+    hostSuppress,
+    hostWebhookReply,
+    hostWebhookReplyHeader,
 };
 
 }  // namespace

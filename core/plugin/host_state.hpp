@@ -12,6 +12,7 @@
 #include "herald/abi.h"
 #include "observe/metrics.hpp"
 #include "plugin/call_pool.hpp"
+#include "plugin/host_services/plugin_ctx.hpp"
 #include "plugin/registry.hpp"
 #include "plugin/segment_fields.hpp"
 
@@ -24,6 +25,15 @@ struct LoadedPlugin {
   const herald_plugin* descriptor = nullptr;
   std::string name;
   std::filesystem::path path;
+  // ABI 1.3: the plugin-wide handle, its settings schema ({} = any object)
+  // and webhook routes (prefix, route), checked at load.
+  std::unique_ptr<herald_plugin_ctx> ctx;
+  nlohmann::json settings_schema;
+  std::vector<std::pair<std::string, const herald_webhook_route*>> webhooks;
+
+  // init()/shutdown() of a descriptor that has them (ABI 1.3), else null.
+  decltype(herald_plugin::init) initFn() const;
+  decltype(herald_plugin::shutdown) shutdownFn() const;
 };
 
 // State shared by the Registry and every context it hands out; contexts
@@ -44,6 +54,10 @@ struct HostShared {
 
   // The plugin's settings object plus "state_dir", as JSON text.
   std::string settingsFor(const std::string& plugin);
+
+  // ABI 1.3 loop services (plugin_ctx.hpp), while the plugins run.
+  std::mutex services_mu;
+  std::shared_ptr<LoopServices> services;
 };
 
 // Labels for errors: "plugin 'outbox' (step type 'outbox.email')".

@@ -8,12 +8,32 @@
 #include <cstring>
 #include <regex>
 
+#include "plugin/abi_version.hpp"
 #include "plugin/elf_check.hpp"
 #include "plugin/registry_impl.hpp"
 #include "schema/schema.hpp"
 #include "util/log.hpp"
 
 namespace herald::plugin {
+
+std::optional<std::string> abiVersionRefusal(const std::string& subject, uint32_t plugin_major,
+                                             uint32_t plugin_minor, uint32_t host_major,
+                                             uint32_t host_minor) {
+  if (plugin_major != host_major) {
+    return fmt::format(
+        "{} was built for Herald ABI {}.{} but this Herald speaks ABI {}.{}; rebuild it against "
+        "this SDK",
+        subject, plugin_major, plugin_minor, host_major, host_minor);
+  }
+  if (plugin_minor > host_minor) {
+    return fmt::format(
+        "{} was built for Herald ABI {}.{}, newer than this Herald's ABI {}.{}; upgrade Herald or "
+        "rebuild the plugin against this SDK",
+        subject, plugin_major, plugin_minor, host_major, host_minor);
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 // Sizes as ABI 1.0 defined the structs. The first four fields of
@@ -25,6 +45,10 @@ constexpr size_t kPluginSizeAbi10 = offsetof(herald_plugin, step_types) + sizeof
 constexpr size_t kStepTypeSizeAbi10 = offsetof(herald_step_type, run_batch) + sizeof(void*);
 // herald_step_type.branches arrived with ABI 1.1; a smaller step type has none.
 constexpr size_t kStepTypeBranchesEnd = offsetof(herald_step_type, branches) + sizeof(void*);
+// The fields ABI 1.3 appended to herald_plugin.
+constexpr size_t kPluginSizeAbi13 = offsetof(herald_plugin, webhooks) + sizeof(void*);
+constexpr size_t kWebhookRouteSize = offsetof(herald_webhook_route, handle) + sizeof(void*);
+constexpr size_t kMaxWebhooks = 64;
 // More than this many branch labels is a damaged array, not a step type.
 constexpr size_t kMaxBranches = 64;
 // More than this many step types is a damaged descriptor, not a plugin.
@@ -185,18 +209,9 @@ bool Registry::loadFile(const std::filesystem::path& file) {
   }
   if (d->struct_size >= kNameFieldEnd) refuse.setPlugin(safeString(d->name));
 
-  if (d->abi_major != HERALD_ABI_MAJOR) {
-    return refuse(fmt::format(
-        "{} was built for Herald ABI {}.{} but this Herald speaks ABI {}.{}; rebuild it against "
-        "this SDK",
-        refuse.subject(), d->abi_major, d->abi_minor, HERALD_ABI_MAJOR, HERALD_ABI_MINOR));
-  }
-  if (d->abi_minor > HERALD_ABI_MINOR) {
-    return refuse(fmt::format(
-        "{} was built for Herald ABI {}.{}, newer than this Herald's ABI {}.{}; upgrade Herald or "
-        "rebuild the plugin against this SDK",
-        refuse.subject(), d->abi_major, d->abi_minor, HERALD_ABI_MAJOR, HERALD_ABI_MINOR));
-  }
+  if (auto why = abiVersionRefusal(refuse.subject(), d->abi_major, d->abi_minor, HERALD_ABI_MAJOR,
+                                   HERALD_ABI_MINOR))
+    return refuse(*why);
   if (d->struct_size < kPluginSizeAbi10) {
     return refuse(fmt::format(
         "{} has a descriptor of {} bytes, smaller than the {} bytes of ABI {}.0 (struct_size too "
@@ -294,8 +309,45 @@ bool Registry::loadFile(const std::filesystem::path& file) {
     accepted.push_back(std::move(info));
   }
 
+  // ABI 1.3: the plugin's own settings schema and its webhook routes.
+  if (d->abi_minor >= 3 && d->struct_size >= kPluginSizeAbi13) {
+    if (d->config_schema) {
+      if (auto why = schemaProblem(d->config_schema, loaded->settings_schema); !why.empty())
+        return refuse(refuse.subject() + " has " + why + " (herald_plugin.config_schema)");
+    }
+    if (d->webhook_count > kMaxWebhooks || (d->webhook_count > 0 && !d->webhooks)) {
+      return refuse(fmt::format("{} declares {} webhook routes; the descriptor looks damaged",
+                                refuse.subject(), d->webhook_count));
+    }
+    for (size_t i = 0; i < d->webhook_count; ++i) {
+      const herald_webhook_route* r = d->webhooks[i];
+      const std::string prefix =
+          r && r->struct_size >= kWebhookRouteSize ? safeString(r->path_prefix) : std::string();
+      if (!r || !r->handle || prefix.rfind("/hooks/", 0) != 0 || prefix.size() <= 7) {
+        return refuse(fmt::format(
+            "{} declares webhook route {}{} that is not served: a route needs a handle function "
+            "and a path_prefix under /hooks/ (e.g. \"/hooks/{}/\")",
+            refuse.subject(), i, prefix.empty() ? "" : " ('" + prefix + "')", name));
+      }
+      for (const auto& other : impl_->plugins) {
+        for (const auto& theirs : other.webhooks) {
+          if (theirs == prefix)
+            return refuse(
+                fmt::format("{} declares webhook route '{}', which plugin '{}' already "
+                            "serves",
+                            refuse.subject(), prefix, other.name));
+        }
+      }
+      loaded->webhooks.emplace_back(prefix, r);
+    }
+  }
+
   loaded->descriptor = d;
   loaded->name = name;
+  loaded->ctx = std::make_unique<herald_plugin_ctx>();
+  loaded->ctx->host = impl_->host;
+  loaded->ctx->plugin = loaded;
+  loaded->ctx->name = name;
   PluginInfo pinfo;
   pinfo.name = name;
   pinfo.version = version;
@@ -303,12 +355,14 @@ bool Registry::loadFile(const std::filesystem::path& file) {
   pinfo.path = file;
   pinfo.abi_major = d->abi_major;
   pinfo.abi_minor = d->abi_minor;
+  for (const auto& [prefix, route] : loaded->webhooks) pinfo.webhooks.push_back(prefix);
   for (auto& info : accepted) {
     pinfo.step_types.push_back(info.name);
     impl_->type_owner[info.name] = loaded;
     impl_->types[info.name] = std::move(info);
   }
   impl_->plugins.push_back(std::move(pinfo));
+  impl_->loaded.push_back(loaded);
   impl_->attempted[path] = true;
   log::debug("plugins", fmt::format("loaded plugin '{}' {} from {}", name, version, file.string()));
   return true;

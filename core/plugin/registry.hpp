@@ -13,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "config/http_config.hpp"
 #include "herald/abi.h"
+#include "util/clock.hpp"
 #include "util/diagnostic.hpp"
 
 namespace herald::store {
@@ -63,6 +65,7 @@ struct PluginInfo {
   uint32_t abi_major = 0;
   uint32_t abi_minor = 0;
   std::vector<std::string> step_types;
+  std::vector<std::string> webhooks;  // ABI 1.3 route prefixes
 };
 
 struct RefusedPlugin {
@@ -97,6 +100,7 @@ struct Outcome {
   herald_outcome_kind kind = HERALD_OUTCOME_CONTINUE;
   std::string branch;
   int64_t wait_until_ms = 0;
+  int64_t retry_after_ms = 0;  // HERALD_OUTCOME_RETRY_AFTER
   std::string reason;
   nlohmann::json vars = nlohmann::json::object();  // may be empty object
 };
@@ -144,6 +148,48 @@ class StepInstance {
   virtual void runBatch(const herald_batch& batch, std::chrono::milliseconds deadline,
                         boost::asio::io_context& io, std::function<void(BatchResult)> done,
                         const RunServices& services = {}) = 0;
+};
+
+// An event a plugin records (host->record_event, ABI 1.3).
+struct PluginEvent {
+  std::optional<int64_t> contact_id;
+  std::optional<std::string> external_id;
+  std::optional<std::string> email;  // lower-cased
+  std::string type;
+  int64_t at_ms = 0;
+  nlohmann::json properties = nlohmann::json::object();
+  std::optional<std::string> event_id;  // idempotency key
+};
+enum class EventRecorded { kStored, kDuplicate, kUnknownContact, kFailed };
+// Where plugin events go: `herald serve` hands them to its event ingestion
+// (group commit, event triggers); called on the loop, answers on the loop.
+using EventSink = std::function<void(PluginEvent, std::function<void(EventRecorded)>)>;
+
+// What the ABI 1.3 loop services need (Registry::startPlugins).
+struct PluginRuntime {
+  boost::asio::io_context* loop = nullptr;  // the engine's; required
+  const Clock* clock = nullptr;             // record_event's "now"; required
+  std::vector<config::LinkKey> link_keys;   // empty: sign_link is unsupported
+  std::string public_base_url;
+  std::chrono::milliseconds link_lifetime{std::chrono::hours(24 * 365)};
+  // Null: events go straight into the store (`herald run`: no triggers).
+  EventSink events;
+};
+
+// A request to a plugin's webhook route and the answer it filled.
+struct WebhookRequest {
+  std::string method;
+  std::string path;   // decoded, without the query
+  std::string query;  // raw, without '?'
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string remote_address;
+};
+struct WebhookAnswer {
+  int status = 200;
+  std::string content_type;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
 };
 
 class Registry {
@@ -210,6 +256,32 @@ class Registry {
                                             const nlohmann::json& config,
                                             std::vector<ConfigProblem>& problems,
                                             const StepSetup& setup = {});
+
+  // ABI 1.3: the plugin's own section of herald.yaml (`plugins: NAME:`)
+  // checked against its descriptor's config_schema (and `rate_limits:`),
+  // one "plugins.NAME: ..." line per problem. `herald validate` uses it;
+  // startPlugins too.
+  std::vector<std::string> checkPluginSettings() const;
+
+  // ABI 1.3: starts the loop services (HTTP, SMTP, timers, permits, link
+  // signing, events) on `runtime.loop` and calls each plugin's init() with
+  // its validated settings. Call on the loop's thread (or before it runs),
+  // before any batch. Returns the problems; a plugin with problems (or whose
+  // init() refused) is not started and its services answer
+  // HERALD_ERR_UNSUPPORTED. Without this call (`herald validate`) every loop
+  // service answers HERALD_ERR_UNSUPPORTED.
+  std::vector<std::string> startPlugins(PluginRuntime runtime);
+  // Drops every pending timer, permit and network callback, then calls each
+  // started plugin's shutdown(). Call on the loop's thread (or after it
+  // stopped) once no batch is in flight. Idempotent.
+  void stopPlugins();
+
+  // The path prefixes plugins serve (herald_plugin.webhooks), sorted.
+  std::vector<std::string> webhookPrefixes() const;
+  // Hands `request` to the plugin whose prefix matches its path (the
+  // longest), on the loop thread; false when none does. A plugin not
+  // started answers 503; one that throws, 500.
+  bool serveWebhook(const WebhookRequest& request, WebhookAnswer& answer);
 
  private:
   struct Impl;

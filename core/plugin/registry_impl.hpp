@@ -15,6 +15,7 @@ struct Registry::Impl {
   std::map<std::string, StepTypeInfo> types;
   std::map<std::string, std::shared_ptr<LoadedPlugin>> type_owner;  // plugin step types only
   std::vector<PluginInfo> plugins;
+  std::vector<std::shared_ptr<LoadedPlugin>> loaded;  // in load order, as `plugins`
   std::vector<RefusedPlugin> refused;
   std::vector<std::filesystem::path> missing_dirs;
   // Canonical paths already tried, and whether they loaded: a directory

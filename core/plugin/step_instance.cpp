@@ -56,6 +56,7 @@ class PluginStepInstance final : public StepInstance {
     herald_call* call = nullptr;
     try {
       call = registerCall(st);
+      st->handle = call;
     } catch (const std::exception& e) {
       failCall(st, fmt::format("{}: could not register the batch: {}", who(), e.what()));
       return;

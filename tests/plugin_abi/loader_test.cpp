@@ -8,6 +8,7 @@
 #include <set>
 
 #include "expected_refusals.hpp"
+#include "plugin/abi_version.hpp"
 #include "plugin/registry.hpp"
 #include "util/log.hpp"
 
@@ -69,11 +70,11 @@ TEST_F(LoaderTest, RefusalsAreLoggedToo) {
 TEST_F(LoaderTest, GoodPluginsStillLoad) {
   std::vector<std::string> names;
   for (const auto& p : reg_.plugins()) names.push_back(p.name);
-  EXPECT_THAT(names, ::testing::ElementsAre("old_minor", "v11", "branching", "crashy", "dup_first",
-                                            "good", "misbehave", "recommendy", "segmenty",
-                                            "sleepy"));
+  EXPECT_THAT(names, ::testing::ElementsAre("old_minor", "v11", "v12", "branching", "crashy",
+                                            "dup_first", "good", "misbehave", "recommendy",
+                                            "segmenty", "servicey", "sleepy"));
 
-  const PluginInfo& good = reg_.plugins()[5];
+  const PluginInfo& good = reg_.plugins()[6];
   EXPECT_EQ(good.version, "1.0.0");
   EXPECT_EQ(good.description, "A well-behaved plugin for the loader tests");
   EXPECT_EQ(good.path.string(), brokenPath("good.so"));
@@ -120,11 +121,36 @@ TEST_F(LoaderTest, BranchLabelsAreRecorded) {
   EXPECT_EQ(reg_.find("bad_branches.step"), nullptr);
 }
 
+TEST_F(LoaderTest, AnAbi12PluginStillLoads) {
+  const PluginInfo& v12 = reg_.plugins()[2];
+  EXPECT_EQ(v12.name, "v12");
+  EXPECT_EQ(v12.abi_minor, 2u);
+  EXPECT_TRUE(v12.webhooks.empty());
+  EXPECT_NE(reg_.find("v12.step"), nullptr);
+}
+
 TEST_F(LoaderTest, ANewerMinorIsRefusedNamingBothVersions) {
-  static_assert(HERALD_ABI_MINOR == 2, "update this test for the new ABI minor");
+  static_assert(HERALD_ABI_MINOR == 3, "update this test for the new ABI minor");
   EXPECT_THAT(expectedRefusals()["abi_minor.so"].reason,
-              ::testing::HasSubstr("was built for Herald ABI 1.3, newer than this Herald's ABI "
-                                   "1.2; upgrade Herald"));
+              ::testing::HasSubstr("was built for Herald ABI 1.4, newer than this Herald's ABI "
+                                   "1.3; upgrade Herald"));
+}
+
+// The handshake of a host built as ABI 1.2 (before the services) meeting
+// a plugin built for 1.3.
+TEST_F(LoaderTest, An13PluginOnA12HostIsRefusedWithItsMessage) {
+  EXPECT_EQ(abiVersionRefusal("plugin 'acme'", 1, 3, 1, 2),
+            "plugin 'acme' was built for Herald ABI 1.3, newer than this Herald's ABI 1.2; "
+            "upgrade Herald or rebuild the plugin against this SDK");
+  EXPECT_EQ(abiVersionRefusal("plugin 'acme'", 1, 2, 1, 3), std::nullopt);
+  EXPECT_EQ(abiVersionRefusal("plugin 'acme'", 1, 0, 1, 3), std::nullopt);
+}
+
+TEST_F(LoaderTest, WebhookRoutesAreRecorded) {
+  const PluginInfo& s = reg_.plugins()[10];
+  EXPECT_EQ(s.name, "servicey");
+  EXPECT_EQ(s.abi_minor, 3u);
+  EXPECT_THAT(s.webhooks, ::testing::ElementsAre("/hooks/servicey/"));
 }
 
 TEST_F(LoaderTest, RefusedPluginsLeaveNothingRegistered) {

@@ -69,10 +69,10 @@ TEST(PluginsCommand, JsonListsEveryRefusalWithItsOwnMessage) {
 
   std::vector<std::string> loaded;
   for (const auto& p : j["plugins"]) loaded.push_back(p["name"]);
-  EXPECT_THAT(loaded,
-              ::testing::ElementsAre("old_minor", "v11", "branching", "crashy", "dup_first", "good",
-                                     "misbehave", "recommendy", "segmenty", "sleepy"));
-  const json& good = j["plugins"][5];
+  EXPECT_THAT(loaded, ::testing::ElementsAre("old_minor", "v11", "v12", "branching", "crashy",
+                                             "dup_first", "good", "misbehave", "recommendy",
+                                             "segmenty", "servicey", "sleepy"));
+  const json& good = j["plugins"][6];
   EXPECT_EQ(good["version"], "1.0.0");
   EXPECT_EQ(good["abi"], std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR));
   EXPECT_EQ(good["path"], brokenPath("good.so"));
@@ -83,7 +83,7 @@ TEST(PluginsCommand, JsonListsEveryRefusalWithItsOwnMessage) {
                "summary": "Echo the config, settings and key/value round trip as variables"}])"));
   // ABI 1.1 branch labels; a 1.0 plugin declares none, and loads (as "1.0");
   // a 1.1 plugin loads as "1.1" with its labels.
-  EXPECT_EQ(j["plugins"][2]["step_types"][0]["branches"], json::parse(R"(["yes", "no", "maybe"])"));
+  EXPECT_EQ(j["plugins"][3]["step_types"][0]["branches"], json::parse(R"(["yes", "no", "maybe"])"));
   EXPECT_EQ(j["plugins"][0]["abi"], std::to_string(HERALD_ABI_MAJOR) + ".0");
   EXPECT_EQ(j["plugins"][0]["step_types"][0]["branches"], json::array());
   EXPECT_EQ(j["plugins"][1]["abi"], std::to_string(HERALD_ABI_MAJOR) + ".1");
@@ -125,7 +125,7 @@ TEST(PluginsCommand, HumanOutputIsAReadableList) {
   ASSERT_EQ(r.exit_code, 1) << r.err;
   const std::string abi = std::to_string(HERALD_ABI_MAJOR) + "." + std::to_string(HERALD_ABI_MINOR);
   EXPECT_THAT(r.out,
-              ::testing::StartsWith("10 plugins loaded, " +
+              ::testing::StartsWith("12 plugins loaded, " +
                                     std::to_string(expectedRefusals().size()) + " refused\n"));
   EXPECT_THAT(r.out,
               ::testing::HasSubstr("\ngood 1.0.0  (ABI " + abi + ")  " + brokenPath("good.so") +

@@ -181,8 +181,22 @@ TEST_F(Recommend, AnAbi11PluginRunsOnThisHost) {
   ASSERT_TRUE(r.ok) << r.error;
   ASSERT_EQ(r.outcomes.size(), 2u);
   EXPECT_EQ(r.outcomes[0].branch, "seen");
-  EXPECT_EQ(r.outcomes[0].vars["host_abi"], "1.2");
+  EXPECT_EQ(r.outcomes[0].vars["host_abi"], "1." + std::to_string(HERALD_ABI_MINOR));
   EXPECT_EQ(r.outcomes[0].vars["has_segment_match"], true);
+}
+
+// Its outcomes are 1.2's size (no retry_after_ms): the host reads them so.
+TEST_F(Recommend, AnAbi12PluginRunsOnThisHost) {
+  ASSERT_TRUE(reg_.loadFile(brokenPath("abi_v12.so")));
+  auto inst = make("v12.step", json::object());
+  ASSERT_NE(inst, nullptr);
+  Batch b({1, 2});
+  const BatchResult r = runOnce(*inst, b.batch, RunServices{});
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_EQ(r.outcomes.size(), 2u);
+  EXPECT_EQ(r.outcomes[1].kind, HERALD_OUTCOME_CONTINUE);
+  EXPECT_EQ(r.outcomes[1].vars["host_abi"], "1." + std::to_string(HERALD_ABI_MINOR));
+  EXPECT_EQ(r.outcomes[1].vars["has_recommend"], true);
 }
 
 }  // namespace

@@ -328,16 +328,33 @@ int runWorkflow(AppContext& ctx, const RunFlags& flags) {
     log::warn("run", "stopping after the batches in flight; run it again to go on");
     engine.stop();
   });
+  // ABI 1.3 plugin services on this loop; no public listener here, so
+  // webhooks are not served (docs/plugins.md).
+  plugin::PluginRuntime runtime;
+  runtime.loop = &io;
+  runtime.clock = &ctx.clock();
+  runtime.link_keys = cfg.links.keys;
+  runtime.public_base_url = cfg.http.public_base_url;
+  runtime.link_lifetime = cfg.links.lifetime;
+  if (const auto problems = registry.startPlugins(std::move(runtime)); !problems.empty()) {
+    for (const auto& p : problems) std::cerr << "herald: error: " << p << '\n';
+    registry.stopPlugins();
+    return 1;
+  }
   try {
     engine.start(*plan, options, [&](engine::RunResult r) {
       result = std::move(r);
       signals.cancel();
+      // Plugin timers and requests would keep the loop running.
+      registry.stopPlugins();
     });
   } catch (const store::StoreError& e) {
     std::cerr << "herald: error: " << e.what() << '\n';
+    registry.stopPlugins();
     return 1;
   }
   io.run();
+  registry.stopPlugins();
   if (!result) {
     std::cerr << "herald: error: the engine stopped before the run finished\n";
     return 1;

@@ -45,7 +45,10 @@ int runValidate(const ValidateOptions& opts, AppContext& ctx) {
   for (const auto& f : opts.files) inputs.push_back({f, std::nullopt});
   engine::FilesCheck check = engine::validateFiles(
       inputs, registry, [&ctx] { return existingStore(ctx); }, ctx.clock().nowMs());
-  const Diagnostics& all = check.diagnostics;
+  Diagnostics all = check.diagnostics;
+  // The plugins' own sections of herald.yaml (ABI 1.3 settings schemas).
+  for (const auto& problem : registry.checkPluginSettings())
+    all.error({ctx.config().source.string(), 0, 0}, problem);
   nlohmann::json report = {{"workflows", nlohmann::json::array()}};
   for (const auto& w : check.workflows) {
     nlohmann::json entry = {

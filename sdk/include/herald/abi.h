@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 #define HERALD_ABI_MAJOR 1
-#define HERALD_ABI_MINOR 2
+#define HERALD_ABI_MINOR 3
 
 /* The one exported symbol of every plugin. */
 #define HERALD_ENTRY_SYMBOL "herald_plugin_entry"
@@ -62,7 +62,12 @@ typedef enum herald_outcome_kind {
   HERALD_OUTCOME_WAIT = 2,           /* call this step again at `wait_until_ms` */
   HERALD_OUTCOME_EXIT = 3,           /* end the journey successfully here */
   HERALD_OUTCOME_FAIL_RETRYABLE = 4, /* transient failure: retry per policy */
-  HERALD_OUTCOME_FAIL = 5            /* permanent failure: journey fails */
+  HERALD_OUTCOME_FAIL = 5,           /* permanent failure: journey fails */
+  /* ABI 1.3: nothing was done for this contact yet (a provider said "429,
+   * Retry-After: 30"): the engine calls the step again for it after
+   * `retry_after_ms`. Not a failure: it uses none of the step's retry
+   * attempts; run reports count it as a retry. */
+  HERALD_OUTCOME_RETRY_AFTER = 6
 } herald_outcome_kind;
 
 /* Step type flags (herald_step_type.flags). */
@@ -82,6 +87,139 @@ typedef enum herald_outcome_kind {
  */
 typedef struct herald_step_ctx herald_step_ctx;
 typedef struct herald_call herald_call;
+
+/*
+ * ABI 1.3 services (docs/plugins.md, "Host services"):
+ *  herald_plugin_ctx: one per loaded plugin, for the services that belong to
+ *    the plugin rather than to one step (network, timers, permits, events,
+ *    suppressions). Valid while the library is loaded; obtained from
+ *    herald_plugin.init() or host->plugin_ctx(step_ctx).
+ *  Threading: every 1.3 host function may be called from any thread (a
+ *    run_batch() worker or the loop). Every callback the plugin passes is
+ *    called on the engine's loop thread, exactly once when the call returned
+ *    HERALD_OK, and never from inside the call that registered it. Callbacks
+ *    must not block: they share the loop with the whole engine.
+ *  Header lists are `header_count` name/value pairs: headers[2*i] is a name,
+ *    headers[2*i+1] its value. Bodies are pointer + length (may hold NULs).
+ *  Everything a callback receives is borrowed for the duration of the
+ *    callback; copy what you keep.
+ *  A service that cannot work where the plugin runs (no loop under `herald
+ *    validate`, no link keys configured, ...) answers HERALD_ERR_UNSUPPORTED
+ *    and logs why once.
+ */
+typedef struct herald_plugin_ctx herald_plugin_ctx;
+
+/* An outbound HTTP(S) request (http_request). Borrowed during the call. */
+typedef struct herald_http_request {
+  size_t struct_size;
+  const char* method;         /* "GET", "POST", ...; NULL means "GET" */
+  const char* url;            /* http:// or https:// */
+  const char* const* headers; /* header_count name/value pairs; may be NULL */
+  size_t header_count;
+  const char* body; /* may be NULL when body_len is 0 */
+  size_t body_len;
+  uint32_t timeout_ms; /* whole exchange; 0 means 30000 */
+} herald_http_request;
+
+/* The answer to an http_request: a status from the server (any, 4xx and
+ * 5xx included), or a transport error (status 0). */
+typedef struct herald_http_response {
+  size_t struct_size;
+  int32_t status;             /* HTTP status; 0 on a transport error */
+  const char* const* headers; /* header_count name/value pairs, as sent */
+  size_t header_count;
+  const char* body;
+  size_t body_len;
+  int32_t transport_error; /* non-zero: no answer from the server */
+  int32_t retryable;       /* transport errors: a later retry may succeed */
+  const char* error;       /* transport errors: what went wrong; else NULL */
+} herald_http_response;
+typedef void (*herald_http_callback)(void* user, const herald_http_response* response);
+
+/* One SMTP reply: code, RFC 3463 enhanced status ("" when none), text. */
+typedef struct herald_smtp_reply {
+  size_t struct_size;
+  int32_t code;
+  const char* enhanced;
+  const char* text;
+} herald_smtp_reply;
+
+/* A message to submit (smtp_send). The server, TLS mode and credentials come
+ * from the plugin's `smtp:` settings in herald.yaml (docs/plugins.md), never
+ * from the plugin's code. Borrowed during the call. */
+typedef struct herald_smtp_message {
+  size_t struct_size;
+  const char* sender;            /* envelope MAIL FROM */
+  const char* const* recipients; /* envelope RCPT TO, recipient_count entries */
+  size_t recipient_count;
+  const char* data; /* the ready message: headers, blank line, body */
+  size_t data_len;
+} herald_smtp_message;
+
+typedef struct herald_smtp_result {
+  size_t struct_size;
+  int32_t transport_error; /* non-zero: no answer for the message */
+  int32_t retryable;
+  const char* error;                          /* transport errors; never holds a password */
+  const herald_smtp_reply* mail_from;         /* NULL when not reached */
+  const herald_smtp_reply* const* recipients; /* one per recipient, in order */
+  size_t recipient_count;                     /* fewer than sent when the session dropped */
+  const herald_smtp_reply* data;              /* the reply after the message; NULL if none */
+} herald_smtp_result;
+typedef void (*herald_smtp_callback)(void* user, const herald_smtp_result* result);
+
+typedef void (*herald_timer_callback)(void* user);
+typedef void (*herald_permit_callback)(void* user);
+/* record_event's answer: HERALD_OK stored (or a duplicate event_id, not
+ * stored again), HERALD_ERR_NOT_FOUND no such contact, HERALD_ERR_INTERNAL
+ * the store failed. */
+typedef void (*herald_status_callback)(void* user, herald_status status);
+
+/* What a signed link is for (sign_link). */
+typedef enum herald_link_purpose {
+  HERALD_LINK_UNSUBSCRIBE = 1, /* BASE/u/TOKEN: page + RFC 8058 one-click POST */
+  HERALD_LINK_OPEN = 2,        /* BASE/o/TOKEN: 1x1 pixel, records `open` */
+  HERALD_LINK_CLICK = 3        /* BASE/c/TOKEN: redirects to target_url, records `click` */
+} herald_link_purpose;
+
+/* An event to record for a contact (record_event), as imports and the
+ * admin API record them. Borrowed during the call. */
+typedef struct herald_event {
+  size_t struct_size;
+  int64_t contact_id;          /* 0: find the contact by external_id, else email */
+  const char* external_id;     /* may be NULL */
+  const char* email;           /* may be NULL */
+  const char* type;            /* e.g. "delivered", "bounced", "opened" */
+  int64_t at_ms;               /* Unix ms; 0 means now */
+  const char* properties_json; /* JSON object, or NULL */
+  const char* event_id;        /* idempotency key (providers resend); may be NULL */
+} herald_event;
+
+/* An inbound webhook request (herald_webhook_route.handle). Host-owned,
+ * valid during the handler. */
+typedef struct herald_webhook_request {
+  size_t struct_size;
+  const char* method;
+  const char* path;           /* decoded path, prefix included, no query */
+  const char* query;          /* raw query after '?', "" when none */
+  const char* const* headers; /* header_count name/value pairs */
+  size_t header_count;
+  const char* body;
+  size_t body_len;            /* at most the host's http.limits.max_body_bytes */
+  const char* remote_address; /* the peer's IP address */
+} herald_webhook_request;
+/* The response a webhook handler fills with host->webhook_reply*(). */
+typedef struct herald_webhook_reply herald_webhook_reply;
+
+/* A route a plugin serves on the daemon's public listener. Static data. */
+typedef struct herald_webhook_route {
+  size_t struct_size;
+  const char* path_prefix; /* "/hooks/NAME/..." : every path starting with it */
+  /* Called on the loop thread with the plugin's init() state. Fill the reply
+   * before returning (default: 200, empty body). Must not block. */
+  void (*handle)(void* plugin_state, const herald_webhook_request* request,
+                 herald_webhook_reply* reply);
+} herald_webhook_route;
 
 /*
  * One contact as a step sees it. Filled by the host; every pointer is owned
@@ -131,6 +269,8 @@ typedef struct herald_outcome {
   const char* reason;    /* FAIL kinds: human-readable reason; optional otherwise */
   const char* vars_json; /* output variables (JSON object) merged into the
                             journey's variables; may be NULL */
+  /* ---- ABI 1.3 ---- */
+  int64_t retry_after_ms; /* HERALD_OUTCOME_RETRY_AFTER: delay from complete() */
 } herald_outcome;
 
 /*
@@ -221,6 +361,74 @@ typedef struct herald_host_api {
    * memory. Thread-safe; call it before complete(), from run_batch() or any
    * thread. */
   herald_status (*recommend)(herald_call* call, uint32_t count, char** out_json);
+
+  /* ---- ABI 1.3 (see "ABI 1.3 services" above for the threading rules) ---- */
+
+  /* The plugin a step belongs to; never NULL for a valid ctx. */
+  herald_plugin_ctx* (*plugin_ctx)(herald_step_ctx* ctx);
+  /* What the plugin's init() stored in *out_state; NULL before init() ran
+   * (e.g. under `herald validate`, which never calls init()). */
+  void* (*plugin_state)(herald_plugin_ctx* plugin);
+  /* log() for plugin-wide code (init, callbacks, webhooks). */
+  void (*plugin_log)(herald_plugin_ctx* plugin, int32_t level, const char* message);
+
+  /* Starts an HTTP(S) request; `done` gets the answer on the loop. At most
+   * a host-set number of requests per plugin are on the wire at once; the
+   * rest wait in order. Connections are pooled; TLS is verified.
+   * HERALD_ERR_INVALID for a NULL request/url/done; HERALD_ERR_UNSUPPORTED
+   * without a loop (`herald validate`). */
+  herald_status (*http_request)(herald_plugin_ctx* plugin, const herald_http_request* request,
+                                herald_http_callback done, void* user);
+
+  /* Submits a message over a pooled SMTP session to the server of the
+   * plugin's `smtp:` settings. HERALD_ERR_UNSUPPORTED without a loop or
+   * without `smtp:` settings (logged with what to write). */
+  herald_status (*smtp_send)(herald_plugin_ctx* plugin, const herald_smtp_message* message,
+                             herald_smtp_callback done, void* user);
+
+  /* Calls `fire(user)` on the loop after `delay_ms`; *out_timer (may be
+   * NULL) receives an id for timer_cancel. timer_cancel: HERALD_OK and
+   * `fire` will not be called; HERALD_ERR_NOT_FOUND when it already fired or
+   * was cancelled. */
+  herald_status (*timer_start)(herald_plugin_ctx* plugin, uint64_t delay_ms,
+                               herald_timer_callback fire, void* user, uint64_t* out_timer);
+  herald_status (*timer_cancel)(herald_plugin_ctx* plugin, uint64_t timer);
+
+  /* Asks for one permit under `key` (e.g. "provider:acct1",
+   * "domain:gmail.com"); `granted(user)` runs on the loop when the host's
+   * token bucket for the key allows (at once when no limit is configured).
+   * Core configures the rates (`rate_limits:` in the plugin's settings). */
+  herald_status (*permit_acquire)(herald_plugin_ctx* plugin, const char* key,
+                                  herald_permit_callback granted, void* user);
+
+  /* A signed public URL for contact `contact_index` of the batch `call`
+   * belongs to (the link names its workflow, step and delivery), for
+   * `purpose`; `target_url` is the click destination (CLICK only). On
+   * HERALD_OK *out_url is malloc'd (free with host->free()).
+   * HERALD_ERR_UNSUPPORTED when no link keys are configured (`links.keys`);
+   * HERALD_ERR_INVALID for a bad index, purpose or a missing target. Call
+   * before complete(). */
+  herald_status (*sign_link)(herald_call* call, size_t contact_index, int32_t purpose,
+                             const char* target_url, char** out_url);
+
+  /* Records an event for a contact through the same path as the admin API
+   * (so it can start event-triggered workflows under `herald serve`).
+   * `done` (may be NULL) gets the result on the loop. HERALD_ERR_INVALID
+   * for a missing type/contact or properties that are not a JSON object. */
+  herald_status (*record_event)(herald_plugin_ctx* plugin, const herald_event* event,
+                                herald_status_callback done, void* user);
+
+  /* Puts an email address or phone number (+E.164) on the suppression list
+   * with `reason` (as `herald contacts suppress`). Synchronous.
+   * HERALD_ERR_INVALID for an address that is neither. */
+  herald_status (*suppress)(herald_plugin_ctx* plugin, const char* address, const char* reason);
+
+  /* Fill a webhook reply (during the handler only). webhook_reply sets the
+   * status, content type (NULL: none) and body (copied); webhook_reply_header
+   * adds a header. */
+  void (*webhook_reply)(herald_webhook_reply* reply, int32_t status, const char* content_type,
+                        const char* body, size_t body_len);
+  void (*webhook_reply_header)(herald_webhook_reply* reply, const char* name, const char* value);
 } herald_host_api;
 
 /*
@@ -263,6 +471,13 @@ typedef struct herald_step_type {
    * that only sometimes branches should be two types (e.g. segment.filter
    * and segment.branch). */
   const char* const* branches;
+
+  /* ---- ABI 1.3 ---- */
+
+  /* Optional (NULL): the host's step_deadline for `call` passed and the
+   * batch failed. Called on the loop thread; stop the batch's work (cancel
+   * its timers, drop late answers). A later complete() is ignored. */
+  void (*cancel)(void* instance, herald_call* call);
 } herald_step_type;
 
 /* What herald_plugin_entry() returns: static data owned by the plugin.
@@ -277,6 +492,27 @@ typedef struct herald_plugin {
   const char* description;
   size_t step_type_count;
   const herald_step_type* const* step_types; /* array of step_type_count */
+
+  /* ---- ABI 1.3 ---- */
+
+  /* Schema (same subset as a step's) of the plugin's own section in
+   * herald.yaml, `plugins: NAME: {...}`; NULL accepts any object. The host
+   * validates the section against it before init(). */
+  const char* config_schema;
+  /* Optional: called once on the loop thread before any batch, with the
+   * validated section (defaults filled, plus "state_dir"). Store plugin-wide
+   * state in *out_state (host->plugin_state() returns it). A status other
+   * than HERALD_OK refuses the plugin (its steps cannot run). Not called by
+   * `herald validate`. */
+  herald_status (*init)(const herald_host_api* host, herald_plugin_ctx* plugin,
+                        const char* config_json, void** out_state);
+  /* Optional: called on the loop thread after every batch completed (or
+   * failed) and every callback of the plugin ran or was dropped; nothing of
+   * the plugin runs afterwards. */
+  void (*shutdown)(void* state);
+  /* Inbound routes on the daemon's public listener (`herald serve` only). */
+  size_t webhook_count;
+  const herald_webhook_route* const* webhooks;
 } herald_plugin;
 
 /* Signature of the entry symbol. Returns a pointer to static data (never

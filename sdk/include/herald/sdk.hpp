@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "herald/abi.h"
+#include "herald/services.hpp"
 
 namespace herald {
 
@@ -210,6 +211,26 @@ class StepContext {
     return it != settings_.end() && it->is_string() ? it->get<std::string>() : std::string();
   }
 
+  /// The plugin-wide services of ABI 1.3 (services.hpp). On an older host
+  /// (or without a plugin handle) every call answers HERALD_ERR_UNSUPPORTED.
+  PluginContext plugin() const noexcept {
+    herald_plugin_ctx* p = detail::hostOffers13(host_) ? host_->plugin_ctx(ctx_) : nullptr;
+    return PluginContext(host_, p);
+  }
+  Http http() const noexcept { return Http(host_, plugin().handle()); }
+  Smtp smtp() const noexcept { return Smtp(host_, plugin().handle()); }
+  Timers timers() const noexcept { return Timers(host_, plugin().handle()); }
+  Permits permits() const noexcept { return Permits(host_, plugin().handle()); }
+  Events events() const noexcept { return Events(host_, plugin().handle()); }
+  /// The object of the plugin class given to HERALD_PLUGIN_WITH, once the
+  /// host started the plugin; nullptr before (e.g. under `herald validate`,
+  /// which never starts plugins) or on an older host.
+  template <class P>
+  P* pluginState() const noexcept {
+    const PluginContext p = plugin();
+    return p.available() ? static_cast<P*>(host_->plugin_state(p.handle())) : nullptr;
+  }
+
   /// The raw host table and handle, for host functions newer than this SDK
   /// layer. Borrowed; valid as long as this context.
   const herald_host_api& host() const noexcept { return *host_; }
@@ -250,9 +271,19 @@ struct Fail {
   std::string reason{};
   bool retryable = false;
 };
+/// Outcome (ABI 1.3): nothing was done for this contact yet (the provider
+/// said 429 with Retry-After, or the rate limit is exhausted); the engine
+/// calls the step again for it after `delay_ms`. Not a failure: no retry
+/// attempt is used and the run report counts it as a retry. On an older host
+/// it becomes a retryable Fail with `reason`.
+struct RetryAfter {
+  int64_t delay_ms = 0;
+  std::string reason{};
+  nlohmann::json vars = nlohmann::json::object();
+};
 /// What a step decided for one contact. A contact whose outcome was never set
 /// gets Continue{}.
-using Outcome = std::variant<Continue, Branch, WaitUntil, Exit, Fail>;
+using Outcome = std::variant<Continue, Branch, WaitUntil, Exit, Fail, RetryAfter>;
 
 class Batch;
 
@@ -499,6 +530,26 @@ class BatchState {
       return HERALD_ERR_INTERNAL;
     }
   }
+  // host->sign_link for contact i (ABI 1.3).
+  herald_status signLink(size_t i, herald_link_purpose purpose, std::string_view target,
+                         std::string& out) const noexcept {
+    try {
+      out.clear();
+      if (completed() || i >= batch_->count) return HERALD_ERR_INVALID;
+      if (!hostOffers13(host_)) return HERALD_ERR_UNSUPPORTED;
+      const std::string t(target);
+      char* url = nullptr;
+      const herald_status status =
+          host_->sign_link(call_, i, purpose, t.empty() ? nullptr : t.c_str(), &url);
+      if (status == HERALD_OK && url != nullptr) out = url;
+      host_->free(url);
+      return status;
+    } catch (...) {
+      return HERALD_ERR_INTERNAL;
+    }
+  }
+  // The host's handle of this call, as cancel() names it.
+  const void* id() const noexcept { return call_; }
   StepContext& context() const noexcept { return *ctx_; }
   size_t size() const noexcept { return batch_->count; }
 
@@ -666,6 +717,15 @@ class BatchState {
                 o.kind = HERALD_OUTCOME_EXIT;
                 o.reason = v.reason.empty() ? nullptr : v.reason.c_str();
                 vars[i] = encodeVars(v.vars, i, ok);
+              } else if constexpr (std::is_same_v<T, RetryAfter>) {
+                if (hostOffers13(host_)) {
+                  o.kind = HERALD_OUTCOME_RETRY_AFTER;
+                  o.retry_after_ms = v.delay_ms < 0 ? 0 : v.delay_ms;
+                } else {
+                  o.kind = HERALD_OUTCOME_FAIL_RETRYABLE;  // an older host has no such kind
+                }
+                o.reason = v.reason.empty() ? "retry later" : v.reason.c_str();
+                vars[i] = encodeVars(v.vars, i, ok);
               } else {
                 o.kind = v.retryable ? HERALD_OUTCOME_FAIL_RETRYABLE : HERALD_OUTCOME_FAIL;
                 o.reason = v.reason.empty() ? "step failed (no reason given)" : v.reason.c_str();
@@ -824,6 +884,19 @@ class Batch {
     }
   }
 
+  /// A signed public link for contact `i` (ABI 1.3): unsubscribe (the page
+  /// and RFC 8058 one-click), open pixel, or click (redirects to `target`).
+  /// The link names this batch's workflow, step and the contact's delivery.
+  /// HERALD_OK with `url` set; HERALD_ERR_UNSUPPORTED when the host has no
+  /// link keys (links.keys) or predates ABI 1.3; HERALD_ERR_INVALID for a bad
+  /// index or a click without a target. Call before complete().
+  herald_status signLink(size_t i, herald_link_purpose purpose, std::string& url,
+                         std::string_view target = {}) const noexcept {
+    return state_->signLink(i, purpose, target, url);
+  }
+  /// Identifies this batch in Step::cancelled() (the host's deadline passed).
+  const void* id() const noexcept { return state_->id(); }
+
   /// Reports the outcomes to the host. True the first time; a second call
   /// (or one after fail()) returns false and is logged as a plugin bug.
   bool complete() noexcept { return state_->complete(); }
@@ -896,6 +969,11 @@ class Step {
 
   /// Decide an outcome for each contact of `batch` and complete it.
   virtual void run(Batch batch) = 0;
+
+  /// ABI 1.3: the host's step_deadline passed for the batch whose
+  /// Batch::id() is `batch_id`; it has failed and a later complete() is
+  /// ignored. Called on the loop thread: stop its work (timers, requests).
+  virtual void cancelled(const void* batch_id) noexcept { (void)batch_id; }
 
  protected:
   /// The host services of this instance.
@@ -1061,6 +1139,14 @@ void runStep(void* instance, const herald_batch* batch, herald_call* call) noexc
   state->endRun();
 }
 
+template <class S>
+void cancelStep(void* instance, herald_call* call) noexcept {
+  auto* self = static_cast<Instance<S>*>(instance);
+  if constexpr (requires(S & s) { s.cancelled(static_cast<const void*>(call)); }) {
+    if (self != nullptr && self->step) self->step->cancelled(call);
+  }
+}
+
 template <StepClass S>
 const herald_step_type& stepType() {
   static_assert(
@@ -1069,6 +1155,7 @@ const herald_step_type& stepType() {
   static const herald_step_type type = {
       sizeof(herald_step_type), S::kName,       S::kSummary,     stepSchema<S>(), stepFlags<S>(),
       stepChannel<S>(),         &createStep<S>, &destroyStep<S>, &runStep<S>,     stepBranches<S>(),
+      &cancelStep<S>,
   };
   return type;
 }
@@ -1079,8 +1166,132 @@ const herald_plugin* pluginDescriptor(const char* name, const char* version,
   try {
     static const std::array<const herald_step_type*, sizeof...(S)> types = {&stepType<S>()...};
     static const herald_plugin plugin = {
-        sizeof(herald_plugin), HERALD_ABI_MAJOR, HERALD_ABI_MINOR, name, version,
-        description,           sizeof...(S),     types.data(),
+        sizeof(herald_plugin),
+        HERALD_ABI_MAJOR,
+        HERALD_ABI_MINOR,
+        name,
+        version,
+        description,
+        sizeof...(S),
+        types.data(),
+        nullptr,
+        nullptr,
+        nullptr,
+        0,
+        nullptr,
+    };
+    return &plugin;
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+// ---- ABI 1.3: the plugin class of HERALD_PLUGIN_WITH ----
+
+template <class P>
+herald_status initPlugin(const herald_host_api* host, herald_plugin_ctx* plugin,
+                         const char* config_json, void** out_state) noexcept {
+  if (out_state == nullptr) return HERALD_ERR_INVALID;
+  *out_state = nullptr;
+  const PluginContext ctx(host, plugin);
+  try {
+    const nlohmann::json config = nlohmann::json::parse(config_json ? config_json : "{}");
+    *out_state = new P(ctx, config);
+    return HERALD_OK;
+  } catch (const std::exception& e) {
+    ctx.log(HERALD_LOG_ERROR, std::string("could not start: ") + e.what());
+  } catch (...) {
+    ctx.log(HERALD_LOG_ERROR, "could not start: unknown exception");
+  }
+  return HERALD_ERR_INVALID;
+}
+
+template <class P>
+void shutdownPlugin(void* state) noexcept {
+  delete static_cast<P*>(state);
+}
+
+template <class P>
+void handleWebhook(void* state, const herald_webhook_request* r,
+                   herald_webhook_reply* reply) noexcept {
+  auto* self = static_cast<P*>(state);
+  // The host looked the plugin's host table up when it started it.
+  const herald_host_api* host = self->context().host();
+  WebhookResponse res;
+  try {
+    WebhookRequest req;
+    req.method = view(r->method);
+    req.path = view(r->path);
+    req.query = view(r->query);
+    req.headers = readHeaders(r->headers, r->header_count);
+    req.body = std::string_view(r->body ? r->body : "", r->body ? r->body_len : 0);
+    req.remote_address = view(r->remote_address);
+    self->webhook(req, res);
+  } catch (const std::exception& e) {
+    self->context().log(HERALD_LOG_ERROR, std::string("webhook handler threw: ") + e.what());
+    res = WebhookResponse{500, "text/plain", {}, "internal error\n"};
+  } catch (...) {
+    res = WebhookResponse{500, "text/plain", {}, "internal error\n"};
+  }
+  for (const auto& [n, v] : res.headers) host->webhook_reply_header(reply, n.c_str(), v.c_str());
+  host->webhook_reply(reply, res.status,
+                      res.content_type.empty() ? nullptr : res.content_type.c_str(),
+                      res.body.data(), res.body.size());
+}
+
+template <class P>
+const herald_webhook_route* const* pluginWebhooks(size_t& count) {
+  if constexpr (requires { std::size(P::kWebhooks); }) {
+    static const auto routes = [] {
+      std::array<herald_webhook_route, std::size(P::kWebhooks)> a{};
+      for (size_t i = 0; i < a.size(); ++i)
+        a[i] =
+            herald_webhook_route{sizeof(herald_webhook_route), P::kWebhooks[i], &handleWebhook<P>};
+      return a;
+    }();
+    static const auto pointers = [] {
+      std::array<const herald_webhook_route*, std::size(P::kWebhooks)> a{};
+      for (size_t i = 0; i < a.size(); ++i) a[i] = &routes[i];
+      return a;
+    }();
+    count = pointers.size();
+    return pointers.data();
+  } else {
+    count = 0;
+    return nullptr;
+  }
+}
+
+template <class P>
+const char* pluginSchema() {
+  if constexpr (requires { P::kSchema; }) {
+    return P::kSchema;
+  } else {
+    return nullptr;
+  }
+}
+
+template <class P, StepClass... S>
+const herald_plugin* pluginDescriptorWith(const char* name, const char* version,
+                                          const char* description) noexcept {
+  try {
+    static const std::array<const herald_step_type*, sizeof...(S)> types = {&stepType<S>()...};
+    static size_t webhook_count = 0;
+    static const herald_webhook_route* const* webhooks = pluginWebhooks<P>(webhook_count);
+    static const herald_plugin plugin = {
+        sizeof(herald_plugin),
+        HERALD_ABI_MAJOR,
+        HERALD_ABI_MINOR,
+        name,
+        version,
+        description,
+        sizeof...(S),
+        types.data(),
+        pluginSchema<P>(),
+        &initPlugin<P>,
+        &shutdownPlugin<P>,
+        webhook_count,
+        webhooks,
     };
     return &plugin;
   } catch (...) {
@@ -1089,7 +1300,50 @@ const herald_plugin* pluginDescriptor(const char* name, const char* version,
 }
 
 }  // namespace detail
+
+/// Base of the plugin-wide class given to HERALD_PLUGIN_WITH (ABI 1.3). The
+/// host constructs it once, on the loop thread, before any batch, with the
+/// plugin's own section of herald.yaml (`plugins: NAME: {...}`, validated
+/// against `kSchema` when the class declares one, defaults filled in, plus
+/// "state_dir"), and destroys it at shutdown, after every batch and
+/// callback finished. A constructor that throws refuses the plugin (logged).
+///   class Acme : public herald::PluginBase {
+///    public:
+///     static constexpr const char* kSchema = R"({"type": "object", ...})";
+///     static constexpr const char* kWebhooks[] = {"/hooks/acme/"};  // optional
+///     Acme(herald::PluginContext ctx, const nlohmann::json& config);
+///     void webhook(const herald::WebhookRequest& req, herald::WebhookResponse& res);
+///   };
+/// Steps reach it with StepContext::pluginState<Acme>().
+class PluginBase {
+ public:
+  explicit PluginBase(PluginContext ctx) noexcept : ctx_(ctx) {}
+  virtual ~PluginBase() = default;
+  PluginBase(const PluginBase&) = delete;
+  PluginBase& operator=(const PluginBase&) = delete;
+
+  const PluginContext& context() const noexcept { return ctx_; }
+  Http http() const noexcept { return Http(ctx_.host(), ctx_.handle()); }
+  Smtp smtp() const noexcept { return Smtp(ctx_.host(), ctx_.handle()); }
+  Timers timers() const noexcept { return Timers(ctx_.host(), ctx_.handle()); }
+  Permits permits() const noexcept { return Permits(ctx_.host(), ctx_.handle()); }
+  Events events() const noexcept { return Events(ctx_.host(), ctx_.handle()); }
+
+ private:
+  PluginContext ctx_;
+};
+
 }  // namespace herald
+
+/// HERALD_PLUGIN with a plugin-wide class (ABI 1.3): its settings schema,
+/// init (constructor), shutdown (destructor) and webhook routes. Use instead
+/// of HERALD_PLUGIN, exactly once:
+///   HERALD_PLUGIN_WITH(Acme, "acme", "1.0.0", "Acme Mail channel", AcmeSend)
+#define HERALD_PLUGIN_WITH(plugin_class, name, version, description, ...)                       \
+  extern "C" HERALD_EXPORT const herald_plugin* herald_plugin_entry(void) noexcept {            \
+    return ::herald::detail::pluginDescriptorWith<plugin_class, __VA_ARGS__>((name), (version), \
+                                                                             (description));    \
+  }
 
 /// Defines the plugin's one exported symbol, herald_plugin_entry(), returning
 /// a static descriptor with the plugin's `name` ([a-z0-9_-]+), semantic

@@ -54,6 +54,7 @@
 #include "herald/abi.h"
 #include "herald/config_schema.hpp"
 #include "herald/sdk.hpp"
+#include "herald/testing_services.hpp"
 
 namespace herald::testing {
 
@@ -105,6 +106,7 @@ struct OutcomeRecord {
   herald_outcome_kind kind = HERALD_OUTCOME_CONTINUE;
   std::string branch{};
   int64_t wait_until_ms = 0;
+  int64_t retry_after_ms = 0;  ///< HERALD_OUTCOME_RETRY_AFTER (ABI 1.3)
   std::string reason{};
   nlohmann::json vars = nlohmann::json::object();
 };
@@ -483,11 +485,20 @@ class Host {
     api_.plugin_settings_json = &Host::hostSettings;
     api_.segment_match = &Host::hostSegmentMatch;
     api_.recommend = &Host::hostRecommend;
+    services_.install(api_);
+    api_.sign_link = &Host::hostSignLink;
+    services_.on_log = [this](herald_log_level level, const std::string& message) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (echo_logs_) std::fprintf(stderr, "[plugin] %s\n", message.c_str());
+      logs_.push_back({level, "plugin", message});
+    };
+    services_.on_bug = [this](const std::string& what) { bug(what); };
   }
   Host(const Host&) = delete;
   Host& operator=(const Host&) = delete;
   ~Host() {
     steps_.clear();  // destroys instances before their libraries and calls go
+    stopPlugin();
     if (!owned_state_dir_.empty()) {
       std::error_code ec;
       std::filesystem::remove_all(owned_state_dir_, ec);
@@ -537,7 +548,71 @@ class Host {
     std::lock_guard<std::mutex> lock(mu_);
     return recommend_calls_;
   }
-  /// Serves the host table of an older Herald: ABI 1.`minor` (0 or 1), whose
+  /// The fake ABI 1.3 services: scripted HTTP/SMTP answers, a manual clock
+  /// for timers, captured events, suppressions and permits
+  /// (testing_services.hpp).
+  FakeServices& services() noexcept { return services_; }
+
+  /// Starts `plugin` as the daemon does (ABI 1.3): its init() with `config`
+  /// (the `plugins: NAME:` section; schema defaults filled in, "state_dir"
+  /// added). Returns init()'s status; a plugin without init() is HERALD_OK.
+  herald_status startPlugin(const Plugin& plugin,
+                            nlohmann::json config = nlohmann::json::object()) {
+    const herald_plugin& d = plugin.descriptor();
+    if (d.abi_minor < 3 || d.init == nullptr) return HERALD_OK;
+    if (d.config_schema != nullptr)
+      config = withDefaults(nlohmann::json::parse(d.config_schema, nullptr, false), config);
+    if (!config.contains("state_dir")) config["state_dir"] = settings_["state_dir"];
+    const std::string text = config.dump();
+    void* state = nullptr;
+    const herald_status status = d.init(&api_, services_.handle(), text.c_str(), &state);
+    services_.setState(status == HERALD_OK ? state : nullptr);
+    if (status == HERALD_OK) started_ = &d;
+    return status;
+  }
+  /// Calls the started plugin's shutdown() (also done by ~Host).
+  void stopPlugin() {
+    const herald_plugin* d = started_;
+    started_ = nullptr;
+    if (d == nullptr) return;
+    void* state = api_.plugin_state(services_.handle());
+    services_.setState(nullptr);
+    if (d->shutdown != nullptr) d->shutdown(state);
+  }
+  /// Hands `request` to the started plugin's webhook route matching its path
+  /// (as the daemon's public listener does) and returns the filled response;
+  /// 404 when no route matches, 503 when no plugin was started.
+  WebhookResponse webhook(const std::string& method, const std::string& path,
+                          const Headers& headers, const std::string& body,
+                          const std::string& remote_address = "127.0.0.1") {
+    WebhookResponse res;
+    if (started_ == nullptr) return WebhookResponse{503, "text/plain", {}, "not started\n"};
+    const herald_webhook_route* route = nullptr;
+    for (size_t i = 0; i < started_->webhook_count; ++i) {
+      const herald_webhook_route* r = started_->webhooks[i];
+      if (r != nullptr && r->path_prefix != nullptr && path.rfind(r->path_prefix, 0) == 0)
+        route = r;
+    }
+    if (route == nullptr) return WebhookResponse{404, "text/plain", {}, "no route\n"};
+    const auto pairs = herald::detail::writeHeaders(headers);
+    const std::string query;
+    herald_webhook_request req{};
+    req.struct_size = sizeof req;
+    req.method = method.c_str();
+    req.path = path.c_str();
+    req.query = query.c_str();
+    req.headers = pairs.data();
+    req.header_count = headers.size();
+    req.body = body.data();
+    req.body_len = body.size();
+    req.remote_address = remote_address.c_str();
+    route->handle(api_.plugin_state(services_.handle()), &req,
+                  reinterpret_cast<herald_webhook_reply*>(&res));
+    services_.runLoop();
+    return res;
+  }
+
+  /// Serves the host table of an older Herald: ABI 1.`minor` (0, 1 or 2), whose
   /// table ends before the functions added later, so a step sees what it
   /// would see there (the SDK's segmentMatch()/recommend() then return
   /// HERALD_ERR_UNSUPPORTED). Any other minor restores this SDK's table.
@@ -546,6 +621,7 @@ class Host {
     api_.abi_minor = minor < HERALD_ABI_MINOR ? minor : HERALD_ABI_MINOR;
     api_.struct_size = minor == 0   ? offsetof(herald_host_api, segment_match)
                        : minor == 1 ? offsetof(herald_host_api, recommend)
+                       : minor == 2 ? offsetof(herald_host_api, plugin_ctx)
                                     : sizeof(herald_host_api);
   }
   /// Also print every log line to stderr (handy while debugging a test).
@@ -959,7 +1035,7 @@ class Host {
           reinterpret_cast<const char*>(outcomes) + i * stride);
       const std::string where = "outcome #" + std::to_string(i) + ": ";
       if (o->struct_size != stride) return where + "struct_size differs from outcome #0";
-      if (o->kind < HERALD_OUTCOME_CONTINUE || o->kind > HERALD_OUTCOME_FAIL) {
+      if (o->kind < HERALD_OUTCOME_CONTINUE || o->kind > HERALD_OUTCOME_RETRY_AFTER) {
         return where + "unknown kind " + std::to_string(o->kind);
       }
       OutcomeRecord rec;
@@ -969,6 +1045,10 @@ class Host {
         rec.branch = o->branch;
       }
       rec.wait_until_ms = o->wait_until_ms;
+      if (rec.kind == HERALD_OUTCOME_RETRY_AFTER) {
+        if (o->retry_after_ms < 0) return where + "RETRY_AFTER with a negative delay";
+        rec.retry_after_ms = o->retry_after_ms;
+      }
       if (o->reason != nullptr) rec.reason = o->reason;
       if ((rec.kind == HERALD_OUTCOME_FAIL || rec.kind == HERALD_OUTCOME_FAIL_RETRYABLE) &&
           rec.reason.empty()) {
@@ -1075,6 +1155,33 @@ class Host {
 
   static const char* hostSettings(herald_step_ctx* c) { return fromCtx(c)->settings_text.c_str(); }
 
+  static herald_status hostSignLink(herald_call* c, size_t index, int32_t purpose,
+                                    const char* target, char** out_url) {
+    if (out_url == nullptr) return HERALD_ERR_INVALID;
+    *out_url = nullptr;
+    detail::Call* call = fromCall(c);
+    {
+      std::lock_guard<std::mutex> lock(call->host->mu_);
+      if (call->result.complete_calls > 0) {
+        call->host->bugLocked("sign_link() after complete() from " + call->ctx->type);
+        return HERALD_ERR_INVALID;
+      }
+      if (index >= call->batch.count) return HERALD_ERR_INVALID;
+    }
+    std::string url;
+    const herald_status status = call->host->services_.fakeLink(
+        call->contacts[index].id, call->step_id, purpose, target, url);
+    if (status != HERALD_OK) return status;
+    char* copy = static_cast<char*>(std::malloc(url.size() + 1));
+    if (copy == nullptr) return HERALD_ERR_INTERNAL;
+    std::memcpy(copy, url.c_str(), url.size() + 1);
+    *out_url = copy;
+    return HERALD_OK;
+  }
+
+  FakeServices services_;
+  const herald_plugin* started_ = nullptr;
+
   herald_host_api api_{};
   nlohmann::json settings_;
   std::filesystem::path owned_state_dir_;
@@ -1095,6 +1202,12 @@ class Host {
 };
 
 inline BatchResult PendingBatch::wait() {
+  // The fake loop first: answers and granted permits may complete the batch.
+  for (;;) {
+    const size_t ran = host_->services_.runLoop();
+    std::lock_guard<std::mutex> lock(host_->mu_);
+    if (ran == 0 || call_->result.complete_calls > 0) break;
+  }
   std::unique_lock<std::mutex> lock(host_->mu_);
   call_->done.wait_until(lock, call_->deadline, [&] { return call_->result.complete_calls > 0; });
   if (call_->result.complete_calls == 0) {
@@ -1107,6 +1220,10 @@ inline BatchResult PendingBatch::wait() {
 
 inline BatchResult TestStep::run(std::vector<TestContact> contacts, RunOptions options) {
   return host_->run(*this, std::move(contacts), std::move(options));
+}
+
+inline herald_plugin_ctx* FakeServices::pluginCtx(herald_step_ctx* c) {
+  return c == nullptr ? nullptr : reinterpret_cast<detail::StepCtx*>(c)->host->services().handle();
 }
 
 }  // namespace herald::testing

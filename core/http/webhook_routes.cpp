@@ -1,0 +1,34 @@
+#include "http/webhook_routes.hpp"
+
+namespace herald::http {
+
+void addWebhookRoutes(Router& router, plugin::Registry& plugins) {
+  for (const auto& prefix : plugins.webhookPrefixes()) {
+    router.addPrefix(prefix, [&plugins](const Exchange& ex, Respond respond) {
+      plugin::WebhookRequest req;
+      req.method = std::string(sv(ex.request.method_string()));
+      req.path = ex.path;
+      const std::string_view target = sv(ex.request.target());
+      if (auto q = target.find('?'); q != std::string_view::npos)
+        req.query = std::string(target.substr(q + 1));
+      for (const auto& field : ex.request)
+        req.headers.emplace_back(std::string(sv(field.name_string())),
+                                 std::string(sv(field.value())));
+      req.body = ex.request.body();
+      req.remote_address = ex.remote;
+      plugin::WebhookAnswer answer;
+      if (!plugins.serveWebhook(req, answer)) {
+        answer.status = 404;
+        answer.content_type = "text/plain";
+        answer.body = "no such webhook\n";
+      }
+      Response res = makeResponse(ex.request, static_cast<bhttp::status>(answer.status),
+                                  answer.content_type, std::move(answer.body));
+      if (answer.content_type.empty()) res.erase(bhttp::field::content_type);
+      for (const auto& [name, value] : answer.headers) res.insert(name, value);
+      respond(std::move(res));
+    });
+  }
+}
+
+}  // namespace herald::http
