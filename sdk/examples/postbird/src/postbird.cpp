@@ -2,7 +2,8 @@
 //
 //  - postbird.email, a delivery step: POSTs each contact's message as JSON to
 //    {base_url}/v1/messages through the host's HTTP service (pooled
-//    keep-alive connections, TLS verified) and records Postbird's message id.
+//    keep-alive connections, TLS verified), at most `max_in_flight` at once,
+//    and records Postbird's message id.
 //  - /hooks/postbird/events, a webhook route on Herald's public listener:
 //    checks Postbird's HMAC-SHA256 signature, then turns `delivered` and
 //    `bounced` receipts into events (and a bounce into a suppression).
@@ -12,10 +13,13 @@
 
 #include <atomic>
 #include <charconv>
+#include <deque>
 #include <herald/sdk.hpp>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace {
 
@@ -31,7 +35,9 @@ class Postbird : public herald::PluginBase {
                    "description": "Postbird's API root, without a trailing slash"},
       "api_key": {"type": "string", "minLength": 1, "description": "Postbird API key"},
       "webhook_secret": {"type": "string", "minLength": 16,
-                         "description": "The signing secret of Postbird's webhooks"}
+                         "description": "The signing secret of Postbird's webhooks"},
+      "max_in_flight": {"type": "integer", "minimum": 1, "maximum": 16, "default": 4,
+                        "description": "Requests to Postbird at once: Postbird allows 4"}
     },
     "required": ["api_key", "webhook_secret"],
     "additionalProperties": false
@@ -42,10 +48,28 @@ class Postbird : public herald::PluginBase {
       : PluginBase(ctx),
         base_url_(config.at("base_url").get<std::string>()),
         api_key_(config.at("api_key").get<std::string>()),
-        webhook_secret_(config.at("webhook_secret").get<std::string>()) {}
+        webhook_secret_(config.at("webhook_secret").get<std::string>()),
+        max_in_flight_(config.at("max_in_flight").get<size_t>()) {}
 
   const std::string& baseUrl() const { return base_url_; }
   const std::string& apiKey() const { return api_key_; }
+
+  // Sends `req` to Postbird, at most max_in_flight requests at a time across
+  // all batches; the rest wait here in order. Fewer requests at once means
+  // fewer connections (the host keeps them alive and reuses them) and
+  // Postbird's concurrency limit holds. `done` is always called, on the loop
+  // (or at once, in the caller, if the host refuses the request).
+  void send(herald::HttpRequest req, herald::Http::Callback done) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);  // run() and callbacks run on different threads
+      if (in_flight_ >= max_in_flight_) {
+        waiting_.emplace_back(std::move(req), std::move(done));
+        return;
+      }
+      ++in_flight_;
+    }
+    start(req, std::move(done));
+  }
 
   // POST /hooks/postbird/events, header `X-Postbird-Signature: sha256=<hex>`
   // (HMAC-SHA256 of the raw body with the webhook secret), body
@@ -113,9 +137,41 @@ class Postbird : public herald::PluginBase {
            CRYPTO_memcmp(header.data(), expected.data(), expected.size()) == 0;
   }
 
+  void start(const herald::HttpRequest& req, herald::Http::Callback done) {
+    auto finished = [this, done](const herald::HttpResponse& r) {
+      done(r);
+      startNext();
+    };
+    if (http().request(req, finished) != HERALD_OK) {
+      herald::HttpResponse refused;
+      refused.transport_error = true;
+      refused.retryable = true;
+      refused.error = "the host refused the request";
+      finished(refused);
+    }
+  }
+
+  void startNext() {
+    std::pair<herald::HttpRequest, herald::Http::Callback> next;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (waiting_.empty()) {
+        --in_flight_;
+        return;
+      }
+      next = std::move(waiting_.front());
+      waiting_.pop_front();
+    }
+    start(next.first, std::move(next.second));
+  }
+
   std::string base_url_;
   std::string api_key_;
   std::string webhook_secret_;
+  size_t max_in_flight_;
+  std::mutex mu_;
+  size_t in_flight_ = 0;
+  std::deque<std::pair<herald::HttpRequest, herald::Http::Callback>> waiting_;
 };
 
 // Retry-After in seconds (Postbird sends delta-seconds); 1 s when absent or
@@ -182,7 +238,7 @@ class Email : public herald::Step {
       b->complete();
       return;
     }
-    const Postbird* postbird = context().pluginState<Postbird>();
+    Postbird* postbird = context().pluginState<Postbird>();
     if (postbird == nullptr) {
       b->fail("the postbird plugin is not started");
       return;
@@ -209,10 +265,8 @@ class Email : public herald::Step {
         settled(i, herald::Continue{});
         continue;
       }
-      const herald_status s = context().http().request(
-          req, [settled, i](const herald::HttpResponse& r) { settled(i, outcomeOf(r)); });
-      if (s != HERALD_OK)
-        settled(i, herald::Fail{"the host refused the request: status " + std::to_string(s), true});
+      postbird->send(std::move(req),
+                     [settled, i](const herald::HttpResponse& r) { settled(i, outcomeOf(r)); });
     }
   }
 
