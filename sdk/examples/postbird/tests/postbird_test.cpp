@@ -63,7 +63,8 @@ int main() {
     return herald::HttpResponse{202, {}, R"({"id": "msg_1"})"};
   });
 
-  const nlohmann::json config = {{"from", "shop@example.com"}, {"subject", "Hi"}, {"text", "Hello"}};
+  const nlohmann::json config = {
+      {"from", "shop@example.com"}, {"subject", "Hi"}, {"text", "Hello"}};
   auto& step = host.create(plugin, "postbird.email", config);
   check(step.ok(), "postbird.email accepts a valid config");
   const auto result = step.run({
