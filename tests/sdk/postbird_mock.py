@@ -8,6 +8,7 @@ import hmac
 import http.server
 import json
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -19,7 +20,7 @@ class PostbirdMock:
         self.throttle_once = set(throttle_once)  # addresses answered 429 once
         self.lock = threading.Lock()
         self.connections = 0
-        self.requests = []  # (address, status) in arrival order
+        self.requests = []  # (address, status, monotonic time) in arrival order
         self.delivered = {}  # address -> message id
         mock = self
 
@@ -68,9 +69,9 @@ class PostbirdMock:
         with self.lock:
             if to in self.throttle_once:
                 self.throttle_once.discard(to)
-                self.requests.append((to, 429))
+                self.requests.append((to, 429, time.monotonic()))
                 return 429, [("Retry-After", "1")], {"error": "slow down"}
-            self.requests.append((to, 202))
+            self.requests.append((to, 202, time.monotonic()))
             message_id = f"msg_{len(self.requests)}"
             self.delivered.setdefault(to, message_id)
             return 202, [], {"id": message_id}
@@ -79,7 +80,7 @@ class PostbirdMock:
         """(connections, requests, {address: times answered 202})."""
         with self.lock:
             sent = {}
-            for to, status in self.requests:
+            for to, status, _ in self.requests:
                 if status == 202:
                     sent[to] = sent.get(to, 0) + 1
             return self.connections, len(self.requests), sent

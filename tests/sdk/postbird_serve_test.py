@@ -100,7 +100,10 @@ class PostbirdInServe(unittest.TestCase):
         self.assertEqual(sorted(sent), sorted(c["email"] for c in CONTACTS), self.d.log())
         self.assertEqual(set(sent.values()), {1}, "each contact is delivered once")
         self.assertEqual(requests, COUNT + 1, "one 429, then each message once")
-        self.assertEqual([s for to, s in self.mock.requests if to == THROTTLED], [429, 202])
+        throttled = [(s, at) for to, s, at in self.mock.requests if to == THROTTLED]
+        self.assertEqual([s for s, _ in throttled], [429, 202])
+        # Retry-After: 1 was honoured (the engine's clock ticks in whole ms).
+        self.assertGreaterEqual(throttled[1][1] - throttled[0][1], 0.95, throttled)
         print(f"postbird: {connections} connections for {requests} requests", file=sys.stderr)
         self.assertLessEqual(connections, 4, f"{connections} connections for {requests} requests")
         statuses = dict(self.rows("SELECT status, count(*) FROM journeys GROUP BY status"))
