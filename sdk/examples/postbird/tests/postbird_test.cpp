@@ -4,8 +4,10 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <chrono>
 #include <herald/testing.hpp>
 #include <iostream>
+#include <thread>
 
 namespace {
 
@@ -115,6 +117,24 @@ int main() {
   const auto suppressed = host.services().suppressions();
   check(suppressed.size() == 1 && suppressed[0].address == "ann@example.com",
         "a bounce suppresses the address");
+
+  // max_in_flight: the fake host answers only when its loop runs, so before
+  // that no more than max_in_flight requests may have gone out.
+  herald::testing::Host window;
+  window.startPlugin(plugin,
+                     {{"api_key", "pk_test"}, {"webhook_secret", kSecret}, {"max_in_flight", 2}});
+  auto& windowed = window.create(plugin, "postbird.email", config);
+  auto pending = window.start(windowed, {{.id = 1, .email = "a@example.com"},
+                                         {.id = 2, .email = "b@example.com"},
+                                         {.id = 3, .email = "c@example.com"},
+                                         {.id = 4, .email = "d@example.com"}});
+  for (int waited = 0; waited < 200 && window.services().httpRequests().size() < 2; ++waited)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // run() has issued all it will
+  check(window.services().httpRequests().size() == 2, "at most max_in_flight requests at once");
+  const auto drained = pending.wait();  // runs the loop: each answer starts the next request
+  check(drained.completed && window.services().httpRequests().size() == 4,
+        "the queued requests follow as answers arrive");
 
   if (failures == 0) std::cout << "postbird: all checks passed\n";
   return failures == 0 ? 0 : 1;
