@@ -3,7 +3,8 @@
 20 contacts over the admin API delivers each message once over a few
 keep-alive connections, a 429 with Retry-After is retried later without a
 failure, and signed webhooks become events (a bounce also a suppression)
-while a forged one is refused with 401 and changes nothing.
+while a forged one is refused with 401 and changes nothing. A missing
+setting stops `herald serve` with a message naming it.
 
 Arguments: the herald binary, the directory holding the built postbird.so,
 tests/integration/daemon (for harness.py)."""
@@ -136,6 +137,19 @@ class PostbirdInServe(unittest.TestCase):
         r = self.d.herald("contacts", "suppress", "c1@example.com")
         self.assertNotIn("already on the suppression list", r.stdout + r.stderr)
         self.assertLess(time.monotonic() - started, 60)
+
+    def test_a_missing_webhook_secret_stops_herald_serve_naming_the_key(self):
+        self.d.stop()
+        with open(self.d.config) as f:
+            text = f.read()
+        with open(self.d.config, "w") as f:
+            f.write(text.replace(f"    webhook_secret: {SECRET}\n", ""))
+        r = self.d.herald("serve", timeout=60)
+        self.assertNotEqual(r.returncode, 0, r.stderr)
+        self.assertIn("herald: error: plugins.postbird: missing required key 'webhook_secret' "
+                      "(a string of at least 16 characters) in plugins.postbird "
+                      "(plugin 'postbird' is not started)\n", r.stderr)
+        self.assertNotIn(API_KEY, r.stderr)
 
 
 if __name__ == "__main__":
