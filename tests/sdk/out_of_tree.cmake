@@ -1,14 +1,26 @@
-# The out-of-tree promise, end to end (run by ctest as sdk.out_of_tree_example):
+# The out-of-tree promise, end to end (run by ctest as sdk.out_of_tree_example
+# for sdk/examples/hello and sdk.postbird_example for sdk/examples/postbird):
 #  1. install the SDK component of this build tree into a fresh prefix;
-#  2. configure and build sdk/examples/hello against that prefix alone;
+#  2. configure and build the example against that prefix alone;
 #  3. run the example's own unit test (which uses the installed testing.hpp);
 #  4. check the plugin binary (one export, no executable stack);
-#  5. `herald plugins --json --plugin-dir <hello build>` lists hello.greet.
+#  5. `herald plugins --json --plugin-dir <example build>` lists its step type;
+#  6. with -DSERVE_TEST=<script.py>: run it with /usr/bin/python3 as
+#     `script.py <herald> <example build> <HARNESS_DIR>` (the plugin in the
+#     real `herald serve`).
+# -DPLUGIN (default hello) and -DSTEP_TYPE (default hello.greet) name what
+# the example builds; its version must be 1.0.0.
 foreach(var BUILD_DIR EXAMPLE WORK_DIR GENERATOR CXX_COMPILER CTEST HERALD)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "out_of_tree.cmake needs -D${var}=...")
   endif()
 endforeach()
+if(NOT DEFINED PLUGIN)
+  set(PLUGIN hello)
+endif()
+if(NOT DEFINED STEP_TYPE)
+  set(STEP_TYPE hello.greet)
+endif()
 
 function(run what)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -19,7 +31,7 @@ function(run what)
 endfunction()
 
 set(prefix ${WORK_DIR}/prefix)
-set(build ${WORK_DIR}/hello-build)
+set(build ${WORK_DIR}/${PLUGIN}-build)
 file(REMOVE_RECURSE ${WORK_DIR})
 file(MAKE_DIRECTORY ${WORK_DIR})
 
@@ -40,15 +52,15 @@ set(configure ${CMAKE_COMMAND} -S ${EXAMPLE} -B ${build} -G ${GENERATOR}
 if(MAKE_PROGRAM)
   list(APPEND configure -DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM})
 endif()
-run("configuring the hello example against the installed SDK" ${configure})
+run("configuring the ${PLUGIN} example against the installed SDK" ${configure})
 file(STRINGS ${build}/CMakeCache.txt sdk_dir REGEX "^HeraldSDK_DIR:")
 if(NOT sdk_dir MATCHES "${prefix}")
   message(FATAL_ERROR "the example found the SDK elsewhere: ${sdk_dir}")
 endif()
-run("building the hello example" ${CMAKE_COMMAND} --build ${build})
-run("running the hello example's unit test" ${CTEST} --test-dir ${build} --output-on-failure)
+run("building the ${PLUGIN} example" ${CMAKE_COMMAND} --build ${build})
+run("running the ${PLUGIN} example's unit test" ${CTEST} --test-dir ${build} --output-on-failure)
 
-set(plugin ${build}/hello.so)
+set(plugin ${build}/${PLUGIN}.so)
 if(NOT EXISTS ${plugin})
   message(FATAL_ERROR "herald_add_plugin() did not produce ${plugin}")
 endif()
@@ -68,7 +80,7 @@ if(count GREATER 0)
   math(EXPR last "${count} - 1")
   foreach(i RANGE ${last})
     string(JSON name GET "${json}" plugins ${i} name)
-    if(name STREQUAL "hello")
+    if(name STREQUAL "${PLUGIN}")
       set(found TRUE)
       string(JSON abi GET "${json}" plugins ${i} abi)
       string(JSON version GET "${json}" plugins ${i} version)
@@ -80,30 +92,37 @@ if(count GREATER 0)
       string(REGEX REPLACE ".*HERALD_ABI_MINOR ([0-9]+).*" "\\1" abi_minor "${abi_lines}")
       if(NOT abi STREQUAL "${abi_major}.${abi_minor}")
         message(FATAL_ERROR
-                "hello is listed with ABI '${abi}', expected ${abi_major}.${abi_minor}:\n${json}")
+                "${PLUGIN} is listed with ABI '${abi}', expected ${abi_major}.${abi_minor}:\n${json}")
       endif()
       if(NOT version STREQUAL "1.0.0")
-        message(FATAL_ERROR "hello is listed with version '${version}', expected 1.0.0")
+        message(FATAL_ERROR "${PLUGIN} is listed with version '${version}', expected 1.0.0")
       endif()
       file(REAL_PATH "${path}" real_path)
       file(REAL_PATH "${plugin}" real_plugin)
       if(NOT real_path STREQUAL real_plugin)
-        message(FATAL_ERROR "hello is listed at '${path}', expected ${plugin}")
+        message(FATAL_ERROR "${PLUGIN} is listed at '${path}', expected ${plugin}")
       endif()
-      if(NOT types MATCHES "\"hello\\.greet\"")
-        message(FATAL_ERROR "hello does not list step type hello.greet: ${types}")
+      string(FIND "${types}" "\"${STEP_TYPE}\"" at)
+      if(at EQUAL -1)
+        message(FATAL_ERROR "${PLUGIN} does not list step type ${STEP_TYPE}: ${types}")
       endif()
     endif()
   endforeach()
 endif()
 if(NOT found)
-  message(FATAL_ERROR "herald plugins --json does not list plugin hello:\n${json}")
+  message(FATAL_ERROR "herald plugins --json does not list plugin ${PLUGIN}:\n${json}")
 endif()
 string(JSON refused_count ERROR_VARIABLE error LENGTH "${json}" refused)
 if(NOT error AND refused_count GREATER 0)
   string(JSON refused GET "${json}" refused)
-  if(refused MATCHES "hello")
-    message(FATAL_ERROR "herald refused the hello plugin: ${refused}")
+  string(FIND "${refused}" "${PLUGIN}" at)
+  if(NOT at EQUAL -1)
+    message(FATAL_ERROR "herald refused the ${PLUGIN} plugin: ${refused}")
   endif()
 endif()
-message(STATUS "hello built against the installed SDK and loaded by herald")
+message(STATUS "${PLUGIN} built against the installed SDK and loaded by herald")
+
+if(SERVE_TEST)
+  run("${SERVE_TEST} (${PLUGIN} in herald serve)" /usr/bin/python3 ${SERVE_TEST} ${HERALD} ${build}
+      ${HARNESS_DIR})
+endif()
