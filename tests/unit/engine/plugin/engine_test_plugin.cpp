@@ -131,6 +131,9 @@ class Router : public herald::Step {
  public:
   static constexpr const char* kName = "t.route";
   static constexpr const char* kSummary = "Branches on attributes.route";
+  // A contact routed anywhere else takes a label the plugin never declared:
+  // the plugin's bug, which fails that journey only.
+  static constexpr const char* kBranches[] = {"left", "right"};
   static constexpr const char* kSchema = R"({"type": "object", "additionalProperties": false})";
   Router(StepContext& ctx, const nlohmann::json&) : Step(ctx) {}
   void run(Batch batch) override {
