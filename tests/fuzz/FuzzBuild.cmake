@@ -14,6 +14,10 @@ add_link_options(-fsanitize=address,undefined)
 find_package(date REQUIRED)
 # What herald_template links (core/CMakeLists.txt order): keep in step with
 # core/template/CMakeLists.txt.
+# herald_util uses the SDK's header-only config validator
+# (herald/config_schema.hpp): the SDK's headers, without its install rules.
+add_library(herald_sdk INTERFACE)
+target_include_directories(herald_sdk INTERFACE ${PROJECT_SOURCE_DIR}/sdk/include)
 add_subdirectory(core/util)
 add_subdirectory(core/template)
 enable_testing()
