@@ -45,7 +45,15 @@ RunLoop::RunLoop(asio::io_context& io, store::Store& store, const Clock& clock, 
       options_(std::move(options)),
       done_(std::move(done)),
       started_(std::chrono::steady_clock::now()),
-      services_{std::make_shared<recommend::Recommender>(store)} {}
+      services_{std::make_shared<recommend::Recommender>(store)} {
+  if (!options_.metrics) return;
+  // Described once per loop, not per batch (observeBatch is on the hot path).
+  options_.metrics->describe("batch_seconds",
+                             "Time of one batch at one step, from its first journey taken to its "
+                             "moves committed (templates, delivery policy, the step, the store)");
+  options_.metrics->describe("step_call_seconds",
+                             "Time a plugin step held one batch, from the call to its completion");
+}
 
 int RunLoop::batchSize() const {
   return std::max(1, std::min(options_.batch_size, plan_.workflow().batch_size));
@@ -338,16 +346,9 @@ void RunLoop::observeBatch(const StepRuntime& rt, std::chrono::steady_clock::tim
   if (!options_.metrics) return;
   auto& m = *options_.metrics;
   const observe::Labels labels{{"workflow", plan_.workflow().name}, {"step", rt.step->id}};
-  m.describe("batch_seconds",
-             "Time of one batch at one step, from its first journey taken to its moves "
-             "committed (templates, delivery policy, the step, the store)");
   m.observe("batch_seconds", labels,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
-  if (step_seconds) {
-    m.describe("step_call_seconds",
-               "Time a plugin step held one batch, from the call to its completion");
-    m.observe("step_call_seconds", labels, *step_seconds);
-  }
+  if (step_seconds) m.observe("step_call_seconds", labels, *step_seconds);
 }
 
 void RunLoop::setQuarantinedGauge() {

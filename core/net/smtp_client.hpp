@@ -40,8 +40,8 @@ struct SmtpServer {
 struct SmtpMessage {
   std::string sender;                   // MAIL FROM:<sender>
   std::vector<std::string> recipients;  // RCPT TO:<each>
-  std::string data;  // the ready message (headers, blank line, body); the client
-                     // normalises line ends to CRLF and dot-stuffs
+  std::string data;                     // the ready message (headers, blank line, body); the client
+                                        // normalises line ends to CRLF and dot-stuffs
 };
 
 struct SmtpReply {
@@ -54,12 +54,12 @@ struct SmtpResult {
   // No answer for the message as a whole: connection, TLS or AUTH failed,
   // a timeout, or the session dropped before DATA's reply.
   bool transport_error = false;
-  bool retryable = false;  // 4xx on connect/EHLO/AUTH and network errors: yes; TLS
-                           // verification, AUTH 5xx: no
-  std::string error;       // never contains the password
-  std::optional<SmtpReply> mail_from;   // MAIL FROM's reply
-  std::vector<SmtpReply> recipients;    // one per recipient, in order
-  std::optional<SmtpReply> data;        // the final reply after the message, when sent
+  bool retryable = false;              // 4xx on connect/EHLO/AUTH and network errors: yes; TLS
+                                       // verification, AUTH 5xx: no
+  std::string error;                   // never contains the password
+  std::optional<SmtpReply> mail_from;  // MAIL FROM's reply
+  std::vector<SmtpReply> recipients;   // one per recipient, in order
+  std::optional<SmtpReply> data;       // the final reply after the message, when sent
 };
 
 struct SmtpClientOptions {

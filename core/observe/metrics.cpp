@@ -159,6 +159,11 @@ void Metrics::describe(const std::string& name, std::string help) {
   helps_[name] = std::move(help);
 }
 
+void Metrics::setDefaultHelp(std::string help) {
+  std::lock_guard lock(mu_);
+  default_help_ = std::move(help);
+}
+
 std::vector<Metrics::Sample> Metrics::snapshot() const {
   std::lock_guard lock(mu_);
   std::vector<Sample> out;
@@ -175,16 +180,19 @@ std::vector<Metrics::Sample> Metrics::snapshot() const {
 
 std::string Metrics::prometheusText(std::string_view prefix) const {
   std::map<std::string, std::string> helps;
+  std::string default_help;
   {
     std::lock_guard lock(mu_);
     helps = helps_;
+    default_help = default_help_;
   }
   std::string out;
   std::string last;
   for (const auto& s : snapshot()) {
     const std::string name = std::string(prefix) + s.name;
     if (s.name != last) {
-      const std::string& help = helps[s.name];
+      const auto it = helps.find(s.name);
+      const std::string& help = it != helps.end() ? it->second : default_help;
       if (!help.empty()) out += fmt::format("# HELP {} {}\n", name, help);
       out += fmt::format("# TYPE {} {}\n", name, kindName(s.kind));
       last = s.name;

@@ -60,6 +60,9 @@ class Metrics {
   std::optional<uint64_t> count(const std::string& name, const Labels& labels) const;
   // Sets the HELP text printed for `name` (without prefix).
   void describe(const std::string& name, std::string help);
+  // The HELP text of every metric not described (e.g. those plugins report:
+  // the host cannot know what they mean). Empty: no HELP line for them.
+  void setDefaultHelp(std::string help);
 
   // Sorted by name, then labels.
   std::vector<Sample> snapshot() const;
@@ -83,6 +86,7 @@ class Metrics {
   std::map<std::string, Family> families_;
   // HELP texts, by name: a metric may be described before its first sample.
   std::map<std::string, std::string> helps_;
+  std::string default_help_;
   std::map<std::pair<std::string, Labels>, Series> series_;
 };
 

@@ -150,12 +150,7 @@ void hostMetric(herald_step_ctx* ctx, const char* name, double value, bool count
     auto& metrics = ctx->host->metrics;
     bool ok = counter ? metrics.counterAdd(n, labels, value, &why)
                       : metrics.gaugeSet(n, labels, value, &why);
-    if (!ok) {
-      log::warn(ctx->log_source, "metric dropped: " + why);
-      return;
-    }
-    metrics.describe(n, std::string(counter ? "Counter" : "Gauge") +
-                            " reported by plugins (counter_add / gauge_set), by plugin and step");
+    if (!ok) log::warn(ctx->log_source, "metric dropped: " + why);
   } catch (...) {
   }
 }

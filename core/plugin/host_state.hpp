@@ -39,6 +39,10 @@ struct LoadedPlugin {
 // State shared by the Registry and every context it hands out; contexts
 // hold it by shared_ptr so they may outlive the Registry.
 struct HostShared {
+  HostShared() {
+    metrics.setDefaultHelp("Reported by a plugin (counter_add / gauge_set), by plugin and step");
+  }
+
   // Plugin kv, segment_match and recommend calls reach the store on the
   // engine's thread (store_access.hpp); the lock serialises the rest.
   std::mutex store_mu;
@@ -46,6 +50,7 @@ struct HostShared {
   // The threads that run plugins' run_batch (never the engine's thread).
   CallPool calls;
 
+  // What plugins report (counter_add / gauge_set).
   observe::Metrics metrics;
 
   std::mutex settings_mu;
