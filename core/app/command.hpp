@@ -18,6 +18,7 @@ void addContactsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addEventsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addRunCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addRunsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
+void addSendsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addSegmentCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addTemplateCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addProductsCommand(CLI::App& app, AppContext& ctx, int& exit_code);

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "config/delivery_config.hpp"
 #include "engine/run_plan.hpp"
 #include "store/store.hpp"
 #include "util/clock.hpp"
@@ -46,6 +47,10 @@ struct RunOptions {
   // herald_quarantined_batches, herald_plugin_batch_failures_total): the
   // daemon's own Metrics. None for a one-off `herald run`.
   observe::Metrics* metrics = nullptr;
+  // herald.yaml's `delivery:` (frequency caps, quiet hours, default time
+  // zone) for the delivery policy; null: none of them (consent and
+  // suppression always apply).
+  std::shared_ptr<const config::DeliveryConfig> delivery;
 };
 
 // One message a delivery step would have sent, from a dry run.
@@ -64,8 +69,11 @@ struct StepActivity {
   int64_t already_sent = 0;  // ledger said sent: passed without calling the plugin
   int64_t refused = 0;       // the delivery policy said no (e.g. no address)
   std::map<std::string, int64_t> refused_by;  // ... by ledger decision ("no-consent": 3)
-  int64_t unknown = 0;                        // outcome unknown after a crash: failed, not resent
-  int64_t redelivered = 0;     // unknown after a crash, delivered again (idempotent step)
+  int64_t deferred = 0;                       // quiet hours: the journey waits at the step
+  int64_t unknown = 0;  // outcome unknown after a crash: not resent (on_unknown: skip)
+  int64_t redelivered = 0;  // unknown after a crash, delivered again (on_unknown: resend or an
+                            // idempotent step)
+  int64_t settled_by_event = 0;  // unknown after a crash, a provider event says it was sent
   int64_t batch_failures = 0;  // the plugin failed a whole batch
   // Templates: journeys failed because their config did not render (strict
   // undefined variable, a limit, a filter error), and in lenient mode, per

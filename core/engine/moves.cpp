@@ -74,13 +74,35 @@ JourneyMove failureMove(const MoveContext& ctx, const store::DueJourney& journey
 }
 
 JourneyMove refusalMove(const MoveContext& ctx, const store::DueJourney& journey,
-                        std::string reason) {
+                        const std::string& decision, const std::string& reason) {
   JourneyMove m = base(ctx, journey, journey.vars);
-  m.outcome = "refused";
-  m.to_step = std::nullopt;
-  m.status = JourneyStatus::kRefused;
-  m.attempts = journey.attempts + 1;
+  m.outcome = "refused:" + decision;
+  m.reason = reason;
+  const std::string& then = ctx.step.on_refused;
+  if (then == "exit") {
+    m.to_step = std::nullopt;
+    m.status = JourneyStatus::kExited;
+    m.reason = "delivery refused (" + decision + ")";
+  } else if (auto it = ctx.step.branches.find(then); it != ctx.step.branches.end()) {
+    goTo(m, it->second);
+  } else {
+    goTo(m, ctx.workflow.nextOf(ctx.step));  // continue (validation allows nothing else)
+  }
+  return m;
+}
+
+JourneyMove deferralMove(const MoveContext& ctx, const store::DueJourney& journey,
+                         int64_t until_ms, std::string reason) {
+  JourneyMove m = base(ctx, journey, journey.vars);
+  // Active with a later wake, as a retry: a waiting journey's wake-up is
+  // counted for the step that sent it waiting, which this is not.
+  m.outcome = "deferred";
+  m.to_step = ctx.step.id;
+  m.status = JourneyStatus::kActive;
+  m.wake_ms = std::max(ctx.now_ms, until_ms);
+  m.attempts = journey.attempts;
   m.reason = std::move(reason);
+  m.counts_as_visit = false;  // the same pass: the same ledger key when it wakes
   return m;
 }
 

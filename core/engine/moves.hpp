@@ -28,10 +28,18 @@ store::JourneyMove failureMove(const MoveContext& ctx, const store::DueJourney& 
                                const std::string& reason, bool retryable,
                                const nlohmann::json& vars);
 
-// Delivery policy (consent, address, suppression) kept the message back:
-// the journey ends as refused with `reason`, counted apart from failures.
+// The delivery policy refused the message (`decision`: "no-consent",
+// "capped", ...): not a failure. The journey follows the step's on_refused:
+// the next step (continue), the end (exit, with `reason`) or a branch. The
+// outcome "refused:<decision>" counts it under its reason in the report.
 store::JourneyMove refusalMove(const MoveContext& ctx, const store::DueJourney& journey,
-                               std::string reason);
+                               const std::string& decision, const std::string& reason);
+
+// Quiet hours: the journey waits at the step until `until_ms` and is
+// delivered under the same ledger key then (not a new visit, no attempt
+// used).
+store::JourneyMove deferralMove(const MoveContext& ctx, const store::DueJourney& journey,
+                                int64_t until_ms, std::string reason);
 
 // A journey that passes the step without the step being called (a delivery
 // already sent by an earlier attempt or run): continues to the next step.

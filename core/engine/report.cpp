@@ -16,6 +16,10 @@ void add(StepRow& row, const std::string& outcome, int64_t count) {
     row.retries += count;
     return;
   }
+  if (outcome == "deferred") {
+    row.deferred += count;  // not a pass: the journey is handed to the step again later
+    return;
+  }
   if (outcome == "waited") {
     // Journeys the step had sent waiting woke up: past a wait step they
     // have gone on; a plugin step that asked to wait is entered again
@@ -38,8 +42,9 @@ void add(StepRow& row, const std::string& outcome, int64_t count) {
     row.exited += count;
   } else if (outcome == "fail") {
     row.failed += count;
-  } else if (outcome == "refused") {
+  } else if (outcome == "refused" || outcome.rfind("refused:", 0) == 0) {
     row.refused += count;
+    row.refused_by[outcome.size() > 8 ? outcome.substr(8) : "refused"] += count;
   }
 }
 
@@ -77,15 +82,19 @@ void printStepTable(std::ostream& out, const std::vector<StepRow>& rows) {
       std::any_of(rows.begin(), rows.end(), [](const StepRow& r) { return r.retries > 0; });
   const bool any_refused =
       std::any_of(rows.begin(), rows.end(), [](const StepRow& r) { return r.refused > 0; });
+  const bool any_deferred =
+      std::any_of(rows.begin(), rows.end(), [](const StepRow& r) { return r.deferred > 0; });
   out << fmt::format("{:<{}}  {:<{}}  {:>8}  {:>9}  {:>7}  {:>6}  {:>6}", "step", id_w, "type",
                      type_w, "entered", "continued", "waiting", "exited", "failed");
   if (any_refused) out << fmt::format("  {:>7}", "refused");
+  if (any_deferred) out << fmt::format("  {:>8}", "deferred");
   if (any_retries) out << fmt::format("  {:>7}", "retries");
   out << '\n';
   for (const auto& r : rows) {
     out << fmt::format("{:<{}}  {:<{}}  {:>8}  {:>9}  {:>7}  {:>6}  {:>6}", r.id, id_w, r.type,
                        type_w, r.entered, r.continued, r.waiting, r.exited, r.failed);
     if (any_refused) out << fmt::format("  {:>7}", r.refused);
+    if (any_deferred) out << fmt::format("  {:>8}", r.deferred);
     if (any_retries) out << fmt::format("  {:>7}", r.retries);
     out << '\n';
     for (const auto& [label, n] : r.branches) {
@@ -107,6 +116,8 @@ nlohmann::json toJson(const std::vector<StepRow>& rows) {
                    {"exited", r.exited},
                    {"failed", r.failed},
                    {"refused", r.refused},
+                   {"refused_by", r.refused_by},
+                   {"deferred", r.deferred},
                    {"retries", r.retries}});
   }
   return out;
@@ -128,6 +139,49 @@ nlohmann::json toJson(const store::JourneySummary& s) {
   nlohmann::json out = {{"active", s.active}, {"waiting", s.waiting}, {"done", s.done},
                         {"exited", s.exited}, {"failed", s.failed},   {"refused", s.refused}};
   out["next_wake"] = s.next_wake_ms ? nlohmann::json(formatIsoTime(*s.next_wake_ms)) : nullptr;
+  return out;
+}
+
+std::vector<RefusalCount> refusalCounts(const std::vector<StepRow>& rows) {
+  std::vector<RefusalCount> out;
+  for (const auto& r : rows)
+    for (const auto& [decision, n] : r.refused_by) out.push_back({r.id, decision, n});
+  std::stable_sort(out.begin(), out.end(),
+                   [](const RefusalCount& a, const RefusalCount& b) { return a.count > b.count; });
+  return out;
+}
+
+nlohmann::json toJson(const std::vector<store::ExitCount>& exits) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& e : exits)
+    out.push_back({{"step", e.step_id}, {"reason", e.reason}, {"count", e.count}});
+  return out;
+}
+
+nlohmann::json toJson(const store::LedgerEntry& e) {
+  return {{"key", e.key.text()},
+          {"workflow", e.key.workflow},
+          {"revision", e.key.revision},
+          {"step", e.key.step_id},
+          {"contact_id", e.key.contact_id},
+          {"occurrence", e.key.occurrence},
+          {"channel", e.channel},
+          {"state", store::toString(e.status)},
+          {"decision", e.decision},
+          {"detail", e.detail},
+          {"deferred_until", e.until_ms ? nlohmann::json(formatIsoTime(*e.until_ms)) : nullptr},
+          {"transactional", e.transactional},
+          {"run_id", e.run_id},
+          {"created", formatIsoTime(e.created_ms)},
+          {"updated", formatIsoTime(e.updated_ms)}};
+}
+
+std::string ledgerStateNames() {
+  using S = store::LedgerStatus;
+  std::string out;
+  for (S s : {S::kQueued, S::kSending, S::kSent, S::kFailed, S::kRefused, S::kDeferred,
+              S::kUnknown, S::kSkipped})
+    out += (out.empty() ? "" : ", ") + std::string(store::toString(s));
   return out;
 }
 
@@ -201,7 +255,8 @@ nlohmann::json runDetailsJson(store::Store& store, const store::Run& run, int fa
                     {"at", formatIsoTime(f.at_ms)}});
   }
   out["failures"] = std::move(fs);
-  out["refused"] = std::move(rs);
+  out["refused"] = std::move(rs);  // journeys of older runs that a refusal ended
+  out["exits"] = toJson(store.exitCounts(run.id));
   return out;
 }
 

@@ -23,8 +23,10 @@ struct StepRow {
   int64_t waiting = 0;                      // sent waiting by the step and still waiting
   int64_t exited = 0;
   int64_t failed = 0;
-  int64_t refused = 0;  // delivery refused by policy (consent, address, suppression)
-  int64_t retries = 0;  // failed attempts that were retried
+  int64_t refused = 0;  // delivery refused by policy (consent, address, suppression, cap, ...)
+  std::map<std::string, int64_t> refused_by;  // ... by the policy's decision ("capped": 3)
+  int64_t retries = 0;   // failed attempts that were retried
+  int64_t deferred = 0;  // deliveries put off by quiet hours (a journey may be put off again)
 };
 
 // Rows in workflow order (every step, counted or not) when `workflow` is
@@ -55,6 +57,23 @@ std::vector<std::string> describeUndefined(const workflow::Workflow& workflow,
                                            const std::map<std::string, StepActivity>& activity);
 nlohmann::json undefinedToJson(const workflow::Workflow& workflow,
                                const std::map<std::string, StepActivity>& activity);
+
+// Refused deliveries by step and decision, the most first, from the step
+// counts ("refused:<decision>"; older runs stored plain "refused").
+struct RefusalCount {
+  std::string step_id;
+  std::string decision;
+  int64_t count = 0;
+};
+std::vector<RefusalCount> refusalCounts(const std::vector<StepRow>& rows);
+nlohmann::json toJson(const std::vector<store::ExitCount>& exits);
+
+// One send-ledger row as `herald sends list|show --json` and GET
+// /api/v1/sends print it.
+nlohmann::json toJson(const store::LedgerEntry& entry);
+// The ledger states by name, for --state / ?state= and their errors:
+// "queued, sending, sent, failed, refused, deferred, unknown, skipped".
+std::string ledgerStateNames();
 
 // "journeys: 3 done, 0 exited, 1 failed, 2 refused by policy, 0 active, 0 waiting":
 // how the run's journeys stand (refusals apart from failures).

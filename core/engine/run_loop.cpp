@@ -69,12 +69,14 @@ void RunLoop::prepare() {
     result_.resumed = true;
     if (run->status != store::RunStatus::kRunning)
       store_.setRunStatus(run->id, store::RunStatus::kRunning, now);
+    markInterrupted(now);
     return;
   }
   store_.saveWorkflowRevision({wf.name, wf.revision, wf.source, now});
   if (auto existing = store_.findResumableRun(wf.name, wf.revision, options_.dry_run)) {
     result_.run = *existing;
     result_.resumed = true;
+    markInterrupted(now);
   } else {
     result_.run = store_.createRun(wf.name, wf.revision, options_.trigger, options_.dry_run, now);
   }
@@ -90,6 +92,20 @@ void RunLoop::prepare() {
   }
   store_.setRunStatus(result_.run.id, store::RunStatus::kRunning, now);
   if (auto run = store_.runById(result_.run.id)) result_.run = *run;
+}
+
+// A run starts with none of its batches in a plugin's hands (one loop per
+// run, one process per database): keys still `sending` were cut short by a
+// crash, and say so now, so `herald sends list --state unknown` shows them
+// before their journeys come round again.
+void RunLoop::markInterrupted(int64_t now) {
+  if (const int64_t n = store_.markInterruptedSends(result_.run.id, now); n > 0) {
+    log::warn("engine",
+              fmt::format("{} deliver{} of run {} left 'sending' by a crash: now 'unknown', "
+                          "settled by each step's on_unknown",
+                          n, n == 1 ? "y" : "ies", result_.run.id),
+              {plan_.workflow().name, "", result_.run.id});
+  }
 }
 
 void RunLoop::start() {
@@ -207,7 +223,8 @@ void RunLoop::runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> jou
   const size_t n = flight->journeys.size();
   MoveContext ctx{plan_.workflow(), *rt.step, now};
   if (rt.delivery()) {
-    DeliveryContext dctx{store_, ctx, rt, result_.run, options_.dry_run};
+    DeliveryContext dctx{store_,           ctx, rt, result_.run, options_.dry_run,
+                         options_.delivery.get()};
     flight->delivery = planDeliveries(dctx, flight->journeys, result_.activity[rt.step->id]);
   } else {
     flight->delivery.call.assign(n, true);

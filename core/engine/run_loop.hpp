@@ -32,6 +32,7 @@ class RunLoop : public std::enable_shared_from_this<RunLoop> {
 
   void pump();
   void refreshDue(int64_t now);
+  void markInterrupted(int64_t now);
   bool runStep(StepRuntime& rt, int64_t now);
   void runBuiltinBatch(StepRuntime& rt, std::vector<store::DueJourney> journeys, int64_t now);
   void runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> journeys, int64_t now);

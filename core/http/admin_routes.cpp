@@ -11,6 +11,7 @@ void addAdminRoutes(Router& router, daemon::Control& control, HttpMetrics& metri
   addContactRoutes(router, control, metrics);
   addWorkflowRoutes(router, control, metrics);
   addRunRoutes(router, control, metrics);
+  addSendRoutes(router, control);
   addObserveRoutes(router, control);
 }
 
@@ -43,6 +44,12 @@ Response invalidBody(const Request& req, HttpMetrics& metrics, std::vector<Field
     detail =
         errors[0].pointer.empty() ? errors[0].detail : errors[0].pointer + ": " + errors[0].detail;
   return problemResponse(req, bhttp::status::unprocessable_entity, detail, errors);
+}
+
+std::optional<int64_t> wholeNumberParam(const std::string& text) {
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return std::stoll(text);
 }
 
 }  // namespace herald::http

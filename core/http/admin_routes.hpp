@@ -16,7 +16,8 @@ void addContactRoutes(Router& router, daemon::Control& control,
 void addWorkflowRoutes(Router& router, daemon::Control& control,
                        HttpMetrics& metrics);  // admin_workflows.cpp
 void addRunRoutes(Router& router, daemon::Control& control,
-                  HttpMetrics& metrics);  // admin_runs.cpp
+                  HttpMetrics& metrics);                   // admin_runs.cpp
+void addSendRoutes(Router& router, daemon::Control& control);  // admin_sends.cpp
 // /metrics, /livez, /readyz, /api/v1/openapi.json (no token needed).
 void addObserveRoutes(Router& router, daemon::Control& control);  // admin_observe.cpp
 
@@ -28,5 +29,9 @@ void addAdminRoutes(Router& router, daemon::Control& control, HttpMetrics& metri
 std::optional<nlohmann::json> jsonBodyOrRefuse(const Exchange& ex, const Respond& respond,
                                                HttpMetrics& metrics);
 Response invalidBody(const Request& req, HttpMetrics& metrics, std::vector<FieldError> errors);
+
+// A path or query value that must be a whole number (a run id, a limit):
+// digits only, at most 18 of them; nullopt otherwise.
+std::optional<int64_t> wholeNumberParam(const std::string& text);
 
 }  // namespace herald::http

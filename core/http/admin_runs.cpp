@@ -8,12 +8,6 @@
 namespace herald::http {
 namespace {
 
-std::optional<int64_t> runId(const std::string& text) {
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  return std::stoll(text);
-}
-
 // The body of POST /api/v1/runs into a StartRequest; field errors by pointer.
 std::vector<FieldError> decodeStart(const nlohmann::json& body, daemon::StartRequest& r) {
   std::vector<FieldError> errors;
@@ -56,7 +50,7 @@ std::vector<FieldError> decodeStart(const nlohmann::json& body, daemon::StartReq
         continue;
       }
       for (const auto& [id, vars] : v.items()) {
-        auto n = runId(id);
+        auto n = wholeNumberParam(id);
         if (!n || *n == 0 || !vars.is_object())
           errors.push_back({ptr + "/" + pointerToken(id),
                             "must be an object of variables under a contact id key (\"12\")"});
@@ -86,7 +80,7 @@ void addRunRoutes(Router& router, daemon::Control& control, HttpMetrics& metrics
   router.add(bhttp::verb::get, "/api/v1/runs", [&control](const Exchange& ex, Respond respond) {
     int limit = 50;
     if (auto it = ex.query.find("limit"); it != ex.query.end()) {
-      auto n = runId(it->second);
+      auto n = wholeNumberParam(it->second);
       if (!n || *n < 1 || *n > 1000) {
         return respond(problemResponse(ex.request, bhttp::status::bad_request,
                                        "limit must be a whole number from 1 to 1000"));
@@ -99,7 +93,7 @@ void addRunRoutes(Router& router, daemon::Control& control, HttpMetrics& metrics
   });
   router.add(bhttp::verb::get, "/api/v1/runs/{id}",
              [&control](const Exchange& ex, Respond respond) {
-               const auto id = runId(ex.params.at("id"));
+               const auto id = wholeNumberParam(ex.params.at("id"));
                const auto run = id ? control.store().runById(*id) : std::nullopt;
                if (!run) {
                  return respond(problemResponse(ex.request, bhttp::status::not_found,
@@ -129,7 +123,7 @@ void addRunRoutes(Router& router, daemon::Control& control, HttpMetrics& metrics
              });
   router.add(bhttp::verb::post, "/api/v1/runs/{id}/cancel",
              [&control](const Exchange& ex, Respond respond) {
-               const auto id = runId(ex.params.at("id"));
+               const auto id = wholeNumberParam(ex.params.at("id"));
                if (!id || !control.store().runById(*id)) {
                  return respond(problemResponse(ex.request, bhttp::status::not_found,
                                                 "no such run; GET /api/v1/runs lists them"));

@@ -75,6 +75,7 @@ void RunDriver::start(int64_t run_id) {
   options.trigger = run->trigger;
   options.batch_size = s_.config.batch_size;
   options.step_deadline = s_.config.step_deadline;
+  options.delivery = std::make_shared<const config::DeliveryConfig>(s_.config.delivery);
   options.metrics = &s_.metrics;  // plugin crashes, quarantines, batch failures
   const std::string workflow = run->workflow;
   options.on_commit = [this, workflow](const store::BatchCommit& batch) {

@@ -1,6 +1,7 @@
 #include "store/records.hpp"
 
 #include <array>
+#include <string>
 #include <utility>
 
 namespace herald::store {
@@ -23,10 +24,13 @@ constexpr std::array<std::pair<JourneyStatus, const char*>, 6> kJourneyStatusNam
     {JourneyStatus::kRefused, "refused"},
 }};
 
-constexpr std::array<std::pair<LedgerStatus, const char*>, 5> kLedgerStatusNames{{
+constexpr std::array<std::pair<LedgerStatus, const char*>, 8> kLedgerStatusNames{{
+    {LedgerStatus::kQueued, "queued"},
     {LedgerStatus::kSending, "sending"},
     {LedgerStatus::kSent, "sent"},
     {LedgerStatus::kFailed, "failed"},
+    {LedgerStatus::kRefused, "refused"},
+    {LedgerStatus::kDeferred, "deferred"},
     {LedgerStatus::kUnknown, "unknown"},
     {LedgerStatus::kSkipped, "skipped"},
 }};
@@ -70,6 +74,33 @@ std::string LedgerKey::text() const {
   // resend after an upgrade must present the same key.
   return workflow + '/' + revision + '/' + step_id + '/' + std::to_string(contact_id) + '/' +
          std::to_string(occurrence);
+}
+
+std::optional<LedgerKey> parseLedgerKey(const std::string& text) {
+  // From the right: the workflow name is the only part that could hold a '/'.
+  std::string parts[4];
+  size_t end = text.size();
+  for (int i = 3; i >= 0; --i) {
+    const size_t slash = end == 0 ? std::string::npos : text.rfind('/', end - 1);
+    if (slash == std::string::npos) return std::nullopt;
+    parts[i] = text.substr(slash + 1, end - slash - 1);
+    end = slash;
+  }
+  auto number = [](const std::string& s, int64_t& out) {
+    if (s.empty() || s.size() > 18) return false;
+    for (char c : s)
+      if (c < '0' || c > '9') return false;
+    out = std::stoll(s);
+    return true;
+  };
+  LedgerKey k;
+  k.workflow = text.substr(0, end);
+  k.revision = parts[0];
+  k.step_id = parts[1];
+  if (k.workflow.empty() || k.revision.empty() || k.step_id.empty() ||
+      !number(parts[2], k.contact_id) || !number(parts[3], k.occurrence))
+    return std::nullopt;
+  return k;
 }
 
 }  // namespace herald::store

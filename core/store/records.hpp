@@ -144,7 +144,25 @@ struct JourneyMove {
   bool counts_as_visit = true;  // false for a retry that will call the step again
 };
 
-enum class LedgerStatus { kSending, kSent, kFailed, kUnknown, kSkipped };
+// A ledger row's state. A key is claimed `sending` (with the policy
+// decision) before the provider is called and settles as `sent`, `failed`
+// (permanent, with the provider's answer), `refused` (the delivery policy
+// said no; nothing was handed over), `deferred` (quiet hours: it waits,
+// nothing handed over, until `until_ms`), `queued` (the provider asked for
+// time: handed over again later) or `unknown` (a crash or a missed deadline
+// left it `sending`: the provider may or may not have it; the step's
+// on_unknown settles it). `skipped`: the step asked to be called again
+// later, and that call has a key of its own (nothing went out under this one).
+enum class LedgerStatus {
+  kSending,
+  kSent,
+  kFailed,
+  kUnknown,
+  kSkipped,
+  kQueued,
+  kRefused,
+  kDeferred
+};
 const char* toString(LedgerStatus s);
 std::optional<LedgerStatus> ledgerStatusFromString(const std::string& s);
 
@@ -154,18 +172,43 @@ struct LedgerKey {
   std::string step_id;
   int64_t contact_id = 0;
   int64_t occurrence = 0;  // ledgerOccurrence(entry, pass)
-  // Stable text form used as the delivery key given to plugins.
+  // Stable text form used as the delivery key given to plugins:
+  // "workflow/revision/step/contact/occurrence".
   std::string text() const;
 };
+
+// The key of a text() form; nullopt when `text` is not one.
+std::optional<LedgerKey> parseLedgerKey(const std::string& text);
 
 struct LedgerEntry {
   LedgerKey key;
   std::string channel;
   LedgerStatus status = LedgerStatus::kSending;
   std::string decision;  // policy decision recorded before sending ("allowed", "no-consent", ...)
-  std::string detail;    // provider id, failure reason
+  std::string detail;    // provider id, failure or refusal reason
   int64_t run_id = 0;
   int64_t updated_ms = 0;
+  std::optional<int64_t> until_ms;  // kDeferred: not before this time
+  // A transactional message (settings.require_consent: false): it does not
+  // count against the marketing frequency caps.
+  bool transactional = false;
+  int64_t created_ms = 0;  // read back only
+};
+
+// Which ledger rows `herald sends list` shows; empty fields match all.
+struct LedgerFilter {
+  std::string workflow;
+  std::optional<int64_t> contact_id;
+  std::optional<LedgerStatus> status;
+  int limit = 100;
+};
+
+// Journeys that left a run at one step for one reason (an exit step, a
+// plugin's exit, a refused delivery with on_refused: exit, a canceled run).
+struct ExitCount {
+  std::string step_id;
+  std::string reason;
+  int64_t count = 0;
 };
 
 // Everything one batch changes, committed atomically (one transaction,

@@ -306,16 +306,19 @@ class Store {
 
   virtual std::vector<StepCount> stepCounts(int64_t run_id) = 0;
   virtual std::vector<JourneyFailure> failures(int64_t run_id, int limit) = 0;
+  // Where the run's journeys left (exited) and why, the most first.
+  virtual std::vector<ExitCount> exitCounts(int64_t run_id) = 0;
 
   // ---- send ledger ----
-  // One transaction: for each key, insert a kSending row with its decision,
-  // unless the key already exists. Returns, per key in order, the entry as
-  // stored after the call: a new kSending row, or the existing row (a row
+  // One transaction: for each key, insert a row as wanted (kSending with
+  // the decision "allowed", kRefused or kDeferred with the policy's
+  // decision), unless the key already exists. Returns, per key in order, the
+  // entry as stored after the call: the new row, or the existing row (a row
   // found in kSending is from a crashed attempt and is first turned into
-  // kUnknown). A row found in kFailed or kSkipped delivered nothing, so a
-  // retry (or a later run) may deliver it: it is reopened as kSending with
-  // the new decision and run, and counts as created. The caller delivers
-  // only for rows it created.
+  // kUnknown). A row found in kFailed, kRefused, kDeferred, kQueued or
+  // kSkipped delivered nothing, so a retry (or a later run) may deliver it:
+  // it is reopened as wanted, with the new decision and run, and counts as
+  // created. The caller delivers only for kSending rows it created.
   struct Claim {
     LedgerEntry entry;
     bool created = false;
@@ -323,6 +326,21 @@ class Store {
   virtual std::vector<Claim> claimDeliveries(std::span<const LedgerEntry> wanted) = 0;
   virtual std::optional<LedgerEntry> ledgerEntry(const LedgerKey& key) = 0;
   virtual int64_t ledgerCount(const std::string& workflow) = 0;
+  // Marketing messages (not transactional) on `channel` that went to the
+  // contact after `since_ms`, any workflow: sending, sent or unknown rows.
+  // The frequency cap's count (engine/delivery_policy).
+  virtual int64_t recentSends(int64_t contact_id, const std::string& channel,
+                              int64_t since_ms) = 0;
+  // Rows of the run still kSending become kUnknown: called when a run is
+  // (re)started, when none of its batches can be in a plugin's hands. The
+  // number of rows changed.
+  virtual int64_t markInterruptedSends(int64_t run_id, int64_t now_ms) = 0;
+  // The type of the first event of the key's contact whose `delivery_key`
+  // property names the key (a provider's webhook about that message):
+  // proof that it was sent. nullopt when there is none.
+  virtual std::optional<std::string> deliveryEvidence(const LedgerKey& key) = 0;
+  // Rows matching `filter`, the most recently changed first.
+  virtual std::vector<LedgerEntry> listLedger(const LedgerFilter& filter) = 0;
 
   // ---- plugin key/value store (namespaced) ----
   virtual std::optional<std::string> kvGet(const std::string& ns, const std::string& key) = 0;

@@ -29,8 +29,9 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"name",     "description", "trigger",
                                            "audience", "settings",    "steps"};
-const std::vector<std::string> kStepKeys = {"id",       "uses",  "with",       "next",
-                                            "branches", "retry", "description"};
+const std::vector<std::string> kStepKeys = {"id",    "uses",        "with",       "next",
+                                            "branches", "retry", "description", "on_refused",
+                                            "on_unknown"};
 const std::vector<std::string> kTriggerTypes = {"manual", "schedule", "event", "api"};
 const std::vector<std::string> kTriggerKeys = {"type",  "cron",      "timezone", "catch_up",
                                                "event", "condition", "reentry"};
@@ -534,6 +535,22 @@ class Loader {
         loadRetry(val, step.retry);
       } else if (key == "description") {
         if (auto s = text(val, "description")) step.description = *s;
+      } else if (key == "on_refused") {
+        // Checked against the step's branches and type by validation.
+        step.on_refused_pos = pos(val);
+        if (auto s = text(val, "on_refused")) step.on_refused = *s;
+      } else if (key == "on_unknown") {
+        step.on_unknown_pos = pos(val);
+        if (auto s = text(val, "on_unknown")) {
+          if (*s == "skip" || *s == "resend")
+            step.on_unknown = *s;
+          else
+            error(val,
+                  "'on_unknown' must be skip (a message whose fate a crash left unknown is not "
+                  "sent again; the journey goes on) or resend (it is sent again: for "
+                  "transactional messages), got '" +
+                      *s + "'");
+        }
       } else {
         unknownKey(kv.first, "in a step", kStepKeys,
                    "; the step type's own settings go under 'with:'");

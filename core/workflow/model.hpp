@@ -77,6 +77,17 @@ struct Step {
   SourcePos with_pos;                     // the `with:` key (or the step when absent)
   SourcePos branches_pos;                 // the `branches` value (or the step when absent)
   std::string description;                // free text for people and reports
+  // Delivery steps: where a journey goes when the delivery policy refuses
+  // its message (`on_refused:`): "continue" (the default: on to the next
+  // step), "exit" (the journey ends, its reason recorded) or a label of
+  // `branches`.
+  std::string on_refused = "continue";
+  SourcePos on_refused_pos;
+  // Delivery steps: what settles a key a crash left `unknown` (`on_unknown:`):
+  // "skip" (not resent; the journey goes on) or "resend". Unset: skip for
+  // marketing, resend for a transactional workflow (require_consent: false).
+  std::optional<std::string> on_unknown;
+  SourcePos on_unknown_pos;
   // Templated text that came from a message file or a {file: NAME} part
   // (set by validation when it expands `message:`), so template errors
   // point into those files; absent pointers are scalars of the workflow.

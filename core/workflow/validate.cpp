@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <set>
+#include <tuple>
 
 #include "message/expand.hpp"
 #include "schema/schema.hpp"
@@ -248,9 +249,11 @@ class Validator {
         broken_.insert(index);
       }
     }
+    checkDeliveryKeys(step, name, info);
     for (const auto& [label, target] : step.branches) {
       if (std::find(info.branches.begin(), info.branches.end(), label) != info.branches.end())
         continue;
+      if (label == step.on_refused) continue;  // the workflow's own branch for refusals
       std::string msg = name + ": " + step.uses + " never takes a branch named '" + label + "'";
       if (info.branches.empty())
         msg += "; it has no branches: its contacts go on to 'next' (or the following step)";
@@ -258,6 +261,37 @@ class Validator {
         msg += "; its branches are " + joinList(info.branches, "and", true);
       diags_.error(step.branch_pos.at(label), msg);
     }
+  }
+
+  // `on_refused` and `on_unknown` belong to delivery steps; on_refused names
+  // continue, exit or one of the step's branch labels.
+  void checkDeliveryKeys(const Step& step, const std::string& name,
+                         const plugin::StepTypeInfo& info) {
+    const bool given_refused = step.on_refused_pos.line != 0;
+    const bool given_unknown = step.on_unknown_pos.line != 0;
+    if ((info.flags & HERALD_STEP_DELIVERY) == 0) {
+      for (auto [given, key, at] : {std::tuple{given_refused, "on_refused", step.on_refused_pos},
+                                    std::tuple{given_unknown, "on_unknown", step.on_unknown_pos}}) {
+        if (given)
+          diags_.error(at, name + ": '" + key + "' applies to delivery steps (steps that send "
+                                                "messages through the send ledger); " +
+                               step.uses + " delivers nothing");
+      }
+      return;
+    }
+    if (!given_refused || step.on_refused == "continue" || step.on_refused == "exit") return;
+    if (step.branches.count(step.on_refused)) return;
+    std::string msg = name + ": on_refused: '" + step.on_refused +
+                      "' names no branch of this step; write continue (the journey goes on to "
+                      "the next step, the default), exit (it ends here), or a branch label "
+                      "mapped under 'branches' (" +
+                      step.on_refused + ": STEP_ID)";
+    if (!step.branches.empty()) {
+      std::vector<std::string> labels;
+      for (const auto& [label, target] : step.branches) labels.push_back(label);
+      msg += " (its branches: " + joinList(labels, "and", true) + ")";
+    }
+    diags_.error(step.on_refused_pos, msg);
   }
 
   // Where a step can send a journey, as indexes; the second value is false

@@ -143,7 +143,7 @@ void printText(std::ostream& out, const Report& r, const std::string& file) {
 
   if (!r.deliveries.empty()) {
     out << messagesLine(r) << '\n';
-    int64_t already = 0, refused = 0, unknown = 0, redelivered = 0;
+    int64_t already = 0, refused = 0, unknown = 0, redelivered = 0, deferred = 0, settled = 0;
     std::map<std::string, int64_t> refused_by;
     for (const auto& d : r.deliveries) {
       already += d.activity.already_sent;
@@ -151,6 +151,8 @@ void printText(std::ostream& out, const Report& r, const std::string& file) {
       for (const auto& [decision, n] : d.activity.refused_by) refused_by[decision] += n;
       unknown += d.activity.unknown;
       redelivered += d.activity.redelivered;
+      deferred += d.activity.deferred;
+      settled += d.activity.settled_by_event;
     }
     if (already) out << fmt::format("not sent again: {} already sent earlier\n", already);
     if (refused) {
@@ -159,14 +161,23 @@ void printText(std::ostream& out, const Report& r, const std::string& file) {
         parts.push_back(fmt::format("{} {}", n, decision));
       out << fmt::format("not sent: {} refused by policy ({})\n", refused, fmt::join(parts, ", "));
     }
+    if (deferred) {
+      out << fmt::format("{}: {} within quiet hours, sent when they end\n",
+                         res.run.dry_run ? "would be deferred" : "deferred", deferred);
+    }
     if (unknown) {
       out << fmt::format(
-          "not resent: {} whose outcome a crash left unknown (the step is not idempotent)\n",
-          unknown);
+          "not resent: {} whose outcome a crash left unknown (on_unknown: skip)\n", unknown);
     }
     if (redelivered) {
-      out << fmt::format("delivered again: {} left unknown by a crash (idempotent step)\n",
-                         redelivered);
+      out << fmt::format(
+          "delivered again: {} left unknown by a crash (on_unknown: resend, or an idempotent "
+          "step)\n",
+          redelivered);
+    }
+    if (settled) {
+      out << fmt::format("settled as sent: {} left unknown by a crash, named by a provider event\n",
+                         settled);
     }
   }
   if (auto empty = engine::describeUndefined(r.plan.workflow(), res.activity); !empty.empty()) {
@@ -244,6 +255,8 @@ nlohmann::json toJson(const Report& r) {
          {"refused", d.activity.refused},
          {"unknown", d.activity.unknown},
          {"redelivered", d.activity.redelivered},
+         {"deferred", d.activity.deferred},
+         {"settled_by_event", d.activity.settled_by_event},
          {"batch_failures", d.activity.batch_failures},
          {"location", d.location.empty() ? nlohmann::json() : nlohmann::json(d.location)}});
   }
@@ -292,6 +305,7 @@ int runWorkflow(AppContext& ctx, const RunFlags& flags) {
   options.limit = flags.limit;
   options.batch_size = cfg.batch_size;
   options.step_deadline = cfg.step_deadline;
+  options.delivery = std::make_shared<const config::DeliveryConfig>(cfg.delivery);
   // --contact and --sample-contact: false (said why) when the text names no contact.
   auto contactOption = [&store](const char* option, const std::string& text,
                                 std::optional<int64_t>& id) {

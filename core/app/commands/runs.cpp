@@ -126,8 +126,18 @@ int showRun(AppContext& ctx, const ShowFlags& flags) {
   if (static_cast<int64_t>(failures.size()) < summary.failed + summary.refused)
     read = failures.size();
   printGroups(std::cout, "failures", groups, read);
-  printGroups(std::cout, "refused by policy (consent, address, suppression; not failures)",
-              refusals, read);
+  printGroups(std::cout, "journeys ended by a refused delivery", refusals, read);
+  if (const auto refused = engine::refusalCounts(rows); !refused.empty()) {
+    std::cout << "\nrefused by the delivery policy (not failures; 'herald sends list --state "
+                 "refused' lists them):\n";
+    for (const auto& r : refused)
+      std::cout << fmt::format("  {:>6} at '{}': {}\n", r.count, r.step_id, r.decision);
+  }
+  if (const auto exits = store.exitCounts(run->id); !exits.empty()) {
+    std::cout << "\nleft the workflow:\n";
+    for (const auto& e : exits)
+      std::cout << fmt::format("  {:>6} at '{}': {}\n", e.count, e.step_id, e.reason);
+  }
   return 0;
 }
 

@@ -5,6 +5,17 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace herald::store::sqlite {
+namespace {
+
+// A plugin's exit reason is free text: one row per distinct reason, so it
+// is cut to a length a report line can show.
+std::string exitReason(const JourneyMove& move) {
+  constexpr size_t kMax = 200;
+  if (move.reason.empty()) return "exit";
+  return move.reason.size() <= kMax ? move.reason : move.reason.substr(0, kMax) + "...";
+}
+
+}  // namespace
 
 std::vector<DueJourney> SqliteStore::dueJourneys(int64_t run_id, const std::string& step_id,
                                                  int64_t now_ms, int limit) {
@@ -136,13 +147,25 @@ void SqliteStore::commitBatch(const BatchCommit& batch) {
   // Outcome counters are summed here and written once per (step, outcome),
   // not once per move.
   std::map<std::pair<std::string, std::string>, int64_t> counts;
+  std::map<std::pair<std::string, std::string>, int64_t> exits;  // (step, reason)
   for (const auto& move : batch.moves) {
-    if (applyMove(batch, move)) ++counts[{move.from_step, move.outcome}];
+    if (!applyMove(batch, move)) continue;
+    ++counts[{move.from_step, move.outcome}];
+    // An exit step's journeys are done, an early exit's exited: both left here.
+    if (move.status == JourneyStatus::kExited || move.outcome == "exit")
+      ++exits[{move.from_step, exitReason(move)}];
   }
   for (const auto& [key, n] : counts) {
     auto q = db_.query(
         "INSERT INTO step_counts(run_id, step_id, outcome, count) VALUES (?1, ?2, ?3, ?4) "
         "ON CONFLICT(run_id, step_id, outcome) DO UPDATE SET count = count + excluded.count");
+    q.bindInt(1, batch.run_id).bindText(2, key.first).bindText(3, key.second).bindInt(4, n);
+    q.run();
+  }
+  for (const auto& [key, n] : exits) {
+    auto q = db_.query(
+        "INSERT INTO journey_exits(run_id, step_id, reason, count) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT(run_id, step_id, reason) DO UPDATE SET count = count + excluded.count");
     q.bindInt(1, batch.run_id).bindText(2, key.first).bindText(3, key.second).bindInt(4, n);
     q.run();
   }
@@ -223,6 +246,16 @@ bool SqliteStore::applyMove(const BatchCommit& batch, const JourneyMove& move) {
     q.run();
   }
   return true;
+}
+
+std::vector<ExitCount> SqliteStore::exitCounts(int64_t run_id) {
+  std::vector<ExitCount> out;
+  auto q = db_.query(
+      "SELECT step_id, reason, count FROM journey_exits WHERE run_id = ?1 "
+      "ORDER BY count DESC, step_id, reason");
+  q.bindInt(1, run_id);
+  while (q.step()) out.push_back({q.colText(0), q.colText(1), q.colInt(2)});
+  return out;
 }
 
 std::vector<StepCount> SqliteStore::stepCounts(int64_t run_id) {

@@ -326,13 +326,40 @@ CREATE INDEX IF NOT EXISTS plugin_handovers_quarantined
   ON plugin_handovers(quarantined_ms) WHERE quarantined_ms IS NOT NULL;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations{{
+// Version 7: the send ledger's states and the run report's exits
+// (docs/workflows.md, "Delivery policy").
+//  - send_ledger.until_ms: when a `deferred` row (quiet hours) may go;
+//    send_ledger.transactional: the row does not count against frequency
+//    caps (settings.require_consent: false).
+//  - Existing rows keep their meaning: a `skipped` row whose decision was
+//    not 'allowed' was refused by the policy, and now says so; one left
+//    `sending` or `unknown` with such a decision never reached a provider.
+//    Other `skipped` rows (a step that asked to be called later) stay.
+//  - send_ledger_by_state: `herald sends list --state S`, newest first.
+//  - journey_exits: per run, step and reason, how many journeys left there.
+constexpr const char* kV7 = R"sql(
+ALTER TABLE send_ledger ADD COLUMN until_ms INTEGER;
+ALTER TABLE send_ledger ADD COLUMN transactional INTEGER NOT NULL DEFAULT 0;
+UPDATE send_ledger SET status = 'refused'
+  WHERE status IN ('skipped', 'sending', 'unknown') AND decision <> 'allowed';
+CREATE INDEX IF NOT EXISTS send_ledger_by_state ON send_ledger(status, updated_ms);
+CREATE TABLE IF NOT EXISTS journey_exits(
+  run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  step_id TEXT NOT NULL,
+  reason  TEXT NOT NULL,
+  count   INTEGER NOT NULL,
+  PRIMARY KEY(run_id, step_id, reason)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations{{
     {1, kV1},
     {2, kV2},
     {3, kV3},
     {4, kV4},
     {5, kV5},
     {6, kV6},
+    {7, kV7},
 }};
 
 int userVersion(Db& db) {

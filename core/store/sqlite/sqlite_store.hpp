@@ -112,10 +112,15 @@ class SqliteStore final : public Store {
   void commitBatch(const BatchCommit& batch) override;
   std::vector<StepCount> stepCounts(int64_t run_id) override;
   std::vector<JourneyFailure> failures(int64_t run_id, int limit) override;
+  std::vector<ExitCount> exitCounts(int64_t run_id) override;
 
   std::vector<Claim> claimDeliveries(std::span<const LedgerEntry> wanted) override;
   std::optional<LedgerEntry> ledgerEntry(const LedgerKey& key) override;
   int64_t ledgerCount(const std::string& workflow) override;
+  int64_t recentSends(int64_t contact_id, const std::string& channel, int64_t since_ms) override;
+  int64_t markInterruptedSends(int64_t run_id, int64_t now_ms) override;
+  std::optional<std::string> deliveryEvidence(const LedgerKey& key) override;
+  std::vector<LedgerEntry> listLedger(const LedgerFilter& filter) override;
 
   std::optional<std::string> kvGet(const std::string& ns, const std::string& key) override;
   void kvPut(const std::string& ns, const std::string& key, const std::string& value) override;

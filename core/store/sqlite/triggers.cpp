@@ -127,6 +127,16 @@ bool SqliteStore::cancelRun(int64_t run_id, int64_t now_ms) {
     if (q.changes() == 0) return false;
   }
   {
+    // Counted where each journey stood, for the run report's exits.
+    auto q = db_.query(
+        "INSERT INTO journey_exits(run_id, step_id, reason, count) "
+        "SELECT ?1, step_id, 'the run was canceled', count(*) FROM journeys "
+        "WHERE run_id = ?1 AND status IN ('active', 'waiting') GROUP BY step_id "
+        "ON CONFLICT(run_id, step_id, reason) DO UPDATE SET count = count + excluded.count");
+    q.bindInt(1, run_id);
+    q.run();
+  }
+  {
     auto q = db_.query(
         "UPDATE journeys SET status = 'exited', updated_ms = ?2, claim_owner = NULL, "
         "claim_until_ms = NULL WHERE run_id = ?1 AND status IN ('active', 'waiting')");

@@ -15,6 +15,10 @@ plugins:
   outbox:
     dir: {state}/outbox
     fsync: false
+# The tests run on the real clock: SMS may go out at any hour of it
+# (sends_cli_test.py checks quiet hours with --now).
+delivery:
+  quiet_hours: {{sms: "off"}}
 """
 
 
@@ -29,6 +33,13 @@ class Sandbox:
         self.config = os.path.join(self.dir, "herald.yaml")
         with open(self.config, "w") as f:
             f.write(CONFIG.format(state=self.state, plugins=plugin_dir, batch=batch_size))
+
+    def configure(self, extra):
+        """Replaces the config's `delivery:` section (the last one) with `extra`."""
+        with open(self.config) as f:
+            text = f.read()
+        with open(self.config, "w") as f:
+            f.write(text[:text.index("delivery:")] + extra)
 
     def cleanup(self):
         self.tmp.cleanup()

@@ -450,6 +450,37 @@ class HttpApi(unittest.TestCase):
         s, b, r = self.admin("GET", "/api/v1/runs?limit=0")
         self.assertProblem(s, b, r, 400, "limit must be a whole number from 1 to 1000")
 
+    def test_sends(self):
+        # setUpClass sent 'news' to contact 2.
+        s, b, _ = self.admin("GET", "/api/v1/sends?workflow=news&contact=2&state=sent")
+        self.assertEqual(s, 200, b)
+        self.assertEqual(len(b["sends"]), 1, b)
+        send = b["sends"][0]
+        self.assertEqual((send["workflow"], send["step"], send["contact_id"], send["state"],
+                          send["decision"], send["transactional"]),
+                         ("news", "email", 2, "sent", "allowed", False))
+        s, one, _ = self.admin("GET", "/api/v1/sends/" + urllib.parse.quote(send["key"], safe=""))
+        self.assertEqual((s, one), (200, send))
+        s, b, _ = self.admin("GET", "/api/v1/sends?contact=" + urllib.parse.quote("ext:nobody"))
+        self.assertEqual(s, 404, b)
+        s, b, r = self.admin("GET", "/api/v1/sends?state=lost")
+        self.assertProblem(s, b, r, 400, "state: unknown state 'lost'; the states are queued, "
+                           "sending, sent, failed, refused, deferred, unknown, skipped")
+        s, b, r = self.admin("GET", "/api/v1/sends?colour=red")
+        self.assertProblem(s, b, r, 400, "'colour' is not a parameter; the parameters are "
+                           "workflow, contact, state, limit")
+        s, b, r = self.admin("GET", "/api/v1/sends?limit=5000")
+        self.assertProblem(s, b, r, 400, "limit must be a whole number from 1 to 1000")
+        s, b, r = self.admin("GET", "/api/v1/sends/nonsense")
+        self.assertProblem(s, b, r, 400, "not a send key: a key reads "
+                           "WORKFLOW/REVISION/STEP/CONTACT/OCCURRENCE, percent-encoded in the "
+                           "path (%2F for each '/')")
+        s, b, r = self.admin("GET", "/api/v1/sends/" + urllib.parse.quote("news/abc/email/2/0",
+                                                                          safe=""))
+        self.assertProblem(s, b, r, 404, "no send has this key; GET /api/v1/sends lists them")
+        s, b, r = self.admin("GET", "/api/v1/sends", token=None)
+        self.assertEqual(s, 401)
+
     # ---- observability ----
     def test_metrics_pass_promtool_and_health(self):
         self.admin("GET", "/api/v1/workflows", token=None)  # a refusal to count

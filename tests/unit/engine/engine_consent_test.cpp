@@ -33,6 +33,11 @@ class ConsentTest : public EngineTest {
     });
   }
 
+  std::string detailOf(const workflow::Workflow& wf, int64_t contact) {
+    auto e = store_->ledgerEntry({wf.name, wf.revision, "text", contact, 0});
+    return e ? e->detail : "none";
+  }
+
   std::string decisionOf(const workflow::Workflow& wf, int64_t contact) {
     store::LedgerKey k{wf.name, wf.revision, "text", contact, 0};
     auto e = store_->ledgerEntry(k);
@@ -47,19 +52,18 @@ TEST_F(ConsentTest, OnlyContactsWhoSaidYesOnTheChannelGetTheMessage) {
   auto r = run(wf);
   EXPECT_EQ(r.activity.at("text").delivered, 1);
   EXPECT_EQ(r.activity.at("text").refused, 2);
-  // Refusals are counted apart from failures.
-  EXPECT_EQ(r.journeys.refused, 2);
+  // Refusals are not failures: the journeys went on (on_refused: continue).
+  EXPECT_EQ(r.journeys.done, 3);
   EXPECT_EQ(r.journeys.failed, 0);
   const auto lines = readLines(outbox_ / "sms.jsonl");
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_NE(lines[0].find("+14155550101"), std::string::npos) << lines[0];
   EXPECT_EQ(decisionOf(wf, 1), "allowed/sent");
-  EXPECT_EQ(decisionOf(wf, 2), "no-consent/skipped");
-  EXPECT_EQ(decisionOf(wf, 3), "no-consent/skipped");
-  const auto f = failures(r.run.id);
-  ASSERT_EQ(f.size(), 2u);
-  EXPECT_EQ(f[0].reason, "contact said no to the sms channel (unsubscribe-link)");
-  EXPECT_EQ(f[1].reason,
+  EXPECT_EQ(decisionOf(wf, 2), "no-consent/refused");
+  EXPECT_EQ(decisionOf(wf, 3), "no-consent/refused");
+  EXPECT_TRUE(failures(r.run.id).empty());
+  EXPECT_EQ(detailOf(wf, 2), "contact said no to the sms channel (unsubscribe-link)");
+  EXPECT_EQ(detailOf(wf, 3),
             "contact has no consent for the sms channel (import consent_sms=yes, or set "
             "require_consent: false for transactional messages)");
 }
@@ -98,13 +102,11 @@ steps:
   EXPECT_EQ(r.run.status, store::RunStatus::kDone);
   EXPECT_EQ(readLines(outbox_ / "sms.jsonl").size(), 2u);
   EXPECT_EQ(decisionOf(wf, 2), "allowed/sent");
-  EXPECT_EQ(decisionOf(wf, 3), "suppressed/skipped");
-  const auto f = failures(r.run.id);
-  ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].contact_id, 3);
-  EXPECT_EQ(f[0].reason,
-            "contact is on the suppression list (erased, or suppressed with 'herald contacts "
-            "suppress'); nothing is delivered to them");
+  EXPECT_EQ(decisionOf(wf, 3), "suppressed/refused");
+  EXPECT_TRUE(failures(r.run.id).empty());
+  EXPECT_EQ(detailOf(wf, 3),
+            "contact is on the suppression list (erased, bounced, complained, or suppressed with "
+            "'herald contacts suppress'); nothing is delivered to them");
 }
 
 TEST_F(ConsentTest, SuppressedContactsAreNotEnrolled) {

@@ -102,13 +102,14 @@ TEST_F(EngineTest, AKeyLeftSendingByACrashIsNotResentByANonIdempotentStep) {
   const auto lines = readLines(dir_ / "deliveries.log");
   ASSERT_EQ(lines.size(), 2u);
   for (const auto& l : lines) EXPECT_EQ(l.find(" 2 "), std::string::npos) << l;
-  const auto f = failures(r.run.id);
-  ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].contact_id, 2);
-  EXPECT_EQ(f[0].reason,
+  // Marketing (on_unknown: skip by default): not resent, and the journey goes on.
+  EXPECT_TRUE(failures(r.run.id).empty());
+  EXPECT_EQ(counts(r.run.id)["after/continue"], 3);
+  const auto e = store_->ledgerEntry(claimed.key);
+  EXPECT_EQ(e->status, store::LedgerStatus::kUnknown);
+  EXPECT_EQ(e->detail,
             "delivery outcome unknown after a crash (or a step that missed its deadline); not "
-            "resent");
-  EXPECT_EQ(store_->ledgerEntry(claimed.key)->status, store::LedgerStatus::kUnknown);
+            "resent (on_unknown: skip)");
 }
 
 TEST_F(EngineTest, AKeyLeftSendingByACrashIsDeliveredAgainByAnIdempotentStep) {
@@ -128,7 +129,7 @@ TEST_F(EngineTest, AKeyLeftSendingByACrashIsDeliveredAgainByAnIdempotentStep) {
   EXPECT_EQ(store_->ledgerEntry(claimed.key)->status, store::LedgerStatus::kSent);
 }
 
-TEST_F(EngineTest, AContactWithoutAnAddressFailsWithoutCallingTheStep) {
+TEST_F(EngineTest, AContactWithoutAnAddressIsRefusedWithoutCallingTheStep) {
   addContacts(3, [](int i, store::Contact& c) {
     if (i == 3) c.phone = "+14155550100";
   });
@@ -144,13 +145,12 @@ steps:
   EXPECT_EQ(r.activity.at("text").refused, 2);
   EXPECT_EQ(r.activity.at("text").delivered, 1);
   EXPECT_EQ(readLines(outbox_ / "sms.jsonl").size(), 1u);
-  const auto f = failures(r.run.id);
-  ASSERT_EQ(f.size(), 2u);
-  EXPECT_EQ(f[0].reason, "contact has no phone number for the sms channel");
+  EXPECT_TRUE(failures(r.run.id).empty());
   const auto e = store_->ledgerEntry(keyOf("texts", wf.revision, "text", 1));
   ASSERT_TRUE(e);
   EXPECT_EQ(e->decision, "no-address");
-  EXPECT_EQ(e->status, store::LedgerStatus::kSkipped);
+  EXPECT_EQ(e->status, store::LedgerStatus::kRefused);
+  EXPECT_EQ(e->detail, "contact has no phone number for the sms channel");
 }
 
 TEST_F(EngineTest, ARetriedDeliveryReopensItsFailedKeyAndDeliversOnce) {
