@@ -88,15 +88,16 @@ class RunCli(unittest.TestCase):
         self.assertEqual(table_row(out, "email")[1:],
                          ["outbox.email", "2", "2", "0", "0", "0", "0"])
         self.assertEqual(table_row(out, "sms")[1:], ["outbox.sms", "2", "1", "0", "0", "0", "1"])
-        self.assertEqual(table_row(out, "bye")[1:], ["exit", "3", "0", "0", "3", "0", "0"])
+        # The contact without a phone number was refused at 'sms' and went on to 'bye'.
+        self.assertEqual(table_row(out, "bye")[1:], ["exit", "4", "0", "0", "4", "0", "0"])
         outbox = os.path.join(self.sb.state, "outbox")
         self.assertIn(f"messages: 2 written to {outbox}/new (email), "
                       f"1 written to {outbox}/sms.jsonl (sms)", out)
         self.assertIn("not sent: 1 refused by policy (1 no-address)", out)
         # Journeys that reached the exit step are done; the contact without a
-        # phone number was refused by policy, which is not a failure.
-        self.assertIn("journeys: 3 done, 0 exited, 0 failed, 1 refused by policy, 0 active, "
-                      "0 waiting (reasons: herald runs show 1)", out)
+        # phone number was refused by policy, which is not a failure: it went on.
+        self.assertIn("journeys: 4 done, 0 exited, 0 failed, 0 refused by policy, 0 active, "
+                      "0 waiting", out)
         self.assertRegex(out, r"run 1: done \(\d+ journey steps in [0-9.]+ s")
         self.assertEqual(len(self.sb.outbox_files()), 2)
         self.assertEqual(len(self.sb.sms_lines()), 1)
@@ -139,9 +140,10 @@ steps:
         msgs = {m["step"]: m for m in rep["messages"]}
         self.assertEqual(msgs["email"]["delivered"], 2)
         self.assertEqual(msgs["sms"]["refused"], 1)
-        self.assertEqual(rep["journeys"]["done"], 3)
+        self.assertEqual(rep["journeys"]["done"], 4)
         self.assertEqual(rep["journeys"]["exited"], 0)
-        self.assertEqual(rep["journeys"]["refused"], 1)
+        self.assertEqual(rep["journeys"]["refused"], 0)
+        self.assertEqual(steps["sms"]["refused_by"], {"no-address": 1})
         self.assertEqual(rep["journeys"]["failed"], 0)
 
     def test_a_rerun_sends_nothing_twice(self):
@@ -325,19 +327,21 @@ steps:
         self.assertIn("status: done, trigger: manual", r.stdout)
         self.assertEqual(table_row(r.stdout, "sms")[1:],
                          ["outbox.sms", "2", "1", "0", "0", "0", "1"])
-        self.assertIn("journeys: 3 done, 0 exited, 0 failed, 1 refused by policy, 0 active, "
+        self.assertIn("journeys: 4 done, 0 exited, 0 failed, 0 refused by policy, 0 active, "
                       "0 waiting\n", r.stdout)
         self.assertNotIn("failures:", r.stdout)
-        self.assertRegex(r.stdout, r"refused by policy \(consent, address, suppression; not "
-                                   r"failures\):\n\s+1 at 'sms': contact has no phone number for "
-                                   r"the sms channel \(contacts 3\)")
+        self.assertIn("refused by the delivery policy (not failures; 'herald sends list --state "
+                      "refused' lists them):\n       1 at 'sms': no-address\n", r.stdout)
+        self.assertIn("left the workflow:\n       4 at 'bye': exit\n", r.stdout)
 
         show = json.loads(self.sb.herald("runs", "show", "1", "--json").stdout)
         self.assertEqual(show["failures"], [])
-        self.assertEqual(show["refused"][0]["reason"],
-                         "contact has no phone number for the sms channel")
+        self.assertEqual(show["refused"], [])
+        self.assertEqual(show["exits"], [{"step": "bye", "reason": "exit", "count": 4}])
         self.assertEqual(show["journeys"]["failed"], 0)
-        self.assertEqual(show["journeys"]["refused"], 1)
+        sends = json.loads(self.sb.herald("sends", "list", "--state", "refused", "--json").stdout)
+        self.assertEqual([(s["step"], s["contact_id"], s["detail"]) for s in sends],
+                         [("sms", 3, "contact has no phone number for the sms channel")])
 
     def test_runs_list_when_there_are_none(self):
         r = self.sb.herald("runs", "list")

@@ -130,7 +130,7 @@ class SendsCli(unittest.TestCase):
              "herald: error: --state: unknown state 'lost'; the states are queued, sending, "
              "sent, failed, refused, deferred, unknown, skipped"),
             (("sends", "list", "--contact", "nobody@example.com"), 1,
-             "herald: error: no contact with email nobody@example.com (or it was erased)"),
+             "herald: error: no contact with email 'nobody@example.com' (or it was erased)"),
             (("sends", "show", "not-a-key"), 2,
              "herald: error: 'not-a-key' is not a send key; a key reads "
              "WORKFLOW/REVISION/STEP/CONTACT/OCCURRENCE, as 'herald sends list' prints it"),
@@ -149,23 +149,25 @@ class SendsCli(unittest.TestCase):
     def test_config_mistakes_point_at_the_line(self):
         cases = [
             ("delivery:\n  caps:\n    email: {max: 3}\n",
-             ":16:12: error: delivery.caps.email needs both max and per, e.g. {max: 3, per: 7d} "
+             ":13:12: error: delivery.caps.email needs both max and per, e.g. {max: 3, per: 7d} "
              "(at most 3 messages in any 7 days), or off"),
             ("delivery:\n  caps:\n    fax: {max: 3, per: 7d}\n",
-             ":16:5: error: unknown delivery.caps setting 'fax'; known: email, phone, sms, "
+             ":13:5: error: unknown delivery.caps setting 'fax'; known: email, phone, sms, "
              "whatsapp"),
             ("delivery:\n  quiet_hours:\n    sms: \"9pm-8am\"\n",
-             ":16:10: error: delivery.quiet_hours.sms must be a local time range HH:MM-HH:MM "
+             ":13:10: error: delivery.quiet_hours.sms must be a local time range HH:MM-HH:MM "
              "such as \"21:00-08:00\" (nothing leaves from 21:00 until 08:00), or off; got "
              "'9pm-8am'"),
             ("delivery:\n  caps:\n    sms: {max: 2, per: soon}\n",
-             ":16:23: error: delivery.caps.sms.per must be a duration such as 500ms, 10s or 1m"),
+             ":13:24: error: delivery.caps.sms.per must be a duration such as 500ms, 10s or 1m"),
         ]
+        wf = self.sb.write("texts.yaml", TEXTS)
         for extra, message in cases:
             self.sb.configure(extra)
-            r = self.sb.herald("sends", "list")
-            self.assertEqual(r.returncode, 2, r.stderr)
+            r = self.sb.herald("run", wf)
+            self.assertEqual(r.returncode, 1, r.stderr)
             self.assertIn(self.sb.config + message, r.stderr)
+        self.assertEqual(self.sb.sms_lines(), [])
 
     def test_validate_checks_on_refused_and_on_unknown(self):
         bad = self.sb.write("bad.yaml", """\
@@ -185,10 +187,10 @@ steps:
         self.assertEqual(r.returncode, 1)
         self.assertIn(bad + ":6:17: error: step 'pause': 'on_refused' applies to delivery steps "
                       "(steps that send messages through the send ledger); wait delivers "
-                      "nothing", r.stdout)
+                      "nothing", r.stderr)
         self.assertIn(bad + ":10:17: error: 'on_unknown' must be skip (a message whose fate a "
                       "crash left unknown is not sent again; the journey goes on) or resend (it "
-                      "is sent again: for transactional messages), got 'maybe'", r.stdout)
+                      "is sent again: for transactional messages), got 'maybe'", r.stderr)
 
 
 if __name__ == "__main__":
