@@ -255,7 +255,18 @@ json stepSchema(const plugin::Registry& registry) {
           {"properties",
            {{"max_attempts", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}}},
             {"backoff", durationSchema("wait before the 2nd attempt; doubles after, e.g. 1m")}}},
-          {"additionalProperties", false}}}}}};
+          {"additionalProperties", false}}},
+        {"on_refused",
+         {{"type", "string"},
+          {"description",
+           "Delivery steps: where a journey goes when the delivery policy refuses its message: "
+           "continue (the default), exit, or a label of this step's branches"}}},
+        {"on_unknown",
+         {{"enum", {"skip", "resend"}},
+          {"description",
+           "Delivery steps: a message whose fate a crash left unknown is not sent again (skip, "
+           "the default for marketing) or sent again (resend, the default when "
+           "require_consent: false)"}}}}}};
   if (!rules.empty()) step["allOf"] = rules;
   return step;
 }

@@ -40,7 +40,7 @@ TEST(DaemonConfig, ReportsEveryProblemWithItsPosition) {
   ASSERT_EQ(diags.errorCount(), 3u);
   EXPECT_EQ(formatDiagnostic(diags.items()[0]),
             p.string() +
-                ":1:1: error: unknown setting 'stat_dir'; known settings: database, engine, "
+                ":1:1: error: unknown setting 'stat_dir'; known settings: database, delivery, engine, "
                 "http, links, log_level, plugin_dirs, plugins, privacy, runtime_dir, scheduler, "
                 "shutdown_timeout, state_dir, workflows_dir");
   EXPECT_EQ(formatDiagnostic(diags.items()[1]),
