@@ -198,8 +198,8 @@ steps:
           "9:5: error: this step has no 'id'; add one such as id: send-welcome",
           "9:11: error: 'uses' must be text, not a mapping",
           "10:5: error: unknown key 'nxt' in a step (did you mean 'next'?); the step type's own "
-          "settings go under 'with:'; known keys: id, uses, with, next, branches, retry and "
-          "description"));
+          "settings go under 'with:'; known keys: id, uses, with, next, branches, retry, "
+          "description, on_refused and on_unknown"));
 }
 
 TEST(Loader, StepWithoutUses) {
