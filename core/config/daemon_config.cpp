@@ -101,8 +101,8 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
   }
   const size_t before = diags.errorCount();
   static const std::set<std::string> kKnown = {
-      "state_dir",       "database", "plugin_dirs", "engine",    "log_level",     "plugins",
-      "privacy",         "http",     "links",       "scheduler", "workflows_dir", "runtime_dir",
+      "state_dir",        "database", "plugin_dirs", "engine",    "log_level",     "plugins",
+      "privacy",          "http",     "links",       "scheduler", "workflows_dir", "runtime_dir",
       "shutdown_timeout", "delivery"};
   auto known_list = [](const std::set<std::string>& s) {
     std::string out;

@@ -24,7 +24,7 @@
 namespace herald::config {
 
 struct FrequencyCap {
-  int max = 0;                    // messages allowed in any window of `per`
+  int max = 0;  // messages allowed in any window of `per`
   std::chrono::milliseconds per{0};
 };
 

@@ -48,8 +48,9 @@ std::vector<PolicyDecision> decideAll(const DeliveryContext& ctx,
   for (const auto& j : journeys) {
     DeliveryFacts facts{now, 0};
     if (rules.cap && !rules.transactional()) {
-      facts.recent_sends = ctx.store.recentSends(j.contact.id, channel, now - rules.cap->per.count()) +
-                           allowed_now[j.contact.id];
+      facts.recent_sends =
+          ctx.store.recentSends(j.contact.id, channel, now - rules.cap->per.count()) +
+          allowed_now[j.contact.id];
     }
     out.push_back(decideDelivery(j.contact, channel, rules, facts));
     if (out.back().allowed) ++allowed_now[j.contact.id];
@@ -174,8 +175,7 @@ DeliveryPlan planDeliveries(const DeliveryContext& ctx,
           plan.settled[i] = continueMove(ctx.moves, j, "sent (a provider event names it)");
           plan.ledger_updates.push_back(
               settle(entry.key, ctx.step, ctx.run, LedgerStatus::kSent,
-                     "settled after a crash: the provider's '" + *event + "' event names it",
-                     now));
+                     "settled after a crash: the provider's '" + *event + "' event names it", now));
         } else if (resendsUnknown(ctx.step, ctx.moves.workflow)) {
           ++activity.redelivered;
           plan.call[i] = true;
@@ -196,11 +196,11 @@ DeliveryPlan planDeliveries(const DeliveryContext& ctx,
       case LedgerStatus::kSkipped:
       case LedgerStatus::kQueued:
       case LedgerStatus::kDeferred:
-        plan.settled[i] = failureMove(
-            ctx.moves, j,
-            std::string("delivery ") + store::toString(entry.status) + " earlier" +
-                (entry.detail.empty() ? "" : ": " + entry.detail),
-            false, j.vars);
+        plan.settled[i] =
+            failureMove(ctx.moves, j,
+                        std::string("delivery ") + store::toString(entry.status) + " earlier" +
+                            (entry.detail.empty() ? "" : ": " + entry.detail),
+                        false, j.vars);
         break;
     }
   }

@@ -32,8 +32,7 @@ std::string window(std::chrono::milliseconds per) {
 
 // Suppression, address and consent: the rules that hold for every message.
 std::optional<PolicyDecision> refusedByLaw(const store::Contact& contact,
-                                           const std::string& channel,
-                                           const DeliveryRules& rules) {
+                                           const std::string& channel, const DeliveryRules& rules) {
   if (contact.suppressed_ms) {
     return PolicyDecision{false, "suppressed",
                           "contact is on the suppression list (erased, bounced, complained, or "
@@ -47,18 +46,18 @@ std::optional<PolicyDecision> refusedByLaw(const store::Contact& contact,
   if (channel == "email") address = &contact.email;
   if (channel == "sms" || channel == "phone" || channel == "whatsapp") address = &contact.phone;
   if (address && !present(*address)) {
-    return PolicyDecision{
-        false, "no-address",
-        "contact has no " + std::string(channel == "email" ? "email address" : "phone number") +
-            " for the " + channel + " channel",
-        std::nullopt};
+    return PolicyDecision{false, "no-address",
+                          "contact has no " +
+                              std::string(channel == "email" ? "email address" : "phone number") +
+                              " for the " + channel + " channel",
+                          std::nullopt};
   }
   if (!rules.require_consent) return std::nullopt;
   const store::Consent* k = currentConsent(contact, channel);
   if (k == nullptr) {
     return PolicyDecision{false, "no-consent",
-                          "contact has no consent for the " + channel + " channel (import consent_" +
-                              channel +
+                          "contact has no consent for the " + channel +
+                              " channel (import consent_" + channel +
                               "=yes, or set require_consent: false for transactional messages)",
                           std::nullopt};
   }

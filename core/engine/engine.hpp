@@ -70,9 +70,9 @@ struct StepActivity {
   int64_t refused = 0;       // the delivery policy said no (e.g. no address)
   std::map<std::string, int64_t> refused_by;  // ... by ledger decision ("no-consent": 3)
   int64_t deferred = 0;                       // quiet hours: the journey waits at the step
-  int64_t unknown = 0;  // outcome unknown after a crash: not resent (on_unknown: skip)
-  int64_t redelivered = 0;  // unknown after a crash, delivered again (on_unknown: resend or an
-                            // idempotent step)
+  int64_t unknown = 0;           // outcome unknown after a crash: not resent (on_unknown: skip)
+  int64_t redelivered = 0;       // unknown after a crash, delivered again (on_unknown: resend or an
+                                 // idempotent step)
   int64_t settled_by_event = 0;  // unknown after a crash, a provider event says it was sent
   int64_t batch_failures = 0;  // the plugin failed a whole batch
   // Templates: journeys failed because their config did not render (strict

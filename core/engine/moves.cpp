@@ -91,8 +91,8 @@ JourneyMove refusalMove(const MoveContext& ctx, const store::DueJourney& journey
   return m;
 }
 
-JourneyMove deferralMove(const MoveContext& ctx, const store::DueJourney& journey,
-                         int64_t until_ms, std::string reason) {
+JourneyMove deferralMove(const MoveContext& ctx, const store::DueJourney& journey, int64_t until_ms,
+                         std::string reason) {
   JourneyMove m = base(ctx, journey, journey.vars);
   // Active with a later wake, as a retry: a waiting journey's wake-up is
   // counted for the step that sent it waiting, which this is not.

@@ -179,8 +179,8 @@ nlohmann::json toJson(const store::LedgerEntry& e) {
 std::string ledgerStateNames() {
   using S = store::LedgerStatus;
   std::string out;
-  for (S s : {S::kQueued, S::kSending, S::kSent, S::kFailed, S::kRefused, S::kDeferred,
-              S::kUnknown, S::kSkipped})
+  for (S s : {S::kQueued, S::kSending, S::kSent, S::kFailed, S::kRefused, S::kDeferred, S::kUnknown,
+              S::kSkipped})
     out += (out.empty() ? "" : ", ") + std::string(store::toString(s));
   return out;
 }

@@ -25,7 +25,7 @@ struct StepRow {
   int64_t failed = 0;
   int64_t refused = 0;  // delivery refused by policy (consent, address, suppression, cap, ...)
   std::map<std::string, int64_t> refused_by;  // ... by the policy's decision ("capped": 3)
-  int64_t retries = 0;   // failed attempts that were retried
+  int64_t retries = 0;                        // failed attempts that were retried
   int64_t deferred = 0;  // deliveries put off by quiet hours (a journey may be put off again)
 };
 

@@ -223,8 +223,7 @@ void RunLoop::runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> jou
   const size_t n = flight->journeys.size();
   MoveContext ctx{plan_.workflow(), *rt.step, now};
   if (rt.delivery()) {
-    DeliveryContext dctx{store_,           ctx, rt, result_.run, options_.dry_run,
-                         options_.delivery.get()};
+    DeliveryContext dctx{store_, ctx, rt, result_.run, options_.dry_run, options_.delivery.get()};
     flight->delivery = planDeliveries(dctx, flight->journeys, result_.activity[rt.step->id]);
   } else {
     flight->delivery.call.assign(n, true);

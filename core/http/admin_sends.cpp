@@ -31,18 +31,19 @@ void addSendRoutes(Router& router, daemon::Control& control) {
         auto found = import::lookupContactRef(control.store(), value);
         if (!found.error.empty()) return bad("contact: " + found.error);
         if (!found.contact)
-          return respond(problemResponse(
-              ex.request, bhttp::status::not_found,
-              fmt::format("no contact with {} (or it was erased)", found.what)));
+          return respond(
+              problemResponse(ex.request, bhttp::status::not_found,
+                              fmt::format("no contact with {} (or it was erased)", found.what)));
         filter.contact_id = found.contact->id;
       } else if (name == "limit") {
         auto n = wholeNumberParam(value);
         if (!n || *n < 1 || *n > 1000) return bad("limit must be a whole number from 1 to 1000");
         filter.limit = static_cast<int>(*n);
       } else {
-        return bad(fmt::format("'{}' is not a parameter; the parameters are workflow, contact, "
-                               "state, limit",
-                               name));
+        return bad(
+            fmt::format("'{}' is not a parameter; the parameters are workflow, contact, "
+                        "state, limit",
+                        name));
       }
     }
     nlohmann::json sends = nlohmann::json::array();

@@ -329,8 +329,7 @@ class Store {
   // Marketing messages (not transactional) on `channel` that went to the
   // contact after `since_ms`, any workflow: sending, sent or unknown rows.
   // The frequency cap's count (engine/delivery_policy).
-  virtual int64_t recentSends(int64_t contact_id, const std::string& channel,
-                              int64_t since_ms) = 0;
+  virtual int64_t recentSends(int64_t contact_id, const std::string& channel, int64_t since_ms) = 0;
   // Rows of the run still kSending become kUnknown: called when a run is
   // (re)started, when none of its batches can be in a plugin's hands. The
   // number of rows changed.

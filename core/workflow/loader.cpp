@@ -29,9 +29,8 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"name",     "description", "trigger",
                                            "audience", "settings",    "steps"};
-const std::vector<std::string> kStepKeys = {"id",    "uses",        "with",       "next",
-                                            "branches", "retry", "description", "on_refused",
-                                            "on_unknown"};
+const std::vector<std::string> kStepKeys = {
+    "id", "uses", "with", "next", "branches", "retry", "description", "on_refused", "on_unknown"};
 const std::vector<std::string> kTriggerTypes = {"manual", "schedule", "event", "api"};
 const std::vector<std::string> kTriggerKeys = {"type",  "cron",      "timezone", "catch_up",
                                                "event", "condition", "reentry"};

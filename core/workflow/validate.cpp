@@ -273,8 +273,9 @@ class Validator {
       for (auto [given, key, at] : {std::tuple{given_refused, "on_refused", step.on_refused_pos},
                                     std::tuple{given_unknown, "on_unknown", step.on_unknown_pos}}) {
         if (given)
-          diags_.error(at, name + ": '" + key + "' applies to delivery steps (steps that send "
-                                                "messages through the send ledger); " +
+          diags_.error(at, name + ": '" + key +
+                               "' applies to delivery steps (steps that send "
+                               "messages through the send ledger); " +
                                step.uses + " delivers nothing");
       }
       return;

@@ -166,8 +166,8 @@ void printText(std::ostream& out, const Report& r, const std::string& file) {
                          res.run.dry_run ? "would be deferred" : "deferred", deferred);
     }
     if (unknown) {
-      out << fmt::format(
-          "not resent: {} whose outcome a crash left unknown (on_unknown: skip)\n", unknown);
+      out << fmt::format("not resent: {} whose outcome a crash left unknown (on_unknown: skip)\n",
+                         unknown);
     }
     if (redelivered) {
       out << fmt::format(

@@ -33,8 +33,8 @@ int listSends(AppContext& ctx, const ListFlags& flags) {
   if (!flags.state.empty()) {
     filter.status = store::ledgerStatusFromString(flags.state);
     if (!filter.status) {
-      std::cerr << "herald: error: --state: unknown state '" << flags.state
-                << "'; the states are " << engine::ledgerStateNames() << '\n';
+      std::cerr << "herald: error: --state: unknown state '" << flags.state << "'; the states are "
+                << engine::ledgerStateNames() << '\n';
       return 2;
     }
   }
@@ -94,8 +94,8 @@ int showSend(AppContext& ctx, const ShowFlags& flags) {
   line("workflow", fmt::format("{} (revision {})", e->key.workflow, e->key.revision.substr(0, 12)));
   line("step", e->key.step_id);
   line("contact", std::to_string(e->key.contact_id));
-  line("occurrence", fmt::format("entry {}, pass {}", e->key.occurrence >> 16,
-                                 e->key.occurrence & 0xffff));
+  line("occurrence",
+       fmt::format("entry {}, pass {}", e->key.occurrence >> 16, e->key.occurrence & 0xffff));
   line("channel", e->channel);
   line("state", store::toString(e->status));
   line("decision", e->decision);
@@ -116,7 +116,8 @@ void addSendsCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
   sends->require_subcommand(1);
 
   auto list_flags = std::make_shared<ListFlags>();
-  CLI::App* list = sends->add_subcommand("list", "Send ledger rows, the most recently changed first");
+  CLI::App* list =
+      sends->add_subcommand("list", "Send ledger rows, the most recently changed first");
   list->add_option("--workflow", list_flags->workflow, "Only this workflow's sends");
   list->add_option("--contact", list_flags->contact, kContactRefHelp);
   list->add_option("--state", list_flags->state,

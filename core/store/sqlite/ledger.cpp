@@ -152,8 +152,7 @@ int64_t SqliteStore::ledgerCount(const std::string& workflow) {
   return q.colInt(0);
 }
 
-int64_t SqliteStore::recentSends(int64_t contact_id, const std::string& channel,
-                                 int64_t since_ms) {
+int64_t SqliteStore::recentSends(int64_t contact_id, const std::string& channel, int64_t since_ms) {
   // Read from send_ledger_by_contact(contact_id, channel, updated_ms): a
   // row's updated_ms is when it was claimed or settled, so a message counts
   // from the moment it went out.

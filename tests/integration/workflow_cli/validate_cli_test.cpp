@@ -471,8 +471,8 @@ bool onlyKeys(const std::set<std::string>& keys, const std::set<std::string>& al
 const std::set<std::string> kWorkflowKeys = {"audience", "description", "name",
                                              "settings", "steps",       "trigger"};
 const std::set<std::string> kConfigKeys = {
-    "database",        "engine", "log_level", "plugin_dirs", "plugins",       "privacy",
-    "state_dir",       "http",   "links",     "scheduler",   "workflows_dir", "runtime_dir",
+    "database",         "engine",  "log_level", "plugin_dirs", "plugins",       "privacy",
+    "state_dir",        "http",    "links",     "scheduler",   "workflows_dir", "runtime_dir",
     "shutdown_timeout", "delivery"};
 
 std::string indent(const std::string& text) {

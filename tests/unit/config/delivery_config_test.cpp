@@ -53,12 +53,13 @@ TEST(DeliveryConfig, ReadsEverySetting) {
 
 TEST(DeliveryConfig, ReportsEveryProblemWithItsPosition) {
   Diagnostics diags;
-  const auto p = writeTemp("delivery:\n"
-                           "  default_timezone: Europe/Berln\n"
-                           "  caps:\n"
-                           "    email: {max: many, per: 7d}\n"
-                           "  quiet_hours: {sms: [21, 8]}\n"
-                           "  rules: none\n");
+  const auto p = writeTemp(
+      "delivery:\n"
+      "  default_timezone: Europe/Berln\n"
+      "  caps:\n"
+      "    email: {max: many, per: 7d}\n"
+      "  quiet_hours: {sms: [21, 8]}\n"
+      "  rules: none\n");
   EXPECT_FALSE(loadDaemonConfig(p, diags));
   std::vector<std::string> got;
   for (const auto& d : diags.items()) got.push_back(formatDiagnostic(d));
@@ -67,12 +68,13 @@ TEST(DeliveryConfig, ReportsEveryProblemWithItsPosition) {
             (p.string() + ":2:21: error: delivery.default_timezone: unknown time zone "
                           "'Europe/Berln'; ")
                 .substr(0, p.string().size() + 70));
-  EXPECT_EQ(got[1], p.string() + ":4:18: error: delivery.caps.email.max must be a whole number "
-                                 "from 0 to 10000");
-  EXPECT_EQ(got[2],
-            p.string() + ":5:22: error: delivery.quiet_hours.sms must be a single value");
-  EXPECT_EQ(got[3], p.string() + ":6:3: error: unknown delivery setting 'rules'; known: caps, "
-                                 "default_timezone, quiet_hours");
+  EXPECT_EQ(got[1], p.string() +
+                        ":4:18: error: delivery.caps.email.max must be a whole number "
+                        "from 0 to 10000");
+  EXPECT_EQ(got[2], p.string() + ":5:22: error: delivery.quiet_hours.sms must be a single value");
+  EXPECT_EQ(got[3], p.string() +
+                        ":6:3: error: unknown delivery setting 'rules'; known: caps, "
+                        "default_timezone, quiet_hours");
 }
 
 }  // namespace

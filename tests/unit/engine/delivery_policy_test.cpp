@@ -136,10 +136,11 @@ TEST(DeliveryPolicy, QuietHoursDeferToTheirEndInTheContactsZone) {
   EXPECT_EQ(d.decision, "quiet-hours");
   EXPECT_EQ(*d.defer_until_ms, 1772492400000);  // 2026-03-02T23:00:00Z, 08:00 in Seoul
   // Transactional messages are not held back.
-  EXPECT_TRUE(decideDelivery(c, "sms", rulesFor(smsRules(), "sms", false), {k23InSeoul, 0}).allowed);
+  EXPECT_TRUE(
+      decideDelivery(c, "sms", rulesFor(smsRules(), "sms", false), {k23InSeoul, 0}).allowed);
   // Email has no quiet hours unless configured.
-  EXPECT_TRUE(decideDelivery(c, "email", rulesFor(smsRules(), "email", true), {k23InSeoul, 0})
-                  .allowed);
+  EXPECT_TRUE(
+      decideDelivery(c, "email", rulesFor(smsRules(), "email", true), {k23InSeoul, 0}).allowed);
 }
 
 TEST(DeliveryPolicy, NoZoneFailsClosedOnAQuietChannelAndTheWorkspaceDefaultFillsIn) {
@@ -177,8 +178,8 @@ TEST(DeliveryConfig, QuietHoursParseAsLocalRanges) {
   ASSERT_TRUE(q);
   EXPECT_EQ(q->start_minute, 21 * 60);
   EXPECT_EQ(q->end_minute, 8 * 60);
-  for (const char* bad : {"", "21:00", "9:00-08:00", "21:00-08:60", "24:00-08:00", "08:00-08:00",
-                          "21.00-08.00"})
+  for (const char* bad :
+       {"", "21:00", "9:00-08:00", "21:00-08:60", "24:00-08:00", "08:00-08:00", "21.00-08.00"})
     EXPECT_FALSE(config::parseQuietHours(bad)) << bad;
 }
 

@@ -86,8 +86,7 @@ TEST_F(PolicyTest, ACapOfTwoAWeekAcrossTwoWorkflowsLetsExactlyTwoThrough) {
 TEST_F(PolicyTest, ATransactionalWorkflowBypassesTheCapAndDoesNotCountAgainstIt) {
   addContacts(1);
   const auto cfg = capEmail(1, "7d");
-  const auto receipts =
-      load(mailWorkflow("receipts", 2, "settings: {require_consent: false}\n"));
+  const auto receipts = load(mailWorkflow("receipts", 2, "settings: {require_consent: false}\n"));
   auto r = runWith(receipts, cfg);
   EXPECT_EQ(r.activity.at("mail1").delivered, 1);
   EXPECT_EQ(r.activity.at("mail2").delivered, 1);

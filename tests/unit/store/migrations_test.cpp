@@ -34,10 +34,10 @@ TEST_F(MigrationsTest, DatabaseFromANewerHeraldIsRefusedWithAClearMessage) {
     openSqliteStore(dbPath().string());
     FAIL() << "a newer database was opened";
   } catch (const StoreError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              dbPath().string() + " was written by a newer Herald (schema version " + newer +
-                  "; this Herald knows up to " + kLatest +
-                  "): upgrade Herald or point --db elsewhere");
+    EXPECT_EQ(std::string(e.what()), dbPath().string() +
+                                         " was written by a newer Herald (schema version " + newer +
+                                         "; this Herald knows up to " + kLatest +
+                                         "): upgrade Herald or point --db elsewhere");
   }
   // Refusing must not have touched the file.
   EXPECT_EQ(rawQuery(dbPath(), "PRAGMA user_version"), newer);
@@ -98,8 +98,9 @@ TEST_F(MigrationsTest, TheLedgerStatesMigrationKeepsWhatEachRowMeant) {
                    row(5, "unknown", "allowed"));
   openSqliteStore(old.string());
   EXPECT_EQ(rawQuery(old, "PRAGMA user_version"), kLatest);
-  EXPECT_EQ(rawQuery(old, "SELECT group_concat(contact_id || ':' || status || ':' || "
-                          "transactional, ' ') FROM (SELECT * FROM send_ledger ORDER BY 1, 4)"),
+  EXPECT_EQ(rawQuery(old,
+                     "SELECT group_concat(contact_id || ':' || status || ':' || "
+                     "transactional, ' ') FROM (SELECT * FROM send_ledger ORDER BY 1, 4)"),
             "1:refused:0 2:skipped:0 3:sent:0 4:refused:0 5:unknown:0");
 }
 
