@@ -11,14 +11,15 @@ state_dir: {state}
 plugin_dirs: [{plugins}]
 engine:
   batch_size: {batch}
-plugins:
-  outbox:
-    dir: {state}/outbox
-    fsync: false
 # The tests run on the real clock: SMS may go out at any hour of it
 # (sends_cli_test.py checks quiet hours with --now).
 delivery:
   quiet_hours: {{sms: "off"}}
+# Last: tests add plugin settings at the end.
+plugins:
+  outbox:
+    dir: {state}/outbox
+    fsync: false
 """
 
 
@@ -34,12 +35,14 @@ class Sandbox:
         with open(self.config, "w") as f:
             f.write(CONFIG.format(state=self.state, plugins=plugin_dir, batch=batch_size))
 
-    def configure(self, extra):
-        """Replaces the config's `delivery:` section (the last one) with `extra`."""
+    def configure(self, delivery):
+        """Replaces the config's `delivery:` section with `delivery` (its text)."""
         with open(self.config) as f:
             text = f.read()
+        start = text.index("delivery:")
+        end = text.index("# Last:")
         with open(self.config, "w") as f:
-            f.write(text[:text.index("delivery:")] + extra)
+            f.write(text[:start] + delivery + text[end:])
 
     def cleanup(self):
         self.tmp.cleanup()

@@ -149,17 +149,17 @@ class SendsCli(unittest.TestCase):
     def test_config_mistakes_point_at_the_line(self):
         cases = [
             ("delivery:\n  caps:\n    email: {max: 3}\n",
-             ":13:12: error: delivery.caps.email needs both max and per, e.g. {max: 3, per: 7d} "
+             ":9:12: error: delivery.caps.email needs both max and per, e.g. {max: 3, per: 7d} "
              "(at most 3 messages in any 7 days), or off"),
             ("delivery:\n  caps:\n    fax: {max: 3, per: 7d}\n",
-             ":13:5: error: unknown delivery.caps setting 'fax'; known: email, phone, sms, "
+             ":9:5: error: unknown delivery.caps setting 'fax'; known: email, phone, sms, "
              "whatsapp"),
             ("delivery:\n  quiet_hours:\n    sms: \"9pm-8am\"\n",
-             ":13:10: error: delivery.quiet_hours.sms must be a local time range HH:MM-HH:MM "
+             ":9:10: error: delivery.quiet_hours.sms must be a local time range HH:MM-HH:MM "
              "such as \"21:00-08:00\" (nothing leaves from 21:00 until 08:00), or off; got "
              "'9pm-8am'"),
             ("delivery:\n  caps:\n    sms: {max: 2, per: soon}\n",
-             ":13:24: error: delivery.caps.sms.per must be a duration such as 500ms, 10s or 1m"),
+             ":9:24: error: delivery.caps.sms.per must be a duration such as 500ms, 10s or 1m"),
         ]
         wf = self.sb.write("texts.yaml", TEXTS)
         for extra, message in cases:
