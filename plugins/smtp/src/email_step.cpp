@@ -128,14 +128,15 @@ void EmailStep::run(Batch batch) {
          contact_id = contact.id()](const SmtpResult& r) {
           Delivery d = classify(r, message_id, retry_ms);
           if (d.suppress_reason) {
-            ctx.events().suppress(to, *d.suppress_reason);
+            const std::string why = withoutAddress(*d.suppress_reason, to);
+            ctx.events().suppress(to, why);
             Event bounced;
             bounced.contact_id = contact_id;
             bounced.type = "bounced";
             bounced.properties = {{"provider", "smtp"},
                                   {"kind", "hard"},
                                   {"message_id", message_id},
-                                  {"reason", *d.suppress_reason}};
+                                  {"reason", why}};
             ctx.events().record(bounced, nullptr);
             ctx.counter("bounces_total", 1);
           } else if (std::holds_alternative<Continue>(d.outcome)) {

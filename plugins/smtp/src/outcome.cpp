@@ -7,13 +7,10 @@ bool permanent(const SmtpReply& r) { return r.code >= 500 && r.code < 600; }
 bool temporary(const SmtpReply& r) { return r.code >= 400 && r.code < 500; }
 bool accepted(const SmtpReply& r) { return r.code >= 200 && r.code < 300; }
 
-// RFC 3463 subject 1 (addressing) and 2 (mailbox) speak of the recipient;
-// 3, 4, 5 and 7 of the system, the network, the protocol and policy.
-bool speaksOfTheAddress(const SmtpReply& r) {
-  if (r.enhanced.size() < 3) return true;  // no enhanced code: trust the 5xx
-  const char subject = r.enhanced[2];
-  return subject != '3' && subject != '4' && subject != '5' && subject != '7';
-}
+// RFC 3463 class 5.7 (security or policy: relay denied, sender blocked,
+// authentication required) speaks of the sender, not of the recipient: one
+// misconfigured relay would otherwise suppress every address it refused.
+bool speaksOfTheAddress(const SmtpReply& r) { return !r.enhanced.starts_with("5.7."); }
 
 Outcome retry(int64_t retry_ms, const std::string& why) {
   return RetryAfter{retry_ms, why, nlohmann::json::object()};
@@ -26,6 +23,23 @@ std::string describeReply(const SmtpReply& reply) {
   if (!reply.enhanced.empty()) out += " " + reply.enhanced;
   if (!reply.text.empty()) out += " " + reply.text;
   return out;
+}
+
+std::string withoutAddress(std::string text, std::string_view address) {
+  if (address.empty()) return text;
+  const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+  for (size_t i = 0; i + address.size() <= text.size();) {
+    bool match = true;
+    for (size_t k = 0; k < address.size() && match; ++k)
+      match = lower(text[i + k]) == lower(address[k]);
+    if (!match) {
+      ++i;
+      continue;
+    }
+    text.replace(i, address.size(), "[recipient]");
+    i += 11;
+  }
+  return text;
 }
 
 std::string queueIdOf(const SmtpReply& data_reply) {

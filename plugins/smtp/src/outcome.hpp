@@ -17,6 +17,11 @@ struct Delivery {
 // "550 5.1.1 <ann@example.com>: user unknown" (the reply as the server meant it).
 std::string describeReply(const SmtpReply& reply);
 
+// `text` with every occurrence of `address` (ASCII case-insensitive)
+// replaced by "[recipient]": a suppression is stored against a salted hash of
+// the address, so its reason must not hold the address in clear.
+std::string withoutAddress(std::string text, std::string_view address);
+
 // The server's id for an accepted message, from DATA's 2xx reply: Postfix's
 // "queued as X", Exim's "id=X", else the reply text itself (at most 200
 // characters).
@@ -26,9 +31,9 @@ std::string queueIdOf(const SmtpReply& data_reply);
 //  - accepted (2xx after DATA): Continue, with smtp_queue_id and message_id
 //    (`message_id` is passed through) in the journey's variables;
 //  - 5xx to RCPT: a hard bounce, Fail with the reply and the address
-//    suppressed; except for RFC 3463 classes 5.3 (mail system), 5.4
-//    (network), 5.5 (protocol) and 5.7 (security/policy), which say nothing
-//    about the address (a relay that refuses us, a policy block) and only fail;
+//    suppressed; except RFC 3463 class 5.7 (security or policy: "relay
+//    access denied", a blocked sender), which says nothing about the address
+//    and only fails;
 //  - 5xx to MAIL or DATA: Fail with the reply (the message, not the address);
 //  - 4xx anywhere (greylisting, 421/451/452/454), or a transport error the
 //    host calls retryable: RetryAfter `retry_ms`, not a failure;

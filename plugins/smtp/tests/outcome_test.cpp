@@ -34,8 +34,16 @@ TEST(SmtpOutcome, PermanentRcptIsAHardBounceThatSuppresses) {
             "smtp: hard bounce: 550 5.1.1 <gone@example.com>: user unknown");
   EXPECT_FALSE(std::get<Fail>(d.outcome).retryable);
   EXPECT_EQ(d.suppress_reason, "smtp hard bounce: 550 5.1.1 <gone@example.com>: user unknown");
-  // Without an enhanced code the 5xx is trusted.
+  // smtp-sink's answer, and one without an enhanced code: the 5xx is trusted.
+  EXPECT_TRUE(classify(answered({500, "5.3.0", "Error: command failed"}), "", 1).suppress_reason);
   EXPECT_TRUE(classify(answered({550, "", "no such user"}), "", 1).suppress_reason);
+}
+
+TEST(SmtpOutcome, AddressesAreTakenOutOfStoredReasons) {
+  EXPECT_EQ(withoutAddress("550 5.1.1 <Ann@Example.com>: no such user ann@example.com",
+                           "ann@example.com"),
+            "550 5.1.1 <[recipient]>: no such user [recipient]");
+  EXPECT_EQ(withoutAddress("550 no such user", ""), "550 no such user");
 }
 
 TEST(SmtpOutcome, PolicyAndRelayRefusalsFailWithoutSuppressing) {
