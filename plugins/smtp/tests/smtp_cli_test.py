@@ -87,7 +87,7 @@ class Sandbox:
                 args += ["-pkeyopt", "rsa_keygen_bits:2048"]
             subprocess.run(args, check=True, capture_output=True)
             plugin.update(dkim_domain="acme.example", dkim_selector="herald2026",
-                          dkim_key_file=key)
+                          dkim_key_file="dkim.pem")  # a credential name
         config = {
             "state_dir": os.path.join(self.dir, "var"),
             "plugin_dirs": [PLUGIN_DIR],
@@ -105,8 +105,11 @@ class Sandbox:
         return path
 
     def herald(self, *args, timeout=120):
+        # Relative credential names (password_file, dkim_key_file) are read
+        # from here, as under systemd's LoadCredential=.
+        env = dict(os.environ, CREDENTIALS_DIRECTORY=self.dir)
         return subprocess.run([HERALD, "--config", self.config, "--db", self.db, *args],
-                              capture_output=True, text=True, cwd=self.dir, timeout=timeout)
+                              capture_output=True, text=True, cwd="/", env=env, timeout=timeout)
 
     def import_contacts(self, csv_text=CONTACTS):
         r = self.herald("contacts", "import", self.write("contacts.csv", csv_text))
@@ -143,7 +146,7 @@ class Aiosmtpd:
     def settings(self):
         return {"host": "localhost", "port": self.port, "tls": "starttls",
                 "ca_file": os.path.join(self.dir, "cert.pem"), "username": "herald",
-                "password_file": os.path.join(self.dir, "smtp-pass")}
+                "password_file": "smtp-pass"}  # a credential name
 
     def messages(self):
         spool = os.path.join(self.dir, "spool")
@@ -196,8 +199,6 @@ def send_row(stdout):
 class SmtpDelivery(unittest.TestCase):
     def setUp(self):
         self.server_dir = tempfile.TemporaryDirectory(prefix="herald-aiosmtpd-")
-        with open(os.path.join(self.server_dir.name, "smtp-pass"), "w") as f:
-            f.write(PASSWORD)
 
     def tearDown(self):
         self.server_dir.cleanup()
@@ -214,8 +215,6 @@ class SmtpDelivery(unittest.TestCase):
         for algorithm in ("ED25519", "RSA"):
             with self.subTest(dkim=algorithm):
                 server = Aiosmtpd(tempfile.mkdtemp(dir=self.server_dir.name))
-                with open(os.path.join(server.dir, "smtp-pass"), "w") as f:
-                    f.write(PASSWORD)
                 try:
                     sb, r = self.run_against(server, algorithm)
                     # step type entered continued waiting exited failed (retries only when any)
