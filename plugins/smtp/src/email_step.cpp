@@ -1,6 +1,7 @@
 #include "email_step.hpp"
 
 #include <atomic>
+#include <stdexcept>
 #include <email_mime/header.hpp>
 
 #include "outcome.hpp"
@@ -66,7 +67,15 @@ void EmailStep::run(Batch batch) {
     if (left->fetch_sub(1) == 1) b->complete();
   };
   auto settled = [b, release](size_t i, Outcome outcome) {
-    b->set(i, std::move(outcome));
+    // After the step deadline the host has failed the batch: a late reply
+    // has nowhere to go (the engine retries the batch; the ledger keeps the
+    // key from being sent twice).
+    if (!b->completed()) {
+      try {
+        b->set(i, std::move(outcome));
+      } catch (const std::logic_error&) {  // completed in between, on the loop
+      }
+    }
     release();
   };
   const bool dry_run = b->dryRun();
