@@ -132,11 +132,14 @@ class Aiosmtpd:
     """tests/unit/net/smtp_test_server.py: STARTTLS and AUTH; recipients whose
     local part starts with "reject" get 550 5.1.1, with "defer" 451 4.7.1."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, tls="starttls"):
         self.dir = directory
+        self.tls = tls
         self.proc = subprocess.Popen(
-            ["/usr/bin/python3", SERVER, "--dir", directory, "--tls", "starttls",
-             "--auth", "herald:" + PASSWORD, "--pipelining"],
+            ["/usr/bin/python3", SERVER, "--dir", directory, "--tls", tls,
+             "--auth", "herald:" + PASSWORD, "--pipelining"]
+            # aiosmtpd cannot tell that an implicit-TLS connection is TLS.
+            + (["--auth-without-tls"] if tls == "implicit" else []),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()  # the server prints READY within a second or two
         if not line.startswith("READY "):
@@ -144,7 +147,7 @@ class Aiosmtpd:
         self.port = int(line.split()[1])
 
     def settings(self):
-        return {"host": "localhost", "port": self.port, "tls": "starttls",
+        return {"host": "localhost", "port": self.port, "tls": self.tls,
                 "ca_file": os.path.join(self.dir, "cert.pem"), "username": "herald",
                 "password_file": "smtp-pass"}  # a credential name
 
@@ -277,6 +280,27 @@ class SmtpDelivery(unittest.TestCase):
                     self.assertNotIn("https://shop.example", html)
                     self.assertIn('<a href="https://links.example/c/', html)
                 self.assertEqual(set(asked), {b"herald2026._domainkey.acme.example."})
+
+    def test_implicit_tls_and_a_transactional_message_without_list_unsubscribe(self):
+        server = Aiosmtpd(self.server_dir.name, tls="implicit")
+        try:
+            sb = Sandbox(server.settings())
+            self.addCleanup(sb.tmp.cleanup)
+            sb.import_contacts()
+            sb.write("autumn.yaml", WORKFLOW.replace("      track_clicks: true\n",
+                                                     "      transactional: true\n"))
+            r = sb.herald("run", sb.workflow)
+            received = server.messages()
+        finally:
+            server.stop()
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(len(received), 2, r.stdout + sb.herald("runs", "show", "1").stdout)
+        for _, data in received:
+            msg = email.message_from_bytes(data, policy=email.policy.default)
+            self.assertIsNone(msg["List-Unsubscribe"])
+            self.assertIsNone(msg["List-Unsubscribe-Post"])
+            self.assertIsNone(msg["DKIM-Signature"])
+            self.assertIn("https://shop.example/autumn", msg.get_body(("html",)).get_content())
 
     def test_refused_address_is_suppressed_and_deferred_one_retried(self):
         server = Aiosmtpd(self.server_dir.name)
