@@ -1,8 +1,8 @@
 #include "email_step.hpp"
 
 #include <atomic>
-#include <stdexcept>
 #include <email_mime/header.hpp>
+#include <stdexcept>
 
 #include "outcome.hpp"
 #include "tracking.hpp"
@@ -53,6 +53,49 @@ EmailStep::EmailStep(StepContext& ctx, const nlohmann::json& config)
   }
 }
 
+std::optional<EmailStep::Submission> EmailStep::prepare(Batch& b, size_t i,
+                                                        std::string& reason) const {
+  const Contact contact = b.contact(i);
+  std::optional<email_mime::EmailMessage> m =
+      email_mime::messageForContact(b, contact, senders_, reason);
+  if (!m) return std::nullopt;
+  const auto link = [&](herald_link_purpose purpose, std::string_view target) {
+    std::string url;
+    if (b.signLink(i, purpose, url, target) == HERALD_OK) return std::optional<std::string>(url);
+    if (b.dryRun()) return std::optional<std::string>(kPreviewLink);
+    return std::optional<std::string>();
+  };
+  if (!transactional_) {
+    const std::optional<std::string> unsubscribe = link(HERALD_LINK_UNSUBSCRIBE, {});
+    if (!unsubscribe) {
+      reason =
+          "a marketing email needs a signed one-click unsubscribe link, and this Herald cannot "
+          "sign links: set links.keys in herald.yaml (or mark a receipt `transactional: true`)";
+      return std::nullopt;
+    }
+    m->list_unsubscribe = *unsubscribe;
+  }
+  if (m->html && track_clicks_) {
+    m->html = rewriteLinks(
+        *m->html, [&](const std::string& target) { return link(HERALD_LINK_CLICK, target); });
+  }
+  if (m->html && track_opens_) {
+    if (const auto pixel = link(HERALD_LINK_OPEN, {})) m->html = addOpenPixel(*m->html, *pixel);
+  }
+  m->extra_headers = headers_;
+  Submission out;
+  out.data = email_mime::composeEmail(*m);
+  if (dkim_) {
+    out.data = dkim_->sign(out.data, b.nowMs() / 1000, reason);
+    if (out.data.empty()) return std::nullopt;
+  }
+  out.sender = settings_.envelope_from.empty() ? m->from.addr : settings_.envelope_from;
+  out.to = m->to.addr;
+  out.message_id = "<" + email_mime::messageId(*m) + ">";
+  out.contact_id = contact.id();
+  return out;
+}
+
 void EmailStep::run(Batch batch) {
   // The batch outlives run(): the last SMTP reply completes it, on the loop.
   auto b = std::make_shared<Batch>(std::move(batch));
@@ -81,80 +124,45 @@ void EmailStep::run(Batch batch) {
   const bool dry_run = b->dryRun();
   StepContext& ctx = context();
   for (size_t i = 0; i < b->size(); ++i) {
-    const Contact contact = b->contact(i);
     std::string reason;
-    std::optional<email_mime::EmailMessage> m =
-        email_mime::messageForContact(*b, contact, senders_, reason);
-    if (!m) {
+    std::optional<Submission> submission = prepare(*b, i, reason);
+    if (!submission) {
       settled(i, Fail{reason, false});
       continue;
     }
-    const auto link = [&](herald_link_purpose purpose, std::string_view target) {
-      std::string url;
-      if (b->signLink(i, purpose, url, target) == HERALD_OK) return std::optional<std::string>(url);
-      if (dry_run) return std::optional<std::string>(kPreviewLink);
-      return std::optional<std::string>();
-    };
-    if (!transactional_) {
-      const std::optional<std::string> unsubscribe = link(HERALD_LINK_UNSUBSCRIBE, {});
-      if (!unsubscribe) {
-        settled(i, Fail{"a marketing email needs a signed one-click unsubscribe link, and this "
-                        "Herald cannot sign links: set links.keys in herald.yaml (or mark a "
-                        "receipt `transactional: true`)",
-                        false});
-        continue;
-      }
-      m->list_unsubscribe = *unsubscribe;
-    }
-    if (m->html && track_clicks_) {
-      m->html = rewriteLinks(
-          *m->html, [&](const std::string& target) { return link(HERALD_LINK_CLICK, target); });
-    }
-    if (m->html && track_opens_) {
-      if (const auto pixel = link(HERALD_LINK_OPEN, {})) m->html = addOpenPixel(*m->html, *pixel);
-    }
-    m->extra_headers = headers_;
-    std::string eml = email_mime::composeEmail(*m);
-    if (dkim_) {
-      std::string error;
-      eml = dkim_->sign(eml, b->nowMs() / 1000, error);
-      if (eml.empty()) {
-        settled(i, Fail{error, true});
-        continue;
-      }
-    }
+    const std::string& eml = submission->data;
     if (dry_run) {
       b->preview(i, eml);
       settled(i, Continue{});
       continue;
     }
-    const std::string to = m->to.addr;
-    const std::string message_id = "<" + email_mime::messageId(*m) + ">";
+    const std::string to = submission->to;
+    const std::string message_id = submission->message_id;
     const int64_t retry_ms = settings_.retry_after_ms;
-    const herald_status status = ctx.smtp().send(
-        settings_.envelope_from.empty() ? m->from.addr : settings_.envelope_from, {to}, eml,
-        [settled, i, to, message_id, retry_ms, &ctx,
-         contact_id = contact.id()](const SmtpResult& r) {
-          Delivery d = classify(r, message_id, retry_ms);
-          if (d.suppress_reason) {
-            const std::string why = withoutAddress(*d.suppress_reason, to);
-            ctx.events().suppress(to, why);
-            Event bounced;
-            bounced.contact_id = contact_id;
-            bounced.type = "bounced";
-            bounced.properties = {{"provider", "smtp"},
-                                  {"kind", "hard"},
-                                  {"message_id", message_id},
-                                  {"reason", why}};
-            ctx.events().record(bounced, nullptr);
-            ctx.counter("bounces_total", 1);
-          } else if (std::holds_alternative<Continue>(d.outcome)) {
-            ctx.counter("messages_sent_total", 1);
-          } else if (std::holds_alternative<RetryAfter>(d.outcome)) {
-            ctx.counter("messages_deferred_total", 1);
-          }
-          settled(i, std::move(d.outcome));
-        });
+    const herald_status status =
+        ctx.smtp().send(submission->sender, {to}, eml,
+                        [settled, i, to, message_id, retry_ms, &ctx,
+                         contact_id = submission->contact_id](const SmtpResult& r) {
+                          Delivery d = classify(r, message_id, retry_ms);
+                          if (d.suppress_reason) {
+                            const std::string why = withoutAddress(*d.suppress_reason, to);
+                            ctx.events().suppress(to, why);
+                            Event bounced;
+                            bounced.contact_id = contact_id;
+                            bounced.type = "bounced";
+                            bounced.properties = {{"provider", "smtp"},
+                                                  {"kind", "hard"},
+                                                  {"message_id", message_id},
+                                                  {"reason", why}};
+                            ctx.events().record(bounced, nullptr);
+                            ctx.counter("bounces_total", 1);
+                          } else if (std::holds_alternative<Continue>(d.outcome)) {
+                            ctx.counter("messages_sent_total", 1);
+                          } else if (std::holds_alternative<RetryAfter>(d.outcome)) {
+                            ctx.counter("messages_deferred_total", 1);
+                          }
+                          settled(i, std::move(d.outcome));
+                        });
     if (status != HERALD_OK) {
       settled(i,
               Fail{"the host refused the SMTP submission (status " + std::to_string(status) + ")",

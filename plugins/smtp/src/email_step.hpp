@@ -6,6 +6,7 @@
 #include <email_mime/step_message.hpp>
 #include <herald/sdk.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -56,6 +57,18 @@ class EmailStep : public Step {
   void run(Batch batch) override;
 
  private:
+  // One contact's message, ready for the host: MIME, links, DKIM done.
+  struct Submission {
+    std::string data;
+    std::string sender;  // MAIL FROM
+    std::string to;
+    std::string message_id;  // with angle brackets
+    int64_t contact_id = 0;
+  };
+  // nullopt with `reason` when contact `i` cannot be sent to (its address,
+  // an empty part, no link keys for a marketing message, DKIM failed).
+  std::optional<Submission> prepare(Batch& batch, size_t i, std::string& reason) const;
+
   email_mime::Senders senders_;
   Settings settings_;
   bool transactional_ = false;
