@@ -96,6 +96,46 @@ std::optional<EmailStep::Submission> EmailStep::prepare(Batch& b, size_t i,
   return out;
 }
 
+void EmailStep::submit(std::shared_ptr<const Submission> s,
+                       std::function<void(Outcome)> settle) const {
+  auto send = [this, s, settle] {
+    const herald_status status =
+        context().smtp().send(s->sender, {s->to}, s->data,
+                              [this, s, settle](const SmtpResult& r) { settle(answered(*s, r)); });
+    if (status != HERALD_OK) {
+      settle(Fail{"the host refused the SMTP submission (status " + std::to_string(status) + ")",
+                  true});
+    }
+  };
+  // The host paces each recipient domain: built-in paces for the big mailbox
+  // providers, the operator's rate_limits: for the rest. Without permits
+  // (an older host) the message goes at once.
+  std::string domain(email_mime::domainOf(s->to));
+  for (char& c : domain) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  if (context().permits().acquire("domain:" + domain, send) != HERALD_OK) send();
+}
+
+Outcome EmailStep::answered(const Submission& s, const SmtpResult& r) const {
+  StepContext& ctx = context();
+  Delivery d = classify(r, s.message_id, settings_.retry_after_ms);
+  if (d.suppress_reason) {
+    const std::string why = withoutAddress(*d.suppress_reason, s.to);
+    ctx.events().suppress(s.to, why);
+    Event bounced;
+    bounced.contact_id = s.contact_id;
+    bounced.type = "bounced";
+    bounced.properties = {
+        {"provider", "smtp"}, {"kind", "hard"}, {"message_id", s.message_id}, {"reason", why}};
+    ctx.events().record(bounced, nullptr);
+    ctx.counter("bounces_total", 1);
+  } else if (std::holds_alternative<Continue>(d.outcome)) {
+    ctx.counter("messages_sent_total", 1);
+  } else if (std::holds_alternative<RetryAfter>(d.outcome)) {
+    ctx.counter("messages_deferred_total", 1);
+  }
+  return std::move(d.outcome);
+}
+
 void EmailStep::run(Batch batch) {
   // The batch outlives run(): the last SMTP reply completes it, on the loop.
   auto b = std::make_shared<Batch>(std::move(batch));
@@ -122,7 +162,6 @@ void EmailStep::run(Batch batch) {
     release();
   };
   const bool dry_run = b->dryRun();
-  StepContext& ctx = context();
   for (size_t i = 0; i < b->size(); ++i) {
     std::string reason;
     std::optional<Submission> submission = prepare(*b, i, reason);
@@ -136,38 +175,8 @@ void EmailStep::run(Batch batch) {
       settled(i, Continue{});
       continue;
     }
-    const std::string to = submission->to;
-    const std::string message_id = submission->message_id;
-    const int64_t retry_ms = settings_.retry_after_ms;
-    const herald_status status =
-        ctx.smtp().send(submission->sender, {to}, eml,
-                        [settled, i, to, message_id, retry_ms, &ctx,
-                         contact_id = submission->contact_id](const SmtpResult& r) {
-                          Delivery d = classify(r, message_id, retry_ms);
-                          if (d.suppress_reason) {
-                            const std::string why = withoutAddress(*d.suppress_reason, to);
-                            ctx.events().suppress(to, why);
-                            Event bounced;
-                            bounced.contact_id = contact_id;
-                            bounced.type = "bounced";
-                            bounced.properties = {{"provider", "smtp"},
-                                                  {"kind", "hard"},
-                                                  {"message_id", message_id},
-                                                  {"reason", why}};
-                            ctx.events().record(bounced, nullptr);
-                            ctx.counter("bounces_total", 1);
-                          } else if (std::holds_alternative<Continue>(d.outcome)) {
-                            ctx.counter("messages_sent_total", 1);
-                          } else if (std::holds_alternative<RetryAfter>(d.outcome)) {
-                            ctx.counter("messages_deferred_total", 1);
-                          }
-                          settled(i, std::move(d.outcome));
-                        });
-    if (status != HERALD_OK) {
-      settled(i,
-              Fail{"the host refused the SMTP submission (status " + std::to_string(status) + ")",
-                   true});
-    }
+    submit(std::make_shared<const Submission>(std::move(*submission)),
+           [settled, i](Outcome outcome) { settled(i, std::move(outcome)); });
   }
   release();
 }

@@ -4,6 +4,7 @@
 // ../README.md.
 #include <email_mime/dkim.hpp>
 #include <email_mime/step_message.hpp>
+#include <functional>
 #include <herald/sdk.hpp>
 #include <memory>
 #include <optional>
@@ -68,6 +69,11 @@ class EmailStep : public Step {
   // nullopt with `reason` when contact `i` cannot be sent to (its address,
   // an empty part, no link keys for a marketing message, DKIM failed).
   std::optional<Submission> prepare(Batch& batch, size_t i, std::string& reason) const;
+  // Asks a permit for the recipient's domain, then hands the message to the
+  // host; `settle` gets the contact's outcome, on the loop.
+  void submit(std::shared_ptr<const Submission> s, std::function<void(Outcome)> settle) const;
+  // The outcome of the server's answer; suppresses a hard-bounced address.
+  Outcome answered(const Submission& s, const SmtpResult& r) const;
 
   email_mime::Senders senders_;
   Settings settings_;

@@ -92,6 +92,26 @@ TEST(SmtpEmail, SendsAMarketingMessageWithOneClickUnsubscribe) {
   EXPECT_EQ(eml.find("DKIM-Signature"), std::string::npos);
 }
 
+TEST(SmtpEmail, EachMessageWaitsForItsRecipientDomainsPermit) {
+  Host host;
+  host.services().answerSmtp([](const SmtpCall&) { return reply(250, "", "Ok"); });
+  host.services().holdPermits(true);
+  auto& step = host.create(plugin(), "smtp.email", kConfig);
+  TestContact upper = minjun();
+  upper.id = 8;
+  upper.email = "Sora@Example.KR";
+  upper.delivery_key = "autumn/r1/send/8/0";
+  auto pending = host.start(step, {minjun(), upper});
+  host.services().runLoop();
+  EXPECT_TRUE(host.services().smtpMessages().empty());
+  EXPECT_EQ(host.services().permitsAsked(),
+            (std::vector<std::string>{"domain:example.kr", "domain:example.kr"}));
+  host.services().grantPermits();
+  const auto result = pending.wait();
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(host.services().smtpMessages().size(), 2u);
+}
+
 TEST(SmtpEmail, HardBounceFailsTheContactAndSuppressesTheAddress) {
   Host host;
   host.services().answerSmtp(
