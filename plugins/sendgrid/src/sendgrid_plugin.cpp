@@ -1,0 +1,213 @@
+// sendgrid: Herald's channel plugin for SendGrid's v3 API, built on the SDK
+// alone (docs/plugins.md, "ABI 1.3").
+//
+//  - sendgrid.email, a delivery step: one POST {base_url}/v3/mail/send per
+//    contact (a personalization each; the ledger key in custom_args; the
+//    signed List-Unsubscribe pair in headers), paced by the host's rate
+//    limiter. 202: sent, X-Message-Id in the journey variable
+//    sendgrid_message_id; 429/5xx and retryable transport errors: retried
+//    after Retry-After, not failed; other 4xx: failed with SendGrid's words.
+//  - POST /hooks/sendgrid/events on Herald's public listener: the Event
+//    Webhook, ECDSA-verified, turned into events and suppressions.
+#include <herald/sdk.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "batch_countdown.hpp"
+#include "delivery_outcome.hpp"
+#include "encoding.hpp"
+#include "event_webhook.hpp"
+#include "list_unsubscribe.hpp"
+#include "mail_send_request.hpp"
+#include "paced_send.hpp"
+
+namespace {
+
+// Webhook event ids remembered for duplicates (see webhook_guard.hpp).
+constexpr size_t kSeenEventIds = 200000;
+
+class SendGrid : public herald::PluginBase {
+ public:
+  static constexpr const char* kSchema = R"json({
+    "type": "object",
+    "properties": {
+      "base_url": {"type": "string", "minLength": 1, "default": "https://api.sendgrid.com",
+                   "description": "SendGrid's API root, no trailing slash (https://api.eu.sendgrid.com for EU subusers)"},
+      "api_key": {"type": "string", "minLength": 1, "x-secret": true,
+                  "description": "The API key (Mail Send permission) the steps use unless they name their own"},
+      "api_key_file": {"type": "string", "minLength": 1,
+                       "description": "A file holding api_key (relative: in $CREDENTIALS_DIRECTORY)"},
+      "api_key_env": {"type": "string", "minLength": 1,
+                      "description": "An environment variable holding api_key"},
+      "account": {"type": "string", "minLength": 1, "default": "default",
+                  "description": "Names the rate-limit key provider:<account> (rate_limits:)"},
+      "webhook_public_key": {"type": "string", "minLength": 40,
+                             "description": "The Event Webhook's verification key (base64, from Mail Settings > Signed Event Webhook), or PEM"}
+    },
+    "additionalProperties": false
+  })json";
+  static constexpr const char* kWebhooks[] = {"/hooks/sendgrid/"};
+
+  SendGrid(herald::PluginContext ctx, const nlohmann::json& config)
+      : PluginBase(ctx),
+        base_url_(config.at("base_url").get<std::string>()),
+        permit_key_("provider:" + config.at("account").get<std::string>()),
+        seen_(kSeenEventIds) {
+    if (config.contains("webhook_public_key"))
+      verifier_.emplace(config["webhook_public_key"].get<std::string>());
+    else
+      ctx.log(HERALD_LOG_WARN,
+              "webhook_public_key is not set: /hooks/sendgrid/events answers 503, so bounces "
+              "and complaints from SendGrid are not recorded");
+  }
+
+  const std::string& baseUrl() const { return base_url_; }
+  const std::string& permitKey() const { return permit_key_; }
+
+  void webhook(const herald::WebhookRequest& req, herald::WebhookResponse& res) {
+    if (req.path != "/hooks/sendgrid/events") {
+      res.status = 404;
+      return;
+    }
+    herald::sendgrid::serveEvents(req, res, verifier_ ? &*verifier_ : nullptr, seen_, context());
+  }
+
+ private:
+  std::string base_url_;
+  std::string permit_key_;
+  std::optional<herald::sendgrid::SignatureVerifier> verifier_;
+  herald::provider::SeenIds seen_;
+};
+
+// SendGrid's error text: {"errors": [{"message": "...", "field": "..."}]}.
+std::string errorText(const herald::HttpResponse& r) {
+  const auto body = nlohmann::json::parse(r.body, nullptr, false);
+  std::string out;
+  if (body.is_object() && body.contains("errors") && body["errors"].is_array()) {
+    for (const auto& e : body["errors"]) {
+      if (!e.is_object() || !e.contains("message") || !e["message"].is_string()) continue;
+      if (!out.empty()) out += "; ";
+      out += e["message"].get<std::string>();
+      if (e.contains("field") && e["field"].is_string())
+        out += " (" + e["field"].get<std::string>() + ")";
+    }
+  }
+  return out.empty() ? r.body.substr(0, 300) : out;
+}
+
+class Email : public herald::Step {
+ public:
+  static constexpr const char* kName = "sendgrid.email";
+  static constexpr const char* kSummary = "Sends an email through SendGrid's v3 Mail Send API";
+  static constexpr uint32_t kFlags = HERALD_STEP_DELIVERY;
+  static constexpr const char* kChannel = "email";
+  static constexpr const char* kSchema = R"json({
+    "type": "object",
+    "properties": {
+      "from": {"type": "string", "minLength": 3, "description": "Sender address (a verified sender in SendGrid)"},
+      "from_name": {"type": "string", "x-templated": true, "description": "Sender display name"},
+      "reply_to": {"type": "string", "minLength": 3, "description": "Reply-To address"},
+      "subject": {"type": "string", "minLength": 1, "x-templated": true},
+      "text": {"type": "string", "x-templated": true, "description": "The plain-text part"},
+      "html": {"type": "string", "x-templated": "html", "description": "The HTML part"},
+      "list_unsubscribe": {"type": "boolean", "default": true,
+                           "description": "Add List-Unsubscribe with Herald's signed one-click link (RFC 8058); false only for transactional mail"},
+      "api_key": {"type": "string", "minLength": 1, "x-secret": true,
+                  "description": "SendGrid API key; usually set once in herald.yaml (plugins: sendgrid: api_key_file:)"}
+    },
+    "required": ["from", "subject", "api_key"],
+    "additionalProperties": false
+  })json";
+
+  Email(herald::StepContext& ctx, const nlohmann::json& config)
+      : Step(ctx),
+        from_(config.at("from").get<std::string>()),
+        reply_to_(config.value("reply_to", "")),
+        list_unsubscribe_(config.value("list_unsubscribe", true)),
+        authorization_("Bearer " + config.at("api_key").get<std::string>()) {
+    if (!config.contains("text") && !config.contains("html"))
+      throw herald::ConfigError("", "sendgrid.email needs a body: write 'text:', 'html:' or both");
+  }
+
+  void run(herald::Batch batch) override {
+    if (batch.empty()) {
+      batch.complete();
+      return;
+    }
+    SendGrid* sendgrid = context().pluginState<SendGrid>();
+    if (sendgrid == nullptr && !batch.dryRun()) {
+      batch.fail("the sendgrid plugin is not started");
+      return;
+    }
+    auto countdown = std::make_shared<herald::provider::BatchCountdown>(std::move(batch));
+    herald::Batch& b = countdown->batch();
+    const int64_t now_ms = b.nowMs();
+    std::vector<std::pair<size_t, herald::HttpRequest>> requests;
+    std::vector<std::pair<size_t, herald::Outcome>> settled;
+    for (size_t i = 0; i < b.size(); ++i) {
+      const herald::Contact contact = b.contact(i);
+      const nlohmann::json& rendered = contact.config();
+      herald::sendgrid::Message m;
+      m.from = from_;
+      m.from_name = rendered.value("from_name", "");
+      m.reply_to = reply_to_;
+      m.to = contact.email();
+      m.to_name = contact.fullName();
+      m.subject = rendered.value("subject", "");
+      m.text = rendered.value("text", "");
+      m.html = rendered.value("html", "");
+      m.ledger_key = contact.deliveryKey();
+      m.contact_id = contact.id();
+      if (list_unsubscribe_) {
+        const auto lu = herald::provider::listUnsubscribe(b, i);
+        if (!lu.error.empty() && !b.dryRun()) {
+          settled.emplace_back(i, herald::Fail{"sendgrid.email: " + lu.error, false});
+          continue;
+        }
+        m.list_unsubscribe = lu.list_unsubscribe;
+        m.list_unsubscribe_post = lu.list_unsubscribe_post;
+      }
+      herald::HttpRequest req;
+      req.method = "POST";
+      req.url = (sendgrid ? sendgrid->baseUrl() : std::string("https://api.sendgrid.com")) +
+                "/v3/mail/send";
+      req.headers = {{"Authorization", authorization_}, {"Content-Type", "application/json"}};
+      req.body = herald::sendgrid::mailSendBody(m).dump();
+      if (b.dryRun()) {
+        b.preview(i, req.body);
+        settled.emplace_back(i, herald::Continue{});
+        continue;
+      }
+      requests.emplace_back(i, std::move(req));
+    }
+    const std::string domain_prefix = "domain:";
+    std::vector<std::string> domains;
+    domains.reserve(requests.size());
+    for (const auto& [i, req] : requests)
+      domains.push_back(domain_prefix + herald::provider::emailDomain(b.contact(i).email()));
+
+    for (auto& [i, outcome] : settled) countdown->settle(i, std::move(outcome));
+    for (size_t n = 0; n < requests.size(); ++n) {
+      const size_t i = requests[n].first;
+      herald::provider::pacedSend(
+          sendgrid->context(), {sendgrid->permitKey(), domains[n]}, std::move(requests[n].second),
+          [countdown, i, now_ms](const herald::HttpResponse& r) {
+            herald::provider::Answer a{"sendgrid", "sendgrid_message_id", r.header("x-message-id"),
+                                       r.status >= 400 ? errorText(r) : std::string()};
+            countdown->settle(i, herald::provider::deliveryOutcome(r, a, now_ms));
+          });
+    }
+  }
+
+ private:
+  std::string from_;
+  std::string reply_to_;
+  bool list_unsubscribe_;
+  std::string authorization_;
+};
+
+}  // namespace
+
+HERALD_PLUGIN_WITH(SendGrid, "sendgrid", "1.0.0", "SendGrid v3 email API channel", Email)
