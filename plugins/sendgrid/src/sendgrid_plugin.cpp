@@ -14,19 +14,18 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 
-#include "batch_countdown.hpp"
-#include "delivery_outcome.hpp"
-#include "encoding.hpp"
+#include "delivery_batch.hpp"
 #include "event_webhook.hpp"
 #include "list_unsubscribe.hpp"
 #include "mail_send_request.hpp"
-#include "paced_send.hpp"
 
 namespace {
 
 // Webhook event ids remembered for duplicates (see webhook_guard.hpp).
 constexpr size_t kSeenEventIds = 200000;
+constexpr const char* kDefaultBaseUrl = "https://api.sendgrid.com";
 
 class SendGrid : public herald::PluginBase {
  public:
@@ -132,76 +131,51 @@ class Email : public herald::Step {
   }
 
   void run(herald::Batch batch) override {
-    if (batch.empty()) {
-      batch.complete();
-      return;
-    }
     SendGrid* sendgrid = context().pluginState<SendGrid>();
-    if (sendgrid == nullptr && !batch.dryRun()) {
-      batch.fail("the sendgrid plugin is not started");
-      return;
-    }
-    auto countdown = std::make_shared<herald::provider::BatchCountdown>(std::move(batch));
-    herald::Batch& b = countdown->batch();
-    const int64_t now_ms = b.nowMs();
-    std::vector<std::pair<size_t, herald::HttpRequest>> requests;
-    std::vector<std::pair<size_t, herald::Outcome>> settled;
-    for (size_t i = 0; i < b.size(); ++i) {
-      const herald::Contact contact = b.contact(i);
-      const nlohmann::json& rendered = contact.config();
-      herald::sendgrid::Message m;
-      m.from = from_;
-      m.from_name = rendered.value("from_name", "");
-      m.reply_to = reply_to_;
-      m.to = contact.email();
-      m.to_name = contact.fullName();
-      m.subject = rendered.value("subject", "");
-      m.text = rendered.value("text", "");
-      m.html = rendered.value("html", "");
-      m.ledger_key = contact.deliveryKey();
-      m.contact_id = contact.id();
-      if (list_unsubscribe_) {
-        const auto lu = herald::provider::listUnsubscribe(b, i);
-        if (!lu.error.empty() && !b.dryRun()) {
-          settled.emplace_back(i, herald::Fail{"sendgrid.email: " + lu.error, false});
-          continue;
-        }
-        m.list_unsubscribe = lu.list_unsubscribe;
-        m.list_unsubscribe_post = lu.list_unsubscribe_post;
-      }
-      herald::HttpRequest req;
-      req.method = "POST";
-      req.url = (sendgrid ? sendgrid->baseUrl() : std::string("https://api.sendgrid.com")) +
-                "/v3/mail/send";
-      req.headers = {{"Authorization", authorization_}, {"Content-Type", "application/json"}};
-      req.body = herald::sendgrid::mailSendBody(m).dump();
-      if (b.dryRun()) {
-        b.preview(i, req.body);
-        settled.emplace_back(i, herald::Continue{});
-        continue;
-      }
-      requests.emplace_back(i, std::move(req));
-    }
-    const std::string domain_prefix = "domain:";
-    std::vector<std::string> domains;
-    domains.reserve(requests.size());
-    for (const auto& [i, req] : requests)
-      domains.push_back(domain_prefix + herald::provider::emailDomain(b.contact(i).email()));
-
-    for (auto& [i, outcome] : settled) countdown->settle(i, std::move(outcome));
-    for (size_t n = 0; n < requests.size(); ++n) {
-      const size_t i = requests[n].first;
-      herald::provider::pacedSend(
-          sendgrid->context(), {sendgrid->permitKey(), domains[n]}, std::move(requests[n].second),
-          [countdown, i, now_ms](const herald::HttpResponse& r) {
-            herald::provider::Answer a{"sendgrid", "sendgrid_message_id", r.header("x-message-id"),
-                                       r.status >= 400 ? errorText(r) : std::string()};
-            countdown->settle(i, herald::provider::deliveryOutcome(r, a, now_ms));
-          });
-    }
+    herald::provider::DeliveryPlan plan;
+    plan.plugin = sendgrid ? &sendgrid->context() : nullptr;
+    plan.permit_key = sendgrid ? sendgrid->permitKey() : "";
+    const std::string url =
+        (sendgrid ? sendgrid->baseUrl() : std::string(kDefaultBaseUrl)) + "/v3/mail/send";
+    plan.build = [this, url](herald::Batch& b, size_t i) { return request(b, i, url); };
+    plan.read = [](const herald::HttpResponse& r) {
+      return herald::provider::Answer{"sendgrid", "sendgrid_message_id", r.header("x-message-id"),
+                                      r.status >= 400 ? errorText(r) : std::string()};
+    };
+    herald::provider::deliverBatch(std::move(batch), std::move(plan));
   }
 
  private:
+  std::variant<herald::HttpRequest, herald::Outcome> request(herald::Batch& b, size_t i,
+                                                            const std::string& url) const {
+    const herald::Contact contact = b.contact(i);
+    const nlohmann::json& rendered = contact.config();
+    herald::sendgrid::Message m;
+    m.from = from_;
+    m.from_name = rendered.value("from_name", "");
+    m.reply_to = reply_to_;
+    m.to = contact.email();
+    m.to_name = contact.fullName();
+    m.subject = rendered.value("subject", "");
+    m.text = rendered.value("text", "");
+    m.html = rendered.value("html", "");
+    m.ledger_key = contact.deliveryKey();
+    m.contact_id = contact.id();
+    if (list_unsubscribe_) {
+      const auto lu = herald::provider::listUnsubscribe(b, i);
+      if (!lu.error.empty() && !b.dryRun())
+        return herald::Outcome{herald::Fail{"sendgrid.email: " + lu.error, false}};
+      m.list_unsubscribe = lu.list_unsubscribe;
+      m.list_unsubscribe_post = lu.list_unsubscribe_post;
+    }
+    herald::HttpRequest req;
+    req.method = "POST";
+    req.url = url;
+    req.headers = {{"Authorization", authorization_}, {"Content-Type", "application/json"}};
+    req.body = herald::sendgrid::mailSendBody(m).dump();
+    return req;
+  }
+
   std::string from_;
   std::string reply_to_;
   bool list_unsubscribe_;

@@ -1,0 +1,163 @@
+#include "mailgun_webhook.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <charconv>
+
+#include "encoding.hpp"
+#include "messages_request.hpp"
+
+namespace herald::mailgun {
+namespace {
+
+std::string text(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) return {};
+  const auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return {};
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+bool signatureMatches(const std::string& key, const std::string& timestamp,
+                      const std::string& token, const std::string& signature) {
+  const std::string data = timestamp + token;
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_len = 0;
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac,
+           &mac_len) == nullptr)
+    return false;
+  const std::string expected =
+      provider::hexEncode(std::string_view(reinterpret_cast<const char*>(mac), mac_len));
+  // Constant time: the comparison must not tell a forger how much matched.
+  return signature.size() == expected.size() &&
+         CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) == 0;
+}
+
+struct Meaning {
+  std::string type;      // event to record, "" none
+  std::string suppress;  // suppression reason, "" none
+};
+
+Meaning meaningOf(const nlohmann::json& e) {
+  const std::string event = text(e, "event");
+  if (event == "delivered") return {"delivered", ""};
+  if (event == "opened") return {"opened", ""};
+  if (event == "clicked") return {"clicked", ""};
+  if (event == "failed") {
+    if (text(e, "severity") != "permanent") return {"deferred", ""};  // Mailgun retries it
+    const auto& status = e.contains("delivery-status") ? e["delivery-status"] : nlohmann::json();
+    std::string why = text(status, "code");
+    for (const char* key : {"message", "description"})
+      if (const std::string v = text(status, key); !v.empty()) {
+        why += (why.empty() ? "" : " ") + v;
+        break;
+      }
+    if (why.empty()) why = text(e, "reason");
+    return {"bounced", "mailgun bounce: " + why};
+  }
+  if (event == "complained") return {"complained", "mailgun complaint"};
+  if (event == "unsubscribed") return {"unsubscribed", "mailgun unsubscribe"};
+  return {};  // accepted, stored, ...: acknowledged, not recorded
+}
+
+}  // namespace
+
+void serveEvents(const herald::WebhookRequest& req, herald::WebhookResponse& res,
+                 const std::string& signing_key, provider::SeenIds& tokens,
+                 const herald::PluginContext& plugin) {
+  res.content_type = "text/plain";
+  if (req.method != "POST") {
+    res.status = 405;
+    res.headers.emplace_back("Allow", "POST");
+    return;
+  }
+  if (signing_key.empty()) {
+    res.status = 503;
+    res.body = "webhook_signing_key is not set in herald.yaml (plugins: mailgun:)\n";
+    return;
+  }
+  const auto body = nlohmann::json::parse(req.body, nullptr, false);
+  const nlohmann::json sig = body.is_object() && body.contains("signature")
+                                 ? body["signature"]
+                                 : nlohmann::json::object();
+  const std::string timestamp = text(sig, "timestamp");
+  const std::string token = text(sig, "token");
+  // Nothing else in the body is trusted before the signature matches.
+  if (timestamp.empty() || token.empty() ||
+      !signatureMatches(signing_key, timestamp, token, text(sig, "signature"))) {
+    res.status = 401;
+    res.body = "bad signature\n";
+    return;
+  }
+  int64_t ts = 0;
+  const auto [end, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), ts);
+  if (ec != std::errc() || end != timestamp.data() + timestamp.size() ||
+      !provider::webhookFresh(ts)) {
+    res.status = 401;
+    res.body = "stale timestamp\n";
+    return;
+  }
+  if (tokens.seen(token)) {
+    res.status = 406;
+    res.body = "replayed token\n";
+    return;
+  }
+  if (!body.contains("event-data") || !body["event-data"].is_object()) {
+    res.status = 400;
+    res.body = "expected event-data\n";
+    return;
+  }
+  const nlohmann::json& e = body["event-data"];
+  const Meaning m = meaningOf(e);
+  const std::string email = text(e, "recipient");
+  const herald::Events sink(plugin.host(), plugin.handle());
+  if (!m.suppress.empty()) {
+    const herald_status s = sink.suppress(email, m.suppress);
+    if (s == HERALD_ERR_INVALID) {
+      plugin.log(HERALD_LOG_WARN,
+                 "mailgun " + text(e, "event") + " event without a usable address: '" + email + "'");
+    } else if (s != HERALD_OK) {
+      res.status = 500;
+      res.body = "could not store the suppression\n";
+      return;
+    }
+  }
+  if (!m.type.empty()) {
+    const nlohmann::json vars =
+        e.contains("user-variables") ? e["user-variables"] : nlohmann::json::object();
+    herald::Event event;
+    const std::string contact = text(vars, kContactVar);
+    std::from_chars(contact.data(), contact.data() + contact.size(), event.contact_id);
+    event.email = email;
+    event.type = m.type;
+    if (const std::string id = text(e, "id"); !id.empty()) event.event_id = "mailgun:" + id;
+    if (e.contains("timestamp") && e["timestamp"].is_number())
+      event.at_ms = static_cast<int64_t>(e["timestamp"].get<double>() * 1000);
+    const auto& message = e.contains("message") ? e["message"] : nlohmann::json();
+    const auto& headers = message.is_object() && message.contains("headers")
+                              ? message["headers"]
+                              : nlohmann::json();
+    event.properties = {{"provider", "mailgun"}, {"message_id", text(headers, "message-id")}};
+    if (const std::string key = text(vars, kLedgerKeyVar); !key.empty())
+      event.properties["herald_key"] = key;
+    for (const char* key : {"severity", "reason", "url"})
+      if (const std::string v = text(e, key); !v.empty()) event.properties[key] = v;
+    const herald::PluginContext log = plugin;
+    const herald_status s = sink.record(event, [log, email](herald_status stored) {
+      if (stored == HERALD_ERR_NOT_FOUND)
+        log.log(HERALD_LOG_WARN, "mailgun event for an unknown contact " + email);
+    });
+    if (s != HERALD_OK) {
+      res.status = 500;
+      res.body = "could not store the event\n";
+      return;
+    }
+  }
+  tokens.remember(token);
+  res.status = 200;
+  res.body = m.type.empty() ? "ignored\n" : "handled " + m.type + "\n";
+}
+
+}  // namespace herald::mailgun
