@@ -76,6 +76,7 @@ void serveEvents(const herald::WebhookRequest& req, herald::WebhookResponse& res
   if (signing_key.empty()) {
     res.status = 503;
     res.body = "webhook_signing_key is not set in herald.yaml (plugins: mailgun:)\n";
+    plugin.log(HERALD_LOG_WARN, "a webhook post was refused (503): " + res.body);
     return;
   }
   const auto body = nlohmann::json::parse(req.body, nullptr, false);

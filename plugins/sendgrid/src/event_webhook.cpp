@@ -100,6 +100,7 @@ void serveEvents(const herald::WebhookRequest& req, herald::WebhookResponse& res
   if (verifier == nullptr) {
     res.status = 503;
     res.body = "webhook_public_key is not set in herald.yaml (plugins: sendgrid:)\n";
+    plugin.log(HERALD_LOG_WARN, "an Event Webhook post was refused (503): " + res.body);
     return;
   }
   // Nothing in the body is trusted before the signature matches.

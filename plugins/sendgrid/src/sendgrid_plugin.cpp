@@ -56,10 +56,6 @@ class SendGrid : public herald::PluginBase {
         seen_(kSeenEventIds) {
     if (config.contains("webhook_public_key"))
       verifier_.emplace(config["webhook_public_key"].get<std::string>());
-    else
-      ctx.log(HERALD_LOG_WARN,
-              "webhook_public_key is not set: /hooks/sendgrid/events answers 503, so bounces "
-              "and complaints from SendGrid are not recorded");
   }
 
   const std::string& baseUrl() const { return base_url_; }

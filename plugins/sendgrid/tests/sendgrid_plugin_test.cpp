@@ -193,10 +193,10 @@ TEST(SendGridPlugin, AKeyThatIsNotAPublicKeyStopsTheStartWithItsMessage) {
 TEST(SendGridPlugin, WithoutAKeyTheWebhookAnswers503SayingWhatToSet) {
   Host host;
   ASSERT_EQ(host.startPlugin(plugin(), nlohmann::json::object()), HERALD_OK);
-  EXPECT_TRUE(host.logged("webhook_public_key is not set"));
   const auto res = host.webhook("POST", "/hooks/sendgrid/events", {}, "[]");
   EXPECT_EQ(res.status, 503);
   EXPECT_EQ(res.body, "webhook_public_key is not set in herald.yaml (plugins: sendgrid:)\n");
+  EXPECT_TRUE(host.logged("an Event Webhook post was refused (503): webhook_public_key is not set"));
 }
 
 TEST_F(SendGridStep, SignedEventsBecomeEventsAndSuppressionsOnce) {
