@@ -100,18 +100,20 @@ echo "== endpoint: herald-http-bench-server --threads 1 ($base/v3/mail/send)"
 
 run_case() {  # run_case NAME [FLAGS...]
   local name="$1"; shift
-  /usr/bin/time -f "%e" -o "$work/$name.time" \
+  /usr/bin/time -f "%e %U %S" -o "$work/$name.time" \
     "$herald" --config "$work/herald.yaml" run "$work/welcome.yaml" --json "$@" > "$work/$name.json"
   python3 - "$name" "$work/$name.json" "$work/$name.time" "$messages" <<'PY'
 import json, sys
 name, report, timing, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 r = json.load(open(report))
-wall = float(open(timing).read().split()[0])
+wall, user, system = (float(x) for x in open(timing).read().split())
 sent = sum(m["delivered"] for m in r["messages"])
 if sent != n:
     sys.exit(f"{name}: {sent} of {n} messages delivered (journeys: {r['journeys']})")
+# CPU beside wall time: a process using far less CPU than wall time waits
+# (on the disk's fsync, on the network), it is not busy.
 print(f"{name}_wall_s={wall:.2f} {name}_engine_s={r['seconds']:.2f} "
-      f"{name}_messages_per_s={n / wall:.0f}")
+      f"{name}_cpu_s={user + system:.2f} {name}_messages_per_s={n / wall:.0f}")
 PY
 }
 
