@@ -1,11 +1,18 @@
 # cmake -DPLUGINS_DIR=... -DDEMO_DEPENDS=a|b -P demo_plugins.cmake: fails
-# naming each plugin folder (plugins/NAME/, target NAME) the demo does not build.
+# naming each plugin folder (plugins/NAME/, target NAME, built with
+# herald_add_plugin) the demo does not build.
 cmake_policy(SET CMP0057 NEW)  # if(IN_LIST) in a -P script
 string(REPLACE "|" ";" DEMO_DEPENDS "${DEMO_DEPENDS}")
 file(GLOB folders LIST_DIRECTORIES true "${PLUGINS_DIR}/*")
 set(missing "")
 foreach(folder IN LISTS folders)
   if(IS_DIRECTORY "${folder}" AND EXISTS "${folder}/CMakeLists.txt")
+    # A folder that builds no plugin (plugins/provider_http, a library the
+    # provider plugins share) is not shipped on its own.
+    file(READ "${folder}/CMakeLists.txt" folder_cmake)
+    if(NOT folder_cmake MATCHES "herald_add_plugin\\(")
+      continue()
+    endif()
     get_filename_component(name "${folder}" NAME)
     if(NOT name IN_LIST DEMO_DEPENDS)
       list(APPEND missing "${name}")
