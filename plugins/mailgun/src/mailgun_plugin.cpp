@@ -17,8 +17,8 @@
 #include <variant>
 
 #include "delivery_batch.hpp"
+#include "email_message.hpp"
 #include "encoding.hpp"
-#include "list_unsubscribe.hpp"
 #include "mailgun_webhook.hpp"
 #include "messages_request.hpp"
 
@@ -115,15 +115,9 @@ class Email : public herald::Step {
 
   Email(herald::StepContext& ctx, const nlohmann::json& config)
       : Step(ctx),
-        from_(config.at("from").get<std::string>()),
-        reply_to_(config.value("reply_to", "")),
+        step_(herald::provider::readEmailStepConfig(config, kName)),
         domain_(config.value("domain", "")),
-        list_unsubscribe_(config.value("list_unsubscribe", true)),
-        authorization_("Basic " +
-                       herald::provider::base64Encode("api:" + config.at("api_key").get<std::string>())) {
-    if (!config.contains("text") && !config.contains("html"))
-      throw herald::ConfigError("", "mailgun.email needs a body: write 'text:', 'html:' or both");
-  }
+        authorization_("Basic " + herald::provider::base64Encode("api:" + step_.api_key)) {}
 
   void run(herald::Batch batch) override {
     Mailgun* mailgun = context().pluginState<Mailgun>();
@@ -137,8 +131,8 @@ class Email : public herald::Step {
     herald::provider::DeliveryPlan plan;
     plan.plugin = mailgun ? &mailgun->context() : nullptr;
     plan.permit_key = mailgun ? mailgun->permitKey() : "";
-    const std::string url = (mailgun ? mailgun->baseUrl() : std::string(kDefaultBaseUrl)) +
-                            "/v3/" + domain + "/messages";
+    const std::string url = (mailgun ? mailgun->baseUrl() : std::string(kDefaultBaseUrl)) + "/v3/" +
+                            domain + "/messages";
     plan.build = [this, url](herald::Batch& b, size_t i) { return request(b, i, url); };
     plan.read = [](const herald::HttpResponse& r) {
       std::string id;
@@ -154,38 +148,20 @@ class Email : public herald::Step {
 
  private:
   std::variant<herald::HttpRequest, herald::Outcome> request(herald::Batch& b, size_t i,
-                                                            const std::string& url) const {
-    const herald::Contact contact = b.contact(i);
-    const nlohmann::json& rendered = contact.config();
-    herald::mailgun::Message m;
-    m.from = from_;
-    m.reply_to = reply_to_;
-    m.to = contact.email();
-    m.subject = rendered.value("subject", "");
-    m.text = rendered.value("text", "");
-    m.html = rendered.value("html", "");
-    m.ledger_key = contact.deliveryKey();
-    m.contact_id = contact.id();
-    if (list_unsubscribe_) {
-      const auto lu = herald::provider::listUnsubscribe(b, i);
-      if (!lu.error.empty() && !b.dryRun())
-        return herald::Outcome{herald::Fail{"mailgun.email: " + lu.error, false}};
-      m.list_unsubscribe = lu.list_unsubscribe;
-      m.list_unsubscribe_post = lu.list_unsubscribe_post;
-    }
+                                                             const std::string& url) const {
+    auto message = herald::provider::emailMessage(b, i, step_, kName);
+    if (auto* refused = std::get_if<herald::Outcome>(&message)) return std::move(*refused);
     herald::HttpRequest req;
     req.method = "POST";
     req.url = url;
     req.headers = {{"Authorization", authorization_},
                    {"Content-Type", "application/x-www-form-urlencoded"}};
-    req.body = herald::mailgun::messagesForm(m);
+    req.body = herald::mailgun::messagesForm(std::get<herald::provider::EmailMessage>(message));
     return req;
   }
 
-  std::string from_;
-  std::string reply_to_;
+  herald::provider::EmailStepConfig step_;
   std::string domain_;
-  bool list_unsubscribe_;
   std::string authorization_;
 };
 

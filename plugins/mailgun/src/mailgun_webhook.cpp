@@ -8,6 +8,7 @@
 
 #include "encoding.hpp"
 #include "messages_request.hpp"
+#include "webhook_events.hpp"
 
 namespace herald::mailgun {
 namespace {
@@ -80,9 +81,8 @@ void serveEvents(const herald::WebhookRequest& req, herald::WebhookResponse& res
     return;
   }
   const auto body = nlohmann::json::parse(req.body, nullptr, false);
-  const nlohmann::json sig = body.is_object() && body.contains("signature")
-                                 ? body["signature"]
-                                 : nlohmann::json::object();
+  const nlohmann::json sig =
+      body.is_object() && body.contains("signature") ? body["signature"] : nlohmann::json::object();
   const std::string timestamp = text(sig, "timestamp");
   const std::string token = text(sig, "token");
   // Nothing else in the body is trusted before the signature matches.
@@ -112,49 +112,32 @@ void serveEvents(const herald::WebhookRequest& req, herald::WebhookResponse& res
   }
   const nlohmann::json& e = body["event-data"];
   const Meaning m = meaningOf(e);
-  const std::string email = text(e, "recipient");
-  const herald::Events sink(plugin.host(), plugin.handle());
-  if (!m.suppress.empty()) {
-    const herald_status s = sink.suppress(email, m.suppress);
-    if (s == HERALD_ERR_INVALID) {
-      plugin.log(HERALD_LOG_WARN,
-                 "mailgun " + text(e, "event") + " event without a usable address: '" + email + "'");
-    } else if (s != HERALD_OK) {
-      res.status = 500;
-      res.body = "could not store the suppression\n";
-      return;
-    }
-  }
-  if (!m.type.empty()) {
-    const nlohmann::json vars =
-        e.contains("user-variables") ? e["user-variables"] : nlohmann::json::object();
-    herald::Event event;
-    const std::string contact = text(vars, kContactVar);
-    std::from_chars(contact.data(), contact.data() + contact.size(), event.contact_id);
-    event.email = email;
-    event.type = m.type;
-    if (const std::string id = text(e, "id"); !id.empty()) event.event_id = "mailgun:" + id;
-    if (e.contains("timestamp") && e["timestamp"].is_number())
-      event.at_ms = static_cast<int64_t>(e["timestamp"].get<double>() * 1000);
-    const auto& message = e.contains("message") ? e["message"] : nlohmann::json();
-    const auto& headers = message.is_object() && message.contains("headers")
-                              ? message["headers"]
-                              : nlohmann::json();
-    event.properties = {{"provider", "mailgun"}, {"message_id", text(headers, "message-id")}};
-    if (const std::string key = text(vars, kLedgerKeyVar); !key.empty())
-      event.properties["herald_key"] = key;
-    for (const char* key : {"severity", "reason", "url"})
-      if (const std::string v = text(e, key); !v.empty()) event.properties[key] = v;
-    const herald::PluginContext log = plugin;
-    const herald_status s = sink.record(event, [log, email](herald_status stored) {
-      if (stored == HERALD_ERR_NOT_FOUND)
-        log.log(HERALD_LOG_WARN, "mailgun event for an unknown contact " + email);
-    });
-    if (s != HERALD_OK) {
-      res.status = 500;
-      res.body = "could not store the event\n";
-      return;
-    }
+  const nlohmann::json vars =
+      e.contains("user-variables") ? e["user-variables"] : nlohmann::json::object();
+  provider::ProviderEvent event;
+  event.provider = "mailgun";
+  event.provider_type = text(e, "event");
+  event.email = text(e, "recipient");
+  // The contact the message went to, from our own v: variables; else its address.
+  const std::string contact = text(vars, kContactVar);
+  std::from_chars(contact.data(), contact.data() + contact.size(), event.contact_id);
+  event.type = m.type;
+  event.suppress_reason = m.suppress;
+  if (const std::string id = text(e, "id"); !id.empty()) event.event_id = "mailgun:" + id;
+  if (e.contains("timestamp") && e["timestamp"].is_number())
+    event.at_ms = static_cast<int64_t>(e["timestamp"].get<double>() * 1000);
+  const auto& message = e.contains("message") ? e["message"] : nlohmann::json();
+  const auto& headers =
+      message.is_object() && message.contains("headers") ? message["headers"] : nlohmann::json();
+  event.properties = {{"message_id", text(headers, "message-id")}};
+  if (const std::string key = text(vars, kLedgerKeyVar); !key.empty())
+    event.properties[kLedgerKeyVar] = key;
+  for (const char* key : {"severity", "reason", "url"})
+    if (const std::string v = text(e, key); !v.empty()) event.properties[key] = v;
+  if (!provider::applyEvent(plugin, event)) {
+    res.status = 500;  // the token is not remembered: Mailgun's retry is handled
+    res.body = "could not store the event\n";
+    return;
   }
   tokens.remember(token);
   res.status = 200;

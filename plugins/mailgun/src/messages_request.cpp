@@ -15,7 +15,7 @@ void field(std::string& out, std::string_view name, std::string_view value) {
 
 }  // namespace
 
-std::string messagesForm(const Message& m) {
+std::string messagesForm(const provider::EmailMessage& m) {
   std::string out;
   field(out, "from", m.from);
   field(out, "to", m.to);

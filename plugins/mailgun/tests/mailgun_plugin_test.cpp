@@ -117,7 +117,10 @@ TEST_F(MailgunStep, EachAnswerHasItsOutcome) {
   host.services().answerHttp([](const herald::HttpRequest& r) {
     const std::string to = form(r.body).at("to");
     if (to == "bad@example.com")
-      return herald::HttpResponse{400, {}, R"({"message": "'to' parameter is not a valid address. please check documentation"})"};
+      return herald::HttpResponse{
+          400,
+          {},
+          R"({"message": "'to' parameter is not a valid address. please check documentation"})"};
     if (to == "slow@example.com") return herald::HttpResponse{429, {{"Retry-After", "2"}}, ""};
     herald::HttpResponse down;
     down.transport_error = true;
@@ -155,20 +158,26 @@ TEST(MailgunPlugin, WithoutADomainTheBatchFailsSayingWhereToSetIt) {
 }
 
 TEST_F(MailgunStep, SignedEventsBecomeEventsAndSuppressions) {
-  const auto permanent = nlohmann::json{
-      {"event", "failed"}, {"severity", "permanent"}, {"recipient", "b@example.com"},
-      {"id", "ev-1"}, {"delivery-status", {{"code", 550}, {"message", "5.1.1 unknown"}}},
-      {"user-variables", {{"herald_contact", "12"}, {"herald_key", "w/s/12"}}}};
+  const auto permanent =
+      nlohmann::json{{"event", "failed"},
+                     {"severity", "permanent"},
+                     {"recipient", "b@example.com"},
+                     {"id", "ev-1"},
+                     {"delivery-status", {{"code", 550}, {"message", "5.1.1 unknown"}}},
+                     {"user-variables", {{"herald_contact", "12"}, {"herald_key", "w/s/12"}}}};
   auto res = post(signature(0, "t1"), permanent);
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(res.body, "handled bounced\n");
-  EXPECT_EQ(post(signature(0, "t2"), {{"event", "failed"}, {"severity", "temporary"},
-                                      {"recipient", "c@example.com"}}).body,
+  EXPECT_EQ(post(signature(0, "t2"),
+                 {{"event", "failed"}, {"severity", "temporary"}, {"recipient", "c@example.com"}})
+                .body,
             "handled deferred\n");
-  EXPECT_EQ(post(signature(0, "t3"), {{"event", "complained"}, {"recipient", "d@example.com"}}).body,
-            "handled complained\n");
-  EXPECT_EQ(post(signature(0, "t4"), {{"event", "unsubscribed"}, {"recipient", "e@example.com"}}).body,
-            "handled unsubscribed\n");
+  EXPECT_EQ(
+      post(signature(0, "t3"), {{"event", "complained"}, {"recipient", "d@example.com"}}).body,
+      "handled complained\n");
+  EXPECT_EQ(
+      post(signature(0, "t4"), {{"event", "unsubscribed"}, {"recipient", "e@example.com"}}).body,
+      "handled unsubscribed\n");
   EXPECT_EQ(post(signature(0, "t5"), {{"event", "accepted"}, {"recipient", "f@example.com"}}).body,
             "ignored\n");
   host.services().runLoop();
@@ -182,14 +191,15 @@ TEST_F(MailgunStep, SignedEventsBecomeEventsAndSuppressions) {
   std::vector<std::string> suppressed;
   for (const auto& s : host.services().suppressions())
     suppressed.push_back(s.address + ": " + s.reason);
-  EXPECT_EQ(suppressed, (std::vector<std::string>{"b@example.com: mailgun bounce: 550 5.1.1 unknown",
-                                                  "d@example.com: mailgun complaint",
-                                                  "e@example.com: mailgun unsubscribe"}));
+  EXPECT_EQ(suppressed,
+            (std::vector<std::string>{"b@example.com: mailgun bounce: 550 5.1.1 unknown",
+                                      "d@example.com: mailgun complaint",
+                                      "e@example.com: mailgun unsubscribe"}));
 }
 
 TEST_F(MailgunStep, ForgedStaleAndReplayedPostsChangeNothing) {
-  const auto bounce = nlohmann::json{{"event", "failed"}, {"severity", "permanent"},
-                                     {"recipient", "b@example.com"}};
+  const auto bounce = nlohmann::json{
+      {"event", "failed"}, {"severity", "permanent"}, {"recipient", "b@example.com"}};
   auto forged = signature(0, "t1");
   forged["signature"] = std::string(64, '0');
   auto res = post(forged, bounce);

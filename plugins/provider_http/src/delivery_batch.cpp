@@ -46,8 +46,8 @@ void deliverBatch(herald::Batch batch, DeliveryPlan plan) {
     sends.push_back({i, std::move(request), "domain:" + emailDomain(b.contact(i).email())});
   }
   for (auto& [i, outcome] : settled) countdown->settle(i, std::move(outcome));
-  auto read = std::make_shared<std::function<Answer(const herald::HttpResponse&)>>(
-      std::move(plan.read));
+  auto read =
+      std::make_shared<std::function<Answer(const herald::HttpResponse&)>>(std::move(plan.read));
   for (auto& s : sends) {
     const size_t i = s.i;
     pacedSend(*plan.plugin, {plan.permit_key, std::move(s.domain_key)}, std::move(s.request),

@@ -12,7 +12,9 @@ constexpr int64_t kMaxRetryMs = 3600 * 1000;
 constexpr int64_t kTransportRetryMs = 2000;
 constexpr int64_t kServerErrorRetryMs = 5000;
 
-int64_t clampRetry(int64_t ms) { return ms < kMinRetryMs ? kMinRetryMs : ms > kMaxRetryMs ? kMaxRetryMs : ms; }
+int64_t clampRetry(int64_t ms) {
+  return ms < kMinRetryMs ? kMinRetryMs : ms > kMaxRetryMs ? kMaxRetryMs : ms;
+}
 
 }  // namespace
 
@@ -22,8 +24,7 @@ int64_t retryAfterMs(std::string_view header, int64_t now_ms, int64_t fallback_m
   if (header.empty()) return clampRetry(fallback_ms);
   int64_t seconds = 0;
   const auto [end, ec] = std::from_chars(header.data(), header.data() + header.size(), seconds);
-  if (ec == std::errc() && end == header.data() + header.size())
-    return clampRetry(seconds * 1000);
+  if (ec == std::errc() && end == header.data() + header.size()) return clampRetry(seconds * 1000);
   // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
   std::tm tm{};
   const std::string text(header);
@@ -50,12 +51,12 @@ herald::Outcome deliveryOutcome(const herald::HttpResponse& r, const Answer& ans
     return herald::RetryAfter{retryAfterMs(r.header("retry-after"), now_ms, kMinRetryMs),
                               provider + " rate limit (429)"};
   if (r.status >= 500)
-    return herald::RetryAfter{retryAfterMs(r.header("retry-after"), now_ms, kServerErrorRetryMs),
-                              provider + " answered " + std::to_string(r.status) + ": " +
-                                  answer.error_text};
-  return herald::Fail{provider + " refused the message (" + std::to_string(r.status) +
-                          "): " + answer.error_text,
-                      false};
+    return herald::RetryAfter{
+        retryAfterMs(r.header("retry-after"), now_ms, kServerErrorRetryMs),
+        provider + " answered " + std::to_string(r.status) + ": " + answer.error_text};
+  return herald::Fail{
+      provider + " refused the message (" + std::to_string(r.status) + "): " + answer.error_text,
+      false};
 }
 
 }  // namespace herald::provider

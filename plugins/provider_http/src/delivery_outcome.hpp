@@ -19,10 +19,10 @@ namespace herald::provider {
 int64_t retryAfterMs(std::string_view header, int64_t now_ms, int64_t fallback_ms);
 
 struct Answer {
-  std::string_view provider;    // "sendgrid": prefixes every reason
-  std::string_view id_var;      // the journey variable for the provider's message id
-  std::string message_id;       // read from a 2xx answer by the provider's code
-  std::string error_text;       // the provider's own message, read from a 4xx/5xx body
+  std::string_view provider;  // "sendgrid": prefixes every reason
+  std::string_view id_var;    // the journey variable for the provider's message id
+  std::string message_id;     // read from a 2xx answer by the provider's code
+  std::string error_text;     // the provider's own message, read from a 4xx/5xx body
 };
 
 herald::Outcome deliveryOutcome(const herald::HttpResponse& r, const Answer& answer,

@@ -30,9 +30,9 @@ std::optional<std::string> base64Decode(std::string_view text) {
   EVP_DecodeInit(ctx);
   int len = 0;
   int tail = 0;
-  const int ok = EVP_DecodeUpdate(ctx, out.data(), &len,
-                                  reinterpret_cast<const unsigned char*>(clean.data()),
-                                  static_cast<int>(clean.size()));
+  const int ok =
+      EVP_DecodeUpdate(ctx, out.data(), &len, reinterpret_cast<const unsigned char*>(clean.data()),
+                       static_cast<int>(clean.size()));
   const int fin = ok < 0 ? -1 : EVP_DecodeFinal(ctx, out.data() + len, &tail);
   EVP_ENCODE_CTX_free(ctx);
   if (ok < 0 || fin < 0) return std::nullopt;

@@ -59,7 +59,8 @@ TEST(DeliveryOutcome, ThrottlingAndServerTroubleAreRetriedNotFailed) {
 TEST(DeliveryOutcome, ARefusalFailsWithTheProvidersWords) {
   const auto o = deliveryOutcome(answer(400), kAnswer, kNow);
   ASSERT_TRUE(std::holds_alternative<herald::Fail>(o));
-  EXPECT_EQ(std::get<herald::Fail>(o).reason, "acme refused the message (400): mailbox is not valid");
+  EXPECT_EQ(std::get<herald::Fail>(o).reason,
+            "acme refused the message (400): mailbox is not valid");
   EXPECT_FALSE(std::get<herald::Fail>(o).retryable);
 }
 
@@ -80,7 +81,8 @@ TEST(DeliveryOutcome, TransportErrors) {
 }
 
 TEST(Encoding, Base64RoundTripsWithoutTrailingBytes) {
-  for (const std::string& s : std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
+  for (const std::string& s :
+       std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
     const auto back = base64Decode(base64Encode(s));
     ASSERT_TRUE(back.has_value());
     EXPECT_EQ(*back, s);

@@ -9,6 +9,7 @@
 
 #include "encoding.hpp"
 #include "mail_send_request.hpp"
+#include "webhook_events.hpp"
 
 namespace herald::sendgrid {
 namespace {
@@ -45,8 +46,8 @@ struct Meaning {
 
 Meaning meaningOf(const nlohmann::json& e) {
   const std::string event = text(e, "event");
-  const std::string why = text(e, "status").empty() ? text(e, "reason")
-                                                     : text(e, "status") + " " + text(e, "reason");
+  const std::string why =
+      text(e, "status").empty() ? text(e, "reason") : text(e, "status") + " " + text(e, "reason");
   if (event == "delivered") return {"delivered", ""};
   if (event == "open") return {"opened", ""};
   if (event == "click") return {"clicked", ""};
@@ -124,7 +125,6 @@ void serveEvents(const herald::WebhookRequest& req, herald::WebhookResponse& res
     res.body = "expected a JSON array of events\n";
     return;
   }
-  const herald::Events sink(plugin.host(), plugin.handle());
   size_t handled = 0;
   size_t duplicates = 0;
   bool failed = false;
@@ -136,41 +136,24 @@ void serveEvents(const herald::WebhookRequest& req, herald::WebhookResponse& res
       continue;
     }
     const Meaning m = meaningOf(e);
-    const std::string email = text(e, "email");
-    if (!m.suppress.empty()) {
-      const herald_status s = sink.suppress(email, m.suppress);
-      if (s == HERALD_ERR_INVALID) {
-        plugin.log(HERALD_LOG_WARN, "sendgrid " + text(e, "event") +
-                                        " event without a usable address: '" + email + "'");
-      } else if (s != HERALD_OK) {
-        failed = true;
-        continue;
-      }
-    }
-    if (!m.type.empty()) {
-      herald::Event event;
-      // The contact the message went to, from our own custom_args; else its address.
-      const std::string contact = text(e, kContactArg);
-      std::from_chars(contact.data(), contact.data() + contact.size(), event.contact_id);
-      event.email = email;
-      event.type = m.type;
-      event.event_id = id.empty() ? std::string() : "sendgrid:" + id;
-      int64_t at = 0;
-      if (e.contains("timestamp") && e["timestamp"].is_number_integer())
-        at = e["timestamp"].get<int64_t>() * 1000;
-      event.at_ms = at;
-      event.properties = {{"provider", "sendgrid"}, {"message_id", text(e, "sg_message_id")}};
-      for (const char* key : {"herald_key", "reason", "status", "url", "type"})
-        if (const std::string v = text(e, key); !v.empty()) event.properties[key] = v;
-      const herald::PluginContext log = plugin;
-      const herald_status s = sink.record(event, [log, email](herald_status stored) {
-        if (stored == HERALD_ERR_NOT_FOUND)
-          log.log(HERALD_LOG_WARN, "sendgrid event for an unknown contact " + email);
-      });
-      if (s != HERALD_OK) {
-        failed = true;
-        continue;
-      }
+    provider::ProviderEvent event;
+    event.provider = "sendgrid";
+    event.provider_type = text(e, "event");
+    event.email = text(e, "email");
+    // The contact the message went to, from our own custom_args; else its address.
+    const std::string contact = text(e, kContactArg);
+    std::from_chars(contact.data(), contact.data() + contact.size(), event.contact_id);
+    event.type = m.type;
+    event.suppress_reason = m.suppress;
+    if (!id.empty()) event.event_id = "sendgrid:" + id;
+    if (e.contains("timestamp") && e["timestamp"].is_number_integer())
+      event.at_ms = e["timestamp"].get<int64_t>() * 1000;
+    event.properties = {{"message_id", text(e, "sg_message_id")}};
+    for (const char* key : {kLedgerKeyArg, "reason", "status", "url", "type"})
+      if (const std::string v = text(e, key); !v.empty()) event.properties[key] = v;
+    if (!provider::applyEvent(plugin, event)) {
+      failed = true;  // not remembered: the resend is handled
+      continue;
     }
     if (!id.empty()) seen.remember(id);
     ++handled;

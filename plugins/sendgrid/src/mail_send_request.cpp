@@ -2,7 +2,7 @@
 
 namespace herald::sendgrid {
 
-nlohmann::json mailSendBody(const Message& m) {
+nlohmann::json mailSendBody(const provider::EmailMessage& m) {
   nlohmann::json to = {{"email", m.to}};
   if (!m.to_name.empty()) to["name"] = m.to_name;
   // custom_args values must be strings for SendGrid.

@@ -17,8 +17,8 @@
 #include <variant>
 
 #include "delivery_batch.hpp"
+#include "email_message.hpp"
 #include "event_webhook.hpp"
-#include "list_unsubscribe.hpp"
 #include "mail_send_request.hpp"
 
 namespace {
@@ -118,13 +118,8 @@ class Email : public herald::Step {
 
   Email(herald::StepContext& ctx, const nlohmann::json& config)
       : Step(ctx),
-        from_(config.at("from").get<std::string>()),
-        reply_to_(config.value("reply_to", "")),
-        list_unsubscribe_(config.value("list_unsubscribe", true)),
-        authorization_("Bearer " + config.at("api_key").get<std::string>()) {
-    if (!config.contains("text") && !config.contains("html"))
-      throw herald::ConfigError("", "sendgrid.email needs a body: write 'text:', 'html:' or both");
-  }
+        step_(herald::provider::readEmailStepConfig(config, kName)),
+        authorization_("Bearer " + step_.api_key) {}
 
   void run(herald::Batch batch) override {
     SendGrid* sendgrid = context().pluginState<SendGrid>();
@@ -143,38 +138,19 @@ class Email : public herald::Step {
 
  private:
   std::variant<herald::HttpRequest, herald::Outcome> request(herald::Batch& b, size_t i,
-                                                            const std::string& url) const {
-    const herald::Contact contact = b.contact(i);
-    const nlohmann::json& rendered = contact.config();
-    herald::sendgrid::Message m;
-    m.from = from_;
-    m.from_name = rendered.value("from_name", "");
-    m.reply_to = reply_to_;
-    m.to = contact.email();
-    m.to_name = contact.fullName();
-    m.subject = rendered.value("subject", "");
-    m.text = rendered.value("text", "");
-    m.html = rendered.value("html", "");
-    m.ledger_key = contact.deliveryKey();
-    m.contact_id = contact.id();
-    if (list_unsubscribe_) {
-      const auto lu = herald::provider::listUnsubscribe(b, i);
-      if (!lu.error.empty() && !b.dryRun())
-        return herald::Outcome{herald::Fail{"sendgrid.email: " + lu.error, false}};
-      m.list_unsubscribe = lu.list_unsubscribe;
-      m.list_unsubscribe_post = lu.list_unsubscribe_post;
-    }
+                                                             const std::string& url) const {
+    auto message = herald::provider::emailMessage(b, i, step_, kName);
+    if (auto* refused = std::get_if<herald::Outcome>(&message)) return std::move(*refused);
     herald::HttpRequest req;
     req.method = "POST";
     req.url = url;
     req.headers = {{"Authorization", authorization_}, {"Content-Type", "application/json"}};
-    req.body = herald::sendgrid::mailSendBody(m).dump();
+    req.body =
+        herald::sendgrid::mailSendBody(std::get<herald::provider::EmailMessage>(message)).dump();
     return req;
   }
 
-  std::string from_;
-  std::string reply_to_;
-  bool list_unsubscribe_;
+  herald::provider::EmailStepConfig step_;
   std::string authorization_;
 };
 

@@ -61,10 +61,8 @@ std::string nowSeconds(int64_t shift = 0) {
                         shift);
 }
 
-const nlohmann::json kStep = {{"from", "shop@example.com"},
-                              {"subject", "Hi"},
-                              {"text", "Hello"},
-                              {"api_key", "SG.key"}};
+const nlohmann::json kStep = {
+    {"from", "shop@example.com"}, {"subject", "Hi"}, {"text", "Hello"}, {"api_key", "SG.key"}};
 
 class SendGridStep : public ::testing::Test {
  protected:
@@ -91,7 +89,9 @@ TEST_F(SendGridStep, SendsOnePersonalizationPerContactWithTheLedgerKeyAndUnsubsc
   });
   auto& step = host.create(plugin(), "sendgrid.email", kStep);
   ASSERT_TRUE(step.ok()) << step.diagnosticsText();
-  const auto result = step.run({{.id = 7, .email = "ann@example.com", .first_name = "Ann",
+  const auto result = step.run({{.id = 7,
+                                 .email = "ann@example.com",
+                                 .first_name = "Ann",
                                  .delivery_key = "welcome/send/7"}});
   ASSERT_TRUE(result.ok()) << result.error;
   EXPECT_EQ(result.outcomes[0].kind, HERALD_OUTCOME_CONTINUE);
@@ -110,8 +110,8 @@ TEST_F(SendGridStep, SendsOnePersonalizationPerContactWithTheLedgerKeyAndUnsubsc
   EXPECT_EQ(body["headers"]["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click");
   EXPECT_TRUE(body["headers"]["List-Unsubscribe"].get<std::string>().starts_with("<https://"))
       << body.dump();
-  EXPECT_EQ(body["content"], (nlohmann::json::array(
-                                 {{{"type", "text/plain"}, {"value", "Hello"}}})));
+  EXPECT_EQ(body["content"],
+            (nlohmann::json::array({{{"type", "text/plain"}, {"value", "Hello"}}})));
   // Each send asked the rate limiter: the account, then the recipient's domain.
   EXPECT_EQ(host.services().permitsAsked(),
             (std::vector<std::string>{"provider:default", "domain:example.com"}));
@@ -119,11 +119,12 @@ TEST_F(SendGridStep, SendsOnePersonalizationPerContactWithTheLedgerKeyAndUnsubsc
 
 TEST_F(SendGridStep, EachAnswerHasItsOutcome) {
   host.services().answerHttp([](const herald::HttpRequest& r) {
-    const std::string to =
-        nlohmann::json::parse(r.body)["personalizations"][0]["to"][0]["email"];
+    const std::string to = nlohmann::json::parse(r.body)["personalizations"][0]["to"][0]["email"];
     if (to == "bad@example.com")
       return herald::HttpResponse{
-          400, {}, R"({"errors":[{"message":"Does not contain a valid address.","field":"personalizations.0.to.0.email"}]})"};
+          400,
+          {},
+          R"({"errors":[{"message":"Does not contain a valid address.","field":"personalizations.0.to.0.email"}]})"};
     if (to == "slow@example.com") return herald::HttpResponse{429, {{"Retry-After", "3"}}, ""};
     if (to == "down@example.com") return herald::HttpResponse{503, {}, "upstream trouble"};
     return herald::HttpResponse{202, {}, ""};
@@ -165,8 +166,9 @@ TEST_F(SendGridStep, WithoutLinkKeysAMarketingMessageFailsSayingWhatToConfigure)
 
   auto config = kStep;
   config["list_unsubscribe"] = false;
-  host.services().answerHttp(
-      [](const herald::HttpRequest&) { return herald::HttpResponse{202, {}, ""}; });
+  host.services().answerHttp([](const herald::HttpRequest&) {
+    return herald::HttpResponse{202, {}, ""};
+  });
   auto& transactional = host.create(plugin(), "sendgrid.email", config);
   const auto sent = transactional.run({{.id = 1, .email = "ann@example.com"}});
   EXPECT_EQ(sent.outcomes[0].kind, HERALD_OUTCOME_CONTINUE);
@@ -178,9 +180,9 @@ TEST_F(SendGridStep, AStepWithoutABodyIsRefusedWithItsMessage) {
   config.erase("text");
   auto& step = host.create(plugin(), "sendgrid.email", config);
   EXPECT_FALSE(step.ok());
-  EXPECT_NE(step.diagnosticsText().find(
-                "sendgrid.email needs a body: write 'text:', 'html:' or both"),
-            std::string::npos)
+  EXPECT_NE(
+      step.diagnosticsText().find("sendgrid.email needs a body: write 'text:', 'html:' or both"),
+      std::string::npos)
       << step.diagnosticsText();
 }
 
@@ -196,22 +198,38 @@ TEST(SendGridPlugin, WithoutAKeyTheWebhookAnswers503SayingWhatToSet) {
   const auto res = host.webhook("POST", "/hooks/sendgrid/events", {}, "[]");
   EXPECT_EQ(res.status, 503);
   EXPECT_EQ(res.body, "webhook_public_key is not set in herald.yaml (plugins: sendgrid:)\n");
-  EXPECT_TRUE(host.logged("an Event Webhook post was refused (503): webhook_public_key is not set"));
+  EXPECT_TRUE(
+      host.logged("an Event Webhook post was refused (503): webhook_public_key is not set"));
 }
 
 TEST_F(SendGridStep, SignedEventsBecomeEventsAndSuppressionsOnce) {
-  const std::string body = nlohmann::json::array({
-      {{"email", "a@example.com"}, {"event", "delivered"}, {"sg_event_id", "e1"},
-       {"herald_contact", "11"}, {"timestamp", 1700000000}},
-      {{"email", "b@example.com"}, {"event", "bounce"}, {"type", "bounce"}, {"status", "5.1.1"},
-       {"reason", "no such user"}, {"sg_event_id", "e2"}},
-      {{"email", "c@example.com"}, {"event", "bounce"}, {"type", "blocked"}, {"sg_event_id", "e3"}},
-      {{"email", "d@example.com"}, {"event", "dropped"}, {"reason", "Bounced Address"},
-       {"sg_event_id", "e4"}},
-      {{"email", "e@example.com"}, {"event", "spamreport"}, {"sg_event_id", "e5"}},
-      {{"email", "f@example.com"}, {"event", "group_unsubscribe"}, {"sg_event_id", "e6"}},
-      {{"email", "g@example.com"}, {"event", "open"}, {"sg_event_id", "e7"}},
-  }).dump();
+  const std::string body =
+      nlohmann::json::array(
+          {
+              {{"email", "a@example.com"},
+               {"event", "delivered"},
+               {"sg_event_id", "e1"},
+               {"herald_contact", "11"},
+               {"timestamp", 1700000000}},
+              {{"email", "b@example.com"},
+               {"event", "bounce"},
+               {"type", "bounce"},
+               {"status", "5.1.1"},
+               {"reason", "no such user"},
+               {"sg_event_id", "e2"}},
+              {{"email", "c@example.com"},
+               {"event", "bounce"},
+               {"type", "blocked"},
+               {"sg_event_id", "e3"}},
+              {{"email", "d@example.com"},
+               {"event", "dropped"},
+               {"reason", "Bounced Address"},
+               {"sg_event_id", "e4"}},
+              {{"email", "e@example.com"}, {"event", "spamreport"}, {"sg_event_id", "e5"}},
+              {{"email", "f@example.com"}, {"event", "group_unsubscribe"}, {"sg_event_id", "e6"}},
+              {{"email", "g@example.com"}, {"event", "open"}, {"sg_event_id", "e7"}},
+          })
+          .dump();
   const std::string ts = nowSeconds();
   auto res = post(body, ts, signer.sign(ts + body));
   EXPECT_EQ(res.status, 200);
@@ -222,19 +240,21 @@ TEST_F(SendGridStep, SignedEventsBecomeEventsAndSuppressionsOnce) {
   const auto events = host.services().events();
   std::vector<std::string> types;
   for (const auto& e : events) types.push_back(e.email + " " + e.type);
-  EXPECT_EQ(types, (std::vector<std::string>{"a@example.com delivered", "b@example.com bounced",
-                                             "c@example.com blocked", "d@example.com bounced",
-                                             "e@example.com complained",
-                                             "f@example.com unsubscribed", "g@example.com opened"}));
+  EXPECT_EQ(types, (std::vector<std::string>{
+                       "a@example.com delivered", "b@example.com bounced", "c@example.com blocked",
+                       "d@example.com bounced", "e@example.com complained",
+                       "f@example.com unsubscribed", "g@example.com opened"}));
   EXPECT_EQ(events[0].contact_id, 11);
   EXPECT_EQ(events[0].event_id, "sendgrid:e1");
   EXPECT_EQ(events[0].at_ms, 1700000000000);
   std::vector<std::string> suppressed;
-  for (const auto& s : host.services().suppressions()) suppressed.push_back(s.address + ": " + s.reason);
-  EXPECT_EQ(suppressed, (std::vector<std::string>{"b@example.com: sendgrid bounce: 5.1.1 no such user",
-                                                  "d@example.com: sendgrid dropped: Bounced Address",
-                                                  "e@example.com: sendgrid spam report",
-                                                  "f@example.com: sendgrid group_unsubscribe"}));
+  for (const auto& s : host.services().suppressions())
+    suppressed.push_back(s.address + ": " + s.reason);
+  EXPECT_EQ(suppressed,
+            (std::vector<std::string>{"b@example.com: sendgrid bounce: 5.1.1 no such user",
+                                      "d@example.com: sendgrid dropped: Bounced Address",
+                                      "e@example.com: sendgrid spam report",
+                                      "f@example.com: sendgrid group_unsubscribe"}));
 }
 
 TEST_F(SendGridStep, ForgedStaleAndMalformedPostsChangeNothing) {
