@@ -14,10 +14,7 @@ namespace herald::mailgun {
 namespace {
 
 std::string text(const nlohmann::json& object, const char* key) {
-  if (!object.is_object()) return {};
-  const auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return {};
-  return it->is_string() ? it->get<std::string>() : it->dump();
+  return provider::jsonText(object, key);
 }
 
 bool signatureMatches(const std::string& key, const std::string& timestamp,
@@ -68,18 +65,9 @@ Meaning meaningOf(const nlohmann::json& e) {
 void serveEvents(const herald::WebhookRequest& req, herald::WebhookResponse& res,
                  const std::string& signing_key, provider::SeenIds& tokens,
                  const herald::PluginContext& plugin) {
-  res.content_type = "text/plain";
-  if (req.method != "POST") {
-    res.status = 405;
-    res.headers.emplace_back("Allow", "POST");
+  if (!provider::webhookReady(req, res, !signing_key.empty(), plugin,
+                              "plugins: mailgun: webhook_signing_key"))
     return;
-  }
-  if (signing_key.empty()) {
-    res.status = 503;
-    res.body = "webhook_signing_key is not set in herald.yaml (plugins: mailgun:)\n";
-    plugin.log(HERALD_LOG_WARN, "a webhook post was refused (503): " + res.body);
-    return;
-  }
   const auto body = nlohmann::json::parse(req.body, nullptr, false);
   const nlohmann::json sig =
       body.is_object() && body.contains("signature") ? body["signature"] : nlohmann::json::object();
@@ -87,29 +75,12 @@ void serveEvents(const herald::WebhookRequest& req, herald::WebhookResponse& res
   const std::string token = text(sig, "token");
   // Nothing else in the body is trusted before the signature matches.
   if (timestamp.empty() || token.empty() ||
-      !signatureMatches(signing_key, timestamp, token, text(sig, "signature"))) {
-    res.status = 401;
-    res.body = "bad signature\n";
-    return;
-  }
-  int64_t ts = 0;
-  const auto [end, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), ts);
-  if (ec != std::errc() || end != timestamp.data() + timestamp.size() ||
-      !provider::webhookFresh(ts)) {
-    res.status = 401;
-    res.body = "stale timestamp\n";
-    return;
-  }
-  if (tokens.seen(token)) {
-    res.status = 406;
-    res.body = "replayed token\n";
-    return;
-  }
-  if (!body.contains("event-data") || !body["event-data"].is_object()) {
-    res.status = 400;
-    res.body = "expected event-data\n";
-    return;
-  }
+      !signatureMatches(signing_key, timestamp, token, text(sig, "signature")))
+    return provider::refuse(res, 401, "bad signature\n");
+  if (!provider::webhookFresh(timestamp)) return provider::refuse(res, 401, "stale timestamp\n");
+  if (tokens.seen(token)) return provider::refuse(res, 406, "replayed token\n");
+  if (!body.contains("event-data") || !body["event-data"].is_object())
+    return provider::refuse(res, 400, "expected event-data\n");
   const nlohmann::json& e = body["event-data"];
   const Meaning m = meaningOf(e);
   const nlohmann::json vars =
@@ -134,11 +105,9 @@ void serveEvents(const herald::WebhookRequest& req, herald::WebhookResponse& res
     event.properties[kLedgerKeyVar] = key;
   for (const char* key : {"severity", "reason", "url"})
     if (const std::string v = text(e, key); !v.empty()) event.properties[key] = v;
-  if (!provider::applyEvent(plugin, event)) {
-    res.status = 500;  // the token is not remembered: Mailgun's retry is handled
-    res.body = "could not store the event\n";
-    return;
-  }
+  // The token is not remembered then: Mailgun's retry is handled.
+  if (!provider::applyEvent(plugin, event))
+    return provider::refuse(res, 500, "could not store the event\n");
   tokens.remember(token);
   res.status = 200;
   res.body = m.type.empty() ? "ignored\n" : "handled " + m.type + "\n";

@@ -154,7 +154,8 @@ TEST(MailgunPlugin, WithoutADomainTheBatchFailsSayingWhereToSetIt) {
             "domain: in herald.yaml");
   const auto res = host.webhook("POST", "/hooks/mailgun/events", {}, "{}");
   EXPECT_EQ(res.status, 503);
-  EXPECT_EQ(res.body, "webhook_signing_key is not set in herald.yaml (plugins: mailgun:)\n");
+  EXPECT_EQ(res.body, "plugins: mailgun: webhook_signing_key is not set in herald.yaml\n");
+  EXPECT_TRUE(host.logged("a webhook post to /hooks/mailgun/events was refused (503)"));
 }
 
 TEST_F(MailgunStep, SignedEventsBecomeEventsAndSuppressions) {

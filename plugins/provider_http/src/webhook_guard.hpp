@@ -8,8 +8,10 @@
 // anyway, and events carry their id to record_event, which stores each once.
 #include <cstdint>
 #include <deque>
+#include <herald/sdk.hpp>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 
 namespace herald::provider {
@@ -19,6 +21,22 @@ inline constexpr int64_t kWebhookToleranceS = 300;
 // True when `timestamp_s` (Unix seconds) is within the tolerance of now,
 // either side (clocks drift).
 bool webhookFresh(int64_t timestamp_s, int64_t tolerance_s = kWebhookToleranceS);
+// The same for a timestamp as the provider sends it (decimal seconds);
+// false when it is not one.
+bool webhookFresh(std::string_view timestamp_s);
+
+// The checks every webhook route starts with: POST only (else 405), and
+// its verification key configured (else 503, logged: `missing` says which
+// setting). False when `res` is the answer.
+bool webhookReady(const herald::WebhookRequest& req, herald::WebhookResponse& res, bool has_key,
+                  const herald::PluginContext& plugin, const std::string& missing);
+
+// Answers `status` with a one-line text body.
+void refuse(herald::WebhookResponse& res, int status, std::string body);
+
+// The value at `key` of a JSON object as text (a number as its JSON), ""
+// when absent, null or not an object: provider payloads mix the two.
+std::string jsonText(const nlohmann::json& object, const char* key);
 
 class SeenIds {
  public:

@@ -32,9 +32,7 @@ EVP_PKEY* readKey(std::string_view text) {
 }
 
 std::string text(const nlohmann::json& event, const char* key) {
-  const auto it = event.find(key);
-  if (it == event.end()) return {};
-  return it->is_string() ? it->get<std::string>() : it->dump();
+  return provider::jsonText(event, key);
 }
 
 // What one event means for Herald: an event type to record ("" none) and a
@@ -92,39 +90,16 @@ bool SignatureVerifier::verify(std::string_view timestamp, std::string_view body
 void serveEvents(const herald::WebhookRequest& req, herald::WebhookResponse& res,
                  const SignatureVerifier* verifier, provider::SeenIds& seen,
                  const herald::PluginContext& plugin) {
-  res.content_type = "text/plain";
-  if (req.method != "POST") {
-    res.status = 405;
-    res.headers.emplace_back("Allow", "POST");
+  if (!provider::webhookReady(req, res, verifier != nullptr, plugin,
+                              "plugins: sendgrid: webhook_public_key"))
     return;
-  }
-  if (verifier == nullptr) {
-    res.status = 503;
-    res.body = "webhook_public_key is not set in herald.yaml (plugins: sendgrid:)\n";
-    plugin.log(HERALD_LOG_WARN, "an Event Webhook post was refused (503): " + res.body);
-    return;
-  }
   // Nothing in the body is trusted before the signature matches.
   const std::string timestamp = req.header(kTimestampHeader);
-  if (!verifier->verify(timestamp, req.body, req.header(kSignatureHeader))) {
-    res.status = 401;
-    res.body = "bad signature\n";
-    return;
-  }
-  int64_t ts = 0;
-  const auto [end, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), ts);
-  if (ec != std::errc() || end != timestamp.data() + timestamp.size() ||
-      !provider::webhookFresh(ts)) {
-    res.status = 401;
-    res.body = "stale timestamp\n";
-    return;
-  }
+  if (!verifier->verify(timestamp, req.body, req.header(kSignatureHeader)))
+    return provider::refuse(res, 401, "bad signature\n");
+  if (!provider::webhookFresh(timestamp)) return provider::refuse(res, 401, "stale timestamp\n");
   const auto events = nlohmann::json::parse(req.body, nullptr, false);
-  if (!events.is_array()) {
-    res.status = 400;
-    res.body = "expected a JSON array of events\n";
-    return;
-  }
+  if (!events.is_array()) return provider::refuse(res, 400, "expected a JSON array of events\n");
   size_t handled = 0;
   size_t duplicates = 0;
   bool failed = false;

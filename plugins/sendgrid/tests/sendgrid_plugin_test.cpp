@@ -197,9 +197,10 @@ TEST(SendGridPlugin, WithoutAKeyTheWebhookAnswers503SayingWhatToSet) {
   ASSERT_EQ(host.startPlugin(plugin(), nlohmann::json::object()), HERALD_OK);
   const auto res = host.webhook("POST", "/hooks/sendgrid/events", {}, "[]");
   EXPECT_EQ(res.status, 503);
-  EXPECT_EQ(res.body, "webhook_public_key is not set in herald.yaml (plugins: sendgrid:)\n");
+  EXPECT_EQ(res.body, "plugins: sendgrid: webhook_public_key is not set in herald.yaml\n");
   EXPECT_TRUE(
-      host.logged("an Event Webhook post was refused (503): webhook_public_key is not set"));
+      host.logged("a webhook post to /hooks/sendgrid/events was refused (503): plugins: "
+                  "sendgrid: webhook_public_key is not set in herald.yaml"));
 }
 
 TEST_F(SendGridStep, SignedEventsBecomeEventsAndSuppressionsOnce) {
