@@ -95,23 +95,14 @@ class Email : public herald::Step {
   static constexpr const char* kSummary = "Sends an email through Mailgun's messages API";
   static constexpr uint32_t kFlags = HERALD_STEP_DELIVERY;
   static constexpr const char* kChannel = "email";
-  static constexpr const char* kSchema = R"json({
-    "type": "object",
-    "properties": {
-      "from": {"type": "string", "minLength": 3, "description": "Sender: an address, or Name <address>"},
-      "reply_to": {"type": "string", "minLength": 3, "description": "Reply-To address"},
-      "subject": {"type": "string", "minLength": 1, "x-templated": true},
-      "text": {"type": "string", "x-templated": true, "description": "The plain-text part"},
-      "html": {"type": "string", "x-templated": "html", "description": "The HTML part"},
-      "domain": {"type": "string", "minLength": 1, "description": "The sending domain (default: plugins: mailgun: domain:)"},
-      "list_unsubscribe": {"type": "boolean", "default": true,
-                           "description": "Add List-Unsubscribe with Herald's signed one-click link (RFC 8058); false only for transactional mail"},
-      "api_key": {"type": "string", "minLength": 1, "x-secret": true,
-                  "description": "Mailgun API key; usually set once in herald.yaml (plugins: mailgun: api_key_file:)"}
-    },
-    "required": ["from", "subject", "api_key"],
-    "additionalProperties": false
-  })json";
+  static nlohmann::json schema() {
+    return herald::provider::emailStepSchema(
+        "mailgun", "Sender: an address, or Name <address>",
+        {{"domain",
+          {{"type", "string"},
+           {"minLength", 1},
+           {"description", "The sending domain (default: plugins: mailgun: domain:)"}}}});
+  }
 
   Email(herald::StepContext& ctx, const nlohmann::json& config)
       : Step(ctx),

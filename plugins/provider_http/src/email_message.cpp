@@ -4,6 +4,34 @@
 
 namespace herald::provider {
 
+nlohmann::json emailStepSchema(std::string_view plugin, std::string_view from,
+                               const nlohmann::json& extra) {
+  const std::string name(plugin);
+  nlohmann::json properties = {
+      {"from", {{"type", "string"}, {"minLength", 3}, {"description", std::string(from)}}},
+      {"reply_to", {{"type", "string"}, {"minLength", 3}, {"description", "Reply-To address"}}},
+      {"subject", {{"type", "string"}, {"minLength", 1}, {"x-templated", true}}},
+      {"text", {{"type", "string"}, {"x-templated", true}, {"description", "The plain-text part"}}},
+      {"html", {{"type", "string"}, {"x-templated", "html"}, {"description", "The HTML part"}}},
+      {"list_unsubscribe",
+       {{"type", "boolean"},
+        {"default", true},
+        {"description",
+         "Add List-Unsubscribe with Herald's signed one-click link (RFC 8058); false only for "
+         "transactional mail"}}},
+      {"api_key",
+       {{"type", "string"},
+        {"minLength", 1},
+        {"x-secret", true},
+        {"description",
+         "The API key; usually set once in herald.yaml (plugins: " + name + ": api_key_file:)"}}}};
+  properties.update(extra);
+  return {{"type", "object"},
+          {"properties", std::move(properties)},
+          {"required", {"from", "subject", "api_key"}},
+          {"additionalProperties", false}};
+}
+
 EmailStepConfig readEmailStepConfig(const nlohmann::json& config, std::string_view step_type) {
   if (!config.contains("text") && !config.contains("html"))
     throw herald::ConfigError(

@@ -18,6 +18,12 @@ struct EmailStepConfig {
   bool list_unsubscribe = true;
 };
 
+// The config schema of a provider's email step: from, reply_to, subject,
+// text, html, list_unsubscribe and the secret api_key, plus `extra`
+// properties (e.g. from_name, domain). `from` describes the sender field.
+nlohmann::json emailStepSchema(std::string_view plugin, std::string_view from,
+                               const nlohmann::json& extra);
+
 // Reads the keys every provider's email step has; throws herald::ConfigError
 // for a step without a body ("<step_type> needs a body: ...").
 EmailStepConfig readEmailStepConfig(const nlohmann::json& config, std::string_view step_type);

@@ -98,23 +98,12 @@ class Email : public herald::Step {
   static constexpr const char* kSummary = "Sends an email through SendGrid's v3 Mail Send API";
   static constexpr uint32_t kFlags = HERALD_STEP_DELIVERY;
   static constexpr const char* kChannel = "email";
-  static constexpr const char* kSchema = R"json({
-    "type": "object",
-    "properties": {
-      "from": {"type": "string", "minLength": 3, "description": "Sender address (a verified sender in SendGrid)"},
-      "from_name": {"type": "string", "x-templated": true, "description": "Sender display name"},
-      "reply_to": {"type": "string", "minLength": 3, "description": "Reply-To address"},
-      "subject": {"type": "string", "minLength": 1, "x-templated": true},
-      "text": {"type": "string", "x-templated": true, "description": "The plain-text part"},
-      "html": {"type": "string", "x-templated": "html", "description": "The HTML part"},
-      "list_unsubscribe": {"type": "boolean", "default": true,
-                           "description": "Add List-Unsubscribe with Herald's signed one-click link (RFC 8058); false only for transactional mail"},
-      "api_key": {"type": "string", "minLength": 1, "x-secret": true,
-                  "description": "SendGrid API key; usually set once in herald.yaml (plugins: sendgrid: api_key_file:)"}
-    },
-    "required": ["from", "subject", "api_key"],
-    "additionalProperties": false
-  })json";
+  static nlohmann::json schema() {
+    return herald::provider::emailStepSchema(
+        "sendgrid", "Sender address (a verified sender in SendGrid)",
+        {{"from_name",
+          {{"type", "string"}, {"x-templated", true}, {"description", "Sender display name"}}}});
+  }
 
   Email(herald::StepContext& ctx, const nlohmann::json& config)
       : Step(ctx),
