@@ -126,7 +126,8 @@ class MailgunInServe(ProviderServeTest):
         # The bounce suppresses before the next delivery; the temporary
         # failure (c6) and the forged and replayed ones (c3) do not.
         self.run_to_end([2, 3, 6], COUNT + 1, self.mock, workflow="followup")
-        _, _, sent = self.mock.counts()
+        connections, _, sent = self.mock.counts()
+        self.assertLessEqual(connections, 16, "the second run reused the kept-alive connections")
         self.assertEqual(sent["c2@example.com"], 1, "the bounced address got nothing more")
         self.assertEqual((sent["c3@example.com"], sent["c6@example.com"]), (2, 2))
         self.assertEqual(self.d.stop(), 0, self.d.log())

@@ -114,7 +114,8 @@ class SendGridInServe(ProviderServeTest):
         # The bounce suppresses before the next delivery: another workflow's
         # run to c2 and c3 sends only to c3 (whose forged bounce changed nothing).
         self.run_to_end([2, 3], COUNT, self.mock, workflow="followup")
-        _, _, sent = self.mock.counts()
+        connections, _, sent = self.mock.counts()
+        self.assertLessEqual(connections, 16, "the second run reused the kept-alive connections")
         self.assertEqual(sent["c2@example.com"], 1, "the bounced address got nothing more")
         self.assertEqual(sent["c3@example.com"], 2)
         self.assertEqual(self.d.stop(), 0, self.d.log())
