@@ -2,15 +2,17 @@
 # HTTP provider path benchmark (issue 13): `herald run` sends --messages
 # personal emails through the sendgrid plugin (one POST /v3/mail/send each,
 # JSON, bearer key, signed List-Unsubscribe, ledger on) to a local keep-alive
-# endpoint; in the same script `wrk -t1 -c16` POSTs a same-size JSON body to
-# the same endpoint, the reference (16: the host's cap on one plugin's
-# requests in flight). The dry run of the same workflow (every step runs,
+# endpoint; in the same script `wrk -t1 -c<in-flight>` POSTs a same-size JSON
+# body to the same endpoint, the reference (--in-flight, default 16: the
+# host's default cap on one plugin's requests on the wire, the plugin's
+# `http: max_in_flight`). The dry run of the same workflow (every step runs,
 # nothing is sent or written to the ledger) shows what the engine alone
 # allows. Goal: Herald >= 40% of wrk's rate. The results go to
 # docs/PERFORMANCE.md.
 #
 #   bench/provider_http.sh                                  # 20,000 messages, wrk 10 s
 #   bench/provider_http.sh --messages 500 --seconds 1       # a smoke run
+#   bench/provider_http.sh --in-flight 64                   # http: {max_in_flight: 64}, wrk -c64
 #
 # The endpoint is herald-http-bench-server (tests/unit/net's Beast keep-alive
 # server; /status/202/... answers 202 to any method), which counts the
@@ -27,13 +29,14 @@ server="$build/bin/herald-http-bench-server"
 plugins="$build/lib/herald/plugins"
 
 usage() {
-  echo "usage: $0 [--messages N] [--seconds S] [--herald BIN] [--server BIN] [--plugins DIR]" >&2
+  echo "usage: $0 [--messages N] [--seconds S] [--in-flight N] [--herald BIN] [--server BIN] [--plugins DIR]" >&2
   exit 2
 }
 while [ $# -gt 0 ]; do
   case "$1" in
     --messages) messages="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
+    --in-flight) in_flight="$2"; shift 2 ;;
     --herald) herald="$2"; shift 2 ;;
     --server) server="$2"; shift 2 ;;
     --plugins) plugins="$2"; shift 2 ;;
@@ -75,6 +78,7 @@ plugins:
   sendgrid:
     base_url: $base
     api_key: SG.bench-0123456789
+    http: {max_in_flight: $in_flight}
 links:
   keys:
     - id: bench
