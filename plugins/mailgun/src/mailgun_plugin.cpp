@@ -26,7 +26,7 @@ namespace {
 
 // Webhook tokens remembered against replays (see webhook_guard.hpp): more
 // than Mailgun posts in the 5 minutes a timestamp stays fresh.
-constexpr size_t kSeenTokens = 200000;
+constexpr size_t kSeenTokens = 100000;
 constexpr const char* kDefaultBaseUrl = "https://api.mailgun.net";
 
 class Mailgun : public herald::PluginBase {

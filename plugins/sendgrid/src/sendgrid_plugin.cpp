@@ -24,7 +24,7 @@
 namespace {
 
 // Webhook event ids remembered for duplicates (see webhook_guard.hpp).
-constexpr size_t kSeenEventIds = 200000;
+constexpr size_t kSeenEventIds = 100000;
 constexpr const char* kDefaultBaseUrl = "https://api.sendgrid.com";
 
 class SendGrid : public herald::PluginBase {
