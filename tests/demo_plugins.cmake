@@ -1,7 +1,7 @@
 # cmake -DPLUGINS_DIR=... -DDEMO_DEPENDS=a|b -P demo_plugins.cmake: fails
 # naming each plugin folder (plugins/NAME/, target NAME) the demo does not build.
 # A folder whose CMakeLists.txt makes no plugin (herald_add_plugin) is a
-# library the plugins share (email_mime), not a plugin.
+# library the plugins share (email_mime, provider_http), not a plugin.
 cmake_policy(SET CMP0057 NEW)  # if(IN_LIST) in a -P script
 string(REPLACE "|" ";" DEMO_DEPENDS "${DEMO_DEPENDS}")
 file(GLOB folders LIST_DIRECTORIES true "${PLUGINS_DIR}/*")
