@@ -17,7 +17,8 @@ constexpr herald::app::AddCommand kCommands[] = {
     herald::app::addTemplateCommand,  herald::app::addProductsCommand,
     herald::app::addRecommendCommand, herald::app::addServeCommand,
     herald::app::addReloadCommand,    herald::app::addWorkflowsCommand,
-    herald::app::addLinksCommand,     herald::app::addSendsCommand,
+    herald::app::addLinksCommand,     herald::app::addBouncesCommand,
+    herald::app::addSendsCommand,
 };
 
 // One line, the way every usage error is reported: exit code 2.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/bounces_config.hpp"
 #include "config/delivery_config.hpp"
 #include "config/http_config.hpp"
 #include "util/diagnostic.hpp"
@@ -40,6 +41,7 @@ struct DaemonConfig {
                                                     "quantity"};
   HttpConfig http;    // http: (config/http_config.hpp)
   LinksConfig links;  // links:
+  BouncesConfig bounces;    // bounces: (config/bounces_config.hpp)
   DeliveryConfig delivery;  // delivery: caps, quiet hours (config/delivery_config.hpp)
 };
 

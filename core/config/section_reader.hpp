@@ -103,4 +103,5 @@ class SectionReader {
   Diagnostics& diags_;
 };
 
+
 }  // namespace herald::config

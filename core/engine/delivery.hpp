@@ -3,7 +3,8 @@
 // decision) in one transaction before the plugin is called, and settled in
 // the batch's commit. A key already sent passes without calling the plugin;
 // a key whose outcome a crash left unknown is settled as sent when a
-// provider event names it, else as the step's on_unknown says.
+// provider event names it (Store::deliveryEvidence), else as the step's
+// on_unknown says.
 #include <optional>
 #include <vector>
 

@@ -334,9 +334,9 @@ class Store {
   // (re)started, when none of its batches can be in a plugin's hands. The
   // number of rows changed.
   virtual int64_t markInterruptedSends(int64_t run_id, int64_t now_ms) = 0;
-  // The type of the first event of the key's contact whose `delivery_key`
-  // property names the key (a provider's webhook about that message):
-  // proof that it was sent. nullopt when there is none.
+  // The type of the first event of the key's contact whose `ledger_key` or
+  // `herald_key` property names the key (a bounce report, a provider's
+  // webhook about that message): proof that it was sent. nullopt when none.
   virtual std::optional<std::string> deliveryEvidence(const LedgerKey& key) = 0;
   // Rows matching `filter`, the most recently changed first.
   virtual std::vector<LedgerEntry> listLedger(const LedgerFilter& filter) = 0;

@@ -175,9 +175,12 @@ int64_t SqliteStore::markInterruptedSends(int64_t run_id, int64_t now_ms) {
 
 std::optional<std::string> SqliteStore::deliveryEvidence(const LedgerKey& key) {
   // events_by_contact(contact_id, ...) narrows it to the contact's events.
+  // The key is `ledger_key` in core's own events (bounces read from a
+  // mailbox) and `herald_key` in the provider plugins' webhook events.
   auto q = db_.query(
       "SELECT type FROM events WHERE contact_id = ?1 AND "
-      "json_extract(properties, '$.delivery_key') = ?2 ORDER BY at_ms LIMIT 1");
+      "(json_extract(properties, '$.ledger_key') = ?2 OR "
+      "json_extract(properties, '$.herald_key') = ?2) ORDER BY at_ms LIMIT 1");
   const std::string text = key.text();  // bound without a copy: it must outlive the query
   q.bindInt(1, key.contact_id).bindText(2, text);
   if (!q.step()) return std::nullopt;

@@ -473,7 +473,7 @@ const std::set<std::string> kWorkflowKeys = {"audience", "description", "name",
 const std::set<std::string> kConfigKeys = {
     "database",         "engine",  "log_level", "plugin_dirs", "plugins",       "privacy",
     "state_dir",        "http",    "links",     "scheduler",   "workflows_dir", "runtime_dir",
-    "shutdown_timeout", "delivery"};
+    "shutdown_timeout", "delivery", "bounces"};
 
 std::string indent(const std::string& text) {
   std::string out;
@@ -491,6 +491,11 @@ TEST_F(ValidateCli, DocsExamplesValidateAsDocumented) {
   writeFile(dir_ / "any-workflow.yaml",
             "name: any\ntrigger: manual\nsteps:\n  - id: end\n"
             "    uses: exit\n");
+  // The provider plugins' API keys live in herald.yaml, never in a workflow
+  // (docs/operations.md): the examples that send through them need them here.
+  writeFile(config_, "state_dir: " + (dir_ / "var").string() +
+                         "\nplugins:\n  sendgrid: {api_key: SG.docs-example}\n"
+                         "  mailgun: {api_key: key-docs-example, domain: mg.example.com}\n");
   std::vector<DocBlock> all;
   for (const auto& doc : docFiles())
     for (auto& b : docBlocks(doc)) all.push_back(std::move(b));

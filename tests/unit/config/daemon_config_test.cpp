@@ -41,9 +41,9 @@ TEST(DaemonConfig, ReportsEveryProblemWithItsPosition) {
   EXPECT_EQ(
       formatDiagnostic(diags.items()[0]),
       p.string() +
-          ":1:1: error: unknown setting 'stat_dir'; known settings: database, delivery, engine, "
-          "http, links, log_level, plugin_dirs, plugins, privacy, runtime_dir, scheduler, "
-          "shutdown_timeout, state_dir, workflows_dir");
+          ":1:1: error: unknown setting 'stat_dir'; known settings: bounces, database, delivery, "
+          "engine, http, links, log_level, plugin_dirs, plugins, privacy, runtime_dir, "
+          "scheduler, shutdown_timeout, state_dir, workflows_dir");
   EXPECT_EQ(formatDiagnostic(diags.items()[1]),
             p.string() + ":3:15: error: batch_size must be a whole number from 1 to 100000");
   EXPECT_EQ(formatDiagnostic(diags.items()[2]),

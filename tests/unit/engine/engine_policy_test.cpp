@@ -287,7 +287,7 @@ steps:
     store::Event ev;
     ev.contact_id = 1;
     ev.type = "delivered";
-    ev.properties = {{"delivery_key", claimed.key.text()}, {"provider", "postbird"}};
+    ev.properties = {{"herald_key", claimed.key.text()}, {"provider", "sendgrid"}};
     ev.at_ms = clock_.nowMs();
     events->insert(ev);
     events->commit();

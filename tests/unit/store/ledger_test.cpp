@@ -211,12 +211,12 @@ TEST_F(LedgerTest, AnEventNamingTheKeyIsEvidenceThatItWasSent) {
   Event other;
   other.contact_id = id;
   other.type = "open";
-  other.properties = {{"delivery_key", "welcome/rev1/send_email/" + std::to_string(id) + "/1"}};
+  other.properties = {{"ledger_key", "welcome/rev1/send_email/" + std::to_string(id) + "/1"}};
   other.at_ms = 1;
   events->insert(other);
   Event bounce = other;
   bounce.type = "bounced";
-  bounce.properties = {{"delivery_key", key.text()}};
+  bounce.properties = {{"ledger_key", key.text()}};
   bounce.at_ms = 2;
   events->insert(bounce);
   events->commit();

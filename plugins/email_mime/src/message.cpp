@@ -1,20 +1,47 @@
-#include "email_message.hpp"
+#include "email_mime/message.hpp"
 
 #include <cctype>
 
-#include "key.hpp"
+#include "email_mime/body.hpp"
+#include "email_mime/date.hpp"
+#include "email_mime/header.hpp"
+#include "email_mime/key_hash.hpp"
 
-namespace herald::outbox {
+namespace herald::email_mime {
 namespace {
 
 void appendPart(std::string& out, const char* subtype, const std::string& body) {
+  const EncodedBody encoded = encodeBody(body);
   out += "Content-Type: text/";
   out += subtype;
   out += "; charset=utf-8\r\n";
-  out += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
-  out += quotedPrintable(body);
-  out += "\r\n";
+  out += "Content-Transfer-Encoding: ";
+  out += encoded.encoding;
+  out += "\r\n\r\n";
+  out += encoded.text;
+  // The CRLF before a boundary belongs to the boundary (RFC 2046 5.1.1):
+  // quoted-printable needs one more to keep the text's last line break;
+  // base64 lines end with theirs.
+  if (encoded.encoding == std::string_view("quoted-printable")) out += "\r\n";
 }
+
+// Header names composeEmail() writes: an extra header may not repeat them.
+constexpr std::string_view kOwnHeaders[] = {"Date",
+                                            "From",
+                                            "Reply-To",
+                                            "To",
+                                            "Cc",
+                                            "Bcc",
+                                            "Subject",
+                                            "Message-ID",
+                                            "MIME-Version",
+                                            "Content-Type",
+                                            "Content-Transfer-Encoding",
+                                            "List-Unsubscribe",
+                                            "List-Unsubscribe-Post",
+                                            "DKIM-Signature",
+                                            "Sender",
+                                            "Return-Path"};
 
 void appendEscaped(std::string& out, std::string_view text) {
   for (char c : text) {
@@ -79,8 +106,20 @@ std::string withPreheader(const std::string& html, std::string_view preheader) {
 }
 
 std::string messageId(const EmailMessage& message) {
-  const std::string& from = message.from.addr;
-  return hashKey(message.key).hex() + "@" + from.substr(from.rfind('@') + 1);
+  return messageIdForKey(message.key, domainOf(message.from.addr));
+}
+
+std::string extraHeaderError(std::string_view name) {
+  if (!validHeaderName(name))
+    return "'" + std::string(name) +
+           "' is not a header name: use printable ASCII without spaces or ':' (X-Campaign)";
+  for (std::string_view own : kOwnHeaders) {
+    if (equalsIgnoreCase(name, own))
+      return "'" + std::string(name) + "' is written by Herald itself; choose another header";
+  }
+  if (name.size() > 9 && equalsIgnoreCase(name.substr(0, 9), "X-Herald-"))
+    return "'" + std::string(name) + "': X-Herald-* headers are Herald's own";
+  return "";
 }
 
 std::string composeEmail(const EmailMessage& m) {
@@ -93,6 +132,12 @@ std::string composeEmail(const EmailMessage& m) {
   out += headerLine("Subject", encodeHeaderText(sanitizeHeaderText(m.subject), 9));
   out += headerLine("Message-ID", "<" + messageId(m) + ">");
   out += "MIME-Version: 1.0\r\n";
+  if (!m.list_unsubscribe.empty()) {
+    // RFC 8058: a POST of exactly this body to the URL unsubscribes; the URL
+    // is signed by the daemon and holds nothing personal in clear.
+    out += headerLine("List-Unsubscribe", "<" + sanitizeHeaderText(m.list_unsubscribe) + ">");
+    out += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
+  }
   out += headerLine("X-Herald-Delivery-Key", encodeHeaderText(sanitizeHeaderText(m.key), 23));
   if (!m.workflow.empty()) {
     out += headerLine("X-Herald-Workflow", encodeHeaderText(sanitizeHeaderText(m.workflow), 19));
@@ -100,9 +145,14 @@ std::string composeEmail(const EmailMessage& m) {
   if (!m.step_id.empty()) {
     out += headerLine("X-Herald-Step", encodeHeaderText(sanitizeHeaderText(m.step_id), 15));
   }
+  for (const auto& [name, value] : m.extra_headers) {
+    if (!extraHeaderError(name).empty()) continue;  // the plugin checked them when it loaded
+    out += headerLine(name, encodeHeaderText(sanitizeHeaderText(value), name.size() + 2));
+  }
   if (m.text && m.html) {
-    // "=_" cannot occur in quoted-printable text (every '=' there starts a
-    // hex escape), so this boundary never collides with a body line.
+    // "=_" cannot occur in quoted-printable or base64 text (every '=' there
+    // starts a hex escape or is padding at a line's end), so this boundary
+    // never collides with a body line.
     const std::string boundary = "=_herald_" + hashKey(m.key).hex().substr(0, 16);
     out += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n\r\n";
     out += "This is a multi-part message in MIME format.\r\n";
@@ -118,4 +168,4 @@ std::string composeEmail(const EmailMessage& m) {
   return out;
 }
 
-}  // namespace herald::outbox
+}  // namespace herald::email_mime
