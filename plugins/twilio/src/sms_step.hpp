@@ -17,7 +17,7 @@ class SmsStep : public Step {
   static constexpr uint32_t kFlags = HERALD_STEP_DELIVERY;
   static constexpr const char* kChannel = "sms";
   static constexpr size_t kMaxBody = 1600;  // Twilio's limit, in characters
-  static constexpr const char* kSchema = R"({
+  static constexpr const char* kSchema = R"json({
   "type": "object",
   "description": "Sends a text message through Twilio's Messages API.",
   "properties": {
@@ -36,7 +36,7 @@ class SmsStep : public Step {
   },
   "required": ["body"],
   "additionalProperties": false
-})";
+})json";
 
   SmsStep(StepContext& ctx, const nlohmann::json& config);
   void run(Batch batch) override;

@@ -15,7 +15,7 @@ namespace herald::twilio {
 
 class TwilioPlugin : public PluginBase {
  public:
-  static constexpr const char* kSchema = R"({
+  static constexpr const char* kSchema = R"json({
     "type": "object",
     "properties": {
       "account_sid": {"type": "string", "minLength": 1,
@@ -34,7 +34,7 @@ class TwilioPlugin : public PluginBase {
     },
     "required": ["account_sid", "auth_token"],
     "additionalProperties": false
-  })";
+  })json";
   static constexpr const char* kWebhooks[] = {"/hooks/twilio/"};
 
   TwilioPlugin(PluginContext ctx, const nlohmann::json& config);

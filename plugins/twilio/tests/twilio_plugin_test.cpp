@@ -92,7 +92,7 @@ TEST_F(Fixture, SendsFormPostsAndReadsTwilioAnswers) {
   const auto sent = host.services().httpRequests();
   ASSERT_EQ(sent.size(), 5u);  // nothing for the two bad numbers
   EXPECT_EQ(sent[0].url, "http://twilio.test/2010-04-01/Accounts/AC123/Messages.json");
-  EXPECT_EQ(HttpResponse(0, sent[0].headers, "").header("authorization"),
+  EXPECT_EQ((HttpResponse{0, sent[0].headers, ""}).header("authorization"),
             "Basic QUMxMjM6dG9rZW4tMDEyMzQ1Njc4OQ==");
   const auto form = formDecode(sent[0].body);
   EXPECT_EQ(formValue(form, "To"), "+14155550100");
