@@ -132,10 +132,9 @@ class TwilioIntegration(unittest.TestCase):
     def sms_consent(self, ext):
         status, body = self.d.http("GET", f"/api/v1/contacts/ext:{ext}")
         self.assertEqual(status, 200, body)
-        for k in json.loads(body)["consents"]:
-            if k["channel"] == "sms":
-                return k
-        return None
+        current = [k for k in json.loads(body)["consents"]
+                   if k["channel"] == "sms" and k["current"]]
+        return current[0] if current else None
 
     def settled_sends(self, ext, count):
         def done():
