@@ -73,6 +73,12 @@ SmsStep::SmsStep(StepContext& ctx, const nlohmann::json& config)
   const bool service = settings.contains("messaging_service_sid") &&
                        settings["messaging_service_sid"].is_string() &&
                        !settings["messaging_service_sid"].get<std::string>().empty();
+  for (const char* key : {"account_sid", "auth_token"}) {
+    const auto it = settings.find(key);
+    if (it == settings.end() || !it->is_string() || it->get<std::string>().empty())
+      ctx.diagnostic("", std::string("twilio.sms needs plugins: twilio: ") + key +
+                             ": in herald.yaml (the Twilio account to send from)");
+  }
   if (from_.empty() && !service)
     ctx.diagnostic("", "write from: (a Twilio number like +14155550100, or a sender id) or set "
                        "plugins: twilio: messaging_service_sid: in herald.yaml");
@@ -82,9 +88,12 @@ SmsStep::SmsStep(StepContext& ctx, const nlohmann::json& config)
   const std::string fixed = templateStaticText(source);
   const SmsEncoding e = smsEncoding(fixed);
   if (e.segments > max_segments_) {
+    const std::string encoding = e.kind == SmsEncodingKind::kGsm7
+                                     ? "GSM-7"
+                                     : "UCS-2 (because of '" + e.ucs2_because + "')";
     ctx.warn("the body takes " + std::string(fixed == source ? "" : "at least ") +
-             std::to_string(e.segments) + " SMS segments (" + describeEncoding(e, max_segments_) +
-             "), more than max_segments " + std::to_string(max_segments_) +
+             std::to_string(e.segments) + " SMS segments as " + encoding +
+             ", more than max_segments " + std::to_string(max_segments_) +
              ": each segment is billed; shorten it or raise max_segments");
   }
 }
@@ -95,8 +104,9 @@ void SmsStep::run(Batch batch) {
     return;
   }
   TwilioPlugin* twilio = context().pluginState<TwilioPlugin>();
-  if (twilio == nullptr && !batch.dryRun()) {
-    batch.fail("the twilio plugin is not started (plugins: twilio: in herald.yaml)");
+  if ((twilio == nullptr || !twilio->configured()) && !batch.dryRun()) {
+    batch.fail("the twilio plugin is not started or has no account_sid / auth_token "
+               "(plugins: twilio: in herald.yaml)");
     return;
   }
   // The batch outlives run(): the last answer completes it, on the loop.

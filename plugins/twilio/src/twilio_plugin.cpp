@@ -15,15 +15,15 @@ std::string withoutTrailingSlash(std::string url) {
 
 TwilioPlugin::TwilioPlugin(PluginContext ctx, const nlohmann::json& config)
     : PluginBase(ctx),
-      account_sid_(config.at("account_sid").get<std::string>()),
-      auth_token_(config.at("auth_token").get<std::string>()),
+      account_sid_(config.value("account_sid", "")),
+      auth_token_(config.value("auth_token", "")),
       messaging_service_sid_(config.value("messaging_service_sid", "")),
       public_url_(withoutTrailingSlash(config.value("public_url", ""))),
       help_text_(config.at("help_text").get<std::string>()),
       messages_url_(withoutTrailingSlash(config.at("base_url").get<std::string>()) +
                     "/2010-04-01/Accounts/" + formEscape(account_sid_) + "/Messages.json"),
       authorization_("Basic " + base64(account_sid_ + ":" + auth_token_)) {
-  if (public_url_.empty())
+  if (configured() && public_url_.empty())
     ctx.log(HERALD_LOG_WARN,
             "plugins.twilio.public_url is not set: no delivery receipts are asked for, and "
             "STOP/START replies cannot be verified (the webhooks answer 503)");
@@ -48,9 +48,9 @@ void TwilioPlugin::webhook(const WebhookRequest& req, WebhookResponse& res) {
     res.headers.emplace_back("Allow", "POST");
     return;
   }
-  if (public_url_.empty()) {
+  if (!configured() || public_url_.empty()) {
     res.status = 503;
-    res.body = "plugins.twilio.public_url is not set\n";
+    res.body = "plugins.twilio: account_sid, auth_token and public_url must be set\n";
     return;
   }
   // Twilio signs the URL it was given: ours, under public_url, never what the

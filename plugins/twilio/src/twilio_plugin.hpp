@@ -32,13 +32,16 @@ class TwilioPlugin : public PluginBase {
                     "default": "Reply STOP to stop receiving these messages, START to receive them again.",
                     "description": "The answer to HELP (and INFO)"}
     },
-    "required": ["account_sid", "auth_token"],
     "additionalProperties": false
   })json";
   static constexpr const char* kWebhooks[] = {"/hooks/twilio/"};
 
   TwilioPlugin(PluginContext ctx, const nlohmann::json& config);
 
+  // Both credentials are set: without them nothing is sent or verified.
+  // They are not `required` in the schema, since a plugin's settings are
+  // checked whether or not any workflow uses it.
+  bool configured() const { return !account_sid_.empty() && !auth_token_.empty(); }
   const std::string& accountSid() const { return account_sid_; }
   const std::string& messagingServiceSid() const { return messaging_service_sid_; }
   // POST {base_url}/2010-04-01/Accounts/{AccountSid}/Messages.json

@@ -29,8 +29,8 @@ const nlohmann::json kSettings = {{"account_sid", "AC123"},
                                   {"public_url", "https://herald.example.com"},
                                   {"help_text", "Acme: reply STOP to opt out."}};
 
-struct Fixture : ::testing::Test {
-  Host host;
+struct TwilioPlugin : ::testing::Test {
+  Host host{kSettings};  // what steps see as their plugin's settings
   void SetUp() override { ASSERT_EQ(host.startPlugin(plugin(), kSettings), HERALD_OK); }
   // A webhook as Twilio would post it, signed unless `signature` is given.
   herald::WebhookResponse post(const std::string& target, const FormFields& params,
@@ -48,7 +48,7 @@ herald::testing::TestContact sms(int64_t id, std::string phone, std::string body
           .delivery_key = "promo/r1/sms/" + std::to_string(id) + "/0"};
 }
 
-TEST_F(Fixture, SendsFormPostsAndReadsTwilioAnswers) {
+TEST_F(TwilioPlugin, SendsFormPostsAndReadsTwilioAnswers) {
   host.services().answerHttp([](const herald::HttpRequest& r) {
     const auto to = formValue(formDecode(r.body), "To");
     if (to == "+14155550101") return HttpResponse{429, {{"Retry-After", "7"}}, ""};
@@ -103,7 +103,7 @@ TEST_F(Fixture, SendsFormPostsAndReadsTwilioAnswers) {
   EXPECT_EQ(host.services().permitsAsked().front(), "provider:AC123");
 }
 
-TEST_F(Fixture, DryRunPreviewsSegmentsAndWarnsOverTheLimit) {
+TEST_F(TwilioPlugin, DryRunPreviewsSegmentsAndWarnsOverTheLimit) {
   auto& step = host.create(plugin(), "twilio.sms",
                            {{"body", "Hi"}, {"from", "+15005550006"}, {"max_segments", 1}});
   ASSERT_TRUE(step.ok());
@@ -122,7 +122,7 @@ TEST_F(Fixture, DryRunPreviewsSegmentsAndWarnsOverTheLimit) {
   EXPECT_TRUE(warned);
 }
 
-TEST_F(Fixture, ValidateWarnsOnTheTemplatesFixedText) {
+TEST_F(TwilioPlugin, ValidateWarnsOnTheTemplatesFixedText) {
   auto& step = host.create(plugin(), "twilio.sms",
                            {{"body", std::string(170, 'a') + " {{ first_name }}"},
                             {"from", "+15005550006"},
@@ -134,7 +134,7 @@ TEST_F(Fixture, ValidateWarnsOnTheTemplatesFixedText) {
   EXPECT_TRUE(warned);
 }
 
-TEST_F(Fixture, AForgedSignatureChangesNothing) {
+TEST_F(TwilioPlugin, AForgedSignatureChangesNothing) {
   const FormFields stop = {{"AccountSid", "AC123"}, {"From", "+14155550100"}, {"Body", "STOP"},
                            {"MessageSid", "SM1"}};
   auto res = post("/hooks/twilio/inbound", stop, "bm90IGEgc2lnbmF0dXJlIGF0IGFsbA==");
@@ -150,7 +150,7 @@ TEST_F(Fixture, AForgedSignatureChangesNothing) {
   EXPECT_TRUE(host.services().events().empty());
 }
 
-TEST_F(Fixture, StopStartHelpAndReplies) {
+TEST_F(TwilioPlugin, StopStartHelpAndReplies) {
   auto inbound = [&](const std::string& body, const std::string& sid) {
     return post("/hooks/twilio/inbound", {{"AccountSid", "AC123"},
                                           {"From", "+14155550100"},
@@ -190,7 +190,7 @@ TEST_F(Fixture, StopStartHelpAndReplies) {
   EXPECT_EQ(events[0].event_id, "twilio:SM5");
 }
 
-TEST_F(Fixture, StopFromAnUnknownNumberRecordsNothingAndAnswers200) {
+TEST_F(TwilioPlugin, StopFromAnUnknownNumberRecordsNothingAndAnswers200) {
   host.services().unknownAddress("+14155550199");
   const auto res = post("/hooks/twilio/inbound", {{"AccountSid", "AC123"},
                                                   {"From", "+14155550199"},
@@ -200,7 +200,7 @@ TEST_F(Fixture, StopFromAnUnknownNumberRecordsNothingAndAnswers200) {
   EXPECT_TRUE(host.services().consents().empty());
 }
 
-TEST_F(Fixture, StatusCallbacksBecomeEvents) {
+TEST_F(TwilioPlugin, StatusCallbacksBecomeEvents) {
   const std::string target = "/hooks/twilio/status?c=42&k=promo%2Fr1%2Fsms%2F42%2F0";
   auto res = post(target, {{"AccountSid", "AC123"}, {"MessageSid", "SM42"},
                            {"MessageStatus", "delivered"}, {"To", "+14155550100"}});
@@ -228,10 +228,35 @@ TEST_F(Fixture, StatusCallbacksBecomeEvents) {
   EXPECT_EQ(suppressed[0].address, "+14155550143");
 }
 
-TEST_F(Fixture, WebhooksWithoutPublicUrlAnswer503) {
-  Host bare;
+TEST(TwilioSettings, AStepWithoutTheAccountIsRefusedWithWhatToWrite) {
+  Host bare;  // no plugins: twilio: section
+  auto& step = bare.create(plugin(), "twilio.sms", {{"body", "Hi"}, {"from", "+15005550006"}});
+  EXPECT_FALSE(step.ok());
+  ASSERT_EQ(step.diagnostics().size(), 2u);
+  EXPECT_EQ(step.diagnostics()[0].message,
+            "twilio.sms needs plugins: twilio: account_sid: in herald.yaml (the Twilio account to "
+            "send from)");
+  // Unused, the plugin starts without them (its settings are checked whether
+  // or not a workflow uses it) and its webhooks refuse to work.
+  ASSERT_EQ(bare.startPlugin(plugin()), HERALD_OK);
+  EXPECT_EQ(bare.webhook("POST", "/hooks/twilio/inbound", {}, "Body=STOP").status, 503);
+}
+
+TEST(TwilioSettings, AStepWithoutFromNeedsAMessagingService) {
+  nlohmann::json settings = kSettings;
+  Host host{settings};
+  auto& without = host.create(plugin(), "twilio.sms", {{"body", "Hi"}});
+  ASSERT_EQ(without.diagnostics().size(), 1u);
+  EXPECT_NE(without.diagnostics()[0].message.find("write from:"), std::string::npos);
+  settings["messaging_service_sid"] = "MG123";
+  Host service{settings};
+  EXPECT_TRUE(service.create(plugin(), "twilio.sms", {{"body", "Hi"}}).ok());
+}
+
+TEST_F(TwilioPlugin, WebhooksWithoutPublicUrlAnswer503) {
   nlohmann::json settings = kSettings;
   settings.erase("public_url");
+  Host bare{settings};
   ASSERT_EQ(bare.startPlugin(plugin(), settings), HERALD_OK);
   EXPECT_EQ(bare.webhook("POST", "/hooks/twilio/inbound", {}, "Body=STOP").status, 503);
 }

@@ -62,7 +62,10 @@ class ValidateCli : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("herald-wfcli-" + std::to_string(rd()));
     fs::create_directories(dir_);
     config_ = dir_ / "herald.yaml";
-    writeFile(config_, "state_dir: " + (dir_ / "var").string() + "\n");
+    // The twilio plugin's account, for the docs' SMS examples (its steps
+    // refuse a herald.yaml without one).
+    writeFile(config_, "state_dir: " + (dir_ / "var").string() +
+                           "\nplugins:\n  twilio: {account_sid: AC0123, auth_token: test-token}\n");
   }
   void TearDown() override {
     std::error_code ec;
