@@ -4,6 +4,8 @@
 //   herald-host-http-bench --url http://127.0.0.1:PORT/hello [--requests 100000]
 //                          [--in-flight 64]
 //   herald-host-http-bench --idle-seconds S
+//   herald-host-http-bench --url URL --plugin bench-http-load.so [--requests N]
+//                          [--in-flight N]
 //
 // On one io_context thread, as in `herald serve`: --requests GETs through
 // HttpClient for one owner, --in-flight of them on the wire at a time (each
@@ -13,7 +15,12 @@
 // max, and a last line `requests_per_s=N` for the script. Exit 1 when a
 // request failed or did not answer. --idle-seconds runs only the timer, on
 // an otherwise idle loop: the reference for what the machine alone costs.
+// --plugin sends the requests from a plugin instead (bench/http_load_plugin,
+// built on the SDK like any outside plugin) through the host API's
+// http_request, as loaded and started by the plugin Registry of `herald
+// serve`: what a channel plugin gets, ABI crossing and all.
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
@@ -21,12 +28,15 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "net/http_client.hpp"
+#include "plugin/registry.hpp"
+#include "util/clock.hpp"
 
 namespace {
 
@@ -89,6 +99,66 @@ int measureIdleLoop(double seconds) {
   return 0;
 }
 
+// The same load from the bench-http-load plugin through the host API.
+// Returns the process exit code.
+int runThroughPlugin(const std::string& plugin_file, const std::string& url, long requests,
+                     long in_flight) {
+  boost::asio::io_context io;
+  herald::plugin::Registry registry;
+  const std::filesystem::path state_dir =
+      std::filesystem::temp_directory_path() / ("herald-bench-" + std::to_string(getpid()));
+  registry.setPluginSettings({{"bench-http-load",
+                               {{"url", url},
+                                {"requests", requests},
+                                {"in_flight", in_flight},
+                                {"http", {{"max_in_flight", in_flight}}}}}},
+                             state_dir);
+  if (!registry.loadFile(plugin_file)) {
+    for (const auto& r : registry.refused())
+      std::cerr << "refused " << r.path << ": " << r.reason << "\n";
+    return 1;
+  }
+  LatenessProbe probe(io);
+  herald::SystemClock clock;
+  long answered = 0;
+  long failed = -1;
+  std::string first_error;
+  herald::plugin::PluginRuntime runtime;
+  runtime.loop = &io;
+  runtime.clock = &clock;
+  runtime.events = [&](herald::plugin::PluginEvent event,
+                       std::function<void(herald::plugin::EventRecorded)> done) {
+    if (event.type == "bench_done") {
+      answered = event.properties.value("answered", 0L);
+      failed = event.properties.value("failed", 0L);
+      first_error = event.properties.value("first_error", "");
+      probe.stop();
+    }
+    if (done) done(herald::plugin::EventRecorded::kStored);
+  };
+  const auto begin = Clock::now();
+  probe.start();
+  for (const auto& problem : registry.startPlugins(std::move(runtime))) {
+    std::cerr << problem << "\n";
+    return 1;
+  }
+  // The plugin's requests keep the loop busy; the probe stops with them.
+  io.run();
+  const double seconds = std::chrono::duration<double>(Clock::now() - begin).count();
+  registry.stopPlugins();
+  std::filesystem::remove_all(state_dir);
+  const std::vector<double>& lateness = probe.latenessMs();
+  const double rate = static_cast<double>(answered) / seconds;
+  std::printf("host HTTP service through the plugin ABI: %ld requests, %ld in flight\n", answered,
+              in_flight);
+  std::printf("  %.2f s, %.0f requests/s, %ld failed\n", seconds, rate, failed);
+  printLateness("the same loop", lateness);
+  std::printf("requests_per_s=%.0f lateness_p99_ms=%.2f lateness_max_ms=%.2f\n", rate,
+              percentile(lateness, 99), maxOf(lateness));
+  if (failed != 0) std::fprintf(stderr, "first failure: %s\n", first_error.c_str());
+  return failed != 0 || answered != requests ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -96,6 +166,7 @@ int main(int argc, char** argv) {
   long requests = 100000;
   long in_flight = 64;
   double idle_seconds = 0;
+  std::string plugin_file;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string arg = argv[i];
     if (arg == "--url") {
@@ -104,6 +175,8 @@ int main(int argc, char** argv) {
       requests = std::atol(argv[i + 1]);
     } else if (arg == "--in-flight") {
       in_flight = std::atol(argv[i + 1]);
+    } else if (arg == "--plugin") {
+      plugin_file = argv[i + 1];
     } else if (arg == "--idle-seconds") {
       idle_seconds = std::atof(argv[i + 1]);
     } else {
@@ -113,9 +186,11 @@ int main(int argc, char** argv) {
   }
   if (idle_seconds > 0) return measureIdleLoop(idle_seconds);
   if (url.empty() || requests <= 0 || in_flight <= 0) {
-    std::cerr << "usage: herald-host-http-bench --url URL [--requests N] [--in-flight N]\n";
+    std::cerr << "usage: herald-host-http-bench --url URL [--requests N] [--in-flight N]"
+                 " [--plugin FILE]\n";
     return 2;
   }
+  if (!plugin_file.empty()) return runThroughPlugin(plugin_file, url, requests, in_flight);
 
   boost::asio::io_context io;
   herald::net::HttpClientOptions options;

@@ -2,14 +2,17 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <deque>
 #include <map>
 #include <memory>
 #include <unordered_map>
 #include <vector>
 
+#include "net/aimd_pace.hpp"
 #include "net/curl_multi_loop.hpp"
 #include "net/http_transfer.hpp"
+#include "net/retry_after.hpp"
 #include "net/transport_error.hpp"
 
 namespace herald::net {
@@ -27,6 +30,18 @@ struct Owner {
   std::size_t on_wire = 0;
   std::deque<Queued> queued;
 };
+
+// An owner's pace outlives its requests (a throttle's pause and a narrowed
+// window hold for the next batch too).
+struct OwnerPace {
+  AimdPace pace;
+  std::unique_ptr<boost::asio::steady_timer> resume;  // armed while paused with work queued
+};
+
+// "Slow down" in HTTP: Too Many Requests, Service Unavailable.
+bool isThrottle(const HttpResult& r) {
+  return !r.transport_error && (r.status == 429 || r.status == 503);
+}
 
 }  // namespace
 
@@ -56,7 +71,13 @@ struct HttpClient::Impl {
   // limit (a request refused before the wire does not count against it).
   void pump(std::map<std::string, Owner, std::less<>>::iterator found) {
     Owner& owner = found->second;
-    const std::size_t limit = std::max<std::size_t>(options.max_in_flight_per_owner, 1);
+    OwnerPace& pace = paceOf(found->first);
+    const auto now = AimdPace::Clock::now();
+    if (pace.pace.paused(now) && !owner.queued.empty()) {
+      resumeLater(found->first, pace);
+      return;
+    }
+    const std::size_t limit = pace.pace.allowed();
     while (owner.on_wire < limit && !owner.queued.empty()) {
       Queued next = std::move(owner.queued.front());
       owner.queued.pop_front();
@@ -97,6 +118,14 @@ struct HttpClient::Impl {
     active.erase(found);
     HttpResult result = transfer->finish(easy, code);
     retire(easy);
+    if (isThrottle(result)) {
+      paceOf(transfer->owner())
+          .pace.onThrottled(AimdPace::Clock::now(),
+                            retryAfterOf(result.headers, std::chrono::system_clock::now()),
+                            ++throttle_seq);
+    } else if (!result.transport_error) {
+      paceOf(transfer->owner()).pace.onSuccess();
+    }
     deliver(std::move(transfer->callback()), std::move(result));
     release(transfer->owner());
   }
@@ -141,6 +170,27 @@ struct HttpClient::Impl {
     pump(found);
   }
 
+  OwnerPace& paceOf(std::string_view owner) {
+    auto found = paces.find(owner);
+    if (found == paces.end())
+      found =
+          paces
+              .emplace(std::string(owner), OwnerPace{AimdPace(options.max_in_flight_per_owner), {}})
+              .first;
+    return found->second;
+  }
+
+  // Pumps the owner again when its pause ends.
+  void resumeLater(const std::string& owner_name, OwnerPace& pace) {
+    if (!pace.resume) pace.resume = std::make_unique<boost::asio::steady_timer>(loop);
+    pace.resume->expires_at(pace.pace.resumeAt());
+    pace.resume->async_wait([this, owner_name, alive = std::weak_ptr<char>(alive_)](
+                                const boost::system::error_code& ec) {
+      if (ec || alive.expired()) return;
+      if (auto found = owners.find(owner_name); found != owners.end()) pump(found);
+    });
+  }
+
   CURL* takeEasy() {
     if (idle.empty()) return curl_easy_init();
     CURL* easy = idle.back();
@@ -172,6 +222,8 @@ struct HttpClient::Impl {
   HttpClientOptions options;
   std::shared_ptr<char> alive_ = std::make_shared<char>();
   std::map<std::string, Owner, std::less<>> owners;
+  std::map<std::string, OwnerPace, std::less<>> paces;
+  std::uint64_t throttle_seq = 0;
   std::unordered_map<CURL*, std::unique_ptr<HttpTransfer>> active;
   std::vector<CURL*> idle;
   std::uint64_t connections_opened = 0;
@@ -190,6 +242,20 @@ void HttpClient::start(std::string_view owner, HttpRequest request, Callback don
 }
 
 void HttpClient::cancel(std::string_view owner) { impl_->cancel(owner); }
+
+void HttpClient::setOwnerLimit(std::string_view owner, std::size_t max_in_flight) {
+  impl_->paceOf(owner).pace.setMax(max_in_flight);
+}
+
+HttpClient::OwnerPaceView HttpClient::pace(std::string_view owner) const {
+  const auto found = impl_->paces.find(owner);
+  if (found == impl_->paces.end()) {
+    const std::size_t max = std::max<std::size_t>(1, impl_->options.max_in_flight_per_owner);
+    return {max, max, 0, false};
+  }
+  const AimdPace& p = found->second.pace;
+  return {p.allowed(), p.max(), p.throttles(), p.paused(AimdPace::Clock::now())};
+}
 
 std::size_t HttpClient::inFlight() const { return impl_->active.size(); }
 

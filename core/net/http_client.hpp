@@ -6,7 +6,9 @@
 // Connections are pooled and reused across requests (one multi handle, one
 // connection cache), TLS is verified unless a server's options say
 // otherwise, and each owner (a plugin) has at most `max_in_flight_per_owner`
-// requests on the wire: the rest queue in order.
+// requests on the wire: the rest queue in order. That limit is also a pace
+// (net/aimd_pace.hpp): a 429 or 503 halves it and pauses the owner for the
+// answer's Retry-After (or a backoff), successes widen it again.
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstddef>
@@ -69,6 +71,20 @@ class HttpClient {
   // Ends every request of `owner` (queued or on the wire): each callback
   // gets a non-retryable transport error "cancelled". For plugin shutdown.
   void cancel(std::string_view owner);
+
+  // The most requests `owner` may have on the wire (its plugin's
+  // `http: max_in_flight` setting); options' max_in_flight_per_owner
+  // otherwise.
+  void setOwnerLimit(std::string_view owner, std::size_t max_in_flight);
+
+  // How `owner` is paced now, for metrics and tests.
+  struct OwnerPaceView {
+    std::size_t allowed = 0;  // on the wire at once now (AIMD window)
+    std::size_t max = 0;
+    std::uint64_t throttles = 0;  // 429/503 answers so far
+    bool paused = false;          // waiting out a Retry-After or backoff
+  };
+  OwnerPaceView pace(std::string_view owner) const;
 
   // Requests on the wire now (queued ones are not counted).
   std::size_t inFlight() const;

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <map>
 
+#include "net/aimd_pace.hpp"
 #include "net/smtp_payload.hpp"
 #include "net/smtp_session.hpp"
 
@@ -94,6 +95,7 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
     std::deque<Request> queue;
     std::size_t workers = 0;
     std::vector<asio::steady_timer*> idle;  // workers waiting for work
+    AimdPace pace;                          // how many sessions the server allows now
   };
 
   SmtpPools(asio::io_context& l, SmtpClientOptions o) : loop(l), options(o) {
@@ -109,6 +111,8 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
     if (inserted) {
       pool.key = it->first;
       pool.server = server;
+      pool.pace.setMax(server.max_sessions > 0 ? server.max_sessions
+                                               : options.max_sessions_per_server);
       pool.tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
       pool.tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                             asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
@@ -147,7 +151,7 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
     if (!pool.idle.empty()) {
       pool.idle.back()->cancel();
       pool.idle.pop_back();
-    } else if (pool.workers < options.max_sessions_per_server) {
+    } else if (pool.workers < pool.pace.allowed()) {
       ++pool.workers;
       asio::co_spawn(loop, worker(shared_from_this(), pool), asio::detached);
     }
@@ -179,8 +183,11 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
       // Work arrived while the session was quitting; this worker still
       // counts against the pool's limit, so it takes that work itself.
     }
-    // A server no longer sent to keeps nothing (its TLS context included).
-    if (--pool.workers == 0 && pool.queue.empty()) self->pools.erase(pool.key);
+    // A server no longer sent to keeps nothing (its TLS context included),
+    // unless it throttled us lately: its pace holds for the next messages.
+    const bool calm =
+        pool.pace.allowed() == pool.pace.max() && !pool.pace.paused(AimdPace::Clock::now());
+    if (--pool.workers == 0 && pool.queue.empty() && calm) self->pools.erase(pool.key);
   }
 
   // Serves the pool's queue until idle too long or the session broke with
@@ -188,6 +195,15 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
   awaitable<bool> serve(Pool& pool, std::shared_ptr<SmtpSession>& session,
                         asio::steady_timer& idle) {
     while (!closing) {
+      // A throttled server: sessions beyond its window end, the others wait
+      // out the pause before the next message.
+      if (pool.workers > pool.pace.allowed()) break;
+      if (pool.pace.paused(AimdPace::Clock::now()) && !pool.queue.empty()) {
+        idle.expires_at(pool.pace.resumeAt());
+        boost::system::error_code ec;
+        co_await idle.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        continue;
+      }
       if (pool.queue.empty()) {
         if (!session || !session->isOpen()) break;
         idle.expires_after(options.idle_timeout);
@@ -202,11 +218,30 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
       Request request = std::move(pool.queue.front());
       pool.queue.pop_front();
       SmtpResult result = co_await deliver(pool, session, request.message);
+      pace(pool, result);
       finish(std::move(request.done), std::move(result), pool.server.password);
     }
     if (session) co_await session->quit();
     session.reset();
-    co_return !closing && !pool.queue.empty();
+    co_return !closing && !pool.queue.empty() && pool.workers <= pool.pace.allowed();
+  }
+
+  // "Slow down" in SMTP (RFC 5321 §4.2.3, and what the big mailbox
+  // providers send when rate limiting): 421 closing, 451 local error /
+  // try later, 454 TLS or AUTH temporarily unavailable.
+  static bool isThrottle(int code) { return code == 421 || code == 451 || code == 454; }
+
+  void pace(Pool& pool, const SmtpResult& result) {
+    bool throttled = isThrottle(result.error_code);
+    if (result.mail_from && isThrottle(result.mail_from->code)) throttled = true;
+    for (const SmtpReply& r : result.recipients) throttled = throttled || isThrottle(r.code);
+    if (result.data && isThrottle(result.data->code)) throttled = true;
+    if (throttled) {
+      pool.pace.onThrottled(AimdPace::Clock::now(), std::nullopt, ++throttle_seq);
+      throttles.fetch_add(1, std::memory_order_relaxed);
+    } else if (!result.transport_error) {
+      pool.pace.onSuccess();
+    }
   }
 
   awaitable<SmtpResult> deliver(Pool& pool, std::shared_ptr<SmtpSession>& session,
@@ -240,6 +275,7 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
         result.transport_error = true;
         result.retryable = error.retryable();
         result.error = error.what();
+        result.error_code = error.code();
         co_return result;
       } catch (const std::exception& error) {
         // Anything else (out of memory, a TLS setup call that threw) still
@@ -257,6 +293,8 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
   SmtpClientOptions options;
   std::map<std::string, Pool> pools;  // node-based: workers keep Pool&
   std::atomic<std::uint64_t> sessions_opened{0};
+  std::atomic<std::uint64_t> throttles{0};
+  std::uint64_t throttle_seq = 0;
   std::atomic<bool> closing{false};
 };
 
@@ -287,6 +325,10 @@ void SmtpClient::send(const SmtpServer& server, SmtpMessage message, Callback do
                                   done = std::move(done)]() mutable {
     pools->enqueue(server, Request{std::move(message), std::move(done)});
   });
+}
+
+std::uint64_t SmtpClient::throttles() const {
+  return impl_->pools->throttles.load(std::memory_order_relaxed);
 }
 
 std::uint64_t SmtpClient::sessionsOpened() const {

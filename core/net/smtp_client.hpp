@@ -5,6 +5,9 @@
 // each recipient's reply (code, enhanced status code, text) to record each
 // contact's fate, and sessions kept open and reused across messages
 // (RSET between them) with a pool per server; see docs/ARCHITECTURE.md.
+// Each pool is paced (net/aimd_pace.hpp): a 421, 451 or 454 reply halves
+// the sessions it may use and pauses it for a backoff; successes widen it
+// again up to max_sessions_per_server.
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstddef>
@@ -32,6 +35,7 @@ struct SmtpServer {
   std::string username;  // empty: no AUTH
   std::string password;  // AUTH PLAIN (or LOGIN when only that is offered)
   std::string helo_name = "localhost";
+  std::size_t max_sessions = 0;  // sessions at once; 0: the client's max_sessions_per_server
   // The pool key: sessions are shared by requests naming the same server,
   // port, TLS mode and user (and password, verify_tls and ca_file, which
   // decide how a session is opened).
@@ -57,6 +61,7 @@ struct SmtpResult {
   bool retryable = false;              // 4xx on connect/EHLO/AUTH and network errors: yes; TLS
                                        // verification, AUTH 5xx: no
   std::string error;                   // never contains the password
+  int error_code = 0;                  // the reply code that ended the session (421, 454...), or 0
   std::optional<SmtpReply> mail_from;  // MAIL FROM's reply
   std::vector<SmtpReply> recipients;   // one per recipient, in order
   std::optional<SmtpReply> data;       // the final reply after the message, when sent
@@ -84,6 +89,7 @@ class SmtpClient {
   void send(const SmtpServer& server, SmtpMessage message, Callback done);
 
   std::uint64_t sessionsOpened() const;  // the tests check reuse with it
+  std::uint64_t throttles() const;       // 421/451/454 replies that slowed a pool
 
  private:
   struct Impl;

@@ -105,7 +105,7 @@ void SmtpSession::failReply(const SmtpReply& reply, std::string_view what) {
   const bool closing = reply.code == 421;
   if (closing) close();
   throw SmtpSessionError(where() + " refused " + std::string(what) + ": " + describeReply(reply),
-                         reply.code / 100 == 4, closing);
+                         reply.code / 100 == 4, closing, reply.code);
 }
 
 awaitable<void> SmtpSession::write(const std::string& bytes, std::string_view what) {

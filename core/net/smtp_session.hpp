@@ -30,9 +30,11 @@ namespace herald::net {
 // A session-level failure: the result becomes a transport error.
 class SmtpSessionError : public std::runtime_error {
  public:
-  SmtpSessionError(const std::string& message, bool retryable, bool dropped)
-      : std::runtime_error(message), retryable_(retryable), dropped_(dropped) {}
+  SmtpSessionError(const std::string& message, bool retryable, bool dropped, int code = 0)
+      : std::runtime_error(message), retryable_(retryable), dropped_(dropped), code_(code) {}
   bool retryable() const { return retryable_; }
+  // The server's reply code when a reply ended the session, else 0.
+  int code() const { return code_; }
   // The server went away (EOF, reset, 421): a reused session may be
   // reopened once for the same message.
   bool dropped() const { return dropped_; }
@@ -40,6 +42,7 @@ class SmtpSessionError : public std::runtime_error {
  private:
   bool retryable_;
   bool dropped_;
+  int code_;
 };
 
 class SmtpSession : public std::enable_shared_from_this<SmtpSession> {

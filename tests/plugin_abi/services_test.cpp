@@ -226,6 +226,27 @@ TEST_F(Services, ABadRateLimitIsRefusedWithItsPlace) {
   EXPECT_THAT(problems[0], HasSubstr("plugins.servicey: rate_limits/domain:*: needs per_second"));
 }
 
+TEST_F(Services, BadHttpAndSmtpHostSettingsAreRefusedWithTheirPlace) {
+  const auto problems = start({{"servicey",
+                                {{"http", {{"max_in_flight", 0}, {"pool", 3}}},
+                                 {"smtp", {{"host", "mail.example.com"}, {"sessions", 100}}}}}});
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_THAT(problems[0], HasSubstr("plugins.servicey: smtp/sessions: must be a whole number "
+                                     "from 1 to 64 (sessions at once)"));
+  EXPECT_THAT(problems[1], HasSubstr("plugins.servicey: http/max_in_flight: must be a whole "
+                                     "number from 1 to 256"));
+  EXPECT_THAT(problems[2],
+              HasSubstr("plugins.servicey: http: unknown key 'pool'; known keys: max_in_flight"));
+}
+
+TEST_F(Services, GoodHttpAndSmtpHostSettingsAreNotThePluginsConcern) {
+  // Host keys never reach the plugin's own schema (which has no such keys).
+  ASSERT_TRUE(start({{"servicey",
+                      {{"http", {{"max_in_flight", 4}}},
+                       {"smtp", {{"host", "mail.example.com"}, {"sessions", 2}}}}}})
+                  .empty());
+}
+
 TEST_F(Services, LinksAreSignedOnlyWithLinkKeys) {
   ASSERT_TRUE(start().empty());
   auto inst = make({{"mode", "link"}});

@@ -8,6 +8,7 @@
 #include "net/http_client.hpp"
 #include "net/smtp_client.hpp"
 #include "plugin/host_services/host_api_13.hpp"
+#include "plugin/host_services/http_settings.hpp"
 #include "plugin/host_services/smtp_settings.hpp"
 #include "plugin/registry_impl.hpp"
 #include "schema/schema.hpp"
@@ -18,7 +19,7 @@ namespace {
 
 // Keys of a plugin's section the host reads itself; the plugin's schema
 // does not see them.
-constexpr const char* kHostKeys[] = {"rate_limits", "smtp"};
+constexpr const char* kHostKeys[] = {"http", "rate_limits", "smtp"};
 
 constexpr size_t kPluginSizeAbi13 = offsetof(herald_plugin, webhooks) + sizeof(void*);
 
@@ -47,6 +48,7 @@ std::vector<std::string> checkOne(HostShared& host, const LoadedPlugin& p,
   nlohmann::json own = pluginPart(p, section, problems);
   parseRateLimits(section.value("rate_limits", nlohmann::json()), problems);
   parseSmtpSettings(section, problems);
+  parseHttpSettings(section, problems);
   for (auto& line : problems) line = "plugins." + p.name + ": " + line;
   if (validated) *validated = std::move(own);
   return problems;
@@ -145,6 +147,8 @@ std::vector<std::string> Registry::startPlugins(PluginRuntime runtime) {
     services->permits.configure(
         p->name, parseRateLimits(section.value("rate_limits", nlohmann::json()), ignored));
     ctx.smtp = parseSmtpSettings(section, ignored);
+    if (auto max = parseHttpSettings(section, ignored))
+      services->http->setOwnerLimit(p->name, *max);
     own["state_dir"] = nlohmann::json::parse(host.settingsFor(p->name))["state_dir"];
     ctx.settings = own;
     ctx.stopped = false;

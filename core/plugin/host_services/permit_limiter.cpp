@@ -4,9 +4,33 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <cctype>
 #include <cmath>
 
 namespace herald::plugin {
+
+// Paces for the big mailbox providers' domains, for plugins that ask
+// permits per recipient domain ("domain:gmail.com") and configure nothing
+// that covers it. Conservative: what a sender with a warm reputation can
+// keep up without 421/4.7.x deferrals; the AIMD pace of the transports
+// (net/aimd_pace.hpp) slows further when a provider asks. docs/operations.md
+// lists them; any `rate_limits:` entry that covers the key replaces them.
+const std::map<std::string, RateLimit, std::less<>>& defaultRateLimits() {
+  static const std::map<std::string, RateLimit, std::less<>> kDefaults = [] {
+    std::map<std::string, RateLimit, std::less<>> m;
+    const auto add = [&m](std::initializer_list<const char*> domains, double per_second) {
+      for (const char* d : domains) m[std::string("domain:") + d] = {per_second, per_second * 2};
+    };
+    add({"gmail.com", "googlemail.com"}, 20);
+    add({"outlook.com", "hotmail.com", "live.com", "msn.com"}, 10);
+    add({"yahoo.com", "ymail.com", "aol.com"}, 10);
+    add({"icloud.com", "me.com", "mac.com"}, 10);
+    add({"naver.com"}, 10);
+    add({"daum.net", "hanmail.net", "kakao.com"}, 5);
+    return m;
+  }();
+  return kDefaults;
+}
 
 std::map<std::string, RateLimit> parseRateLimits(const nlohmann::json& section,
                                                  std::vector<std::string>& problems) {
@@ -48,14 +72,19 @@ void PermitLimiter::configure(const std::string& owner, std::map<std::string, Ra
 }
 
 const RateLimit* PermitLimiter::limitFor(const std::string& owner, const std::string& key) const {
-  auto o = limits_.find(owner);
-  if (o == limits_.end()) return nullptr;
-  const auto& m = o->second;
-  if (auto it = m.find(key); it != m.end()) return &it->second;
-  if (auto colon = key.find(':'); colon != std::string::npos) {
-    if (auto it = m.find(key.substr(0, colon + 1) + "*"); it != m.end()) return &it->second;
+  if (auto o = limits_.find(owner); o != limits_.end()) {
+    const auto& m = o->second;
+    if (auto it = m.find(key); it != m.end()) return &it->second;
+    if (auto colon = key.find(':'); colon != std::string::npos) {
+      if (auto it = m.find(key.substr(0, colon + 1) + "*"); it != m.end()) return &it->second;
+    }
+    if (auto it = m.find("*"); it != m.end()) return &it->second;
   }
-  if (auto it = m.find("*"); it != m.end()) return &it->second;
+  // Recipient domains are matched without case ("domain:Gmail.COM").
+  std::string lowered = key;
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (auto it = defaultRateLimits().find(lowered); it != defaultRateLimits().end()) return &it->second;
   return nullptr;
 }
 

@@ -6,7 +6,9 @@
 //     "provider:acct1":   {per_second: 50, burst: 100}   # this key
 //     "domain:*":         {per_second: 5}                # any key "domain:..."
 //     "*":                {per_second: 200}              # any other key
-// The most specific entry wins; a key no entry covers is not limited.
+// The most specific entry wins. A key no entry covers is not limited, except
+// the recipient domains of the big mailbox providers ("domain:gmail.com",
+// ...), which have built-in paces (defaultRateLimits()).
 // `burst` defaults to max(1, per_second). Waiters of a key are granted in
 // order. Used on the loop thread only.
 #include <boost/asio/io_context.hpp>
@@ -26,6 +28,9 @@ struct RateLimit {
   double per_second = 0;
   double burst = 1;
 };
+
+// The built-in paces of the big mailbox providers' domains, by key.
+const std::map<std::string, RateLimit, std::less<>>& defaultRateLimits();
 
 // Reads a `rate_limits:` object; problems ("rate_limits/KEY: ...") go to
 // `problems` and their entries are left out.

@@ -28,13 +28,13 @@ std::optional<net::SmtpServer> parseSmtpSettings(const nlohmann::json& section,
       problems.push_back(fmt::format("smtp/{}: must be a non-empty string", key));
   };
   for (const auto& [key, v] : s.items()) {
-    static const char* const kKnown[] = {"host",       "port",          "tls",
-                                         "verify_tls", "ca_file",       "username",
-                                         "password",   "password_file", "helo_name"};
+    static const char* const kKnown[] = {"host",      "port",     "tls",      "verify_tls",
+                                         "ca_file",   "username", "password", "password_file",
+                                         "helo_name", "sessions"};
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown))
       problems.push_back(
           fmt::format("smtp: unknown key '{}'; known keys: ca_file, helo_name, host, password, "
-                      "password_file, port, tls, username, verify_tls",
+                      "password_file, port, sessions, tls, username, verify_tls",
                       key));
   }
   text("host", out.host);
@@ -58,6 +58,12 @@ std::optional<net::SmtpServer> parseSmtpSettings(const nlohmann::json& section,
       out.port = static_cast<uint16_t>(v->get<int64_t>());
     else
       problems.push_back("smtp/port: must be a port number from 1 to 65535");
+  }
+  if (auto v = s.find("sessions"); v != s.end()) {
+    if (v->is_number_integer() && v->get<int64_t>() >= 1 && v->get<int64_t>() <= 64)
+      out.max_sessions = static_cast<std::size_t>(v->get<int64_t>());
+    else
+      problems.push_back("smtp/sessions: must be a whole number from 1 to 64 (sessions at once)");
   }
   if (auto v = s.find("verify_tls"); v != s.end()) {
     if (v->is_boolean())

@@ -6,7 +6,8 @@
 //       smtp: {host: smtp.example.com, port: 587, tls: starttls,
 //              username: herald, password_file: /etc/herald/smtp.pass}
 // tls: none | starttls (default) | implicit; verify_tls (default true),
-// ca_file, helo_name. The password comes from `password` or `password_file`.
+// ca_file, helo_name, sessions (most sessions open at once, 1-64, default
+// 4; fewer while the server throttles). The password comes from `password` or `password_file`.
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>

@@ -377,5 +377,62 @@ TEST_F(HttpClientTest, DestructorWithRequestsInFlightAbandonsThem) {
   EXPECT_EQ(called, 0);
 }
 
+// ---- the owner's pace (net/aimd_pace.hpp) ----
+
+TEST_F(HttpClientTest, ATooManyRequestsPausesOnlyThatOwnerForRetryAfterAndHalvesItsWindow) {
+  HttpClient client(io, onTheWireAtMost(8));
+  EXPECT_EQ(fetch(client, get(server.url("/retry/1"))).status, 429);
+  const HttpClient::OwnerPaceView pace = client.pace("plugin");
+  EXPECT_EQ(pace.throttles, 1u);
+  EXPECT_EQ(pace.allowed, 4u);
+  EXPECT_EQ(pace.max, 8u);
+  EXPECT_TRUE(pace.paused);
+
+  // Another owner is not held back.
+  const auto begin = Clock::now();
+  std::optional<HttpResult> other;
+  client.start("other", get(server.url("/hello")), [&](HttpResult&& r) { other = std::move(r); });
+  ASSERT_TRUE(runUntil(io, [&] { return other.has_value(); }));
+  EXPECT_LT(Clock::now() - begin, 700ms);
+  // The throttled owner's next request waits out the Retry-After second.
+  EXPECT_EQ(fetch(client, get(server.url("/hello"))).status, 200);
+  EXPECT_GE(Clock::now() - begin, 900ms);
+  EXPECT_FALSE(client.pace("plugin").paused);
+}
+
+TEST_F(HttpClientTest, SuccessesWidenTheWindowBackToTheOwnersMaximum) {
+  HttpClient client(io, onTheWireAtMost(8));
+  EXPECT_EQ(fetch(client, get(server.url("/retry/0"))).status, 429);
+  EXPECT_EQ(client.pace("plugin").allowed, 4u);
+  // Additive increase: 1/window per answer, so 4 -> 8 takes about 22.
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(fetch(client, get(server.url("/hello"))).status, 200);
+  EXPECT_EQ(client.pace("plugin").allowed, 8u);
+  EXPECT_EQ(client.pace("plugin").throttles, 1u);
+}
+
+TEST_F(HttpClientTest, AServiceUnavailableSlowsDownToo) {
+  HttpClient client(io, onTheWireAtMost(8));
+  EXPECT_EQ(fetch(client, get(server.url("/status/503"))).status, 503);
+  EXPECT_EQ(client.pace("plugin").throttles, 1u);
+  // Other errors are answers, not throttles.
+  EXPECT_EQ(fetch(client, get(server.url("/status/500"))).status, 500);
+  EXPECT_EQ(client.pace("plugin").throttles, 1u);
+}
+
+TEST_F(HttpClientTest, AnOwnerLimitCapsItsRequestsOnTheWire) {
+  HttpClient client(io, onTheWireAtMost(16));
+  client.setOwnerLimit("plugin", 2);
+  EXPECT_EQ(client.pace("plugin").max, 2u);
+  int answered = 0;
+  for (int i = 0; i < 6; ++i) {
+    client.start("plugin", get(server.url("/slow/100")), [&](HttpResult&& r) {
+      EXPECT_EQ(r.status, 200) << r.error;
+      ++answered;
+    });
+  }
+  ASSERT_TRUE(runUntil(io, [&] { return answered == 6; }));
+  EXPECT_EQ(server.mostConcurrent(), 2u);
+}
+
 }  // namespace
 }  // namespace herald::net

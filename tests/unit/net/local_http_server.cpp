@@ -53,6 +53,10 @@ asio::awaitable<Response> respond(const Request& request) {
     response.result(http::status::too_many_requests);
     response.set(http::field::retry_after, "7");
     response.body() = "slow down";
+  } else if (startsWith(target, "/retry/")) {
+    response.result(http::status::too_many_requests);
+    response.set(http::field::retry_after, std::to_string(numberAfter(target, "/retry/")));
+    response.body() = "slow down";
   } else if (target == "/redirect") {
     response.result(http::status::found);
     response.set(http::field::location, "/hello");

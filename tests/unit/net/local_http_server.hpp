@@ -6,9 +6,9 @@
 //
 // Routes: /hello; /echo (body "METHOD\nBODY", X-Test echoed as X-Seen-Test,
 // then X-First, X-Second and two Set-Cookie headers in that order);
-// /status/N; /retry (429, Retry-After: 7); /redirect (302 to /hello);
-// /slow/MS[/...] (answers after MS ms); /bytes/N (N bytes with a length);
-// /chunked/N (N bytes, chunked, no length).
+// /status/N; /retry (429, Retry-After: 7); /retry/N (429, Retry-After: N); /redirect (302 to
+// /hello); /slow/MS[/...] (answers after MS ms); /bytes/N (N bytes with a length); /chunked/N (N
+// bytes, chunked, no length).
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>

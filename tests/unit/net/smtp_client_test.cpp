@@ -527,5 +527,36 @@ TEST_F(SmtpClientTest, TwoThousandMessagesToSmtpSinkOverFourSessions) {
   std::cout << "2000 messages in " << took.count() << " s (" << 2000 / took.count() << "/s)\n";
 }
 
+// ---- the pool's pace (net/aimd_pace.hpp) ----
+
+TEST_F(SmtpClientTest, AFourFiftyOneSlowsThePoolDownForABackoff) {
+  TestSmtpServer server({});
+  SmtpClient client(loop);
+  const SmtpResult deferred =
+      sendOne(client, localServer(server), message({"defer-a@example.test"}));
+  ASSERT_EQ(deferred.recipients.size(), 1u);
+  EXPECT_EQ(deferred.recipients[0].code, 451);
+  EXPECT_EQ(client.throttles(), 1u);
+  // The next message waits out the first backoff (1 s, +-20%).
+  const auto begin = std::chrono::steady_clock::now();
+  expectDelivered(sendOne(client, localServer(server), message({"ann@example.test"})));
+  EXPECT_GE(std::chrono::steady_clock::now() - begin, 750ms);
+  EXPECT_EQ(client.throttles(), 1u);
+}
+
+TEST_F(SmtpClientTest, AServersSessionsSettingCapsItsPool) {
+  TestSmtpServer server({});
+  SmtpClient client(loop);
+  SmtpServer two = localServer(server);
+  two.max_sessions = 2;
+  std::vector<SmtpMessage> messages;
+  for (int i = 0; i < 20; ++i)
+    messages.push_back(message({"r" + std::to_string(i) + "@example.test"}));
+  for (const SmtpResult& result : sendAll(client, two, std::move(messages)))
+    expectDelivered(result);
+  EXPECT_LE(client.sessionsOpened(), 2u);
+  EXPECT_EQ(server.received().size(), 20u);
+}
+
 }  // namespace
 }  // namespace herald::net
