@@ -76,7 +76,7 @@
   X(herald_host_api, suppress, 208)             /* 1.3 */ \
   X(herald_host_api, webhook_reply, 216)        /* 1.3 */ \
   X(herald_host_api, webhook_reply_header, 224) /* 1.3 */ \
-  X(herald_host_api, set_consent, 232)          /* 1.3, appended for SMS opt-out */ \
+  X(herald_host_api, set_consent, 232)          /* 1.3 */ \
   X(herald_step_type, struct_size, 0)                     \
   X(herald_step_type, name, 8)                            \
   X(herald_step_type, summary, 16)                        \

@@ -67,8 +67,9 @@ FormFields formDecode(std::string_view body) {
     const std::string_view pair = body.substr(0, amp);
     if (!pair.empty()) {
       const size_t eq = pair.find('=');
-      out.emplace_back(unescape(pair.substr(0, eq)),
-                       eq == std::string_view::npos ? std::string() : unescape(pair.substr(eq + 1)));
+      out.emplace_back(unescape(pair.substr(0, eq)), eq == std::string_view::npos
+                                                         ? std::string()
+                                                         : unescape(pair.substr(eq + 1)));
     }
     if (amp == std::string_view::npos) break;
     body.remove_prefix(amp + 1);

@@ -16,8 +16,8 @@ constexpr std::array<std::string_view, 2> kHelp = {"HELP", "INFO"};
 std::string normalise(std::string_view body) {
   auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
   while (!body.empty() && space(body.front())) body.remove_prefix(1);
-  while (!body.empty() && (space(body.back()) || body.back() == '.' || body.back() == '!' ||
-                           body.back() == '?'))
+  while (!body.empty() &&
+         (space(body.back()) || body.back() == '.' || body.back() == '!' || body.back() == '?'))
     body.remove_suffix(1);
   std::string out(body);
   for (char& c : out)

@@ -57,8 +57,7 @@ std::string templateStaticText(std::string_view source) {
 }
 
 std::string describeEncoding(const SmsEncoding& e, size_t max_segments) {
-  std::string out =
-      "segments=" + std::to_string(e.segments) + " encoding=" + encodingName(e.kind);
+  std::string out = "segments=" + std::to_string(e.segments) + " encoding=" + encodingName(e.kind);
   if (e.segments > max_segments) out += " (over max_segments " + std::to_string(max_segments) + ")";
   if (e.kind == SmsEncodingKind::kUcs2 && !e.ucs2_because.empty())
     out += "; UCS-2 because of '" + e.ucs2_because + "'";
@@ -80,17 +79,17 @@ SmsStep::SmsStep(StepContext& ctx, const nlohmann::json& config)
                              ": in herald.yaml (the Twilio account to send from)");
   }
   if (from_.empty() && !service)
-    ctx.diagnostic("", "write from: (a Twilio number like +14155550100, or a sender id) or set "
-                       "plugins: twilio: messaging_service_sid: in herald.yaml");
+    ctx.diagnostic("",
+                   "write from: (a Twilio number like +14155550100, or a sender id) or set "
+                   "plugins: twilio: messaging_service_sid: in herald.yaml");
   // The body as written: what every contact gets at least. Its cost shows
   // here, before any contact is picked (dry runs check each rendered body).
   const std::string source = config.value("body", "");
   const std::string fixed = templateStaticText(source);
   const SmsEncoding e = smsEncoding(fixed);
   if (e.segments > max_segments_) {
-    const std::string encoding = e.kind == SmsEncodingKind::kGsm7
-                                     ? "GSM-7"
-                                     : "UCS-2 (because of '" + e.ucs2_because + "')";
+    const std::string encoding =
+        e.kind == SmsEncodingKind::kGsm7 ? "GSM-7" : "UCS-2 (because of '" + e.ucs2_because + "')";
     ctx.warn("the body takes " + std::string(fixed == source ? "" : "at least ") +
              std::to_string(e.segments) + " SMS segments as " + encoding +
              ", more than max_segments " + std::to_string(max_segments_) +
@@ -105,8 +104,9 @@ void SmsStep::run(Batch batch) {
   }
   TwilioPlugin* twilio = context().pluginState<TwilioPlugin>();
   if ((twilio == nullptr || !twilio->configured()) && !batch.dryRun()) {
-    batch.fail("the twilio plugin is not started or has no account_sid / auth_token "
-               "(plugins: twilio: in herald.yaml)");
+    batch.fail(
+        "the twilio plugin is not started or has no account_sid / auth_token "
+        "(plugins: twilio: in herald.yaml)");
     return;
   }
   // The batch outlives run(): the last answer completes it, on the loop.
@@ -164,8 +164,8 @@ void SmsStep::run(Batch batch) {
   }
   if (over > 0)
     context().warn(std::to_string(over) + " of " + std::to_string(b->size()) +
-                   " rendered bodies take more than max_segments " +
-                   std::to_string(max_segments_) + " SMS segments (see the previews)");
+                   " rendered bodies take more than max_segments " + std::to_string(max_segments_) +
+                   " SMS segments (see the previews)");
 }
 
 }  // namespace herald::twilio

@@ -34,8 +34,8 @@ int64_t retryAfterMs(const std::string& header, int64_t fallback_ms) {
 
 TwilioAnswer readTwilioAnswer(const HttpResponse& r, const SmsEncoding& encoding) {
   if (r.transport_error) return {Fail{"twilio unreachable: " + r.error, r.retryable}};
-  const std::string detail = "segments=" + std::to_string(encoding.segments) +
-                             " encoding=" + encodingName(encoding.kind);
+  const std::string detail =
+      "segments=" + std::to_string(encoding.segments) + " encoding=" + encodingName(encoding.kind);
   if (r.status >= 200 && r.status < 300) {
     const auto body = nlohmann::json::parse(r.body, nullptr, false);
     const std::string sid =

@@ -86,10 +86,9 @@ void TwilioPlugin::statusCallback(const FormFields& params, const FormFields& qu
   event.type = status == "delivered" ? "delivered" : "bounced";
   // Twilio resends a callback it got no answer for: stored once.
   event.event_id = "twilio:" + sid + ":" + status;
-  event.properties = {{"provider", "twilio"}, {"channel", "sms"}, {"message_sid", sid},
-                      {"status", status}};
-  if (const std::string key = formValue(query, "k"); !key.empty())
-    event.properties["send"] = key;
+  event.properties = {
+      {"provider", "twilio"}, {"channel", "sms"}, {"message_sid", sid}, {"status", status}};
+  if (const std::string key = formValue(query, "k"); !key.empty()) event.properties["send"] = key;
   const std::string code = formValue(params, "ErrorCode");
   if (!code.empty()) event.properties["error_code"] = code;
   if (event.type == "bounced" && permanent(code) && !to.empty())
@@ -133,8 +132,11 @@ void TwilioPlugin::inbound(const FormFields& params, WebhookResponse& res) {
   event.phone = from;
   event.type = "sms_reply";
   event.event_id = "twilio:" + sid;
-  event.properties = {{"provider", "twilio"}, {"body", body}, {"from", from},
-                      {"to", formValue(params, "To")}, {"message_sid", sid}};
+  event.properties = {{"provider", "twilio"},
+                      {"body", body},
+                      {"from", from},
+                      {"to", formValue(params, "To")},
+                      {"message_sid", sid}};
   const PluginContext log = context();
   const herald_status recorded = events().record(event, [log](herald_status stored) {
     if (stored == HERALD_ERR_NOT_FOUND)

@@ -36,7 +36,8 @@ struct TwilioPlugin : ::testing::Test {
   herald::WebhookResponse post(const std::string& target, const FormFields& params,
                                std::string signature = "") {
     if (signature.empty())
-      signature = twilioSignature("token-0123456789", "https://herald.example.com" + target, params);
+      signature =
+          twilioSignature("token-0123456789", "https://herald.example.com" + target, params);
     return host.webhook("POST", target, {{"X-Twilio-Signature", signature}}, formEncode(params));
   }
 };
@@ -53,19 +54,21 @@ TEST_F(TwilioPlugin, SendsFormPostsAndReadsTwilioAnswers) {
     const auto to = formValue(formDecode(r.body), "To");
     if (to == "+14155550101") return HttpResponse{429, {{"Retry-After", "7"}}, ""};
     if (to == "+14155550102")
-      return HttpResponse{400, {}, R"({"code": 21211, "message": "The 'To' number is not valid."})"};
+      return HttpResponse{
+          400, {}, R"({"code": 21211, "message": "The 'To' number is not valid."})"};
     if (to == "+14155550103")
-      return HttpResponse{400, {}, R"({"code": 21610, "message": "Attempt to send to unsubscribed recipient"})"};
+      return HttpResponse{
+          400, {}, R"({"code": 21610, "message": "Attempt to send to unsubscribed recipient"})"};
     if (to == "+14155550104") return HttpResponse{503, {}, "busy"};
     return HttpResponse{201, {}, R"({"sid": "SM0001", "status": "queued"})"};
   });
   auto& step = host.create(plugin(), "twilio.sms", {{"body", "Hi"}, {"from", "+15005550006"}});
   ASSERT_TRUE(step.ok());
   const std::string two_segments(200, 'x');
-  const auto result = step.run({sms(1, "+14155550100", two_segments),
-                                sms(2, "+14155550101", "Hi"), sms(3, "+14155550102", "Hi"),
-                                sms(4, "+14155550103", "Hi"), sms(5, "+14155550104", "Hi"),
-                                sms(6, "0415555", "Hi"), sms(7, "", "Hi")});
+  const auto result =
+      step.run({sms(1, "+14155550100", two_segments), sms(2, "+14155550101", "Hi"),
+                sms(3, "+14155550102", "Hi"), sms(4, "+14155550103", "Hi"),
+                sms(5, "+14155550104", "Hi"), sms(6, "0415555", "Hi"), sms(7, "", "Hi")});
   ASSERT_TRUE(result.ok()) << result.error;
   const auto& o = result.outcomes;
   EXPECT_EQ(o[0].kind, HERALD_OUTCOME_CONTINUE);
@@ -135,8 +138,8 @@ TEST_F(TwilioPlugin, ValidateWarnsOnTheTemplatesFixedText) {
 }
 
 TEST_F(TwilioPlugin, AForgedSignatureChangesNothing) {
-  const FormFields stop = {{"AccountSid", "AC123"}, {"From", "+14155550100"}, {"Body", "STOP"},
-                           {"MessageSid", "SM1"}};
+  const FormFields stop = {
+      {"AccountSid", "AC123"}, {"From", "+14155550100"}, {"Body", "STOP"}, {"MessageSid", "SM1"}};
   auto res = post("/hooks/twilio/inbound", stop, "bm90IGEgc2lnbmF0dXJlIGF0IGFsbA==");
   EXPECT_EQ(res.status, 403);
   // Signed for another URL (a replay against another route) is forged too.
@@ -192,28 +195,35 @@ TEST_F(TwilioPlugin, StopStartHelpAndReplies) {
 
 TEST_F(TwilioPlugin, StopFromAnUnknownNumberRecordsNothingAndAnswers200) {
   host.services().unknownAddress("+14155550199");
-  const auto res = post("/hooks/twilio/inbound", {{"AccountSid", "AC123"},
-                                                  {"From", "+14155550199"},
-                                                  {"Body", "STOP"},
-                                                  {"MessageSid", "SM9"}});
+  const auto res = post(
+      "/hooks/twilio/inbound",
+      {{"AccountSid", "AC123"}, {"From", "+14155550199"}, {"Body", "STOP"}, {"MessageSid", "SM9"}});
   EXPECT_EQ(res.status, 200);
   EXPECT_TRUE(host.services().consents().empty());
 }
 
 TEST_F(TwilioPlugin, StatusCallbacksBecomeEvents) {
   const std::string target = "/hooks/twilio/status?c=42&k=promo%2Fr1%2Fsms%2F42%2F0";
-  auto res = post(target, {{"AccountSid", "AC123"}, {"MessageSid", "SM42"},
-                           {"MessageStatus", "delivered"}, {"To", "+14155550100"}});
+  auto res = post(target, {{"AccountSid", "AC123"},
+                           {"MessageSid", "SM42"},
+                           {"MessageStatus", "delivered"},
+                           {"To", "+14155550100"}});
   EXPECT_EQ(res.status, 204);
-  res = post(target, {{"AccountSid", "AC123"}, {"MessageSid", "SM42"}, {"MessageStatus", "sent"},
+  res = post(target, {{"AccountSid", "AC123"},
+                      {"MessageSid", "SM42"},
+                      {"MessageStatus", "sent"},
                       {"To", "+14155550100"}});
   EXPECT_EQ(res.status, 204);
-  res = post("/hooks/twilio/status?c=43", {{"AccountSid", "AC123"}, {"MessageSid", "SM43"},
+  res = post("/hooks/twilio/status?c=43", {{"AccountSid", "AC123"},
+                                           {"MessageSid", "SM43"},
                                            {"MessageStatus", "undelivered"},
-                                           {"ErrorCode", "30005"}, {"To", "+14155550143"}});
-  res = post("/hooks/twilio/status?c=44", {{"AccountSid", "AC123"}, {"MessageSid", "SM44"},
+                                           {"ErrorCode", "30005"},
+                                           {"To", "+14155550143"}});
+  res = post("/hooks/twilio/status?c=44", {{"AccountSid", "AC123"},
+                                           {"MessageSid", "SM44"},
                                            {"MessageStatus", "failed"},
-                                           {"ErrorCode", "30003"}, {"To", "+14155550144"}});
+                                           {"ErrorCode", "30003"},
+                                           {"To", "+14155550144"}});
   const auto events = host.services().events();
   ASSERT_EQ(events.size(), 3u);
   EXPECT_EQ(events[0].type, "delivered");

@@ -32,8 +32,8 @@ TEST(Signature, MatchesTwilioDocumentedExample) {
   EXPECT_EQ(twilioSignature("12345", url, params), "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
   EXPECT_TRUE(twilioSignatureMatches("12345", url, params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
   EXPECT_FALSE(twilioSignatureMatches("12345", url, params, "1/KCTR6DLpKmkAf8muzZqo1nDgQ="));
-  EXPECT_FALSE(twilioSignatureMatches("12345", url + "&baz=3", params,
-                                      "0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
+  EXPECT_FALSE(
+      twilioSignatureMatches("12345", url + "&baz=3", params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
   EXPECT_FALSE(twilioSignatureMatches("12345", url, params, ""));
 }
 
@@ -41,15 +41,18 @@ TEST(Keywords, OptOutOptInHelp) {
   for (const char* w : {"STOP", "stop", " Stop! ", "STOPALL", "unsubscribe", "Cancel", "END",
                         "quit", "수신거부", "거부"})
     EXPECT_EQ(classifyInbound(w), Keyword::kOptOut) << w;
-  for (const char* w : {"START", "yes", "Unstop"}) EXPECT_EQ(classifyInbound(w), Keyword::kOptIn) << w;
-  for (const char* w : {"HELP", "help?", "info"}) EXPECT_EQ(classifyInbound(w), Keyword::kHelp) << w;
+  for (const char* w : {"START", "yes", "Unstop"})
+    EXPECT_EQ(classifyInbound(w), Keyword::kOptIn) << w;
+  for (const char* w : {"HELP", "help?", "info"})
+    EXPECT_EQ(classifyInbound(w), Keyword::kHelp) << w;
   for (const char* w : {"please stop", "stop it", "", "Yes please", "STOPP"})
     EXPECT_EQ(classifyInbound(w), Keyword::kNone) << w;
 }
 
 TEST(TemplateStaticText, DropsOutputsAndTags) {
-  EXPECT_EQ(templateStaticText("Hi {{ first_name | default: 'there' }}, {% if vip %}VIP{% endif %}!"),
-            "Hi , VIP!");
+  EXPECT_EQ(
+      templateStaticText("Hi {{ first_name | default: 'there' }}, {% if vip %}VIP{% endif %}!"),
+      "Hi , VIP!");
   EXPECT_EQ(templateStaticText("a {b} c"), "a {b} c");
   EXPECT_EQ(templateStaticText("cut {{ off"), "cut ");
 }

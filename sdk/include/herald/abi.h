@@ -449,9 +449,8 @@ typedef struct herald_host_api {
    * (nothing recorded); HERALD_ERR_INVALID a NULL/bad address, an empty
    * channel or source; HERALD_ERR_UNSUPPORTED no store here; HERALD_ERR_INTERNAL
    * the store failed (logged). */
-  herald_status (*set_consent)(herald_plugin_ctx* plugin, const char* address,
-                               const char* channel, int32_t granted, const char* source,
-                               const char* wording);
+  herald_status (*set_consent)(herald_plugin_ctx* plugin, const char* address, const char* channel,
+                               int32_t granted, const char* source, const char* wording);
 } herald_host_api;
 
 /*

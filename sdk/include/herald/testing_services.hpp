@@ -368,9 +368,9 @@ class FakeServices {
                                    herald_status_callback done, void* user) {
     if (p == nullptr) return HERALD_ERR_INVALID;
     FakeServices* s = self(p);
-    const bool has_phone =
-        e != nullptr && e->struct_size >= offsetof(herald_event, phone) + sizeof(const char*) &&
-        e->phone != nullptr;
+    const bool has_phone = e != nullptr &&
+                           e->struct_size >= offsetof(herald_event, phone) + sizeof(const char*) &&
+                           e->phone != nullptr;
     if (e == nullptr || e->type == nullptr || *e->type == '\0' ||
         (e->contact_id <= 0 && e->external_id == nullptr && e->email == nullptr && !has_phone)) {
       s->bug("record_event() without a type or a contact");
@@ -392,9 +392,8 @@ class FakeServices {
     ev.event_id = e->event_id ? e->event_id : "";
     if (has_phone) ev.phone = e->phone;
     std::lock_guard<std::mutex> lock(s->mu_);
-    const std::string only = ev.contact_id <= 0 && ev.external_id.empty() && ev.email.empty()
-                                  ? ev.phone
-                                  : std::string();
+    const std::string only =
+        ev.contact_id <= 0 && ev.external_id.empty() && ev.email.empty() ? ev.phone : std::string();
     if (!only.empty() && s->unknownLocked(only)) {
       if (done != nullptr) s->queue_.push_back([done, user] { done(user, HERALD_ERR_NOT_FOUND); });
       return HERALD_OK;
