@@ -175,7 +175,7 @@ void parseHttpSection(const YAML::Node& node, const std::filesystem::path& file,
           auto& l = out.limits;
           r.mapping(v, "http.limits",
                     {"max_connections", "max_header_bytes", "max_body_bytes", "read_timeout",
-                     "max_batch_events"},
+                     "max_batch_events", "webhook_per_second", "webhook_burst"},
                     [&](const std::string& k, const YAML::Node& x) {
                       const std::string what = "http.limits." + k;
                       if (k == "max_connections")
@@ -186,6 +186,10 @@ void parseHttpSection(const YAML::Node& node, const std::filesystem::path& file,
                         r.wholeNumber(x, what, 1024, 1L << 30, l.max_body_bytes);
                       if (k == "max_batch_events")
                         r.wholeNumber(x, what, 1, 100'000, l.max_batch_events);
+                      if (k == "webhook_per_second")
+                        r.wholeNumber(x, what, 1, 1'000'000, l.webhook_per_second);
+                      if (k == "webhook_burst")
+                        r.wholeNumber(x, what, 1, 1'000'000, l.webhook_burst);
                       if (k == "read_timeout") r.duration(x, what, l.read_timeout);
                     });
         }

@@ -22,6 +22,11 @@ struct HttpLimits {
   // of the connection): slow clients and idle kept-alive connections close.
   std::chrono::milliseconds read_timeout{10'000};
   int max_batch_events = 1000;  // events in one POST /api/v1/events
+  // Requests a second to each plugin's webhook routes (public listener),
+  // with bursts up to webhook_burst; more are answered 429 with Retry-After
+  // (providers retry) and counted as refusals "webhook_rate".
+  int webhook_per_second = 200;
+  int webhook_burst = 1000;
 };
 
 struct HttpConfig {

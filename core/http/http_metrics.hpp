@@ -4,7 +4,8 @@
 //   http_request_duration_seconds{listener,route}   read to answer written
 //   http_refusals_total{listener,reason}            every refusal, answered
 //     or not: connections, timeout, header_too_large, body_too_large,
-//     bad_request, unauthorized, invalid_body, batch_too_large, bad_token
+//     bad_request, unauthorized, invalid_body, batch_too_large, bad_token,
+//     webhook_rate
 #include <string>
 
 #include "observe/metrics.hpp"

@@ -25,7 +25,8 @@ class Listeners::Impl {
     auto pub = makeState("public", cfg.http.limits);
     if (!cfg.links.keys.empty()) signer_.emplace(cfg.links.keys);
     addPublicRoutes(pub->router, control_, signer_ ? &*signer_ : nullptr, pub->metrics);
-    if (auto* plugins = control_.plugins()) addWebhookRoutes(pub->router, *plugins);
+    if (auto* plugins = control_.plugins())
+      addWebhookRoutes(pub->router, *plugins, pub->limits, pub->metrics);
 
     admin_ = std::make_unique<Listener>(io_, admin);
     public_ = std::make_unique<Listener>(io_, pub);

@@ -1,10 +1,28 @@
 #include "http/webhook_routes.hpp"
 
+#include <memory>
+
+#include "util/token_bucket.hpp"
+
 namespace herald::http {
 
-void addWebhookRoutes(Router& router, plugin::Registry& plugins) {
+void addWebhookRoutes(Router& router, plugin::Registry& plugins, const config::HttpLimits& limits,
+                      HttpMetrics& metrics) {
   for (const auto& prefix : plugins.webhookPrefixes()) {
-    router.addPrefix(prefix, [&plugins](const Exchange& ex, Respond respond) {
+    // Per prefix, not per peer: a provider sends from many addresses.
+    auto bucket = std::make_shared<TokenBucket>(limits.webhook_per_second, limits.webhook_burst,
+                                                TokenBucket::Clock::now());
+    router.addPrefix(prefix, [&plugins, &metrics, bucket](const Exchange& ex, Respond respond) {
+      const auto now = TokenBucket::Clock::now();
+      if (!bucket->tryTake(now)) {
+        metrics.refusal("webhook_rate");
+        const auto wait = std::chrono::ceil<std::chrono::seconds>(bucket->untilNextToken(now));
+        Response res = makeResponse(ex.request, bhttp::status::too_many_requests, "text/plain",
+                                    "too many webhook requests; retry later\n");
+        res.set(bhttp::field::retry_after, std::to_string(std::max<int64_t>(1, wait.count())));
+        respond(std::move(res));
+        return;
+      }
       plugin::WebhookRequest req;
       req.method = std::string(sv(ex.request.method_string()));
       req.path = ex.path;

@@ -17,12 +17,19 @@ from harness import Daemon  # noqa: E402
 
 
 class Webhooks(unittest.TestCase):
+    # Webhook requests a second per route, and their burst (http.limits).
+    RATE = None
+
     def setUp(self):
         self.d = Daemon(HERALD, PLUGIN_DIR)
         with open(self.d.config) as f:
             text = f.read()
+        text = text.replace("plugins:\n", "plugins:\n  servicey:\n    token: s3cret\n", 1)
+        if self.RATE:
+            text = text.replace("http:\n", "http:\n  limits:\n    webhook_per_second: %d\n"
+                                "    webhook_burst: %d\n" % self.RATE, 1)
         with open(self.d.config, "w") as f:
-            f.write(text.replace("plugins:\n", "plugins:\n  servicey:\n    token: s3cret\n", 1))
+            f.write(text)
         self.d.import_contacts([{"external_id": "c1", "email": "ada@example.com"}])
         self.d.start()
         m = re.search(r"public links on ([0-9.]+):(\d+)", self.d.log())
@@ -34,14 +41,15 @@ class Webhooks(unittest.TestCase):
             self.d.stop()
         self.d.cleanup()
 
-    def post(self, path, body, token):
+    def post(self, path, body, token, with_headers=False):
         req = urllib.request.Request(f"http://{self.public}{path}", data=json.dumps(body).encode(),
                                      method="POST", headers={"X-Token": token})
         try:
             with urllib.request.urlopen(req, timeout=10) as r:
-                return r.status, r.read().decode()
+                answer = (r.status, r.read().decode(), r.headers)
         except urllib.error.HTTPError as e:
-            return e.code, e.read().decode()
+            answer = (e.code, e.read().decode(), e.headers)
+        return answer if with_headers else answer[:2]
 
     def rows(self, sql):
         with sqlite3.connect(self.d.db) as db:
@@ -66,6 +74,35 @@ class Webhooks(unittest.TestCase):
 
     def test_a_path_no_plugin_serves_is_404(self):
         self.assertEqual(self.post("/hooks/nobody/x", {}, "s3cret")[0], 404)
+
+
+
+
+class WebhookRateLimit(Webhooks):
+    """Beyond http.limits.webhook_burst at once the host answers 429 with
+    Retry-After and the plugin is not called; the refusal is counted."""
+    RATE = (1, 2)
+
+    def test_requests_beyond_the_burst_are_answered_429_without_the_plugin(self):
+        event = {"email": "ada@example.com", "event": "delivered", "id": "d%d"}
+        answers = [self.post("/hooks/servicey/events", dict(event, id="d%d" % i), "s3cret", True)
+                   for i in range(4)]
+        self.assertEqual([a[0] for a in answers[:2]], [202, 202])
+        self.assertEqual(answers[3][0], 429, answers[3][1])
+        self.assertEqual(answers[3][1], "too many webhook requests; retry later\n")
+        self.assertEqual(answers[3][2]["Retry-After"], "1")
+        status, metrics = self.d.http("GET", "/metrics")
+        self.assertIn('herald_http_refusals_total{listener="public",reason="webhook_rate"}',
+                      metrics)
+        self.d.stop()
+        # Only the requests the plugin was handed were recorded.
+        delivered = self.rows("SELECT COUNT(*) FROM events WHERE type = 'delivered'")[0][0]
+        self.assertLessEqual(delivered, 3)
+        self.assertGreaterEqual(delivered, 2)
+
+    # The parent's tests run once, above.
+    test_a_signed_webhook_records_and_suppresses_and_a_forged_one_is_refused = None
+    test_a_path_no_plugin_serves_is_404 = None
 
 
 if __name__ == "__main__":

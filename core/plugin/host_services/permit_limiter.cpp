@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <cctype>
-#include <cmath>
 
 namespace herald::plugin {
 
@@ -84,7 +83,8 @@ const RateLimit* PermitLimiter::limitFor(const std::string& owner, const std::st
   std::string lowered = key;
   std::transform(lowered.begin(), lowered.end(), lowered.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (auto it = defaultRateLimits().find(lowered); it != defaultRateLimits().end()) return &it->second;
+  if (auto it = defaultRateLimits().find(lowered); it != defaultRateLimits().end())
+    return &it->second;
   return nullptr;
 }
 
@@ -96,13 +96,13 @@ void PermitLimiter::acquire(boost::asio::io_context& loop, const std::string& ow
     return;
   }
   const std::string id = owner + '\n' + key;
-  auto [it, created] = buckets_.try_emplace(id);
+  auto it = buckets_.find(id);
+  if (it == buckets_.end())
+    it =
+        buckets_
+            .emplace(id, Bucket{TokenBucket(limit->per_second, limit->burst, Clock::now()), {}, {}})
+            .first;
   Bucket& b = it->second;
-  if (created) {
-    b.limit = *limit;
-    b.tokens = limit->burst;
-    b.refilled = Clock::now();
-  }
   b.waiters.push_back(std::move(granted));
   if (!b.timer) serve(loop, id);
 }
@@ -113,11 +113,7 @@ void PermitLimiter::serve(boost::asio::io_context& loop, const std::string& id) 
   if (it == buckets_.end()) return;
   Bucket& b = it->second;
   const auto now = Clock::now();
-  const double elapsed = std::chrono::duration<double>(now - b.refilled).count();
-  b.tokens = std::min(b.limit.burst, b.tokens + elapsed * b.limit.per_second);
-  b.refilled = now;
-  while (!b.waiters.empty() && b.tokens >= 1) {
-    b.tokens -= 1;
+  while (!b.waiters.empty() && b.tokens.tryTake(now)) {
     boost::asio::post(loop, std::move(b.waiters.front()));
     b.waiters.pop_front();
   }
@@ -125,9 +121,8 @@ void PermitLimiter::serve(boost::asio::io_context& loop, const std::string& id) 
     b.timer.reset();
     return;
   }
-  const double wait_s = (1 - b.tokens) / b.limit.per_second;
   if (!b.timer) b.timer = std::make_unique<boost::asio::steady_timer>(loop);
-  b.timer->expires_after(std::chrono::microseconds(static_cast<int64_t>(std::ceil(wait_s * 1e6))));
+  b.timer->expires_after(b.tokens.untilNextToken(now));
   b.timer->async_wait([this, &loop, id](const boost::system::error_code& ec) {
     if (!ec) serve(loop, id);
   });

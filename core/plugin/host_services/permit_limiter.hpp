@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "util/token_bucket.hpp"
+
 namespace herald::plugin {
 
 struct RateLimit {
@@ -54,9 +56,7 @@ class PermitLimiter {
 
  private:
   struct Bucket {
-    RateLimit limit;
-    double tokens = 0;
-    Clock::time_point refilled;
+    TokenBucket tokens;
     std::deque<std::function<void()>> waiters;
     std::unique_ptr<boost::asio::steady_timer> timer;
   };

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+
+#include "util/credential.hpp"
 
 namespace herald::plugin {
 
@@ -78,13 +78,14 @@ std::optional<net::SmtpServer> parseSmtpSettings(const nlohmann::json& section,
   std::string password_file;
   text("password_file", password_file);
   if (!password_file.empty()) {
-    std::ifstream in(password_file);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    if (!in) {
-      problems.push_back(fmt::format("smtp/password_file: cannot read {}", password_file));
+    // A relative name is a systemd credential ($CREDENTIALS_DIRECTORY), as
+    // for every other secret file.
+    const auto password = readCredential(password_file);
+    if (!password) {
+      problems.push_back(fmt::format("smtp/password_file: cannot read {}",
+                                     credentialPath(password_file).string()));
     } else {
-      out.password = buf.str();
+      out.password = *password;
       while (!out.password.empty() && (out.password.back() == '\n' || out.password.back() == '\r'))
         out.password.pop_back();
     }

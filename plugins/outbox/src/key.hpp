@@ -1,23 +1,14 @@
 #pragma once
-// Stable names derived from a send-ledger key: the same key always yields the
-// same file name and Message-ID, which is what makes re-delivery idempotent.
-#include <cstdint>
+// The outbox's file name for a send-ledger key: the same key always yields the
+// same name, which is what makes re-delivery idempotent.
+#include <email_mime/key_hash.hpp>
 #include <string>
 #include <string_view>
 
 namespace herald::outbox {
 
-// A 128-bit hash (two seeded FNV-1a passes with a splitmix64 finalizer),
-// stable across runs, builds and machines.
-// Not cryptographic: it only has to keep distinct keys apart.
-struct KeyHash {
-  uint64_t hi = 0;
-  uint64_t lo = 0;
-  bool operator==(const KeyHash&) const = default;
-  std::string hex() const;  // 32 lowercase hex digits
-};
-
-KeyHash hashKey(std::string_view key);
+using email_mime::hashKey;
+using email_mime::KeyHash;
 
 // "<readable part>.<16 hex digits>.eml": the key with '/' and every other
 // character outside [A-Za-z0-9_-] replaced by '_', each '/'-separated part cut

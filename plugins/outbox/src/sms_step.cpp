@@ -1,7 +1,9 @@
 #include "sms_step.hpp"
 
+#include <email_mime/date.hpp>
+#include <email_mime/utf8.hpp>
+
 #include "file_util.hpp"
-#include "mime.hpp"
 
 namespace herald::outbox {
 namespace {
@@ -45,7 +47,7 @@ void SmsStep::run(Batch batch) {
       ++failed;
       continue;
     }
-    if (const size_t length = codePoints(body); length > kMaxBody) {
+    if (const size_t length = email_mime::codePoints(body); length > kMaxBody) {
       batch.set(i, Fail{"the body is " + std::to_string(length) +
                         " characters for this contact once rendered; the limit is " +
                         std::to_string(kMaxBody)});
@@ -57,8 +59,10 @@ void SmsStep::run(Batch batch) {
       key = std::string(batch.workflow()) + "/" + std::string(batch.stepId()) + "/" +
             std::to_string(contact.id());
     }
-    nlohmann::ordered_json line = {
-        {"to", contact.phone()}, {"body", body}, {"key", key}, {"at", iso8601Utc(batch.nowMs())}};
+    nlohmann::ordered_json line = {{"to", contact.phone()},
+                                   {"body", body},
+                                   {"key", key},
+                                   {"at", email_mime::iso8601Utc(batch.nowMs())}};
     if (!from_.empty()) line["from"] = from_;
     SmsLog::Entry entry;
     entry.key = std::move(key);

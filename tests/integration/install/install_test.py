@@ -13,7 +13,7 @@ import sys
 import tempfile
 
 MODE, BUILD, CMAKE, CPACK = sys.argv[1:5]
-PLUGINS = ["outbox.so", "segment.so", "personalize.so"]
+PLUGINS = ["outbox.so", "segment.so", "personalize.so", "smtp.so", "sendgrid.so", "mailgun.so"]
 # Paths every install has, relative to the root (the prefix is /usr).
 LAYOUT = [
     "usr/bin/herald",

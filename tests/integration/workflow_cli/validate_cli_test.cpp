@@ -494,6 +494,11 @@ TEST_F(ValidateCli, DocsExamplesValidateAsDocumented) {
   writeFile(dir_ / "any-workflow.yaml",
             "name: any\ntrigger: manual\nsteps:\n  - id: end\n"
             "    uses: exit\n");
+  // The provider plugins' API keys live in herald.yaml, never in a workflow
+  // (docs/operations.md): the examples that send through them need them here.
+  writeFile(config_, "state_dir: " + (dir_ / "var").string() +
+                         "\nplugins:\n  sendgrid: {api_key: SG.docs-example}\n"
+                         "  mailgun: {api_key: key-docs-example, domain: mg.example.com}\n");
   std::vector<DocBlock> all;
   for (const auto& doc : docFiles())
     for (auto& b : docBlocks(doc)) all.push_back(std::move(b));

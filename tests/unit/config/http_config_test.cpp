@@ -40,8 +40,10 @@ TEST(HttpConfig, ReadsEverySettingAndCredentialFiles) {
                      "    token_file: token\n  public:\n    listen: 0.0.0.0:80\n"
                      "    base_url: https://l.example/x/\n  limits:\n    max_connections: 10\n"
                      "    read_timeout: 500ms\n    max_batch_events: 5\n"
+                     "    webhook_per_second: 7\n    webhook_burst: 9\n"
                      "links:\n  lifetime: 30d\n  keys:\n    - {id: new, secret_file: key}\n"
-                     "    - {id: old, secret: " + std::string(32, 's') + "}\n");
+                     "    - {id: old, secret: " +
+                         std::string(32, 's') + "}\n");
   Diagnostics diags;
   auto cfg = loadDaemonConfig(p, diags);
   ::unsetenv("CREDENTIALS_DIRECTORY");
@@ -53,6 +55,8 @@ TEST(HttpConfig, ReadsEverySettingAndCredentialFiles) {
   EXPECT_EQ(cfg->http.limits.max_connections, 10);
   EXPECT_EQ(cfg->http.limits.read_timeout.count(), 500);
   EXPECT_EQ(cfg->http.limits.max_batch_events, 5);
+  EXPECT_EQ(cfg->http.limits.webhook_per_second, 7);
+  EXPECT_EQ(cfg->http.limits.webhook_burst, 9);
   ASSERT_EQ(cfg->links.keys.size(), 2u);
   EXPECT_EQ(cfg->links.keys[0].id, "new");
   EXPECT_EQ(cfg->links.keys[0].secret, std::string(40, 'k'));
@@ -61,10 +65,15 @@ TEST(HttpConfig, ReadsEverySettingAndCredentialFiles) {
 
 TEST(HttpConfig, ReportsEveryProblemWithItsPosition) {
   const auto e = errors(
-      "http:\n  admin:\n    listen: localhost\n    tokens: [short]\n    token_file: /nonexistent/t\n"
+      "http:\n  admin:\n    listen: localhost\n    tokens: [short]\n    token_file: "
+      "/nonexistent/t\n"
       "  public: {base_url: ftp://x}\n  limits: {max_connections: 0, read_timeout: soon}\n"
       "  proxy: 1\n");
   ASSERT_EQ(e.size(), 7u);
+  EXPECT_EQ(errors("http:\n  limits: {webhook_per_second: 0}\n").at(0),
+            (dir() / "bad.yaml").string() +
+                ":2:32: error: http.limits.webhook_per_second must be a whole number from 1 to "
+                "1000000");
   const std::string f = (dir() / "bad.yaml").string();
   EXPECT_EQ(e[0], f + ":3:13: error: http.admin.listen must be HOST:PORT, e.g. 127.0.0.1:8470 or "
                       "[::1]:8470");
@@ -80,16 +89,19 @@ TEST(HttpConfig, ReportsEveryProblemWithItsPosition) {
 }
 
 TEST(HttpConfig, LinkKeyProblems) {
-  const auto e = errors("links:\n  keys:\n    - {id: 'a b', secret: short}\n    - {id: k}\n"
-                        "    - {id: k, secret: " + std::string(32, 's') + "}\n" +
-                        "    - {id: k, secret: " + std::string(32, 't') + "}\n");
+  const auto e = errors(
+      "links:\n  keys:\n    - {id: 'a b', secret: short}\n    - {id: k}\n"
+      "    - {id: k, secret: " +
+      std::string(32, 's') + "}\n" + "    - {id: k, secret: " + std::string(32, 't') + "}\n");
   ASSERT_EQ(e.size(), 5u);
   const std::string f = (dir() / "bad.yaml").string();
   EXPECT_EQ(e[0], f + ":3:12: error: a link key id must be 1 to 16 letters, digits, '-' or '_'");
   EXPECT_EQ(e[1], f + ":3:27: error: a link key secret must have at least 32 characters (e.g. "
                       "`openssl rand -hex 32`)");
-  EXPECT_EQ(e[2], f + ":3:7: error: each links.keys entry needs an id and a secret_file (or secret)");
-  EXPECT_EQ(e[3], f + ":4:7: error: each links.keys entry needs an id and a secret_file (or secret)");
+  EXPECT_EQ(e[2],
+            f + ":3:7: error: each links.keys entry needs an id and a secret_file (or secret)");
+  EXPECT_EQ(e[3],
+            f + ":4:7: error: each links.keys entry needs an id and a secret_file (or secret)");
   EXPECT_EQ(e[4], f + ":6:7: error: links.keys repeats the key id 'k'");
 }
 
