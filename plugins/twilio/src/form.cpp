@@ -1,5 +1,7 @@
 #include "form.hpp"
 
+#include "encoding.hpp"
+
 namespace herald::twilio {
 namespace {
 
@@ -30,32 +32,13 @@ std::string unescape(std::string_view text) {
 
 }  // namespace
 
-std::string formEscape(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size() * 3);
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
 std::string formEncode(const FormFields& fields) {
   std::string out;
   for (const auto& [name, value] : fields) {
     if (!out.empty()) out += '&';
-    out += formEscape(name);
+    out += provider::formEncode(name);
     out += '=';
-    out += formEscape(value);
+    out += provider::formEncode(value);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
-// application/x-www-form-urlencoded, both ways: Twilio's Messages API takes
-// its parameters so, and posts its webhooks so.
+// application/x-www-form-urlencoded pairs, both ways: Twilio's Messages API
+// takes its parameters so, and posts its webhooks so (one value's encoding
+// is provider_http's formEncode).
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10,8 +11,6 @@ namespace herald::twilio {
 
 using FormFields = std::vector<std::pair<std::string, std::string>>;
 
-// Percent-encodes everything but unreserved characters (RFC 3986).
-std::string formEscape(std::string_view text);
 // name=value&... in the given order.
 std::string formEncode(const FormFields& fields);
 // The pairs of a form body or query, decoded ('+' is a space); a malformed

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "base64.hpp"
+#include "encoding.hpp"
 
 namespace herald::twilio {
 
@@ -25,7 +25,7 @@ std::string twilioSignature(std::string_view auth_token, std::string_view url,
            reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac,
            &mac_len) == nullptr)
     return {};
-  return base64(std::string_view(reinterpret_cast<const char*>(mac), mac_len));
+  return provider::base64Encode(std::string_view(reinterpret_cast<const char*>(mac), mac_len));
 }
 
 bool twilioSignatureMatches(std::string_view auth_token, std::string_view url,

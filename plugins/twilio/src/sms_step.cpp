@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "form.hpp"
+#include "paced_send.hpp"
 #include "phone.hpp"
 #include "twilio_answer.hpp"
 #include "twilio_plugin.hpp"
@@ -149,18 +150,15 @@ void SmsStep::run(Batch batch) {
                    {"Accept", "application/json"}};
     req.body = formEncode(form);
     const Events events = twilio->events();
-    auto answered = [settled, i, encoding, events, phone](const HttpResponse& r) {
-      TwilioAnswer answer = readTwilioAnswer(r, encoding);
+    const int64_t now_ms = b->nowMs();
+    auto answered = [settled, i, encoding, events, phone, now_ms](const HttpResponse& r) {
+      TwilioAnswer answer = readTwilioAnswer(r, encoding, now_ms);
       if (!answer.suppress_reason.empty()) events.suppress(phone, answer.suppress_reason);
       settled(i, std::move(answer.outcome));
     };
-    const Http http = twilio->http();
-    auto send = [http, req = std::move(req), answered, settled, i]() {
-      if (http.request(req, answered) != HERALD_OK)
-        settled(i, Fail{"the host refused the HTTP request", true});
-    };
     // Herald's rate limiter paces the account (rate_limits: in herald.yaml).
-    if (twilio->permits().acquire("provider:" + twilio->accountSid(), send) != HERALD_OK) send();
+    provider::pacedSend(twilio->context(), {"provider:" + twilio->accountSid()}, std::move(req),
+                        std::move(answered));
   }
   if (over > 0)
     context().warn(std::to_string(over) + " of " + std::to_string(b->size()) +

@@ -1,13 +1,14 @@
 #pragma once
-// What one message came to, from the Messages API's answer:
-//   201            sent: the message SID, with the segments and encoding
-//   429, 5xx       nothing sent: RetryAfter, honouring Retry-After
-//   401, 403       the account's credentials: a retryable failure (an
-//                  operator fixes herald.yaml; no contact is at fault)
-//   other 4xx      Twilio's {"code", "message"}: a failure with its message;
-//                  21211 (invalid 'To') and 21610 (the recipient replied
-//                  STOP to this sender) also suppress the number
-//   transport      retryable when libcurl says a retry may help
+// What one message came to, from the Messages API's answer, in the classes
+// every HTTP provider plugin shares (provider_http's deliveryOutcome: 2xx
+// sent, 429/5xx and retryable transport errors "not now" honouring
+// Retry-After, other 4xx failed with the provider's words), plus Twilio's
+// part:
+//   201        the message SID, segments and encoding recorded with the
+//              delivery ("SM… segments=2 encoding=gsm7") and as variables
+//   4xx        Twilio's {"code", "message"} in the reason; 21211 (invalid
+//              'To') and 21610 (the recipient replied STOP to this sender)
+//              also suppress the number
 #include <herald/sdk.hpp>
 #include <string>
 
@@ -20,10 +21,7 @@ struct TwilioAnswer {
   std::string suppress_reason{};  // non-empty: suppress the recipient's number
 };
 
-TwilioAnswer readTwilioAnswer(const HttpResponse& response, const SmsEncoding& encoding);
-
-// Retry-After in delta-seconds, as milliseconds; `fallback_ms` when absent or
-// unreadable (Twilio sends no HTTP-dates).
-int64_t retryAfterMs(const std::string& header, int64_t fallback_ms);
+TwilioAnswer readTwilioAnswer(const HttpResponse& response, const SmsEncoding& encoding,
+                              int64_t now_ms);
 
 }  // namespace herald::twilio

@@ -1,6 +1,6 @@
 #include "twilio_plugin.hpp"
 
-#include "base64.hpp"
+#include "encoding.hpp"
 #include "signature.hpp"
 
 namespace herald::twilio {
@@ -21,8 +21,9 @@ TwilioPlugin::TwilioPlugin(PluginContext ctx, const nlohmann::json& config)
       public_url_(withoutTrailingSlash(config.value("public_url", ""))),
       help_text_(config.at("help_text").get<std::string>()),
       messages_url_(withoutTrailingSlash(config.at("base_url").get<std::string>()) +
-                    "/2010-04-01/Accounts/" + formEscape(account_sid_) + "/Messages.json"),
-      authorization_("Basic " + base64(account_sid_ + ":" + auth_token_)) {
+                    "/2010-04-01/Accounts/" + provider::formEncode(account_sid_) +
+                    "/Messages.json"),
+      authorization_("Basic " + provider::base64Encode(account_sid_ + ":" + auth_token_)) {
   if (configured() && public_url_.empty())
     ctx.log(HERALD_LOG_WARN,
             "plugins.twilio.public_url is not set: no delivery receipts are asked for, and "
@@ -33,7 +34,7 @@ std::string TwilioPlugin::statusCallbackUrl(int64_t contact_id,
                                             std::string_view delivery_key) const {
   if (public_url_.empty()) return {};
   std::string url = public_url_ + "/hooks/twilio/status?c=" + std::to_string(contact_id);
-  if (!delivery_key.empty()) url += "&k=" + formEscape(delivery_key);
+  if (!delivery_key.empty()) url += "&k=" + provider::formEncode(delivery_key);
   return url;
 }
 

@@ -180,7 +180,7 @@ class TwilioIntegration(unittest.TestCase):
         self.assertRegex(sends[0]["detail"], r"^SM[0-9a-f]{32} segments=1 encoding=gsm7$")
         bad = self.settled_sends("bad", 1)
         self.assertEqual(bad[0]["status"], "failed", bad)
-        self.assertIn("(error 21211): The 'To' number", bad[0]["detail"])
+        self.assertIn("error 21211: The 'To' number", bad[0]["detail"])
         time.sleep(1.5)  # nothing more goes out
         for ext in ("c1", "c2", "c3"):
             self.assertEqual(len(twilio.accepted_to(PHONES[ext])), 1, ext)

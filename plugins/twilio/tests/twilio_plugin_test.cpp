@@ -77,7 +77,8 @@ TEST_F(TwilioPlugin, SendsFormPostsAndReadsTwilioAnswers) {
   EXPECT_EQ(o[1].kind, HERALD_OUTCOME_RETRY_AFTER);
   EXPECT_EQ(o[1].retry_after_ms, 7000);
   EXPECT_EQ(o[2].kind, HERALD_OUTCOME_FAIL);
-  EXPECT_EQ(o[2].reason, "twilio answered 400 (error 21211): The 'To' number is not valid.");
+  EXPECT_EQ(o[2].reason,
+            "twilio refused the message (400): error 21211: The 'To' number is not valid.");
   EXPECT_EQ(o[3].kind, HERALD_OUTCOME_FAIL);
   EXPECT_NE(o[3].reason.find("unsubscribed recipient"), std::string::npos);
   EXPECT_EQ(o[4].kind, HERALD_OUTCOME_RETRY_AFTER);
