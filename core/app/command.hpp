@@ -26,5 +26,6 @@ void addServeCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addReloadCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addWorkflowsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addLinksCommand(CLI::App& app, AppContext& ctx, int& exit_code);
+void addBouncesCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 
 }  // namespace herald::app

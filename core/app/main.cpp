@@ -17,7 +17,7 @@ constexpr herald::app::AddCommand kCommands[] = {
     herald::app::addTemplateCommand,  herald::app::addProductsCommand,
     herald::app::addRecommendCommand, herald::app::addServeCommand,
     herald::app::addReloadCommand,    herald::app::addWorkflowsCommand,
-    herald::app::addLinksCommand,
+    herald::app::addLinksCommand,     herald::app::addBouncesCommand,
 };
 
 // One line, the way every usage error is reported: exit code 2.

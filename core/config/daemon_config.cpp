@@ -103,7 +103,7 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
   static const std::set<std::string> kKnown = {
       "state_dir",       "database", "plugin_dirs", "engine",    "log_level",     "plugins",
       "privacy",         "http",     "links",       "scheduler", "workflows_dir", "runtime_dir",
-      "shutdown_timeout"};
+      "shutdown_timeout", "bounces"};
   auto known_list = [](const std::set<std::string>& s) {
     std::string out;
     for (const auto& k : s) out += (out.empty() ? "" : ", ") + k;
@@ -233,6 +233,8 @@ std::optional<DaemonConfig> loadDaemonConfig(const std::filesystem::path& file,
       parseHttpSection(v, file, cfg.http, diags);
     } else if (key == "links") {
       parseLinksSection(v, file, cfg.links, diags);
+    } else if (key == "bounces") {
+      parseBouncesSection(v, file, cfg.bounces, diags);
     } else if (key == "plugins") {
       if (!v.IsMap()) {
         diags.error(posOf(file, v), "plugins must map plugin names to their settings");

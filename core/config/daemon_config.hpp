@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/bounces_config.hpp"
 #include "config/http_config.hpp"
 #include "util/diagnostic.hpp"
 
@@ -39,6 +40,7 @@ struct DaemonConfig {
                                                     "quantity"};
   HttpConfig http;    // http: (config/http_config.hpp)
   LinksConfig links;  // links:
+  BouncesConfig bounces;  // bounces: (config/bounces_config.hpp)
 };
 
 // Parses a config file. Every problem goes to `diags` at FILE:LINE:COL

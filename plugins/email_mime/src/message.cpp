@@ -25,20 +25,6 @@ void appendPart(std::string& out, const char* subtype, const std::string& body) 
   if (encoded.encoding == std::string_view("quoted-printable")) out += "\r\n";
 }
 
-constexpr char kHex[] = "0123456789ABCDEF";
-
-bool idLiteral(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '_' ||
-         c == '-';
-}
-
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Header names composeEmail() writes: an extra header may not repeat them.
 constexpr std::string_view kOwnHeaders[] = {"Date",
                                             "From",
@@ -120,53 +106,7 @@ std::string withPreheader(const std::string& html, std::string_view preheader) {
 }
 
 std::string messageId(const EmailMessage& message) {
-  std::string id = "herald.";
-  const std::string& key = message.key;
-  for (size_t i = 0; i < key.size(); ++i) {
-    const char c = key[i];
-    // '/' reads as '.' unless that would make an empty dot-atom part.
-    const bool dot =
-        c == '/' && i > 0 && i + 1 < key.size() && key[i - 1] != '/' && key[i + 1] != '/';
-    if (idLiteral(c)) {
-      id += c;
-    } else if (dot) {
-      id += '.';
-    } else {
-      const auto u = static_cast<unsigned char>(c);
-      id += '=';
-      id += kHex[u >> 4];
-      id += kHex[u & 0xf];
-    }
-  }
-  return id + "@" + std::string(domainOf(message.from.addr));
-}
-
-std::optional<std::string> ledgerKeyFromMessageId(std::string_view id) {
-  if (id.size() >= 2 && id.front() == '<' && id.back() == '>') id = id.substr(1, id.size() - 2);
-  constexpr std::string_view kPrefix = "herald.";
-  const size_t at = id.rfind('@');
-  if (!id.starts_with(kPrefix) || at == std::string_view::npos) return std::nullopt;
-  const std::string_view encoded = id.substr(kPrefix.size(), at - kPrefix.size());
-  std::string key;
-  for (size_t i = 0; i < encoded.size(); ++i) {
-    const char c = encoded[i];
-    if (c == '.') {
-      key += '/';
-    } else if (c == '=') {
-      if (i + 2 >= encoded.size()) return std::nullopt;
-      const int hi = hexDigit(encoded[i + 1]);
-      const int lo = hexDigit(encoded[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      key += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else if (idLiteral(c)) {
-      key += c;
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (key.empty()) return std::nullopt;
-  return key;
+  return messageIdForKey(message.key, domainOf(message.from.addr));
 }
 
 std::string extraHeaderError(std::string_view name) {

@@ -2,6 +2,7 @@
 // Composes one email as RFC 5322 text: the exact bytes an email plugin
 // submits (SMTP), writes (the outbox) or shows as a dry-run preview.
 #include <cstdint>
+#include <herald/message_id.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,14 +44,15 @@ std::string composeEmail(const EmailMessage& message);
 // after <body ...> when there is one, else first), HTML-escaped.
 std::string withPreheader(const std::string& html, std::string_view preheader);
 
-// The Message-ID without angle brackets: "herald.<key>@<domain of from>",
+// The Message-ID without angle brackets: "herald.<key>@<domain of from>"
+// (herald::messageIdForKey),
 // the ledger key readable in it ('/' as '.', bytes outside [A-Za-z0-9_-] as
 // =XX), so a bounce or a DSN that quotes the Message-ID names the delivery.
 std::string messageId(const EmailMessage& message);
 
-// The ledger key inside a Message-ID messageId() made (with or without angle
-// brackets); nullopt for any other Message-ID.
-std::optional<std::string> ledgerKeyFromMessageId(std::string_view message_id);
+// The ledger key back from it: herald::ledgerKeyFromMessageId
+// (herald/message_id.hpp), which Herald's bounce reader uses too.
+using herald::ledgerKeyFromMessageId;
 
 // Why `name` cannot be an extra header ("" when it can): not a field name, or
 // one composeEmail() writes itself (From, Subject, Content-Type, ...).
