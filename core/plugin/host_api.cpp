@@ -224,6 +224,7 @@ const herald_host_api kHostApi = {
     hostSuppress,
     hostWebhookReply,
     hostWebhookReplyHeader,
+    hostSetConsent,
 };
 
 }  // namespace

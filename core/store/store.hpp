@@ -142,6 +142,10 @@ class Store {
   virtual std::optional<Contact> contactByExternalId(const std::string& external_id) = 0;
   // `email` as stored: lower-cased.
   virtual std::optional<Contact> contactByEmail(const std::string& email) = 0;
+  // Every contact with this phone number (E.164; numbers are not unique),
+  // newest update first. Unindexed: for rare lookups (an SMS reply), not
+  // for a batch.
+  virtual std::vector<Contact> contactsByPhone(const std::string& phone) = 0;
   // Contacts not erased.
   virtual int64_t contactCount() = 0;
   virtual int64_t eventCount() = 0;

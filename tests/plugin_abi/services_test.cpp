@@ -42,6 +42,8 @@ class Services : public ::testing::Test {
     store::Contact c;
     c.external_id = "ada";
     c.email = "ada@example.com";
+    c.phone = "+14155550100";
+    c.consents.push_back({"sms", true, "import:test", 1, ""});
     ada_ = import->upsert(c);
     import->commit();
     reg_.setStore(store_.get());
@@ -199,6 +201,28 @@ TEST_F(Services, SuppressPutsTheAddressOnTheSuppressionList) {
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.outcomes[0].vars["suppressed"], true);
   EXPECT_TRUE(store_->isSuppressed("email", "ada@example.com"));
+}
+
+TEST_F(Services, SetConsentWithdrawsConsentThroughTheStoreAndPhonesFindContacts) {
+  ASSERT_TRUE(start().empty());
+  auto inst = make({{"mode", "consent"}});
+  const BatchResult r = run(*inst);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.outcomes[0].vars["stop"], HERALD_OK);
+  EXPECT_EQ(r.outcomes[0].vars["unknown"], HERALD_ERR_NOT_FOUND);  // nothing recorded
+  EXPECT_EQ(r.outcomes[0].vars["invalid"], HERALD_ERR_INVALID);
+  EXPECT_EQ(r.outcomes[0].vars["reply"], HERALD_OK);
+  const auto ada = store_->contactById(ada_);
+  ASSERT_TRUE(ada);
+  ASSERT_EQ(ada->consents.size(), 1u);  // the current answer per channel
+  EXPECT_EQ(ada->consents[0].channel, "sms");
+  EXPECT_FALSE(ada->consents[0].granted);
+  EXPECT_EQ(ada->consents[0].source, "sms-reply:test:STOP");
+  EXPECT_EQ(ada->consents[0].wording, "Stop");
+  const auto events = store_->eventsOf(ada_);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, "sms_reply");
+  EXPECT_THAT(logged(), HasSubstr("set_consent: 'not an address' is neither an email address"));
 }
 
 TEST_F(Services, PermitsArePacedByTheConfiguredTokenBucket) {

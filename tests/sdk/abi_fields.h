@@ -11,7 +11,7 @@
   X(herald_contact, 112)      \
   X(herald_batch, 72)         \
   X(herald_outcome, 56)       \
-  X(herald_host_api, 232)     \
+  X(herald_host_api, 240)     \
   X(herald_step_type, 88)     \
   X(herald_plugin, 96)
 
@@ -76,6 +76,7 @@
   X(herald_host_api, suppress, 208)             /* 1.3 */ \
   X(herald_host_api, webhook_reply, 216)        /* 1.3 */ \
   X(herald_host_api, webhook_reply_header, 224) /* 1.3 */ \
+  X(herald_host_api, set_consent, 232)          /* 1.3 */ \
   X(herald_step_type, struct_size, 0)                     \
   X(herald_step_type, name, 8)                            \
   X(herald_step_type, summary, 16)                        \

@@ -15,6 +15,7 @@ namespace herald::plugin {
 namespace {
 
 constexpr size_t kEventSizeAbi13 = offsetof(herald_event, event_id) + sizeof(const char*);
+constexpr size_t kEventSizeWithPhone = offsetof(herald_event, phone) + sizeof(const char*);
 
 // Without the daemon's ingestion: one transaction per event, no triggers.
 EventRecorded storeDirectly(HostShared& host, const PluginEvent& e) {
@@ -53,7 +54,9 @@ herald_status hostRecordEvent(herald_plugin_ctx* plugin, const herald_event* eve
                               herald_status_callback done, void* user) {
   if (!plugin || !event || event->struct_size < kEventSizeAbi13 || !event->type || !*event->type)
     return HERALD_ERR_INVALID;
-  if (event->contact_id <= 0 && !event->external_id && !event->email) return HERALD_ERR_INVALID;
+  const char* phone = event->struct_size >= kEventSizeWithPhone ? event->phone : nullptr;
+  if (event->contact_id <= 0 && !event->external_id && !event->email && !phone)
+    return HERALD_ERR_INVALID;
   auto services = loopServices(*plugin->host);
   if (!services) {
     logUnsupportedOnce(plugin, "events",
@@ -63,6 +66,26 @@ herald_status hostRecordEvent(herald_plugin_ctx* plugin, const herald_event* eve
   try {
     PluginEvent e;
     if (event->contact_id > 0) e.contact_id = event->contact_id;
+    if (!e.contact_id && !event->external_id && !event->email) {
+      // Only a phone number (an SMS reply): the contact is looked up now.
+      const AddressLookup found = contactIdForPhone(plugin, phone);
+      switch (found.result) {
+        case AddressLookup::kFound:
+          e.contact_id = found.contact_id;
+          break;
+        case AddressLookup::kInvalid:
+          return HERALD_ERR_INVALID;
+        case AddressLookup::kNotFound:
+          if (done)
+            onLoop(plugin, [plugin, done, user](LoopServices&) {
+              if (!plugin->stopped.load()) done(user, HERALD_ERR_NOT_FOUND);
+            });
+          return HERALD_OK;
+        case AddressLookup::kNoStore:
+        case AddressLookup::kFailed:
+          return HERALD_ERR_INTERNAL;
+      }
+    }
     if (event->external_id) e.external_id = event->external_id;
     if (event->email) {
       std::string email = event->email;

@@ -2,6 +2,9 @@
 // Internal to core/plugin: the host API entries ABI 1.3 appended, one file
 // per service under host_services/. Each tolerates NULL arguments and never
 // throws; callbacks run on the loop (plugin_ctx.hpp).
+#include <cstdint>
+#include <string>
+
 #include "herald/abi.h"
 
 namespace herald::plugin {
@@ -29,6 +32,16 @@ herald_status hostSignLink(herald_call* call, size_t contact_index, int32_t purp
 herald_status hostRecordEvent(herald_plugin_ctx* plugin, const herald_event* event,
                               herald_status_callback done, void* user);
 herald_status hostSuppress(herald_plugin_ctx* plugin, const char* address, const char* reason);
+// consent.cpp
+herald_status hostSetConsent(herald_plugin_ctx* plugin, const char* address, const char* channel,
+                             int32_t granted, const char* source, const char* wording);
+// The contact record_event means by a phone number: the most recently
+// updated one with it. Runs on the store's thread, waiting for it.
+struct AddressLookup {
+  enum Result { kFound, kNotFound, kInvalid, kNoStore, kFailed } result;
+  int64_t contact_id;
+};
+AddressLookup contactIdForPhone(herald_plugin_ctx* plugin, const std::string& phone);
 // webhooks.cpp
 void hostWebhookReply(herald_webhook_reply* reply, int32_t status, const char* content_type,
                       const char* body, size_t body_len);

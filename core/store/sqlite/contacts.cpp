@@ -65,6 +65,16 @@ std::optional<Contact> SqliteStore::contactByEmail(const std::string& email) {
   return oneContact(db_, "c.email = ?1", [&](Query& q) { q.bindText(1, email); });
 }
 
+std::vector<Contact> SqliteStore::contactsByPhone(const std::string& phone) {
+  std::vector<Contact> out;
+  auto q = db_.query(std::string("SELECT ") + kContactColumns +
+                     " FROM contacts c WHERE c.erased_ms IS NULL AND c.phone = ?1 "
+                     "ORDER BY c.updated_ms DESC, c.id DESC");
+  q.bindText(1, phone);
+  while (q.step()) out.push_back(readContact(q, 0));
+  return out;
+}
+
 int64_t SqliteStore::contactCount() {
   auto q = db_.query("SELECT count(*) FROM contacts WHERE erased_ms IS NULL");
   q.step();

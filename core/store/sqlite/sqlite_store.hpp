@@ -31,6 +31,7 @@ class SqliteStore final : public Store {
   std::optional<Contact> contactById(int64_t id) override;
   std::optional<Contact> contactByExternalId(const std::string& external_id) override;
   std::optional<Contact> contactByEmail(const std::string& email) override;
+  std::vector<Contact> contactsByPhone(const std::string& phone) override;
   int64_t contactCount() override;
   int64_t eventCount() override;
   std::vector<Event> eventsOf(int64_t contact_id) override;

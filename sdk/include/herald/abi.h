@@ -193,6 +193,11 @@ typedef struct herald_event {
   int64_t at_ms;               /* Unix ms; 0 means now */
   const char* properties_json; /* JSON object, or NULL */
   const char* event_id;        /* idempotency key (providers resend); may be NULL */
+  /* Appended in ABI 1.3 for SMS replies (read only when struct_size covers
+   * it): +E.164, the contact with this phone number (the most recently
+   * updated one when several share it) when contact_id, external_id and
+   * email are all absent. May be NULL. */
+  const char* phone;
 } herald_event;
 
 /* An inbound webhook request (herald_webhook_route.handle). Host-owned,
@@ -429,6 +434,23 @@ typedef struct herald_host_api {
   void (*webhook_reply)(herald_webhook_reply* reply, int32_t status, const char* content_type,
                         const char* body, size_t body_len);
   void (*webhook_reply_header)(herald_webhook_reply* reply, const char* name, const char* value);
+
+  /* ---- appended in ABI 1.3 for SMS opt-out (check struct_size first) ---- */
+
+  /* Records a consent answer (`granted` non-zero: yes) on `channel`
+   * ("sms", "email", ...) for every contact whose email address or +E.164
+   * phone number is `address`, through the same store path as imports and
+   * the admin API: a new entry in the contact's consent history with
+   * `source` (where it came from, e.g. "sms-reply:twilio:STOP") and
+   * `wording` (may be NULL: what the person sent), unless it is already the
+   * contact's current answer. The delivery policy reads it at the next
+   * delivery. Synchronous (a short store write; fine on the loop).
+   * HERALD_OK recorded; HERALD_ERR_NOT_FOUND no contact has the address
+   * (nothing recorded); HERALD_ERR_INVALID a NULL/bad address, an empty
+   * channel or source; HERALD_ERR_UNSUPPORTED no store here; HERALD_ERR_INTERNAL
+   * the store failed (logged). */
+  herald_status (*set_consent)(herald_plugin_ctx* plugin, const char* address, const char* channel,
+                               int32_t granted, const char* source, const char* wording);
 } herald_host_api;
 
 /*

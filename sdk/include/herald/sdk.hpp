@@ -248,6 +248,9 @@ class StepContext {
 /// journey's variables.
 struct Continue {
   nlohmann::json vars = nlohmann::json::object();
+  /// Optional: what a delivery step's provider said (its message id, say),
+  /// recorded with the delivery in the send ledger.
+  std::string reason{};
 };
 /// Outcome: take the step's branch named `label`, merging `vars`.
 struct Branch {
@@ -703,6 +706,7 @@ class BatchState {
               using T = std::decay_t<decltype(v)>;
               if constexpr (std::is_same_v<T, Continue>) {
                 o.kind = HERALD_OUTCOME_CONTINUE;
+                o.reason = v.reason.empty() ? nullptr : v.reason.c_str();
                 vars[i] = encodeVars(v.vars, i, ok);
               } else if constexpr (std::is_same_v<T, Branch>) {
                 o.kind = HERALD_OUTCOME_BRANCH;

@@ -45,6 +45,13 @@ inline bool hostOffers13(const herald_host_api* host) noexcept {
   return host != nullptr && host->struct_size >= kHostApi13Size && host->abi_minor >= 3;
 }
 
+// set_consent was appended to the 1.3 table later: its host says so by size.
+inline bool hostOffersConsent(const herald_host_api* host) noexcept {
+  return hostOffers13(host) &&
+         host->struct_size >= offsetof(herald_host_api, set_consent) + sizeof(void*) &&
+         host->set_consent != nullptr;
+}
+
 inline void logFromCallback(const herald_host_api* host, herald_plugin_ctx* plugin,
                             const char* what) noexcept {
   if (host != nullptr && plugin != nullptr) host->plugin_log(plugin, HERALD_LOG_ERROR, what);
@@ -140,6 +147,9 @@ struct Event {
   int64_t at_ms = 0;  ///< 0: now
   nlohmann::json properties = nlohmann::json::object();
   std::string event_id{};  ///< idempotency key; "" for none
+  /// +E.164: the contact with this phone number, when contact_id,
+  /// external_id and email are all empty (an SMS reply names only a number).
+  std::string phone{};
 };
 
 /// The plugin-wide handle: logging and the services below.
@@ -346,8 +356,10 @@ class Permits : public PluginContext {
   }
 };
 
-/// host->record_event and host->suppress: delivery receipts (delivered,
-/// opened, bounced, complained, replied) and the suppression list.
+/// host->record_event, host->suppress and host->set_consent: delivery
+/// receipts (delivered, opened, bounced, complained, replied), the
+/// suppression list, and consent answers a person gives the plugin (an SMS
+/// STOP or START).
 class Events : public PluginContext {
  public:
   using PluginContext::PluginContext;
@@ -374,10 +386,34 @@ class Events : public PluginContext {
       e.at_ms = event.at_ms;
       e.properties_json = props.c_str();
       e.event_id = event.event_id.empty() ? nullptr : event.event_id.c_str();
+      e.phone = event.phone.empty() ? nullptr : event.phone.c_str();
       const herald_status status =
           host_->record_event(plugin_, &e, held ? &trampoline : nullptr, held.get());
       if (status == HERALD_OK) held.release();
       return status;
+    } catch (...) {
+      return HERALD_ERR_INTERNAL;
+    }
+  }
+
+  /// Records a consent answer on `channel` ("sms", "email") for every
+  /// contact with this email address or +E.164 phone number, as an import
+  /// or the admin API would, with `source` (where it came from, e.g.
+  /// "sms-reply:twilio:STOP") and `wording` (what the person sent; may be
+  /// empty). The next delivery's policy check sees it. HERALD_OK recorded,
+  /// HERALD_ERR_NOT_FOUND no such contact (nothing recorded),
+  /// HERALD_ERR_INVALID a bad address/channel/source, HERALD_ERR_UNSUPPORTED
+  /// on a host without the call.
+  herald_status setConsent(std::string_view address, std::string_view channel, bool granted,
+                           std::string_view source, std::string_view wording = {}) const noexcept {
+    if (!available() || !detail::hostOffersConsent(host_)) return HERALD_ERR_UNSUPPORTED;
+    try {
+      const std::string a(address);
+      const std::string c(channel);
+      const std::string s(source);
+      const std::string w(wording);
+      return host_->set_consent(plugin_, a.c_str(), c.c_str(), granted ? 1 : 0, s.c_str(),
+                                w.empty() ? nullptr : w.c_str());
     } catch (...) {
       return HERALD_ERR_INTERNAL;
     }

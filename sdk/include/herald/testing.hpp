@@ -581,11 +581,15 @@ class Host {
   }
   /// Hands `request` to the started plugin's webhook route matching its path
   /// (as the daemon's public listener does) and returns the filled response;
-  /// 404 when no route matches, 503 when no plugin was started.
-  WebhookResponse webhook(const std::string& method, const std::string& path,
+  /// 404 when no route matches, 503 when no plugin was started. A `target`
+  /// with '?' hands the rest to the route as the raw query.
+  WebhookResponse webhook(const std::string& method, const std::string& target,
                           const Headers& headers, const std::string& body,
                           const std::string& remote_address = "127.0.0.1") {
     WebhookResponse res;
+    const size_t question = target.find('?');
+    const std::string path = target.substr(0, question);
+    const std::string query = question == std::string::npos ? "" : target.substr(question + 1);
     if (started_ == nullptr) return WebhookResponse{503, "text/plain", {}, "not started\n"};
     const herald_webhook_route* route = nullptr;
     for (size_t i = 0; i < started_->webhook_count; ++i) {
@@ -595,7 +599,6 @@ class Host {
     }
     if (route == nullptr) return WebhookResponse{404, "text/plain", {}, "no route\n"};
     const auto pairs = herald::detail::writeHeaders(headers);
-    const std::string query;
     herald_webhook_request req{};
     req.struct_size = sizeof req;
     req.method = method.c_str();

@@ -46,6 +46,15 @@ struct SuppressionRecord {
   std::string reason;
 };
 
+/// A consent answer a plugin recorded through host->set_consent.
+struct ConsentRecord {
+  std::string address;
+  std::string channel;
+  bool granted = false;
+  std::string source;
+  std::string wording;
+};
+
 /// The fake loop services. Owned by the Host; thread-safe.
 class FakeServices {
  public:
@@ -145,6 +154,17 @@ class FakeServices {
     std::lock_guard<std::mutex> lock(mu_);
     return suppressions_;
   }
+  std::vector<ConsentRecord> consents() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return consents_;
+  }
+  /// Makes set_consent, and record_event naming only this email or phone,
+  /// answer HERALD_ERR_NOT_FOUND (no contact has it) and record nothing.
+  /// By default every address belongs to a contact.
+  void unknownAddress(const std::string& address) {
+    std::lock_guard<std::mutex> lock(mu_);
+    unknown_.push_back(address);
+  }
   /// Permit keys asked for, in order (granted or not).
   std::vector<std::string> permitsAsked() const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -166,6 +186,7 @@ class FakeServices {
     api.suppress = &suppress;
     api.webhook_reply = &webhookReply;
     api.webhook_reply_header = &webhookReplyHeader;
+    api.set_consent = &setConsent;
   }
   /// The handle steps get from host->plugin_ctx().
   herald_plugin_ctx* handle() noexcept { return reinterpret_cast<herald_plugin_ctx*>(this); }
@@ -347,8 +368,11 @@ class FakeServices {
                                    herald_status_callback done, void* user) {
     if (p == nullptr) return HERALD_ERR_INVALID;
     FakeServices* s = self(p);
+    const bool has_phone = e != nullptr &&
+                           e->struct_size >= offsetof(herald_event, phone) + sizeof(const char*) &&
+                           e->phone != nullptr;
     if (e == nullptr || e->type == nullptr || *e->type == '\0' ||
-        (e->contact_id <= 0 && e->external_id == nullptr && e->email == nullptr)) {
+        (e->contact_id <= 0 && e->external_id == nullptr && e->email == nullptr && !has_phone)) {
       s->bug("record_event() without a type or a contact");
       return HERALD_ERR_INVALID;
     }
@@ -366,7 +390,14 @@ class FakeServices {
       }
     }
     ev.event_id = e->event_id ? e->event_id : "";
+    if (has_phone) ev.phone = e->phone;
     std::lock_guard<std::mutex> lock(s->mu_);
+    const std::string only =
+        ev.contact_id <= 0 && ev.external_id.empty() && ev.email.empty() ? ev.phone : std::string();
+    if (!only.empty() && s->unknownLocked(only)) {
+      if (done != nullptr) s->queue_.push_back([done, user] { done(user, HERALD_ERR_NOT_FOUND); });
+      return HERALD_OK;
+    }
     s->events_.push_back(std::move(ev));
     if (done != nullptr) s->queue_.push_back([done, user] { done(user, HERALD_OK); });
     return HERALD_OK;
@@ -376,13 +407,34 @@ class FakeServices {
     if (p == nullptr) return HERALD_ERR_INVALID;
     FakeServices* s = self(p);
     const std::string a = address ? address : "";
+    if (!validAddress(a) || reason == nullptr || *reason == '\0') return HERALD_ERR_INVALID;
+    std::lock_guard<std::mutex> lock(s->mu_);
+    s->suppressions_.push_back({a, reason});
+    return HERALD_OK;
+  }
+
+  static bool validAddress(const std::string& a) {
     const bool email = a.find('@') != std::string::npos && a.front() != '@' && a.back() != '@';
     const bool phone =
         a.size() > 4 && a.front() == '+' &&
         std::all_of(a.begin() + 1, a.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if ((!email && !phone) || reason == nullptr || *reason == '\0') return HERALD_ERR_INVALID;
+    return email || phone;
+  }
+  bool unknownLocked(const std::string& address) const {
+    return std::find(unknown_.begin(), unknown_.end(), address) != unknown_.end();
+  }
+
+  static herald_status setConsent(herald_plugin_ctx* p, const char* address, const char* channel,
+                                  int32_t granted, const char* source, const char* wording) {
+    if (p == nullptr) return HERALD_ERR_INVALID;
+    FakeServices* s = self(p);
+    const std::string a = address ? address : "";
+    if (!validAddress(a) || channel == nullptr || *channel == '\0' || source == nullptr ||
+        *source == '\0')
+      return HERALD_ERR_INVALID;
     std::lock_guard<std::mutex> lock(s->mu_);
-    s->suppressions_.push_back({a, reason});
+    if (s->unknownLocked(a)) return HERALD_ERR_NOT_FOUND;
+    s->consents_.push_back({a, channel, granted != 0, source, wording ? wording : ""});
     return HERALD_OK;
   }
 
@@ -415,6 +467,8 @@ class FakeServices {
   std::vector<SmtpCall> smtp_messages_;
   std::vector<Event> events_;
   std::vector<SuppressionRecord> suppressions_;
+  std::vector<ConsentRecord> consents_;
+  std::vector<std::string> unknown_;
   std::vector<std::string> permits_;
 };
 

@@ -495,7 +495,8 @@ TEST_F(ValidateCli, DocsExamplesValidateAsDocumented) {
   // (docs/operations.md): the examples that send through them need them here.
   writeFile(config_, "state_dir: " + (dir_ / "var").string() +
                          "\nplugins:\n  sendgrid: {api_key: SG.docs-example}\n"
-                         "  mailgun: {api_key: key-docs-example, domain: mg.example.com}\n");
+                         "  mailgun: {api_key: key-docs-example, domain: mg.example.com}\n"
+                         "  twilio: {account_sid: AC-docs-example, auth_token: docs-example}\n");
   std::vector<DocBlock> all;
   for (const auto& doc : docFiles())
     for (auto& b : docBlocks(doc)) all.push_back(std::move(b));

@@ -73,7 +73,7 @@ class Call : public herald::Step {
     "properties": {
       "mode": {"type": "string",
                "enum": ["http", "timer", "retry", "event", "suppress", "permits", "link",
-                        "hang", "state", "smtp"]},
+                        "hang", "state", "smtp", "consent"]},
       "url": {"type": "string"},
       "delay_ms": {"type": "integer", "default": 20}
     },
@@ -145,6 +145,22 @@ class Call : public herald::Step {
         b->set(i, herald::Continue{{{"suppressed", st == HERALD_OK}}});
       }
       b->complete();
+    } else if (mode_ == "consent") {
+      // An SMS STOP from the contact's phone, from a number nobody has, and
+      // from no number at all; then a reply event naming only the phone.
+      const std::string phone = "+14155550100";  // ada's
+      nlohmann::json vars = {
+          {"stop", ctx.events().setConsent(phone, "sms", false, "sms-reply:test:STOP", "Stop")},
+          {"unknown", ctx.events().setConsent("+19995550100", "sms", false, "sms-reply:test:STOP")},
+          {"invalid", ctx.events().setConsent("not an address", "sms", false, "x")}};
+      herald::Event e;
+      e.phone = phone;
+      e.type = "sms_reply";
+      s = ctx.events().record(e, [b, vars](herald_status st) mutable {
+        vars["reply"] = st;
+        b->set(0, herald::Continue{vars});
+        b->complete();
+      });
     } else if (mode_ == "permits") {
       const auto started = std::chrono::steady_clock::now();
       auto left = std::make_shared<int>(3);
