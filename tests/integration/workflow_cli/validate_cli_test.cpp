@@ -473,7 +473,7 @@ const std::set<std::string> kWorkflowKeys = {"audience", "description", "name",
 const std::set<std::string> kConfigKeys = {
     "database",         "engine",  "log_level", "plugin_dirs", "plugins",       "privacy",
     "state_dir",        "http",    "links",     "scheduler",   "workflows_dir", "runtime_dir",
-    "shutdown_timeout", "delivery", "bounces"};
+    "shutdown_timeout", "delivery"};
 
 std::string indent(const std::string& text) {
   std::string out;
