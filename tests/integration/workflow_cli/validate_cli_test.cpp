@@ -471,9 +471,9 @@ bool onlyKeys(const std::set<std::string>& keys, const std::set<std::string>& al
 const std::set<std::string> kWorkflowKeys = {"audience", "description", "name",
                                              "settings", "steps",       "trigger"};
 const std::set<std::string> kConfigKeys = {
-    "database",         "engine",  "log_level", "plugin_dirs", "plugins",       "privacy",
-    "state_dir",        "http",    "links",     "scheduler",   "workflows_dir", "runtime_dir",
-    "shutdown_timeout", "delivery"};
+    "database",         "engine",   "log_level", "plugin_dirs", "plugins",       "privacy",
+    "state_dir",        "http",     "links",     "scheduler",   "workflows_dir", "runtime_dir",
+    "shutdown_timeout", "delivery", "bounces"};
 
 std::string indent(const std::string& text) {
   std::string out;
@@ -493,6 +493,9 @@ TEST_F(ValidateCli, DocsExamplesValidateAsDocumented) {
             "    uses: exit\n");
   // The provider plugins' API keys live in herald.yaml, never in a workflow
   // (docs/operations.md): the examples that send through them need them here.
+  // The bounce mailbox example's password credential (read relative to the
+  // working directory without $CREDENTIALS_DIRECTORY).
+  writeFile(dir_ / "bounce-mailbox", "docs-example-password\n");
   writeFile(config_, "state_dir: " + (dir_ / "var").string() +
                          "\nplugins:\n  sendgrid: {api_key: SG.docs-example}\n"
                          "  mailgun: {api_key: key-docs-example, domain: mg.example.com}\n"
