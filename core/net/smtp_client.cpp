@@ -96,6 +96,7 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
     std::size_t workers = 0;
     std::vector<asio::steady_timer*> idle;  // workers waiting for work
     AimdPace pace;                          // how many sessions the server allows now
+    std::size_t leaving = 0;                // workers quitting because the window narrowed
   };
 
   SmtpPools(asio::io_context& l, SmtpClientOptions o) : loop(l), options(o) {
@@ -151,7 +152,7 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
     if (!pool.idle.empty()) {
       pool.idle.back()->cancel();
       pool.idle.pop_back();
-    } else if (pool.workers < pool.pace.allowed()) {
+    } else if (pool.workers - pool.leaving < pool.pace.allowed()) {
       ++pool.workers;
       asio::co_spawn(loop, worker(shared_from_this(), pool), asio::detached);
     }
@@ -194,10 +195,16 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
   // nothing left to do, then quits. True when new work came meanwhile.
   awaitable<bool> serve(Pool& pool, std::shared_ptr<SmtpSession>& session,
                         asio::steady_timer& idle) {
+    bool leaving = false;
     while (!closing) {
-      // A throttled server: sessions beyond its window end, the others wait
+      // A throttled server: sessions beyond its window end (counted as
+      // leaving at once, so that only the excess leaves), the others wait
       // out the pause before the next message.
-      if (pool.workers > pool.pace.allowed()) break;
+      if (pool.workers - pool.leaving > pool.pace.allowed()) {
+        ++pool.leaving;
+        leaving = true;
+        break;
+      }
       if (pool.pace.paused(AimdPace::Clock::now()) && !pool.queue.empty()) {
         idle.expires_at(pool.pace.resumeAt());
         boost::system::error_code ec;
@@ -223,7 +230,11 @@ struct SmtpPools : std::enable_shared_from_this<SmtpPools> {
     }
     if (session) co_await session->quit();
     session.reset();
-    co_return !closing && !pool.queue.empty() && pool.workers <= pool.pace.allowed();
+    if (leaving) {
+      --pool.leaving;  // worker() takes it off pool.workers next, without a suspension between
+      co_return false;
+    }
+    co_return !closing && !pool.queue.empty();
   }
 
   // "Slow down" in SMTP (RFC 5321 §4.2.3, and what the big mailbox

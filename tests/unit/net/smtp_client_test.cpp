@@ -544,6 +544,21 @@ TEST_F(SmtpClientTest, AFourFiftyOneSlowsThePoolDownForABackoff) {
   EXPECT_EQ(client.throttles(), 1u);
 }
 
+TEST_F(SmtpClientTest, AThrottleWithMessagesQueuedNarrowsThePoolButServesThemAll) {
+  TestSmtpServer server({});
+  SmtpClient client(loop);  // four sessions
+  std::vector<SmtpMessage> messages;
+  messages.push_back(message({"defer-first@example.test"}));
+  for (int i = 0; i < 30; ++i)
+    messages.push_back(message({"r" + std::to_string(i) + "@example.test"}));
+  const auto results = sendAll(client, localServer(server), std::move(messages));
+  ASSERT_EQ(results.size(), 31u);
+  EXPECT_EQ(results[0].recipients.at(0).code, 451);
+  for (std::size_t i = 1; i < results.size(); ++i) expectDelivered(results[i]);
+  EXPECT_GE(client.throttles(), 1u);
+  EXPECT_EQ(server.received().size(), 30u);
+}
+
 TEST_F(SmtpClientTest, AServersSessionsSettingCapsItsPool) {
   TestSmtpServer server({});
   SmtpClient client(loop);
