@@ -39,8 +39,8 @@ struct DaemonConfig {
   // nothing about the person, so sales totals stay right).
   std::vector<std::string> keep_event_properties = {"amount", "currency", "product_id", "items",
                                                     "quantity"};
-  HttpConfig http;    // http: (config/http_config.hpp)
-  LinksConfig links;  // links:
+  HttpConfig http;          // http: (config/http_config.hpp)
+  LinksConfig links;        // links:
   BouncesConfig bounces;    // bounces: (config/bounces_config.hpp)
   DeliveryConfig delivery;  // delivery: caps, quiet hours (config/delivery_config.hpp)
 };

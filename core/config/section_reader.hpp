@@ -103,5 +103,4 @@ class SectionReader {
   Diagnostics& diags_;
 };
 
-
 }  // namespace herald::config

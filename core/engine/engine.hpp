@@ -74,7 +74,7 @@ struct StepActivity {
   int64_t redelivered = 0;       // unknown after a crash, delivered again (on_unknown: resend or an
                                  // idempotent step)
   int64_t settled_by_event = 0;  // unknown after a crash, a provider event says it was sent
-  int64_t batch_failures = 0;  // the plugin failed a whole batch
+  int64_t batch_failures = 0;    // the plugin failed a whole batch
   // Templates: journeys failed because their config did not render (strict
   // undefined variable, a limit, a filter error), and in lenient mode, per
   // variable, the contacts for whom it rendered empty with no default.

@@ -143,8 +143,8 @@ struct Event {
   int64_t contact_id = 0;  ///< 0: find the contact by external_id, else email
   std::string external_id{};
   std::string email{};
-  std::string type{};   ///< "delivered", "bounced", "opened", ...
-  int64_t at_ms = 0;  ///< 0: now
+  std::string type{};  ///< "delivered", "bounced", "opened", ...
+  int64_t at_ms = 0;   ///< 0: now
   nlohmann::json properties = nlohmann::json::object();
   std::string event_id{};  ///< idempotency key; "" for none
   /// +E.164: the contact with this phone number, when contact_id,

@@ -47,9 +47,9 @@ TEST(PermitLimiter, OtherDomainsAreNotLimitedUnlessConfigured) {
 TEST(PermitLimiter, AConfiguredEntryReplacesTheBuiltInPace) {
   PermitLimiter limiter;
   std::vector<std::string> problems;
-  limiter.configure("mailer",
-                    parseRateLimits(nlohmann::json::parse(R"({"*": {"per_second": 10000}})"),
-                                    problems));
+  limiter.configure(
+      "mailer",
+      parseRateLimits(nlohmann::json::parse(R"({"*": {"per_second": 10000}})"), problems));
   ASSERT_TRUE(problems.empty());
   EXPECT_LT(timeForPermits(limiter, "domain:gmail.com", 45), 150ms);
 }
