@@ -63,7 +63,7 @@ class HostileInput(unittest.TestCase):
     def herald(self, *args, seconds=60, max_mb=1024):
         r = run_bounded(self.sb.args(*args), self.sb.dir, seconds=seconds, max_mb=max_mb)
         self.assertEqual(r.killed_for, "", f"herald {' '.join(args)} was stopped: "
-                         f"{r.killed_for} (peak {r.peak_mb} MB)\n{r.stderr[-2000:]}")
+                         f"{r.killed_for} (grew {r.peak_mb} MB)\n{r.stderr[-2000:]}")
         return r
 
     # --- JSON nested too deeply -------------------------------------------
