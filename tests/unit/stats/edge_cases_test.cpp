@@ -178,6 +178,12 @@ TEST(StatsEdges, PowerRefusesRatesOutsideTheUnitInterval) {
   EXPECT_GT(minimumDetectableEffect(0.04, n - 1, 0.05, 0.8), 0.15);
 }
 
+// The figures docs/workflows.md quotes ("Planning: sample size and minimum detectable effect").
+TEST(StatsEdges, PlanningFiguresOfTheDocs) {
+  EXPECT_EQ(sampleSizePerVariant(0.05, 0.10, 0.05, 0.8), 31218);
+  EXPECT_EQ(sampleSizePerVariant(0.05, 0.20, 0.05, 0.8), 8143);
+}
+
 TEST(StatsEdges, NpsOfNobodyIsUndefined) {
   const Nps none = nps(0, 0, 0, 0.95);
   EXPECT_FALSE(none.defined);
@@ -265,6 +271,23 @@ TEST(StatsDecide, LowerIsBetterTurnsTheRuleAround) {
   EXPECT_EQ(bay.winner, 0) << bay.reason;
   EXPECT_LT(bay.bayes[0].chance_to_beat, 0.01);  // oriented: P(variant < control)
   EXPECT_GT(bay.bayes[0].loss_variant, 0.01);    // choosing it adds ~1.3 pp of unsubscribes
+}
+
+TEST(StatsDecide, UndefinedComparisonsDecideNothing) {
+  // A value goal needs two recipients per arm to measure spread; with min_sample 0
+  // the rule is "ready" but has nothing to compare, and says so.
+  const std::vector<Arm> arms = {{1, 20, 400}, {1, 35, 1225}};
+  Rule rule;
+  rule.min_sample = 0;
+  for (Rule::Kind kind : {Rule::Kind::kSequential, Rule::Kind::kBayesian}) {
+    rule.kind = kind;
+    const Verdict v = decide(rule, GoalKind::kValue, arms);
+    EXPECT_TRUE(v.ready);
+    EXPECT_EQ(v.winner, -1);
+    EXPECT_EQ(v.reason, "No winner yet: no treatment can be compared with control yet.");
+    EXPECT_FALSE(v.comparisons[0].defined);
+    EXPECT_TRUE(std::isnan(v.sequential[0].low) && std::isnan(v.p_holm[0]));
+  }
 }
 
 // The report calls decide once per goal: with five arms (four treatments, 10^6
