@@ -356,13 +356,12 @@ CREATE TABLE IF NOT EXISTS journey_exits(
 //  - experiments: per key, the step that runs it and its spec as last run.
 //  - experiment_assignments: who got what, written once per (key, contact)
 //    and never recomputed (sticky). No foreign key to contacts: like the send
-//    ledger it is the record of what was done. The second index lets the
-//    report group by (variant, phase) in index order, without a sort, and
-//    covers every column the report reads.
+//    ledger it is the record of what was done. The report reads it in
+//    primary key (contact) order, merged with the events and ledger indexes.
 //  - experiment_decisions: the first decision of a key wins.
 //  - experiment_stops: variants stopped by a guardrail.
-//  - send_ledger_by_workflow_contact: the report's `sent` per recipient is
-//    one look into this index (covering: status and created_ms are in it).
+//  - send_ledger_by_workflow_contact: a workflow's ledger rows in contact
+//    order, for the report's `sent` (covering: status and created_ms are in it).
 constexpr const char* kV8 = R"sql(
 CREATE TABLE IF NOT EXISTS experiments(
   key        TEXT PRIMARY KEY,
@@ -383,8 +382,6 @@ CREATE TABLE IF NOT EXISTS experiment_assignments(
   run_id      INTEGER NOT NULL,
   PRIMARY KEY(key, contact_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS experiment_assignments_by_variant
-  ON experiment_assignments(key, variant, phase, contact_id, exposed_ms, assigned_ms);
 CREATE TABLE IF NOT EXISTS experiment_decisions(
   key        TEXT PRIMARY KEY,
   decided_ms INTEGER NOT NULL,
