@@ -123,9 +123,15 @@ void decideSequential(const Rule& rule, const Describer& say, Verdict& v) {
         say.name(t + 1), say.name(0), say.interval(v.sequential[t]), better, level);
   } else if (all_worse) {
     v.winner = 0;
+    std::string sequences;
+    for (size_t t = 0; t < k; ++t) {
+      sequences += fmt::format("{}{}: {}", t == 0 ? "" : "; ", say.name(t + 1),
+                               say.interval(v.sequential[t]));
+    }
     v.reason = fmt::format(
-        "{} wins: every treatment's confidence sequence lies {} 0 ({}: {}; sequential test, {}).",
-        say.name(0), worse, say.name(1), say.interval(v.sequential[0]), level);
+        "{} wins: every treatment's confidence sequence lies {} 0 ({}; sequential "
+        "test, {}).",
+        say.name(0), worse, sequences, level);
   } else if (best_open >= 0) {
     const auto t = static_cast<size_t>(best_open);
     v.reason = fmt::format(

@@ -258,6 +258,23 @@ TEST(StatsDecide, ReasonsCarryTheFigures) {
             "choosing it risks an expected loss of 0.00 pp.");
 }
 
+TEST(StatsDecide, ControlWinsWhenEveryTreatmentIsWorse) {
+  const std::vector<Arm> arms = {conversions(200, 2000), conversions(100, 2000),
+                                 conversions(120, 2000)};
+  const std::vector<std::string> names = {"plain", "emoji", "question"};
+  const Verdict v = decide({}, GoalKind::kConversion, arms, names);
+  EXPECT_EQ(v.winner, 0);
+  EXPECT_EQ(v.reason.rfind("plain wins: every treatment's confidence sequence lies below 0 "
+                           "(emoji: -",
+                           0),
+            0u)
+      << v.reason;
+  EXPECT_NE(v.reason.find("; question: -"), std::string::npos) << v.reason;
+  EXPECT_NE(v.reason.find("sequential test, alpha 0.025 each, 0.05 shared by 2 treatments)."),
+            std::string::npos)
+      << v.reason;
+}
+
 TEST(StatsDecide, LowerIsBetterTurnsTheRuleAround) {
   // Unsubscribes: the variant loses more people, so with lower-is-better control wins.
   const std::vector<Arm> arms = {conversions(20, 3000), conversions(60, 3000)};
