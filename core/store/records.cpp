@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "store/experiments.hpp"
+
 namespace herald::store {
 namespace {
 
@@ -33,6 +35,14 @@ constexpr std::array<std::pair<LedgerStatus, const char*>, 8> kLedgerStatusNames
     {LedgerStatus::kDeferred, "deferred"},
     {LedgerStatus::kUnknown, "unknown"},
     {LedgerStatus::kSkipped, "skipped"},
+}};
+
+constexpr std::array<std::pair<ExperimentPhase, const char*>, 5> kExperimentPhaseNames{{
+    {ExperimentPhase::kSplit, "split"},
+    {ExperimentPhase::kTest, "test"},
+    {ExperimentPhase::kHoldout, "holdout"},
+    {ExperimentPhase::kWaiting, "waiting"},
+    {ExperimentPhase::kRollout, "rollout"},
 }};
 
 template <typename E, size_t N>
@@ -67,6 +77,11 @@ std::optional<JourneyStatus> journeyStatusFromString(const std::string& s) {
 const char* toString(LedgerStatus s) { return nameOf(kLedgerStatusNames, s); }
 std::optional<LedgerStatus> ledgerStatusFromString(const std::string& s) {
   return valueOf(kLedgerStatusNames, s);
+}
+
+const char* toString(ExperimentPhase p) { return nameOf(kExperimentPhaseNames, p); }
+std::optional<ExperimentPhase> experimentPhaseFromString(const std::string& s) {
+  return valueOf(kExperimentPhaseNames, s);
 }
 
 std::string LedgerKey::text() const {

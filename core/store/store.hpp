@@ -19,6 +19,8 @@
 
 namespace herald::store {
 
+class ExperimentStore;  // store/experiments.hpp
+
 // Thrown for a database that cannot be used (newer schema, corrupt, locked
 // past the busy timeout). Start-up and CLI code catch it and print what().
 class StoreError : public std::runtime_error {
@@ -344,6 +346,9 @@ class Store {
   virtual std::optional<std::string> deliveryEvidence(const LedgerKey& key) = 0;
   // Rows matching `filter`, the most recently changed first.
   virtual std::vector<LedgerEntry> listLedger(const LedgerFilter& filter) = 0;
+
+  // ---- experiments (store/experiments.hpp) ----
+  virtual ExperimentStore& experiments() = 0;
 
   // ---- plugin key/value store (namespaced) ----
   virtual std::optional<std::string> kvGet(const std::string& ns, const std::string& key) = 0;

@@ -352,7 +352,55 @@ CREATE TABLE IF NOT EXISTS journey_exits(
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations{{
+// Version 8: experiments (issue 14; store/experiments.hpp).
+//  - experiments: per key, the step that runs it and its spec as last run.
+//  - experiment_assignments: who got what, written once per (key, contact)
+//    and never recomputed (sticky). No foreign key to contacts: like the send
+//    ledger it is the record of what was done. The report reads it in
+//    primary key (contact) order, merged with the events and ledger indexes.
+//  - experiment_decisions: the first decision of a key wins.
+//  - experiment_stops: variants stopped by a guardrail.
+//  - send_ledger_by_workflow_contact: a workflow's ledger rows in contact
+//    order, for the report's `sent` (covering: status and created_ms are in it).
+constexpr const char* kV8 = R"sql(
+CREATE TABLE IF NOT EXISTS experiments(
+  key        TEXT PRIMARY KEY,
+  workflow   TEXT NOT NULL,
+  revision   TEXT NOT NULL,
+  step       TEXT NOT NULL,
+  spec       TEXT NOT NULL DEFAULT '{}',  -- JSON: the step's `with`
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS experiment_assignments(
+  key         TEXT NOT NULL,
+  contact_id  INTEGER NOT NULL,
+  variant     TEXT NOT NULL,     -- 'holdout' for the holdout, '' while waiting
+  phase       TEXT NOT NULL,     -- split, test, holdout, waiting, rollout
+  assigned_ms INTEGER NOT NULL,
+  exposed_ms  INTEGER NOT NULL,  -- the goal window opens here
+  run_id      INTEGER NOT NULL,
+  PRIMARY KEY(key, contact_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS experiment_decisions(
+  key        TEXT PRIMARY KEY,
+  decided_ms INTEGER NOT NULL,
+  outcome    TEXT NOT NULL,      -- winner, no_winner
+  variant    TEXT NOT NULL,      -- what the waiting contacts get; '' for nobody
+  figures    TEXT NOT NULL DEFAULT '{}'
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS experiment_stops(
+  key     TEXT NOT NULL,
+  variant TEXT NOT NULL,
+  reason  TEXT NOT NULL,
+  at_ms   INTEGER NOT NULL,
+  PRIMARY KEY(key, variant)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS send_ledger_by_workflow_contact
+  ON send_ledger(workflow, contact_id, status, created_ms);
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations{{
     {1, kV1},
     {2, kV2},
     {3, kV3},
@@ -360,6 +408,7 @@ constexpr std::array<Migration, 7> kMigrations{{
     {5, kV5},
     {6, kV6},
     {7, kV7},
+    {8, kV8},
 }};
 
 int userVersion(Db& db) {

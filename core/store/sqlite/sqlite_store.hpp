@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/experiments.hpp"
 #include "store/sqlite/rfm_cache.hpp"
 #include "store/store.hpp"
 
@@ -123,6 +124,8 @@ class SqliteStore final : public Store {
   std::optional<std::string> deliveryEvidence(const LedgerKey& key) override;
   std::vector<LedgerEntry> listLedger(const LedgerFilter& filter) override;
 
+  ExperimentStore& experiments() override { return experiments_; }
+
   std::optional<std::string> kvGet(const std::string& ns, const std::string& key) override;
   void kvPut(const std::string& ns, const std::string& key, const std::string& value) override;
   bool kvDelete(const std::string& ns, const std::string& key) override;
@@ -145,6 +148,7 @@ class SqliteStore final : public Store {
   // Due-work claims (setClaimOwner): a CLI process gets a name of its own.
   std::string claim_owner_;
   int64_t claim_lease_ms_ = 15 * 60'000;
+  SqliteExperimentStore experiments_{db_};
   RfmCache rfm_cache_{db_};  // after db_: drops its tables before the connection closes
 };
 
