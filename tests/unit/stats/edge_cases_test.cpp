@@ -146,8 +146,11 @@ TEST(StatsEdges, HolmRefusesPValuesOutsideTheUnitIntervalAndKeepsNaN) {
 }
 
 TEST(StatsEdges, ConfidenceSequenceRefusesImpossibleSizes) {
-  EXPECT_EQ(refusal([] { confidenceSequence(0, 1, 0, 0.05); }),
-            "confidenceSequence: n_total must be >= 1, got 0");
+  EXPECT_EQ(refusal([] { confidenceSequence(0, 1, -1, 0.05); }),
+            "confidenceSequence: n_total must be >= 0, got -1");
+  // Nobody yet (a report of an experiment that just started): no interval.
+  const Interval none = confidenceSequence(std::nan(""), std::nan(""), 0, 0.05);
+  EXPECT_TRUE(std::isnan(none.low) && std::isnan(none.high));
   EXPECT_EQ(refusal([] { confidenceSequence(0, -1, 10, 0.05); }),
             "confidenceSequence: the variance of the estimate is negative (-1)");
   EXPECT_EQ(refusal([] { confidenceSequence(0, 1, 10, 0.05, 0); }),
