@@ -36,19 +36,6 @@ void requireRule(const Rule& rule, size_t arm_count, size_t name_count) {
   }
 }
 
-// The variance of the estimated difference of the two arms' means (rates).
-double varianceOfDifference(GoalKind goal, const Arm& control, const Arm& variant) {
-  const auto of = [goal](const Arm& arm) {
-    const double n = static_cast<double>(arm.n);
-    if (goal == GoalKind::kConversion) {
-      const double rate = arm.sum / n;
-      return rate * (1 - rate) / n;
-    }
-    return armSampleVariance(arm) / n;
-  };
-  return of(control) + of(variant);
-}
-
 Bayes oriented(Bayes b, bool higher_is_better) {
   if (higher_is_better || !b.defined) return b;
   return {true, 1 - b.chance_to_beat, b.loss_control, b.loss_variant};
@@ -181,6 +168,18 @@ void decideBayesian(const Rule& rule, const Describer& say, Verdict& v) {
 }
 
 }  // namespace
+
+double varianceOfDifference(GoalKind goal, const Arm& control, const Arm& variant) {
+  const auto of = [goal](const Arm& arm) {
+    const double n = static_cast<double>(arm.n);
+    if (goal == GoalKind::kConversion) {
+      const double rate = arm.sum / n;
+      return rate * (1 - rate) / n;
+    }
+    return armSampleVariance(arm) / n;
+  };
+  return of(control) + of(variant);
+}
 
 Verdict decide(const Rule& rule, GoalKind goal, std::span<const Arm> arms,
                std::span<const std::string> names) {
