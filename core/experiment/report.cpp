@@ -18,6 +18,7 @@ namespace {
 using store::ExperimentPhase;
 
 constexpr double kConfidence = 0.95;
+constexpr double kGuardrailAlpha = 0.05;
 
 bool randomized(ExperimentPhase p) {
   return p == ExperimentPhase::kSplit || p == ExperimentPhase::kTest ||
@@ -53,18 +54,6 @@ stats::Arm armOf(const GoalFigures& g, bool value, double sum_sq) {
   a.sum = value ? g.value_sum : static_cast<double>(g.conversions);
   a.sum_sq = value ? sum_sq : static_cast<double>(g.conversions);
   return a;
-}
-
-// The variance of the difference of two arms' means (each mean's variance
-// from its own spread).
-double varianceOfDifference(const stats::Arm& a, const stats::Arm& b) {
-  auto var = [](const stats::Arm& x) {
-    if (x.n < 2) return 0.0;
-    const double mean = x.sum / static_cast<double>(x.n);
-    const double v = (x.sum_sq - x.sum * mean) / static_cast<double>(x.n - 1);
-    return std::max(0.0, v) / static_cast<double>(x.n);
-  };
-  return var(a) + var(b);
 }
 
 }  // namespace
@@ -144,6 +133,7 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
   for (size_t i = 0; i < r.arms.size(); ++i) arms.push_back(armOf(r.arms[i].goal, value, sum_sq[i]));
   const stats::Arm& control = arms.front();
   const stats::Rule rule = ruleOf(spec);
+  const auto goal_kind = value ? stats::GoalKind::kValue : stats::GoalKind::kConversion;
   const size_t treatments = spec.variants.size() - 1;
   std::vector<double> raw_p;
   for (size_t i = 0; i < r.arms.size(); ++i) {
@@ -151,8 +141,8 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
     const stats::Arm& a = arms[i];
     g.rate = a.n > 0 ? a.sum / static_cast<double>(a.n) : 0;
     if (value) {
-      const stats::Comparison self = stats::compareMeans(a, a, kConfidence);
-      g.ci = self.variant_ci;
+      // The t interval of the arm's mean (compareMeans gives it per arm).
+      g.ci = stats::compareMeans(a, a, kConfidence).variant_ci;
     } else {
       g.ci = stats::wilsonInterval(g.conversions, g.n, kConfidence);
     }
@@ -166,9 +156,9 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
     g.bayes = value ? stats::normalChanceToBeat(base, test) : stats::betaChanceToBeat(base, test);
     if (!holdout) {
       const double diff = g.vs_control->abs_lift;
-      g.sequential = stats::confidenceSequence(diff, varianceOfDifference(base, test),
-                                               base.n + test.n,
-                                               rule.alpha / static_cast<double>(treatments));
+      g.sequential = stats::confidenceSequence(
+          diff, stats::varianceOfDifference(goal_kind, base, test), base.n + test.n,
+          rule.alpha / static_cast<double>(treatments), rule.tuning);
       raw_p.push_back(g.vs_control->p_value);
     }
   }
@@ -206,10 +196,10 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
       f.count = static_cast<int64_t>(g[i].sum);
       f.rate = g[i].n > 0 ? g[i].sum / static_cast<double>(g[i].n) : 0;
       if (i > 0 && !r.arms[i].holdout) {
-        f.sequential = stats::confidenceSequence(f.rate - (g[0].n ? g[0].sum / g[0].n : 0),
-                                                 varianceOfDifference(g[0], g[i]),
-                                                 g[0].n + g[i].n,
-                                                 0.05 / static_cast<double>(treatments));
+        f.sequential = stats::confidenceSequence(
+            f.rate - (g[0].n ? g[0].sum / static_cast<double>(g[0].n) : 0),
+            stats::varianceOfDifference(stats::GoalKind::kConversion, g[0], g[i]),
+            g[0].n + g[i].n, kGuardrailAlpha / static_cast<double>(treatments), rule.tuning);
         f.breached = g[0].n >= rule.min_sample && g[i].n >= rule.min_sample &&
                      f.sequential->low > 0;
       }
@@ -219,15 +209,16 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
 
   // The rule over the variants not stopped (the control always stays).
   std::vector<stats::Arm> live;
+  std::vector<std::string> live_names;
   std::vector<size_t> live_index;
   for (size_t i = 0; i < spec.variants.size(); ++i) {
     if (i > 0 && r.arms[i].stopped) continue;
     live.push_back(arms[i]);
+    live_names.push_back(r.arms[i].name);
     live_index.push_back(i);
   }
   if (live.size() >= 2) {
-    r.verdict = stats::decide(rule, value ? stats::GoalKind::kValue : stats::GoalKind::kConversion,
-                              live);
+    r.verdict = stats::decide(rule, goal_kind, live, live_names);
     if (r.verdict.winner >= 0) r.winner = static_cast<int>(live_index[r.verdict.winner]);
   } else {
     r.verdict.reason = "every variant but the control is stopped";

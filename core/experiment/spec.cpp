@@ -308,6 +308,11 @@ Spec parseSpec(const json& with, const std::string& default_key, std::vector<Pro
       r.error("/power/minimum_effect",
               "minimum_effect is the smallest relative lift worth detecting, above 0%, e.g. "
               "minimum_effect: 10% (3% -> 3.3%)");
+    } else if (power.baseline * (1 + power.minimum_effect) >= 1) {
+      r.error("/power/minimum_effect",
+              fmt::format("a {:.4g}% lift over a {:.4g}% baseline is a rate of 100% or more; "
+                          "minimum_effect is relative (10% takes 3% to 3.3%)",
+                          power.minimum_effect * 100, power.baseline * 100));
     } else {
       spec.power = power;
     }

@@ -123,7 +123,6 @@ const char* const kExperimentSchema = R"({
       "additionalProperties": false
     }
   },
-  "required": ["variants", "goal"],
   "additionalProperties": false
 })";
 

@@ -124,8 +124,9 @@ void printReport(const experiment::Report& r) {
         value ? fmt::format("{:.2f}", g.value_sum) : std::to_string(g.conversions), measure, ci,
         lift, lift_ci, p, p_holm, beat);
   }
-  std::cout << "  * control; lift is relative to the control (the holdout's row: the control "
-               "against the holdout)\n";
+  std::cout << (s.holdout > 0 ? "  * control; lift is relative to the control (the holdout's "
+                                "row: the control against the holdout)\n"
+                              : "  * control; lift is relative to the control\n");
   for (const auto& a : r.arms) {
     if (a.rest > 0) std::cout << fmt::format("  {} also went to {} contacts after the test\n", a.name, a.rest);
     if (a.stopped) std::cout << fmt::format("  {} was stopped: {}\n", a.name, a.stop_reason);
