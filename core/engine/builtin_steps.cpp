@@ -89,7 +89,7 @@ JourneyMove runBuiltin(const MoveContext& ctx, const store::DueJourney& journey,
 }
 
 std::vector<JourneyMove> builtinMoves(const ExperimentRun& run,
-                                         const std::vector<store::DueJourney>& journeys) {
+                                      const std::vector<store::DueJourney>& journeys) {
   if (run.ctx.step.uses == workflow::kExperimentStep) return runExperiment(run, journeys);
   std::vector<JourneyMove> moves;
   moves.reserve(journeys.size());

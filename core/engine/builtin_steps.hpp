@@ -17,6 +17,6 @@ store::JourneyMove runBuiltin(const MoveContext& ctx, const store::DueJourney& j
 
 // The moves of a batch at any built-in step, in order.
 std::vector<store::JourneyMove> builtinMoves(const ExperimentRun& run,
-                                                const std::vector<store::DueJourney>& journeys);
+                                             const std::vector<store::DueJourney>& journeys);
 
 }  // namespace herald::engine

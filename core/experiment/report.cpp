@@ -130,7 +130,8 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
 
   // Rates, intervals, comparisons.
   std::vector<stats::Arm> arms;
-  for (size_t i = 0; i < r.arms.size(); ++i) arms.push_back(armOf(r.arms[i].goal, value, sum_sq[i]));
+  for (size_t i = 0; i < r.arms.size(); ++i)
+    arms.push_back(armOf(r.arms[i].goal, value, sum_sq[i]));
   const stats::Arm& control = arms.front();
   const stats::Rule rule = ruleOf(spec);
   const auto goal_kind = value ? stats::GoalKind::kValue : stats::GoalKind::kConversion;
@@ -198,10 +199,10 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
       if (i > 0 && !r.arms[i].holdout) {
         f.sequential = stats::confidenceSequence(
             f.rate - (g[0].n ? g[0].sum / static_cast<double>(g[0].n) : 0),
-            stats::varianceOfDifference(stats::GoalKind::kConversion, g[0], g[i]),
-            g[0].n + g[i].n, kGuardrailAlpha / static_cast<double>(treatments), rule.tuning);
-        f.breached = g[0].n >= rule.min_sample && g[i].n >= rule.min_sample &&
-                     f.sequential->low > 0;
+            stats::varianceOfDifference(stats::GoalKind::kConversion, g[0], g[i]), g[0].n + g[i].n,
+            kGuardrailAlpha / static_cast<double>(treatments), rule.tuning);
+        f.breached =
+            g[0].n >= rule.min_sample && g[i].n >= rule.min_sample && f.sequential->low > 0;
       }
       r.arms[i].guardrails.push_back(std::move(f));
     }
@@ -226,26 +227,27 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
 
   // One sentence for people.
   if (r.decision) {
-    r.status = r.decision->outcome == "winner"
-                   ? fmt::format("decided {}: the winner is '{}', sent to the rest",
-                                 formatIsoTime(r.decision->decided_ms), r.decision->variant)
-                   : fmt::format("decided {}: no winner; the rest got {}",
-                                 formatIsoTime(r.decision->decided_ms),
-                                 r.decision->variant.empty() ? "nothing"
-                                                             : "'" + r.decision->variant + "'");
+    r.status =
+        r.decision->outcome == "winner"
+            ? fmt::format("decided {}: the winner is '{}', sent to the rest",
+                          formatIsoTime(r.decision->decided_ms), r.decision->variant)
+            : fmt::format(
+                  "decided {}: no winner; the rest got {}", formatIsoTime(r.decision->decided_ms),
+                  r.decision->variant.empty() ? "nothing" : "'" + r.decision->variant + "'");
   } else if (spec.rollout) {
-    r.status = fmt::format("testing on {:.0f}% of the audience; the rule decides at {} ({})",
-                           spec.rollout->test_share * 100, formatIsoTime(r.decide_at),
-                           r.winner >= 0 ? "it would pick '" + r.arms[r.winner].name + "' now"
-                                         : r.verdict.reason);
+    r.status = fmt::format(
+        "testing on {:.0f}% of the audience; the rule decides at {} ({})",
+        spec.rollout->test_share * 100, formatIsoTime(r.decide_at),
+        r.winner >= 0 ? "it would pick '" + r.arms[r.winner].name + "' now" : r.verdict.reason);
   } else {
     r.status = r.winner >= 0 ? "running; the rule picks '" + r.arms[r.winner].name + "' now"
                              : "running; " + r.verdict.reason;
   }
   if (r.srm_mismatch) {
-    r.status += fmt::format(". WARNING: sample ratio mismatch (p = {:.2g}): the split does not "
-                            "match the weights, so these figures are unreliable",
-                            r.srm_p);
+    r.status += fmt::format(
+        ". WARNING: sample ratio mismatch (p = {:.2g}): the split does not "
+        "match the weights, so these figures are unreliable",
+        r.srm_p);
   }
   return r;
 }

@@ -190,8 +190,8 @@ class Validator {
                              "sends exactly what the control sends (fine for an A/A test)");
         continue;
       }
-      const auto target = deliveryStepFrom(routed ? std::optional(exp.branches.at(variant.name))
-                                                  : wf_.nextOf(exp));
+      const auto target =
+          deliveryStepFrom(routed ? std::optional(exp.branches.at(variant.name)) : wf_.nextOf(exp));
       if (!target) {
         diags_.error(configPosition(exp, at),
                      name + ": variant '" + variant.name +
@@ -332,7 +332,8 @@ class Validator {
       }
     }
     checkDeliveryKeys(step, name, info);
-    if (step.uses == kExperimentStep) return;  // its labels are its variants: checkExperimentBranches
+    if (step.uses == kExperimentStep)
+      return;  // its labels are its variants: checkExperimentBranches
     for (const auto& [label, target] : step.branches) {
       if (std::find(info.branches.begin(), info.branches.end(), label) != info.branches.end())
         continue;
@@ -356,9 +357,10 @@ class Validator {
       if (std::find(labels.begin(), labels.end(), label) != labels.end()) {
         if (label == experiment::kHoldout && spec.holdout <= 0)
           diags_.error(step.branch_pos.at(label),
-                       name + ": branch 'holdout' receives the contacts held out, but this "
-                              "experiment holds out nobody; add holdout: 10% (say) or remove "
-                              "the branch");
+                       name +
+                           ": branch 'holdout' receives the contacts held out, but this "
+                           "experiment holds out nobody; add holdout: 10% (say) or remove "
+                           "the branch");
         continue;
       }
       std::string msg = name + ": experiment has no variant named '" + label + "'";

@@ -3,13 +3,14 @@
 // for those counts, machine opens are left out of an open goal, the
 // holdout and the rest are kept out of the statistics, a guardrail stops a
 // variant, and the first decision stands.
+#include "experiment/report.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "experiment/decision.hpp"
 #include "experiment/power_check.hpp"
-#include "experiment/report.hpp"
 #include "stats/proportion.hpp"
 #include "store_fixture.hpp"
 
@@ -31,8 +32,7 @@ class ReportTest : public store::testing::StoreTest {
   }
 
   // Assigns `ids` to `variant` in `phase` at kT0.
-  void assign(const std::vector<int64_t>& ids, const std::string& variant,
-              ExperimentPhase phase) {
+  void assign(const std::vector<int64_t>& ids, const std::string& variant, ExperimentPhase phase) {
     std::vector<ExperimentAssignment> rows;
     for (int64_t id : ids) rows.push_back({id, variant, phase, kT0, kT0, 1});
     store_->experiments().assign("k", rows);
@@ -60,10 +60,10 @@ TEST_F(ReportTest, FiguresAreTheStatisticsOfTheStoredCounts) {
   assign(slice(ids, 200, 400), "b", ExperimentPhase::kSplit);
   assign(slice(ids, 400, 450), "holdout", ExperimentPhase::kHoldout);
   assign(slice(ids, 450, 500), "", ExperimentPhase::kWaiting);
-  events(slice(ids, 0, 20), "purchase", kT0 + kHour);      // a: 20 of 200
-  events(slice(ids, 200, 250), "purchase", kT0 + kHour);   // b: 50 of 200
+  events(slice(ids, 0, 20), "purchase", kT0 + kHour);          // a: 20 of 200
+  events(slice(ids, 200, 250), "purchase", kT0 + kHour);       // b: 50 of 200
   events(slice(ids, 250, 260), "purchase", kT0 + 72 * kHour);  // outside the 2d window
-  events(slice(ids, 400, 405), "purchase", kT0 + kHour);   // holdout: 5 of 50
+  events(slice(ids, 400, 405), "purchase", kT0 + kHour);       // holdout: 5 of 50
 
   const Report r = buildReport(store_->experiments(), rec, kT0 + 100 * kHour);
   ASSERT_EQ(r.arms.size(), 3u);
@@ -154,7 +154,8 @@ TEST_F(ReportTest, NoWinnerFollowsThePolicy) {
     const std::string key = std::string("k-") + policy;
     const std::string with = std::string(R"({"variants": [{"name": "a"}, {"name": "b"}],
       "goal": "purchase", "test_then_winner": {"test_share": "50%", "decide_after": "1d",
-      "min_sample": 10, "if_no_winner": ")") + policy + R"("}})";
+      "min_sample": 10, "if_no_winner": ")") +
+                             policy + R"("}})";
     store_->experiments().registerExperiment({key, "wf", "rev", "test", with, kT0, kT0});
     std::vector<ExperimentAssignment> rows;
     for (size_t i = 0; i < 40; ++i)
