@@ -29,5 +29,6 @@ void addReloadCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addWorkflowsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addLinksCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addBouncesCommand(CLI::App& app, AppContext& ctx, int& exit_code);
+void addFeedbackCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 
 }  // namespace herald::app

@@ -19,6 +19,7 @@ constexpr herald::app::AddCommand kCommands[] = {
     herald::app::addReloadCommand,    herald::app::addWorkflowsCommand,
     herald::app::addLinksCommand,     herald::app::addBouncesCommand,
     herald::app::addSendsCommand,     herald::app::addExperimentsCommand,
+    herald::app::addFeedbackCommand,
 };
 
 // One line, the way every usage error is reported: exit code 2.

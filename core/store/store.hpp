@@ -16,6 +16,7 @@
 #include "segment/rule.hpp"
 #include "store/products.hpp"
 #include "store/records.hpp"
+#include "store/survey_responses.hpp"
 
 namespace herald::store {
 
@@ -164,6 +165,17 @@ class Store {
   // Every purchase event in contact id order (then time), read from the
   // events_by_type_contact index; `fn` gets a reused record.
   virtual void forEachPurchase(const std::function<void(const Purchase&)>& fn) = 0;
+
+  // ---- survey answers (store/survey_responses.hpp) ----
+  // Every `survey_response` event matching `filter`, oldest first (then by
+  // event id, so a later answer to the same send comes after the one it
+  // replaces), with its contact's external id and email, handed to `each`
+  // one at a time as the query steps. `each` must not use the store.
+  virtual void forEachSurveyResponse(const SurveyResponseFilter& filter,
+                                     const std::function<void(const SurveyResponse&)>& each) = 0;
+  // Messages the step delivered: send_ledger rows of (workflow, step), any
+  // revision, in state sent. The denominator of a survey's response rate.
+  virtual int64_t sentByStep(const std::string& workflow, const std::string& step_id) = 0;
 
   // ---- segments (the rule compiles to one statement; values are bound) ----
   // Erased contacts never match. Throws StoreError for a rule the backend

@@ -44,6 +44,11 @@ class SqliteStore final : public Store {
   std::vector<Product> listProducts(int64_t limit, const std::string& after_id) override;
   void forEachPurchase(const std::function<void(const Purchase&)>& fn) override;
 
+  // survey_responses.cpp
+  void forEachSurveyResponse(const SurveyResponseFilter& filter,
+                             const std::function<void(const SurveyResponse&)>& each) override;
+  int64_t sentByStep(const std::string& workflow, const std::string& step_id) override;
+
   // segments.cpp
   int64_t segmentCount(const segment::Rule& rule, const segment::EvalContext& ctx) override;
   std::vector<Contact> segmentSample(const segment::Rule& rule, const segment::EvalContext& ctx,
