@@ -13,6 +13,7 @@ void addAdminRoutes(Router& router, daemon::Control& control, HttpMetrics& metri
   addRunRoutes(router, control, metrics);
   addSendRoutes(router, control);
   addExperimentRoutes(router, control);
+  addFeedbackRoutes(router, control);
   addObserveRoutes(router, control);
 }
 

@@ -19,6 +19,7 @@ void addRunRoutes(Router& router, daemon::Control& control,
                   HttpMetrics& metrics);                             // admin_runs.cpp
 void addSendRoutes(Router& router, daemon::Control& control);        // admin_sends.cpp
 void addExperimentRoutes(Router& router, daemon::Control& control);  // admin_experiments.cpp
+void addFeedbackRoutes(Router& router, daemon::Control& control);    // admin_feedback.cpp
 // /metrics, /livez, /readyz, /api/v1/openapi.json (no token needed).
 void addObserveRoutes(Router& router, daemon::Control& control);  // admin_observe.cpp
 
