@@ -8,7 +8,8 @@ namespace herald::store::sqlite {
 
 // The events_by_type_contact index (type, contact_id, at_ms, ...) answers
 // `type = ?`; the sort is over one survey's answers only. A score counts
-// when the property is an integer, or a text of digits (a CSV import).
+// when the property is a whole number (9 or 9.0: a CSV `score:number`
+// column), or a text of digits (an untyped CSV column).
 void SqliteStore::forEachSurveyResponse(const SurveyResponseFilter& filter,
                                         const std::function<void(const SurveyResponse&)>& each) {
   auto q = db_.query(R"sql(
@@ -20,6 +21,9 @@ void SqliteStore::forEachSurveyResponse(const SurveyResponseFilter& filter,
            coalesce(c.external_id, ''), coalesce(c.email, ''),
            CASE json_type(r.p, '$.score')
              WHEN 'integer' THEN json_extract(r.p, '$.score')
+             WHEN 'real' THEN CASE WHEN json_extract(r.p, '$.score') =
+                                        CAST(json_extract(r.p, '$.score') AS INTEGER)
+                                   THEN CAST(json_extract(r.p, '$.score') AS INTEGER) END
              WHEN 'text' THEN CASE WHEN json_extract(r.p, '$.score') GLOB '[0-9]*'
                                     AND NOT json_extract(r.p, '$.score') GLOB '*[^0-9]*'
                                    THEN CAST(json_extract(r.p, '$.score') AS INTEGER) END
