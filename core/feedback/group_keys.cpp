@@ -10,8 +10,8 @@ namespace herald::feedback {
 namespace {
 
 date::sys_days dayOf(int64_t at_ms) {
-  return date::floor<date::days>(date::sys_time<std::chrono::milliseconds>(
-      std::chrono::milliseconds(at_ms)));
+  return date::floor<date::days>(
+      date::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(at_ms)));
 }
 
 }  // namespace

@@ -100,8 +100,8 @@ std::string toString(Grouping g) {
 
 int64_t parseReportTime(const std::string& parameter, const std::string& text) {
   if (auto ms = parseIsoTime(text)) return *ms;
-  throw BadParameter(parameter,
-                     fmt::format("'{}' is not a date: use 2026-11-01 or 2026-11-01T09:00:00Z", text));
+  throw BadParameter(
+      parameter, fmt::format("'{}' is not a date: use 2026-11-01 or 2026-11-01T09:00:00Z", text));
 }
 
 Report buildReport(store::Store& store, const ReportOptions& options) {

@@ -11,8 +11,8 @@ namespace herald::feedback {
 
 struct KeptResponses {
   std::vector<store::SurveyResponse> responses;  // oldest first
-  int64_t replaced = 0;  // answers a later answer to the same send replaced
-  int64_t invalid = 0;   // no integer score, an unknown scale, or a score off its scale
+  int64_t replaced = 0;                          // answers a later answer to the same send replaced
+  int64_t invalid = 0;  // no integer score, an unknown scale, or a score off its scale
 };
 
 // "nps" scores 0..10, "csat" 1..5.

@@ -30,8 +30,9 @@ void addFeedbackRoutes(Router& router, daemon::Control& control) {
                      segments.push_back(value);
                    } else {
                      throw feedback::BadParameter(
-                         name, "not a parameter; the parameters are survey, workflow, since, "
-                               "until, by, segment");
+                         name,
+                         "not a parameter; the parameters are survey, workflow, since, "
+                         "until, by, segment");
                    }
                  }
                  if (options.by == feedback::Grouping::kSegment) {

@@ -77,10 +77,11 @@ void printReport(const feedback::Report& r) {
       "{} answer{} counted ({} replaced by a later answer to the same message, {} without a "
       "valid score)\n\n",
       r.responses, r.responses == 1 ? "" : "s", r.replaced, r.invalid);
-  std::cout << fmt::format("{:<20} {:>6} {:>5} {:>5} {:>5} {:>7} {:<16} {:>7} {:<16} {:>7} {:>9} {:>8} {:<16}\n",
-                           o.by == feedback::Grouping::kNone ? "group" : toString(o.by), "n",
-                           "prom", "pass", "detr", "NPS", "95% interval", "CSAT%", "95% interval",
-                           "sent", "resp.rate", "ΔNPS", "Δ 95% interval");
+  std::cout << fmt::format(
+      "{:<20} {:>6} {:>5} {:>5} {:>5} {:>7} {:<16} {:>7} {:<16} {:>7} {:>9} {:>8} {:<16}\n",
+      o.by == feedback::Grouping::kNone ? "group" : toString(o.by), "n", "prom", "pass", "detr",
+      "NPS", "95% interval", "CSAT%", "95% interval", "sent", "resp.rate", "ΔNPS",
+      "Δ 95% interval");
   for (const auto& g : r.groups) {
     const auto& d = g.nps_vs_first;
     std::cout << fmt::format(
@@ -113,8 +114,8 @@ int report(AppContext& ctx, const ReportFlags& flags) {
     options.filter = toFilter(flags.filter);
     options.by = feedback::parseGrouping(flags.by);
     if (options.by == feedback::Grouping::kSegment) {
-      options.segments = feedback::resolveSegments(ctx.store(), flags.segments_dir,
-                                                   flags.segments, ctx.clock().nowMs());
+      options.segments = feedback::resolveSegments(ctx.store(), flags.segments_dir, flags.segments,
+                                                   ctx.clock().nowMs());
     } else if (!flags.segments.empty()) {
       throw feedback::BadParameter("segment", "--segment needs --by segment");
     }
@@ -160,11 +161,17 @@ int exportCsv(AppContext& ctx, const ExportFlags& flags) {
   std::string line;
   for (const auto& r : kept.responses) {
     line.clear();
-    const std::string fields[] = {formatIsoTime(r.at_ms), spreadsheetSafe(r.contact_external_id),
-                                  spreadsheetSafe(r.contact_email), spreadsheetSafe(r.survey),
-                                  r.scale, std::to_string(*r.score), spreadsheetSafe(r.comment),
-                                  spreadsheetSafe(r.workflow), spreadsheetSafe(r.step),
-                                  spreadsheetSafe(r.variant), spreadsheetSafe(r.send)};
+    const std::string fields[] = {formatIsoTime(r.at_ms),
+                                  spreadsheetSafe(r.contact_external_id),
+                                  spreadsheetSafe(r.contact_email),
+                                  spreadsheetSafe(r.survey),
+                                  r.scale,
+                                  std::to_string(*r.score),
+                                  spreadsheetSafe(r.comment),
+                                  spreadsheetSafe(r.workflow),
+                                  spreadsheetSafe(r.step),
+                                  spreadsheetSafe(r.variant),
+                                  spreadsheetSafe(r.send)};
     for (size_t i = 0; i < std::size(fields); ++i) {
       if (i > 0) line += ',';
       appendCsvField(line, fields[i]);
@@ -192,8 +199,7 @@ void addFilterOptions(CLI::App* cmd, FilterFlags& f) {
 }  // namespace
 
 void addFeedbackCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
-  CLI::App* fb =
-      app.add_subcommand("feedback", "Survey answers: NPS and CSAT reports, CSV export");
+  CLI::App* fb = app.add_subcommand("feedback", "Survey answers: NPS and CSAT reports, CSV export");
   fb->require_subcommand(1);
 
   auto report_flags = std::make_shared<ReportFlags>();
@@ -214,8 +220,7 @@ void addFeedbackCommand(CLI::App& app, AppContext& ctx, int& exit_code) {
   auto export_flags = std::make_shared<ExportFlags>();
   CLI::App* exp = fb->add_subcommand("export", "Every counted answer as CSV, one row each");
   addFilterOptions(exp, export_flags->filter);
-  exp->add_option("--csv", export_flags->csv, "The CSV file to write, or - for stdout")
-      ->required();
+  exp->add_option("--csv", export_flags->csv, "The CSV file to write, or - for stdout")->required();
   exp->callback([&ctx, &exit_code, export_flags] { exit_code = exportCsv(ctx, *export_flags); });
 }
 

@@ -5,18 +5,22 @@ binary and a real SQLite file: contacts and survey_response events imported
 a replaced answer, segments, the CSV export's quoting and formula guard, and
 every user mistake with its message."""
 import csv
+import http.client
 import io
 import json
 import math
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 HERALD = sys.argv.pop(1)
 NOW = "2026-12-01T12:00:00Z"
+TOKEN = "feedback-admin-token-0123456789abcdef"
 Z = 1.959963984540054
 
 CONTACTS = """\
@@ -67,32 +71,37 @@ def nps_interval(p, pa, d):
     return score, se
 
 
+
+def prepare(dirname, db_path, herald):
+    """Contacts, the answers, segs/vips.yaml and 10 sent (2 failed) messages of wf/ask."""
+    for name, text in (("contacts.csv", CONTACTS), ("answers.jsonl", ANSWERS),
+                       ("csat.csv", CSAT_CSV)):
+        with open(os.path.join(dirname, name), "w") as f:
+            f.write(text)
+    os.makedirs(os.path.join(dirname, "segs"))
+    with open(os.path.join(dirname, "segs", "vips.yaml"), "w") as f:
+        f.write("name: vips\nrule:\n  tags: {has: vip}\n")
+    for args in (("contacts", "import", "contacts.csv"), ("events", "import", "answers.jsonl"),
+                 ("events", "import", "csat.csv")):
+        r = herald(*args)
+        assert r.returncode == 0, r.stderr
+    db = sqlite3.connect(db_path)
+    for i in range(1, 13):
+        db.execute("INSERT INTO send_ledger(workflow, revision, step_id, contact_id, occurrence,"
+                   " channel, status, decision, run_id, created_ms, updated_ms) VALUES"
+                   " ('wf', 'r1', 'ask', ?, 0, 'email', ?, 'allowed', 1, 0, 0)",
+                   (i, "sent" if i <= 10 else "failed"))
+    db.commit()
+    db.close()
+
+
 class FeedbackCli(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory(prefix="herald-feedback-")
         cls.dir = cls.tmp.name
         cls.db = os.path.join(cls.dir, "herald.db")
-        for name, text in (("contacts.csv", CONTACTS), ("answers.jsonl", ANSWERS),
-                           ("csat.csv", CSAT_CSV)):
-            with open(os.path.join(cls.dir, name), "w") as f:
-                f.write(text)
-        os.makedirs(os.path.join(cls.dir, "segs"))
-        with open(os.path.join(cls.dir, "segs", "vips.yaml"), "w") as f:
-            f.write("name: vips\nrule:\n  tags: {has: vip}\n")
-        for args in (("contacts", "import", "contacts.csv"), ("events", "import", "answers.jsonl"),
-                     ("events", "import", "csat.csv")):
-            r = cls.herald(*args)
-            assert r.returncode == 0, r.stderr
-        # 10 messages sent by wf/ask and 2 that failed.
-        db = sqlite3.connect(cls.db)
-        for i in range(1, 13):
-            db.execute("INSERT INTO send_ledger(workflow, revision, step_id, contact_id, occurrence,"
-                       " channel, status, decision, run_id, created_ms, updated_ms) VALUES"
-                       " ('wf', 'r1', 'ask', ?, 0, 'email', ?, 'allowed', 1, 0, 0)",
-                       (i, "sent" if i <= 10 else "failed"))
-        db.commit()
-        db.close()
+        prepare(cls.dir, cls.db, lambda *a: cls.herald(*a))
 
     @classmethod
     def tearDownClass(cls):
@@ -216,6 +225,93 @@ class FeedbackCli(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         rows = list(csv.DictReader(io.StringIO(r.stdout)))
         self.assertEqual([row["send"] for row in rows], ["s5", "s6", "x2", "x3"])
+
+
+class FeedbackApi(unittest.TestCase):
+    """GET /api/v1/feedback/report of a real `herald serve`: the CLI's JSON,
+    and a 400 problem naming each bad parameter."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="herald-feedback-api-")
+        d = cls.dir = cls.tmp.name
+        cls.db = os.path.join(d, "herald.db")
+        prepare(d, cls.db, lambda *a: subprocess.run(
+            [HERALD, "--db", cls.db, "--now", NOW, *a], capture_output=True, text=True, cwd=d,
+            timeout=60, stdin=subprocess.DEVNULL))
+        os.makedirs(os.path.join(d, "workflows"))
+        os.rename(os.path.join(d, "segs"), os.path.join(d, "workflows", "segments"))
+        cls.config = os.path.join(d, "herald.yaml")
+        with open(cls.config, "w") as f:
+            f.write(f"state_dir: {d}\ndatabase: {cls.db}\nworkflows_dir: {d}/workflows\n"
+                    f"runtime_dir: {d}/run\nhttp:\n  admin:\n    listen: 127.0.0.1:0\n"
+                    f"    tokens: [{TOKEN}]\n")
+        cls.log_path = os.path.join(d, "serve.log")
+        cls.log = open(cls.log_path, "w")
+        cls.proc = subprocess.Popen([HERALD, "--config", cls.config, "serve"], cwd=d,
+                                    stdout=subprocess.DEVNULL, stderr=cls.log)
+        cls.port = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and cls.proc.poll() is None:
+            with open(cls.log_path) as f:
+                m = re.search(r"admin API on 127\.0\.0\.1:(\d+)", f.read())
+            if m:
+                cls.port = int(m.group(1))
+                break
+            time.sleep(0.1)
+        if cls.port is None:
+            cls.tearDownClass()
+            with open(cls.log_path) as f:
+                raise AssertionError("herald serve did not start: " + f.read())
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.terminate()
+        try:
+            cls.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            cls.proc.kill()
+            cls.proc.wait()
+        cls.log.close()
+        cls.tmp.cleanup()
+
+    def get(self, query):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request("GET", "/api/v1/feedback/report" + query,
+                     headers={"Authorization": "Bearer " + TOKEN})
+        r = conn.getresponse()
+        body = json.loads(r.read())
+        conn.close()
+        return r.status, body
+
+    def test_same_json_as_the_cli(self):
+        status, body = self.get("?survey=post&by=variant&until=2026-11-08")
+        self.assertEqual(status, 200, body)
+        cli = subprocess.run([HERALD, "--db", self.db, "--now", NOW, "feedback", "report", "--json",
+                              "--survey", "post", "--by", "variant", "--until", "2026-11-08"],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(body, json.loads(cli.stdout))
+        self.assertEqual([g["group"] for g in body["groups"]], ["A", "B"])
+        status, body = self.get("?by=segment&segment=vips")
+        self.assertEqual(status, 200, body)
+        self.assertEqual([(g["group"], g["n"]) for g in body["groups"]], [("vips", 3)])
+
+    def test_bad_parameters_are_400_problems(self):
+        cases = [
+            ("?by=colour", "by: unknown grouping 'colour': use one of variant, segment, month, "
+                           "week, step, workflow"),
+            ("?since=yesterday", "since: 'yesterday' is not a date"),
+            ("?until=x", "until: 'x' is not a date"),
+            ("?by=segment&segment=nope", "segment: no segment named 'nope'"),
+            ("?segment=vips", "segment: segment needs by=segment"),
+            ("?colour=red", "colour: not a parameter; the parameters are survey, workflow, "
+                            "since, until, by, segment"),
+        ]
+        for query, detail in cases:
+            with self.subTest(query=query):
+                status, body = self.get(query)
+                self.assertEqual(status, 400, body)
+                self.assertIn(detail, body["detail"])
 
 
 if __name__ == "__main__":

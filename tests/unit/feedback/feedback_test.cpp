@@ -72,13 +72,28 @@ class FeedbackTest : public ::testing::Test {
   // by 10, same send), 0 (P1 Pa1 D1); two CSAT answers 4 and 2 without a
   // variant; two invalid answers (11 on nps, an unknown scale).
   void fixture() {
-    answer(1, "2026-10-30T10:00:00Z", {{"score", 10}, {"scale", "nps"}, {"variant", "A"}, {"send", "s1"}});
-    answer(2, "2026-11-02T10:00:00Z", {{"score", 9}, {"scale", "nps"}, {"variant", "A"}, {"send", "s2"}});
-    answer(3, "2026-11-03T10:00:00Z", {{"score", 3}, {"scale", "nps"}, {"variant", "A"}, {"send", "s3"}, {"comment", "too slow"}});
-    answer(4, "2026-11-04T10:00:00Z", {{"score", 8}, {"scale", "nps"}, {"variant", "B"}, {"send", "s4"}});
-    answer(5, "2026-11-05T10:00:00Z", {{"score", 2}, {"scale", "nps"}, {"variant", "B"}, {"send", "s5"}, {"comment", "bad"}});
-    answer(5, "2026-11-06T10:00:00Z", {{"score", 10}, {"scale", "nps"}, {"variant", "B"}, {"send", "s5"}});
-    answer(6, "2026-11-07T10:00:00Z", {{"score", 0}, {"scale", "nps"}, {"variant", "B"}, {"send", "s6"}, {"comment", "=HYPERLINK(\"x\")"}});
+    answer(1, "2026-10-30T10:00:00Z",
+           {{"score", 10}, {"scale", "nps"}, {"variant", "A"}, {"send", "s1"}});
+    answer(2, "2026-11-02T10:00:00Z",
+           {{"score", 9}, {"scale", "nps"}, {"variant", "A"}, {"send", "s2"}});
+    answer(3, "2026-11-03T10:00:00Z",
+           {{"score", 3},
+            {"scale", "nps"},
+            {"variant", "A"},
+            {"send", "s3"},
+            {"comment", "too slow"}});
+    answer(4, "2026-11-04T10:00:00Z",
+           {{"score", 8}, {"scale", "nps"}, {"variant", "B"}, {"send", "s4"}});
+    answer(5, "2026-11-05T10:00:00Z",
+           {{"score", 2}, {"scale", "nps"}, {"variant", "B"}, {"send", "s5"}, {"comment", "bad"}});
+    answer(5, "2026-11-06T10:00:00Z",
+           {{"score", 10}, {"scale", "nps"}, {"variant", "B"}, {"send", "s5"}});
+    answer(6, "2026-11-07T10:00:00Z",
+           {{"score", 0},
+            {"scale", "nps"},
+            {"variant", "B"},
+            {"send", "s6"},
+            {"comment", "=HYPERLINK(\"x\")"}});
     answer(2, "2026-11-08T10:00:00Z", {{"score", 4}, {"scale", "csat"}, {"send", "x2"}});
     answer(3, "2026-11-09T10:00:00Z", {{"score", 2}, {"scale", "csat"}, {"send", "x3"}});
     answer(4, "2026-11-10T10:00:00Z", {{"score", 11}, {"scale", "nps"}, {"send", "bad1"}});
