@@ -18,8 +18,8 @@ namespace herald::feedback {
 // "segment"...) so the CLI and the admin API can say which.
 class BadParameter : public std::invalid_argument {
  public:
-  BadParameter(std::string parameter, const std::string& message)
-      : std::invalid_argument(message), parameter(std::move(parameter)) {}
+  BadParameter(std::string name, const std::string& message)
+      : std::invalid_argument(message), parameter(std::move(name)) {}
   std::string parameter;
 };
 
