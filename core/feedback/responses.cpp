@@ -35,7 +35,9 @@ KeptResponses keptResponses(store::Store& store, const store::SurveyResponseFilt
   });
   size_t kept = 0;
   for (size_t i = 0; i < out.responses.size(); ++i) {
-    if (!dropped[i]) out.responses[kept++] = std::move(out.responses[i]);
+    if (dropped[i]) continue;
+    if (kept != i) out.responses[kept] = std::move(out.responses[i]);
+    ++kept;
   }
   out.responses.resize(kept);
   return out;

@@ -3,6 +3,8 @@
 // per group for a chart. Segments come from the workflows folder's segments/.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "feedback/report.hpp"
 #include "feedback/report_json.hpp"
 #include "feedback/segments.hpp"
@@ -27,7 +29,12 @@ void addFeedbackRoutes(Router& router, daemon::Control& control) {
                    } else if (name == "by") {
                      options.by = feedback::parseGrouping(value);
                    } else if (name == "segment") {
-                     segments.push_back(value);
+                     // The query is a map: several segments come comma-separated.
+                     for (size_t start = 0; start <= value.size();) {
+                       const size_t comma = std::min(value.find(',', start), value.size());
+                       if (comma > start) segments.push_back(value.substr(start, comma - start));
+                       start = comma + 1;
+                     }
                    } else {
                      throw feedback::BadParameter(
                          name,

@@ -292,9 +292,9 @@ class FeedbackApi(unittest.TestCase):
                              capture_output=True, text=True, timeout=60)
         self.assertEqual(body, json.loads(cli.stdout))
         self.assertEqual([g["group"] for g in body["groups"]], ["A", "B"])
-        status, body = self.get("?by=segment&segment=vips")
+        status, body = self.get("?by=segment&segment=vips,vips")
         self.assertEqual(status, 200, body)
-        self.assertEqual([(g["group"], g["n"]) for g in body["groups"]], [("vips", 3)])
+        self.assertEqual([(g["group"], g["n"]) for g in body["groups"]], [("vips", 3)] * 2)
 
     def test_bad_parameters_are_400_problems(self):
         cases = [
