@@ -23,7 +23,8 @@ KeptResponses keptResponses(store::Store& store, const store::SurveyResponseFilt
       return;
     }
     if (!r.send.empty()) {
-      auto [it, fresh] = by_send.try_emplace({r.contact_id, r.send}, out.responses.size());
+      auto [it, fresh] = by_send.try_emplace(std::pair<int64_t, std::string>(r.contact_id, r.send),
+                                             out.responses.size());
       if (!fresh) {
         dropped[it->second] = true;
         ++out.replaced;

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <memory>
+#include <string_view>
 
 #include "app/command.hpp"
 #include "feedback/report.hpp"
