@@ -72,6 +72,10 @@ std::vector<Tally> tally(const std::vector<store::SurveyResponse>& responses,
     count(t, r);
   }
   for (auto& [key, t] : by_key) out.push_back(std::move(t));
+  // Answers without a variant go last: the first group is the one the
+  // others are compared with, and that should be a variant.
+  if (options.by == Grouping::kVariant && !out.empty() && out.front().group.name == "(none)")
+    std::rotate(out.begin(), out.begin() + 1, out.end());
   return out;
 }
 

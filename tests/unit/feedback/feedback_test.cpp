@@ -142,10 +142,10 @@ TEST_F(FeedbackTest, KeepsTheLatestAnswerPerSend) {
 TEST_F(FeedbackTest, ByVariantMatchesHandComputedFigures) {
   fixture();
   const auto r = report(Grouping::kVariant);
-  ASSERT_EQ(r.groups.size(), 3u);  // "(none)", A, B in name order
-  const Group& none = r.groups[0];
-  const Group& a = r.groups[1];
-  const Group& b = r.groups[2];
+  ASSERT_EQ(r.groups.size(), 3u);  // A, B in name order, then "(none)"
+  const Group& a = r.groups[0];
+  const Group& b = r.groups[1];
+  const Group& none = r.groups[2];
   EXPECT_EQ(none.name, "(none)");
   EXPECT_EQ(a.name, "A");
   EXPECT_EQ(b.name, "B");
@@ -169,10 +169,12 @@ TEST_F(FeedbackTest, ByVariantMatchesHandComputedFigures) {
   EXPECT_NEAR(b.nps.ci.low, -kZ * se_b, 1e-6);
   EXPECT_NEAR(b.nps.ci.high, kZ * se_b, 1e-6);
 
-  // B against A, then "(none)" (no NPS answers) has no NPS at all.
+  // B against A; "(none)" (no NPS answers) has no NPS, so no difference.
   EXPECT_FALSE(none.nps.defined);
   ASSERT_TRUE(b.nps_vs_first.has_value());
-  EXPECT_FALSE(b.nps_vs_first->defined);  // the first group has no NPS
+  EXPECT_NEAR(b.nps_vs_first->score, -100.0 / 3, 1e-9);
+  ASSERT_TRUE(none.nps_vs_first.has_value());
+  EXPECT_FALSE(none.nps_vs_first->defined);
   EXPECT_EQ(none.csat.n, 2);
   EXPECT_NEAR(none.csat.percent, 50.0, 1e-9);
   // Wilson, n = 2, p = 0.5
@@ -306,10 +308,12 @@ TEST_F(FeedbackTest, JsonHasOneObjectPerGroupAndNullForUndefined) {
   fixture();
   const auto j = toJson(report(Grouping::kVariant));
   ASSERT_EQ(j["groups"].size(), 3u);
-  EXPECT_TRUE(j["groups"][0]["nps"]["score"].is_null());
-  EXPECT_EQ(j["groups"][1]["group"], "A");
-  EXPECT_EQ(j["groups"][1]["nps"]["promoters"], 2);
-  EXPECT_EQ(j["difference_from"], "(none)");
+  EXPECT_TRUE(j["groups"][2]["nps"]["score"].is_null());
+  EXPECT_TRUE(j["groups"][2]["nps_difference"]["score"].is_null());
+  EXPECT_EQ(j["groups"][0]["group"], "A");
+  EXPECT_EQ(j["groups"][0]["nps"]["promoters"], 2);
+  EXPECT_TRUE(j["groups"][0]["nps_difference"].is_null());
+  EXPECT_EQ(j["difference_from"], "A");
   EXPECT_EQ(j["by"], "variant");
   EXPECT_EQ(j["replaced"], 1);
 }
