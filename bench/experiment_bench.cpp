@@ -15,14 +15,13 @@
 // uniform over the 30 days before and after the send.
 //
 // Then it times, in this one process and alternating, median of --repeat
-// rounds after one warm-up of each, the counts of two goals over a 7-day
-// window: purchase as a conversion, and purchase amount as a value (revenue
-// per recipient). Herald's side is ExperimentStore::goalCounts(); the
-// reference is the same counts written by hand in SQL two ways and run
-// through the sqlite3 C API on the same file with the same page cache: the
-// faster of the two is the reference. The counts must be identical (exit 1
-// otherwise). Goals: Herald <= 2 s and within 1.5x of the reference; missing
-// one is reported, not an error.
+// rounds after one warm-up of each, the counts of three goals over a 7-day
+// window: purchase as a conversion, purchase amount as a value (revenue per
+// recipient), and an open with machine opens left out (their JSON is read). Herald's side is
+// ExperimentStore::goalCounts(); the reference is the same counts written by hand in SQL two ways
+// and run through the sqlite3 C API on the same file with the same page cache: the faster of the
+// two is the reference. The counts must be identical (exit 1 otherwise). Goals: Herald <= 2 s and
+// within 1.5x of the reference; missing one is reported, not an error.
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -30,6 +29,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -116,6 +116,10 @@ double seconds(const std::function<void()>& f) {
   f();
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
+
+// CPU seconds this process used (the machine may be shared: wall time then
+// includes waiting for a CPU, CPU time does not).
+double cpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -262,7 +266,7 @@ FROM (SELECT a.variant AS variant, a.phase AS phase, count(e.contact_id) AS hits
              coalesce(sum(e.amount_units), 0) / 1000000.0 AS v
       FROM experiment_assignments a
       LEFT JOIN events e ON e.type = ?2 AND e.contact_id = a.contact_id
-           AND e.at_ms >= a.exposed_ms AND e.at_ms < a.exposed_ms + ?3
+           AND e.at_ms >= a.exposed_ms AND e.at_ms < a.exposed_ms + ?3 /*machine*/
       WHERE a.key = ?1
       GROUP BY a.contact_id)
 GROUP BY variant, phase ORDER BY variant, phase)sql";
@@ -276,10 +280,10 @@ FROM (SELECT a.variant AS variant, a.phase AS phase,
                 AND l.contact_id = a.contact_id AND l.status = 'sent'
                 AND l.created_ms >= a.assigned_ms) AS sent,
              (SELECT count(*) FROM events e WHERE e.type = ?2 AND e.contact_id = a.contact_id
-                AND e.at_ms >= a.exposed_ms AND e.at_ms < a.exposed_ms + ?3) AS hits,
+                AND e.at_ms >= a.exposed_ms AND e.at_ms < a.exposed_ms + ?3 /*machine*/) AS hits,
              (SELECT coalesce(sum(e.amount_units), 0) / 1000000.0 FROM events e
               WHERE e.type = ?2 AND e.contact_id = a.contact_id
-                AND e.at_ms >= a.exposed_ms AND e.at_ms < a.exposed_ms + ?3) AS v
+                AND e.at_ms >= a.exposed_ms AND e.at_ms < a.exposed_ms + ?3 /*machine*/) AS v
       FROM experiment_assignments a WHERE a.key = ?1)
 GROUP BY variant, phase ORDER BY variant, phase)sql";
 
@@ -291,9 +295,19 @@ FROM (SELECT a.variant AS variant, a.phase AS phase,
                 AND l.contact_id = a.contact_id AND l.status = 'sent'
                 AND l.created_ms >= a.assigned_ms) AS sent,
              EXISTS (SELECT 1 FROM events e WHERE e.type = ?2 AND e.contact_id = a.contact_id
-                AND e.at_ms >= a.exposed_ms AND e.at_ms < a.exposed_ms + ?3) AS hit
+                AND e.at_ms >= a.exposed_ms AND e.at_ms < a.exposed_ms + ?3 /*machine*/) AS hit
       FROM experiment_assignments a WHERE a.key = ?1)
 GROUP BY variant, phase ORDER BY variant, phase)sql";
+
+// The reference text for a goal: machine opens left out when it asks.
+std::string forGoal(const char* sql, const GoalQuery& q) {
+  std::string text = sql;
+  const std::string mark = "/*machine*/";
+  const std::string test =
+      q.skip_machine ? "AND json_extract(e.properties, '$.machine') IS NOT 1" : "";
+  for (size_t at; (at = text.find(mark)) != std::string::npos;) text.replace(at, mark.size(), test);
+  return text;
+}
 
 // A read-only connection for the hand-written queries, with the page cache
 // Herald's store uses (32 MiB).
@@ -313,7 +327,8 @@ class Reference {
   // Runs `sql` with the goal's parameters; calls `row` per result row.
   void run(const char* sql, const GoalQuery& q, const std::function<void(sqlite3_stmt*)>& row) {
     sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK) {
+    const std::string text = forGoal(sql, q);
+    if (sqlite3_prepare_v2(db_, text.c_str(), -1, &s, nullptr) != SQLITE_OK) {
       fail(std::string("cannot prepare a reference query: ") + sqlite3_errmsg(db_));
     }
     sqlite3_bind_text(s, 1, kKey, -1, SQLITE_STATIC);
@@ -328,7 +343,7 @@ class Reference {
 
   void printPlan(const char* sql) {
     sqlite3_stmt* s = nullptr;
-    const std::string text = std::string("EXPLAIN QUERY PLAN ") + sql;
+    const std::string text = std::string("EXPLAIN QUERY PLAN ") + forGoal(sql, {});
     if (sqlite3_prepare_v2(db_, text.c_str(), -1, &s, nullptr) != SQLITE_OK) return;
     while (sqlite3_step(s) == SQLITE_ROW) {
       std::printf("      %s\n", reinterpret_cast<const char*>(sqlite3_column_text(s, 3)));
@@ -418,9 +433,11 @@ bool benchGoal(const char* name, const GoalQuery& q, herald::store::Store& store
   seconds([&] { h = exp.goalCounts(kKey, q); });
   seconds([&] { j = joinCounts(ref, q); });
   seconds([&] { p = probeCounts(ref, q); });
-  std::vector<double> th, tj, tp;
+  std::vector<double> th, tj, tp, ch;
   for (int i = 0; i < repeat; ++i) {
+    const double cpu = cpuSeconds();
     th.push_back(seconds([&] { exp.goalCounts(kKey, q); }));
+    ch.push_back(cpuSeconds() - cpu);
     tj.push_back(seconds([&] { joinCounts(ref, q); }));
     tp.push_back(seconds([&] { probeCounts(ref, q); }));
   }
@@ -429,8 +446,8 @@ bool benchGoal(const char* name, const GoalQuery& q, herald::store::Store& store
   std::printf("\n%s (median of %d)\n", name, repeat);
   std::printf("  %-44s %8.3f s\n", "hand-written SQL (a): joins", mj);
   std::printf("  %-44s %8.3f s\n", "hand-written SQL (b): one probe per figure", mp);
-  std::printf("  %-44s %8.3f s   goal <= 2 s: %s\n", "Herald ExperimentStore::goalCounts", mh,
-              mh <= 2.0 ? "met" : "MISSED");
+  std::printf("  %-44s %8.3f s   goal <= 2 s: %s (CPU %.3f s)\n",
+              "Herald ExperimentStore::goalCounts", mh, mh <= 2.0 ? "met" : "MISSED", median(ch));
   std::printf("  %-44s %8.2fx   goal <= 1.5x: %s\n", "ratio Herald / faster reference",
               reference > 0 ? mh / reference : 0.0, mh <= 1.5 * reference ? "met" : "MISSED");
   printCounts(h, value);
@@ -468,10 +485,16 @@ int main(int argc, char** argv) {
     conversion.workflow = kWorkflow;
     GoalQuery revenue = conversion;
     revenue.value_property = "amount";
+    GoalQuery opens = conversion;
+    opens.event_type = "open";
+    opens.skip_machine = true;
     bool ok = benchGoal("conversion goal: a purchase within 7 days", conversion, *store, ref,
                         args.repeat);
     ok = benchGoal("value goal: purchase amount within 7 days (revenue per recipient)", revenue,
                    *store, ref, args.repeat) &&
+         ok;
+    ok = benchGoal("open goal: an open within 7 days, machine opens left out", opens, *store, ref,
+                   args.repeat) &&
          ok;
     if (!ok) {
       std::printf("\nFAILED: Herald's counts differ from the hand-written SQL's\n");

@@ -70,20 +70,22 @@ std::string propertyPath(const std::string& name) {
 }
 
 // Rows of one statement in contact order, read as a merge join reads them:
-// the statement is "... WHERE <column> = ?1 AND contact_id >= ?2 ORDER BY
-// contact_id ..." with the contact id as column 0. skipTo() steps forward,
+// the statement is "... WHERE <column> = ?1 AND contact_id >= ?2 AND <time>
+// >= ?3 AND <time> < ?4 ORDER BY contact_id ..." with the contact id as
+// column 0. The time range (every recipient's window together) is tested
+// inside SQLite, so rows outside it never come out. skipTo() steps forward,
 // and when the wanted contact is still far ahead it seeks (one index
 // descent) instead: a small experiment among many events costs a probe per
 // recipient, a large one a single pass over the index.
 class ContactStream {
  public:
-  ContactStream(Db& db, std::string_view sql, std::string filter)
-      : stmt_(db.stmt(sql)), filter_(std::move(filter)) {}
+  ContactStream(Db& db, std::string_view sql, std::string filter, int64_t from_ms, int64_t until_ms)
+      : stmt_(db.stmt(sql)), filter_(std::move(filter)), from_ms_(from_ms), until_ms_(until_ms) {}
 
   void seek(int64_t contact) {
     q_.reset();
     q_.emplace(stmt_);
-    q_->bindText(1, filter_).bindInt(2, contact);
+    q_->bindText(1, filter_).bindInt(2, contact).bindInt(3, from_ms_).bindInt(4, until_ms_);
     step();
   }
   void skipTo(int64_t contact) {
@@ -99,6 +101,7 @@ class ContactStream {
   static constexpr int64_t kEnd = INT64_MAX;
   Stmt& stmt_;
   std::string filter_;  // bound without a copy: lives as long as the query
+  int64_t from_ms_, until_ms_;
   std::optional<Query> q_;
   int64_t contact_ = kEnd;
 };
@@ -107,15 +110,23 @@ class ContactStream {
 // events_by_type_contact alone (the rowid comes with every index entry).
 constexpr std::string_view kGoalEventsSql =
     "SELECT contact_id, at_ms, amount_units, id FROM events INDEXED BY events_by_type_contact "
-    "WHERE type = ?1 AND contact_id >= ?2 ORDER BY contact_id, at_ms";
+    "WHERE type = ?1 AND contact_id >= ?2 AND at_ms >= ?3 AND at_ms < ?4 "
+    "ORDER BY contact_id, at_ms";
 // A workflow's sent ledger rows in contact order (covering index).
 constexpr std::string_view kSentRowsSql =
     "SELECT contact_id, created_ms FROM send_ledger INDEXED BY send_ledger_by_workflow_contact "
-    "WHERE workflow = ?1 AND contact_id >= ?2 AND status = 'sent' ORDER BY contact_id";
-// What the index does not hold, read only for events inside a window.
-constexpr std::string_view kEventDetailSql =
-    "SELECT json_extract(properties, '$.machine') IS 1, "
-    "CAST(json_extract(properties, ?2) AS REAL) FROM events WHERE id = ?1";
+    "WHERE workflow = ?1 AND contact_id >= ?2 AND status = 'sent' AND created_ms >= ?3 AND "
+    "created_ms < ?4 ORDER BY contact_id";
+// Machine-made events of a type (properties.machine true: opens by privacy
+// proxies and scanners) in contact order, from the small partial index
+// events_machine: the report leaves them out without reading event rows.
+constexpr std::string_view kMachineEventsSql =
+    "SELECT contact_id, id FROM events INDEXED BY events_machine WHERE type = ?1 AND "
+    "contact_id >= ?2 AND at_ms >= ?3 AND at_ms < ?4 AND json_extract(properties, '$.machine') "
+    "IS 1 ORDER BY contact_id";
+// A JSON value goal's property, read only for events inside a window.
+constexpr std::string_view kEventValueSql =
+    "SELECT CAST(json_extract(properties, ?2) AS REAL) FROM events WHERE id = ?1";
 
 }  // namespace
 
@@ -276,25 +287,46 @@ std::vector<VariantStop> SqliteExperimentStore::stoppedVariants(const std::strin
 }
 
 // One pass over the experiment's assignments in contact order (its primary
-// key), merged with the goal's events and the workflow's sent rows, both
-// also in contact order: three index scans and no sort. (Probing the events
+// key), merged with the goal's events, the workflow's sent rows and (when
+// asked) the machine events, all also in contact order: index scans only,
+// no sort, no event row read unless a JSON property is summed. (Probing the events
 // index once per recipient, the way an SQL query would, costs a B-tree
 // descent per recipient: about twice the time at a million recipients.)
 std::vector<VariantCounts> SqliteExperimentStore::goalCounts(const std::string& key,
                                                              const GoalQuery& goal) {
   const bool amount = goal.value_property && *goal.value_property == "amount";
   const bool json_value = goal.value_property && !amount;
-  const bool detail = json_value || goal.skip_machine;
   const std::string path = json_value ? propertyPath(*goal.value_property) : std::string();
+
+  // Every recipient's window lies in [first exposure, last exposure + window).
+  int64_t first_exposed_ms = 0, last_exposed_ms = 0, first_assigned_ms = 0;
+  {
+    auto q = db_.query(
+        "SELECT min(exposed_ms), max(exposed_ms), min(assigned_ms) FROM experiment_assignments "
+        "WHERE key = ?1");
+    q.bindText(1, key);
+    if (!q.step() || q.isNull(0)) return {};
+    first_exposed_ms = q.colInt(0);
+    last_exposed_ms = q.colInt(1);
+    first_assigned_ms = q.colInt(2);
+  }
+  const int64_t events_until_ms = last_exposed_ms + std::max<int64_t>(goal.window_ms, 0);
 
   auto assignments = db_.query(
       "SELECT contact_id, variant, phase, assigned_ms, exposed_ms FROM experiment_assignments "
       "WHERE key = ?1 ORDER BY contact_id");
   assignments.bindText(1, key);
-  ContactStream events(db_, kGoalEventsSql, goal.event_type);
+  ContactStream events(db_, kGoalEventsSql, goal.event_type, first_exposed_ms, events_until_ms);
   std::optional<ContactStream> sent;
-  if (!goal.workflow.empty()) sent.emplace(db_, kSentRowsSql, goal.workflow);
-  Stmt& detail_stmt = db_.stmt(kEventDetailSql);
+  if (!goal.workflow.empty()) {
+    sent.emplace(db_, kSentRowsSql, goal.workflow, first_assigned_ms, INT64_MAX);
+  }
+  std::optional<ContactStream> machine;
+  if (goal.skip_machine) {
+    machine.emplace(db_, kMachineEventsSql, goal.event_type, first_exposed_ms, events_until_ms);
+  }
+  std::vector<int64_t> machine_ids;  // the recipient's machine events
+  Stmt& value_stmt = db_.stmt(kEventValueSql);
 
   std::vector<VariantCounts> out;
   std::vector<std::string> phase_texts;  // per entry of `out`, as stored
@@ -304,6 +336,7 @@ std::vector<VariantCounts> SqliteExperimentStore::goalCounts(const std::string& 
     if (first) {
       events.seek(contact);
       if (sent) sent->seek(contact);
+      if (machine) machine->seek(contact);
       first = false;
     }
     const std::string_view variant = assignments.colView(1);
@@ -333,22 +366,22 @@ std::vector<VariantCounts> SqliteExperimentStore::goalCounts(const std::string& 
     bool converted = false;
     int64_t units = 0;
     double value = 0;
+    if (machine) {
+      machine_ids.clear();
+      machine->skipTo(contact);
+      for (; machine->at(contact); machine->step()) machine_ids.push_back(machine->row().colInt(1));
+    }
     events.skipTo(contact);
     for (; events.at(contact); events.step()) {
       const Query& e = events.row();
       const int64_t at_ms = e.colInt(1);
       if (at_ms < from_ms || at_ms >= until_ms) continue;
-      if (detail) {
-        Query d(detail_stmt);
-        d.bindInt(1, e.colInt(3));
-        if (json_value) {
-          d.bindText(2, path);
-        } else {
-          d.bindNull(2);
-        }
-        if (!d.step()) continue;
-        if (goal.skip_machine && d.colInt(0) != 0) continue;
-        if (json_value && !d.isNull(1)) value += d.colReal(1);
+      const int64_t id = e.colInt(3);
+      if (std::find(machine_ids.begin(), machine_ids.end(), id) != machine_ids.end()) continue;
+      if (json_value) {
+        Query v(value_stmt);
+        v.bindInt(1, id).bindText(2, path);
+        if (v.step() && !v.isNull(0)) value += v.colReal(0);
       }
       converted = true;
       if (amount && !e.isNull(2)) units += e.colInt(2);

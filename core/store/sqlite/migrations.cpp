@@ -362,6 +362,9 @@ CREATE TABLE IF NOT EXISTS journey_exits(
 //  - experiment_stops: variants stopped by a guardrail.
 //  - send_ledger_by_workflow_contact: a workflow's ledger rows in contact
 //    order, for the report's `sent` (covering: status and created_ms are in it).
+//  - events_machine: events flagged `machine: true` (opens by privacy proxies
+//    and link scanners), a small partial index, so open goals leave them out
+//    without reading the rows of all the other opens.
 constexpr const char* kV8 = R"sql(
 CREATE TABLE IF NOT EXISTS experiments(
   key        TEXT PRIMARY KEY,
@@ -398,6 +401,8 @@ CREATE TABLE IF NOT EXISTS experiment_stops(
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS send_ledger_by_workflow_contact
   ON send_ledger(workflow, contact_id, status, created_ms);
+CREATE INDEX IF NOT EXISTS events_machine ON events(type, contact_id, at_ms)
+  WHERE json_extract(properties, '$.machine') IS 1;
 )sql";
 
 constexpr std::array<Migration, 8> kMigrations{{
