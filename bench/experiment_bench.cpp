@@ -56,7 +56,7 @@ constexpr int64_t kSendMs = 1'748'736'000'000;  // 2025-06-01T00:00:00Z
 constexpr int64_t kWindowMs = 7 * kDayMs;
 // Bumped whenever generate() makes different data: bench/experiment.sh keeps
 // a database only while this stays the same (--data-version prints it).
-constexpr int kDataVersion = 1;
+constexpr int kDataVersion = 2;
 
 [[noreturn]] void fail(const std::string& why) {
   std::cerr << "herald-experiment-bench: " << why << '\n';
