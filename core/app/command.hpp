@@ -19,6 +19,7 @@ void addEventsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addRunCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addRunsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addSendsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
+void addExperimentsCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addSegmentCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addTemplateCommand(CLI::App& app, AppContext& ctx, int& exit_code);
 void addProductsCommand(CLI::App& app, AppContext& ctx, int& exit_code);

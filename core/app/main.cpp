@@ -18,7 +18,7 @@ constexpr herald::app::AddCommand kCommands[] = {
     herald::app::addRecommendCommand, herald::app::addServeCommand,
     herald::app::addReloadCommand,    herald::app::addWorkflowsCommand,
     herald::app::addLinksCommand,     herald::app::addBouncesCommand,
-    herald::app::addSendsCommand,
+    herald::app::addSendsCommand,     herald::app::addExperimentsCommand,
 };
 
 // One line, the way every usage error is reported: exit code 2.

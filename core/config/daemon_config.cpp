@@ -22,6 +22,23 @@ SourcePos posOf(const std::filesystem::path& file, const YAML::Node& n) {
 
 }  // namespace
 
+std::string formatDuration(int64_t ms) {
+  if (ms <= 0) return "0s";
+  static constexpr std::pair<int64_t, const char*> kUnits[] = {
+      {7 * 86'400'000LL, "w"}, {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"},
+      {1000, "s"},           {1, "ms"}};
+  std::string out;
+  for (const auto& [size, unit] : kUnits) {
+    // Weeks only when the whole length is weeks: "10d" reads better than "1w3d".
+    if (size == kUnits[0].first && ms % size != 0) continue;
+    if (ms >= size) {
+      out += std::to_string(ms / size) + unit;
+      ms %= size;
+    }
+  }
+  return out;
+}
+
 std::optional<std::chrono::milliseconds> parseDuration(const std::string& text) {
   if (text.empty()) return std::nullopt;
   int64_t total = 0;

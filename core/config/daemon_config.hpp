@@ -58,5 +58,7 @@ std::filesystem::path defaultRuntimeDir(const std::filesystem::path& state_dir);
 
 // Parses "500ms", "30s", "5m", "2h", "3d", "1w" (also combined: "1h30m").
 std::optional<std::chrono::milliseconds> parseDuration(const std::string& text);
+// The other way: 604800000 -> "7d", 129600000 -> "1d12h" (largest units first).
+std::string formatDuration(int64_t ms);
 
 }  // namespace herald::config

@@ -8,12 +8,14 @@
 #include "engine/batch_input.hpp"
 #include "engine/builtin_steps.hpp"
 #include "engine/delivery.hpp"
+#include "engine/experiment_step.hpp"
 #include "engine/handover.hpp"
 #include "engine/moves.hpp"
 #include "observe/metrics.hpp"
 #include "plugin/crash_report.hpp"
 #include "recommend/recommender.hpp"
 #include "util/log.hpp"
+#include "workflow/builtins.hpp"
 
 namespace herald::engine {
 
@@ -207,8 +209,13 @@ void RunLoop::runBuiltinBatch(StepRuntime& rt, std::vector<store::DueJourney> jo
   store::BatchCommit batch;
   batch.run_id = result_.run.id;
   batch.now_ms = now;
-  batch.moves.reserve(journeys.size());
-  for (const auto& j : journeys) batch.moves.push_back(runBuiltin(ctx, j, options_.dry_run));
+  if (rt.step->uses == workflow::kExperimentStep) {
+    batch.moves = runExperiment(
+        {store_, ctx, result_.run.id, options_.dry_run, &rt.guardrails_checked_ms}, journeys);
+  } else {
+    batch.moves.reserve(journeys.size());
+    for (const auto& j : journeys) batch.moves.push_back(runBuiltin(ctx, j, options_.dry_run));
+  }
   commit(batch);
   observeBatch(rt, began, std::nullopt);
 }
@@ -245,11 +252,11 @@ void RunLoop::runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> jou
     if (!flight->delivery.call[i]) continue;
     const store::DueJourney& j = flight->journeys[i];
     std::string config;
-    if (rt.config) {
+    if (const tmpl::TemplatedConfig* templated = rt.configFor(j.vars)) {
       tmpl::RenderContext rctx = configContext(wf, j.contact, j.vars, now);
       rctx.globals = &j.context;  // `event` / `input`: what started the journey
       undefined.clear();
-      if (!rt.config->render(rctx, config, reason, undefined)) {
+      if (!templated->render(rctx, config, reason, undefined)) {
         ++activity.render_failures;
         flight->delivery.settled[i] = failureMove(ctx, j, reason, false, j.vars);
         if (flight->delivery.keys[i]) {
@@ -259,7 +266,7 @@ void RunLoop::runPluginBatch(StepRuntime& rt, std::vector<store::DueJourney> jou
         }
         continue;
       }
-      for (uint32_t id : undefined) ++activity.undefined[rt.config->undefinedNames()[id]];
+      for (uint32_t id : undefined) ++activity.undefined[templated->undefinedNames()[id]];
     } else {
       config = "{}";
     }

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "engine/experiment_step.hpp"
 #include "schema/schema.hpp"
 #include "workflow/template_pos.hpp"
 #include "workflow/validate.hpp"
@@ -83,6 +84,10 @@ std::vector<RunPlan::CompiledStep> RunPlan::compileTemplates(const workflow::Wor
     if (!type || type->builtin) continue;
     if (auto config = compileConfig(workflow, step, *type, *partials, diags))
       out.push_back({&step, std::move(*config)});
+    for (const auto& v : step.variant_configs) {
+      if (auto config = compileConfig(workflow, *v.step, *type, *partials, diags))
+        out.push_back({v.step.get(), std::move(*config)});
+    }
   }
   return out;
 }
@@ -106,6 +111,10 @@ std::unique_ptr<RunPlan> RunPlan::build(workflow::Workflow workflow, plugin::Reg
     }
     if (!rt.type->builtin) {
       rt.config = compileConfig(plan->workflow_, step, *rt.type, *plan->partials_, diags);
+      for (const auto& v : step.variant_configs) {
+        if (auto c = compileConfig(plan->workflow_, *v.step, *rt.type, *plan->partials_, diags))
+          rt.variant_configs.push_back({v.experiment, v.variant, std::move(*c)});
+      }
       std::vector<plugin::ConfigProblem> problems;
       plugin::StepSetup setup;  // x-segment rules: positions, named segments, zone
       setup.positions = &step.config_positions;
@@ -127,6 +136,12 @@ std::unique_ptr<RunPlan> RunPlan::build(workflow::Workflow workflow, plugin::Reg
   }
   if (diags.errorCount() > errors_before) return nullptr;
   return plan;
+}
+
+const tmpl::TemplatedConfig* StepRuntime::configFor(const nlohmann::json& vars) const {
+  for (const auto& v : variant_configs)
+    if (variantOf(vars, v.experiment) == v.variant) return &v.config;
+  return config ? &*config : nullptr;
 }
 
 StepRuntime* RunPlan::find(const std::string& id) {

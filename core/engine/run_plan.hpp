@@ -21,6 +21,19 @@ struct StepRuntime {
   size_t index = 0;                                // position in the workflow file
   std::optional<tmpl::TemplatedConfig> config;     // plugin steps
   std::unique_ptr<plugin::StepInstance> instance;  // plugin steps
+  // Delivery steps an experiment's variants change: the config each of
+  // those variants sends (workflow::Step::variant_configs, compiled).
+  struct VariantConfig {
+    std::string experiment;
+    std::string variant;
+    tmpl::TemplatedConfig config;
+  };
+  std::vector<VariantConfig> variant_configs;
+  int64_t guardrails_checked_ms = 0;  // experiment steps (engine/experiment_step)
+
+  // The config to render for a journey: its experiment variant's, else the
+  // step's own.
+  const tmpl::TemplatedConfig* configFor(const nlohmann::json& vars) const;
 
   bool builtin() const { return type->builtin; }
   bool delivery() const { return (type->flags & HERALD_STEP_DELIVERY) != 0; }

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "engine/run_plan.hpp"
+#include "experiment/power_check.hpp"
 #include "segment/parse.hpp"
 #include "util/yaml_load.hpp"
 #include "workflow/loader.hpp"
@@ -87,6 +88,36 @@ void checkTemplates(const workflow::Workflow& wf, plugin::Registry& registry,
   }
 }
 
+// An experiment's `power:` against the audience the database holds now.
+void checkExperimentPower(const workflow::Workflow& wf,
+                          const std::function<store::Store*()>& open_store, int64_t now_ms,
+                          Diagnostics& diags) {
+  const auto kind = wf.trigger.kind;
+  if (kind != workflow::Trigger::Kind::kManual && kind != workflow::Trigger::Kind::kSchedule)
+    return;  // an event or API trigger enrols one contact at a time: no audience to count
+  store::Store* store = nullptr;
+  bool opened = false;
+  for (const auto& step : wf.steps) {
+    if (!step.experiment || !step.experiment->power) continue;
+    if (!opened) {
+      store = open_store ? open_store() : nullptr;
+      opened = true;
+    }
+    if (!store) return;
+    int64_t audience = 0;
+    try {
+      audience = wf.audience
+                     ? store->segmentCount(*wf.audience, segment::EvalContext{now_ms, wf.timezone})
+                     : store->contactCount();
+    } catch (const std::exception&) {
+      return;
+    }
+    if (auto warning = experiment::powerWarning(*step.experiment, audience))
+      diags.warning(workflow::configPosition(step, "/power"),
+                    "step '" + step.id + "': " + *warning);
+  }
+}
+
 // The same problem found twice (a segment folder is read for each workflow
 // that uses it) is kept once.
 void dedupe(Diagnostics& diags) {
@@ -155,6 +186,7 @@ FilesCheck validateFiles(const std::vector<InputFile>& inputs, plugin::Registry&
       // Templates are checked even where a step's settings are wrong, so
       // one round of fixes meets every problem of the file.
       checkTemplates(*wf, registry, store, now_ms, diags, !diags.hasErrors());
+      if (!diags.hasErrors()) checkExperimentPower(*wf, store, now_ms, diags);
       // Two files of one name would be one workflow to the daemon.
       if (!wf->name.empty()) {
         auto [it, inserted] = names.emplace(wf->name, std::make_pair(file, wf->name_pos));

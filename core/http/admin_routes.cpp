@@ -12,6 +12,7 @@ void addAdminRoutes(Router& router, daemon::Control& control, HttpMetrics& metri
   addWorkflowRoutes(router, control, metrics);
   addRunRoutes(router, control, metrics);
   addSendRoutes(router, control);
+  addExperimentRoutes(router, control);
   addObserveRoutes(router, control);
 }
 

@@ -18,6 +18,7 @@ void addWorkflowRoutes(Router& router, daemon::Control& control,
 void addRunRoutes(Router& router, daemon::Control& control,
                   HttpMetrics& metrics);                       // admin_runs.cpp
 void addSendRoutes(Router& router, daemon::Control& control);  // admin_sends.cpp
+void addExperimentRoutes(Router& router, daemon::Control& control);  // admin_experiments.cpp
 // /metrics, /livez, /readyz, /api/v1/openapi.json (no token needed).
 void addObserveRoutes(Router& router, daemon::Control& control);  // admin_observe.cpp
 

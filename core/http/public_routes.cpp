@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/delivery_policy.hpp"
+#include "http/machine_traffic.hpp"
 #include "http/problem.hpp"
 #include "store/store.hpp"
 #include "template/html_escape.hpp"
@@ -61,20 +62,40 @@ struct Context {
     return std::nullopt;
   }
 
-  // Records the event of `link`, then calls `then` (after the commit).
+  // Why the open or click of `link` in `ex` looks made by a machine, or
+  // nullopt (machine_traffic.hpp).
+  std::optional<std::string> machineReason(const Exchange& ex, const links::Link& link) {
+    TrafficRequest r{sv(ex.request[bhttp::field::user_agent]), ex.remote, std::nullopt};
+    auto sent = control.store().ledgerEntry(sendKey(link));
+    if (sent && sent->status == store::LedgerStatus::kSent) {
+      r.since_send_ms = control.clock().nowMs() - sent->updated_ms;
+    }
+    return http::machineReason(r);
+  }
+
+  static store::LedgerKey sendKey(const links::Link& link) {
+    return {link.ids.workflow, link.ids.revision, link.ids.step, link.ids.contact_id,
+            link.ids.occurrence};
+  }
+
+  // Records the event of `link`, then calls `then` (after the commit). An
+  // open or click made by a machine (`machine`, its reason) says so in its
+  // properties: machine: true, machine_reason.
   void record(const links::Link& link, const char* type, std::optional<std::string> event_id,
-              std::function<void(bool stored)> then) {
+              std::optional<std::string> machine, std::function<void(bool stored)> then) {
     daemon::IncomingEvent e;
     e.contact_id = link.ids.contact_id;
     e.type = type;
     e.at_ms = control.clock().nowMs();
-    const store::LedgerKey send{link.ids.workflow, link.ids.revision, link.ids.step,
-                                link.ids.contact_id, link.ids.occurrence};
     e.properties = {{"workflow", link.ids.workflow},
                     {"revision", link.ids.revision},
                     {"step", link.ids.step},
-                    {"send", send.text()}};
+                    {"send", sendKey(link).text()}};
     if (!link.ids.url.empty()) e.properties["url"] = link.ids.url;
+    if (machine) {
+      e.properties["machine"] = true;
+      e.properties["machine_reason"] = std::move(*machine);
+    }
     e.event_id = std::move(event_id);
     std::vector<daemon::IncomingEvent> events;
     events.push_back(std::move(e));
@@ -149,14 +170,14 @@ void addPublicRoutes(Router& router, daemon::Control& control, const links::Sign
           return respond(
               page(ex.request, bhttp::status::ok, "Unsubscribed", "<h1>You are unsubscribed</h1>"));
         }
-        const store::LedgerKey send{link->ids.workflow, link->ids.revision, link->ids.step,
-                                    link->ids.contact_id, link->ids.occurrence};
         const Request& req = ex.request;
-        ctx->record(*link, "unsubscribe", "unsubscribe:" + send.text(), [&req, respond](bool) {
-          respond(page(req, bhttp::status::ok, "Unsubscribed",
-                       "<h1>You are unsubscribed</h1><p>You will not receive these emails any "
-                       "more.</p>"));
-        });
+        ctx->record(
+            *link, "unsubscribe", "unsubscribe:" + Context::sendKey(*link).text(), std::nullopt,
+            [&req, respond](bool) {
+              respond(page(req, bhttp::status::ok, "Unsubscribed",
+                           "<h1>You are unsubscribed</h1><p>You will not receive these emails any "
+                           "more.</p>"));
+            });
       },
       false);
   router.add(
@@ -165,10 +186,12 @@ void addPublicRoutes(Router& router, daemon::Control& control, const links::Sign
         auto link = ctx->link(ex, links::Purpose::kOpen, respond);
         if (!link) return;
         const Request& req = ex.request;
-        ctx->record(*link, "open", std::nullopt, [&req, respond](bool) {
-          respond(makeResponse(req, bhttp::status::ok, "image/gif",
+        ctx->record(
+            *link, "open", std::nullopt, ctx->machineReason(ex, *link), [&req, respond](bool) {
+              respond(
+                  makeResponse(req, bhttp::status::ok, "image/gif",
                                std::string(reinterpret_cast<const char*>(kPixel), sizeof kPixel)));
-        });
+            });
       },
       false);
   router.add(
@@ -183,12 +206,16 @@ void addPublicRoutes(Router& router, daemon::Control& control, const links::Sign
           return respond(
               problemResponse(ex.request, bhttp::status::not_found, "this link is not valid"));
         }
+        // A machine's click is recorded as one, and still redirected: a
+        // person may be behind the scanner.
         const Request& req = ex.request;
-        ctx->record(*link, "click", std::nullopt, [&req, respond, url](bool) {
-          auto res = makeResponse(req, bhttp::status::found, "text/plain; charset=utf-8", "");
-          res.set(bhttp::field::location, url);
-          respond(std::move(res));
-        });
+        ctx->record(*link, "click", std::nullopt, ctx->machineReason(ex, *link),
+                    [&req, respond, url](bool) {
+                      auto res =
+                          makeResponse(req, bhttp::status::found, "text/plain; charset=utf-8", "");
+                      res.set(bhttp::field::location, url);
+                      respond(std::move(res));
+                    });
       },
       false);
 }

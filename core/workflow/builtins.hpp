@@ -13,8 +13,9 @@ namespace herald::workflow {
 inline constexpr const char* kConditionStep = "condition";
 inline constexpr const char* kWaitStep = "wait";
 inline constexpr const char* kExitStep = "exit";
+inline constexpr const char* kExperimentStep = "experiment";
 
-// Adds condition, wait and exit (StepTypeInfo::builtin = true).
+// Adds condition, wait, exit and experiment (StepTypeInfo::builtin = true).
 void registerBuiltins(plugin::Registry& registry);
 
 bool isBuiltinStep(const std::string& uses);
@@ -27,8 +28,8 @@ void addEditorHints(const std::string& uses, nlohmann::json& with_schema);
 // Semantic checks and compilation of a built-in step whose `with` already
 // passed its schema: parses the condition (errors at the exact column inside
 // the expression) or the wait (duration, time of day, time zone) and stores
-// the result in step.condition / step.wait. Does nothing for other types.
-// `source` is the file's text, used to place errors inside the expression.
-void compileBuiltin(Step& step, const std::string& source, Diagnostics& diags);
+// the result in step.condition / step.wait / step.experiment. Does nothing
+// for other types. `wf.source` places errors inside the expression.
+void compileBuiltin(Step& step, const Workflow& wf, Diagnostics& diags);
 
 }  // namespace herald::workflow

@@ -2,6 +2,16 @@
 
 namespace herald::workflow {
 
+SourcePos configPosition(const Step& step, std::string pointer) {
+  while (true) {
+    auto it = step.config_positions.find(pointer);
+    if (it != step.config_positions.end()) return it->second;
+    if (pointer.empty()) return step.with_pos;
+    const size_t slash = pointer.rfind('/');
+    pointer = slash == std::string::npos ? "" : pointer.substr(0, slash);
+  }
+}
+
 const Step* Workflow::find(const std::string& id) const {
   for (const auto& s : steps)
     if (s.id == id) return &s;

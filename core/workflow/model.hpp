@@ -18,6 +18,9 @@
 namespace herald::segment {
 class Library;  // segment/parse.hpp
 }
+namespace herald::experiment {
+struct Spec;  // experiment/spec.hpp
+}
 
 namespace herald::workflow {
 
@@ -88,11 +91,27 @@ struct Step {
   // marketing, resend for a transactional workflow (require_consent: false).
   std::optional<std::string> on_unknown;
   SourcePos on_unknown_pos;
+  // uses: experiment, set by validation: the experiment, and the wait of
+  // each variant that sends later (send_after / send_at), by variant name.
+  std::shared_ptr<const experiment::Spec> experiment;
+  std::map<std::string, std::shared_ptr<const WaitSpec>> variant_waits;
+  // Delivery steps that an experiment's variants change (`set:`): this step
+  // as each of those variants sends it, validated like the step itself.
+  struct VariantConfig {
+    std::string experiment;  // the experiment's key
+    std::string variant;
+    std::shared_ptr<const Step> step;
+  };
+  std::vector<VariantConfig> variant_configs;
   // Templated text that came from a message file or a {file: NAME} part
   // (set by validation when it expands `message:`), so template errors
   // point into those files; absent pointers are scalars of the workflow.
   message::TextSources template_sources;
 };
+
+// Where a JSON pointer into a step's `with` stands in the file: the node,
+// else its nearest parent that has a position, else the `with:` key.
+SourcePos configPosition(const Step& step, std::string pointer);
 
 struct Workflow {
   std::string path;      // file it was loaded from

@@ -7,6 +7,7 @@
 #include <set>
 #include <tuple>
 
+#include "experiment/spec.hpp"
 #include "message/expand.hpp"
 #include "schema/schema.hpp"
 #include "segment/parse.hpp"
@@ -22,18 +23,6 @@ namespace {
 
 std::string stepName(const Step& s, size_t index) {
   return s.id.empty() ? "step " + std::to_string(index + 1) : "step '" + s.id + "'";
-}
-
-// The position of a JSON pointer into a step's `with`, falling back to the
-// nearest parent that has one.
-SourcePos configPos(const Step& step, std::string pointer) {
-  while (true) {
-    auto it = step.config_positions.find(pointer);
-    if (it != step.config_positions.end()) return it->second;
-    if (pointer.empty()) return step.with_pos;
-    const size_t slash = pointer.rfind('/');
-    pointer = slash == std::string::npos ? "" : pointer.substr(0, slash);
-  }
 }
 
 std::string unknownTypeMessage(const std::string& uses, const plugin::Registry& registry) {
@@ -60,7 +49,11 @@ class Validator {
 
   void run() {
     indexSteps();
+    // The steps as written: an experiment's variants change them from there.
+    originals_.assign(wf_.steps.begin(), wf_.steps.end());
     for (size_t i = 0; i < wf_.steps.size(); ++i) checkStep(wf_.steps[i], i);
+    for (size_t i = 0; i < wf_.steps.size(); ++i)
+      if (wf_.steps[i].experiment) buildVariantConfigs(wf_.steps[i], i);
     checkGraph();
   }
 
@@ -111,29 +104,40 @@ class Validator {
     }
     checkFlow(step, index, name, *info);
 
-    // The `with` block against the type's schema, then the type's own checks.
-    const size_t before = diags_.errorCount();
-    if (!info->builtin) expandMessage(step, *info);
-    if (diags_.errorCount() != before) return;
     if (!info->builtin) {
-      resolveSecretFields({info->schema, registry_.pluginSettings(info->plugin), info->plugin,
-                           name + " (" + step.uses + ")", step.with_pos},
-                          step.config, step.config_positions, diags_);
-      if (diags_.errorCount() != before) return;
+      checkConfig(step, *info, name);
+      return;
     }
+    const size_t before = diags_.errorCount();
     schema::validate(info->schema, step.config, step.config_positions, step.with_pos,
                      "'with' of " + step.uses, diags_);
     if (diags_.errorCount() != before) return;
-    if (info->builtin) {
-      compileBuiltin(step, wf_.source, diags_);
-      if (step.condition) checkTriggerNames(*step.condition, step);
-      return;
-    }
+    compileBuiltin(step, wf_, diags_);
+    if (step.condition) checkTriggerNames(*step.condition, step);
+    if (step.experiment) checkExperimentBranches(step, name);
+  }
+
+  // A plugin step's `with`: the message expanded (then `after_expand`, if
+  // any, changes it), secrets resolved, the schema, then the plugin's own
+  // checks. False when any failed.
+  bool checkConfig(Step& step, const plugin::StepTypeInfo& info, const std::string& name,
+                   const std::function<void(Step&)>& after_expand = {}) {
+    const size_t before = diags_.errorCount();
+    expandMessage(step, info);
+    if (diags_.errorCount() != before) return false;
+    if (after_expand) after_expand(step);
+    resolveSecretFields({info.schema, registry_.pluginSettings(info.plugin), info.plugin,
+                         name + " (" + step.uses + ")", step.with_pos},
+                        step.config, step.config_positions, diags_);
+    if (diags_.errorCount() != before) return false;
+    schema::validate(info.schema, step.config, step.config_positions, step.with_pos,
+                     "'with' of " + step.uses, diags_);
+    if (diags_.errorCount() != before) return false;
     plugin::StepSetup setup;
     setup.positions = &step.config_positions;
     setup.fallback = step.with_pos;
     setup.timezone = wf_.timezone;
-    if (!schema::segmentPaths(info->schema).empty()) setup.segments = segments();
+    if (!schema::segmentPaths(info.schema).empty()) setup.segments = segments();
     std::vector<plugin::ConfigProblem> problems;
     try {
       problems = registry_.checkConfig(step.uses, step.id, step.config, setup);
@@ -141,8 +145,83 @@ class Validator {
       problems.push_back({"", std::string("the plugin failed to check it: ") + e.what(), {}});
     }
     for (const auto& p : problems)
-      diags_.error(p.pos ? *p.pos : configPos(step, p.json_pointer),
+      diags_.error(p.pos ? *p.pos : configPosition(step, p.json_pointer),
                    name + " (" + step.uses + "): " + p.message);
+    return diags_.errorCount() == before;
+  }
+
+  // The delivery step a journey reaches from `from` through wait steps and
+  // steps that neither deliver nor branch; nullopt when another kind of
+  // step (a condition, an exit, a branching step) comes first.
+  std::optional<size_t> deliveryStepFrom(std::optional<std::string> from) const {
+    for (size_t hops = 0; from && hops <= wf_.steps.size(); ++hops) {
+      auto it = index_.find(*from);
+      if (it == index_.end()) return std::nullopt;
+      const Step& s = wf_.steps[it->second];
+      const plugin::StepTypeInfo* info = registry_.find(s.uses);
+      if (!info) return std::nullopt;
+      if (info->flags & HERALD_STEP_DELIVERY) return it->second;
+      const bool passes = s.uses == kWaitStep || (!info->builtin && s.branches.empty());
+      if (!passes) return std::nullopt;
+      from = wf_.nextOf(s);
+    }
+    return std::nullopt;
+  }
+
+  // Each variant that sets fields of the next delivery step gets that step
+  // as it sends it: the step's own `with` as written, its message expanded,
+  // then the variant's fields merged in (a JSON merge patch: they win over
+  // the message file's parts; a `message:` of their own replaces the
+  // step's before expansion), checked like the step itself, with positions
+  // in the variant's `set` for what it changed.
+  void buildVariantConfigs(Step& exp, size_t index) {
+    const experiment::Spec& spec = *exp.experiment;
+    const std::string name = stepName(exp, index);
+    for (size_t v = 0; v < spec.variants.size(); ++v) {
+      const experiment::Variant& variant = spec.variants[v];
+      const std::string at = "/variants/" + std::to_string(v) + "/set";
+      const bool routed = exp.branches.count(variant.name) > 0;
+      if (variant.set.is_null()) {
+        if (v > 0 && !routed && variant.send_after.empty() && variant.send_at.empty())
+          diags_.warning(configPosition(exp, "/variants/" + std::to_string(v)),
+                         name + ": variant '" + variant.name +
+                             "' has no branch, sets nothing and sends at the same time: it "
+                             "sends exactly what the control sends (fine for an A/A test)");
+        continue;
+      }
+      const auto target = deliveryStepFrom(routed ? std::optional(exp.branches.at(variant.name))
+                                                  : wf_.nextOf(exp));
+      if (!target) {
+        diags_.error(configPosition(exp, at),
+                     name + ": variant '" + variant.name +
+                         "' sets fields of the next delivery step, but its contacts reach none "
+                         "(only wait steps and steps that deliver nothing and have no branches "
+                         "may come between)");
+        continue;
+      }
+      const Step& original = originals_.at(*target);
+      const plugin::StepTypeInfo* info = registry_.find(original.uses);
+      Step copy = original;
+      auto setFields = [&](Step& s) {
+        s.config.merge_patch(variant.set);
+        for (const auto& [pointer, pos] : exp.config_positions) {
+          if (pointer.starts_with(at + "/")) {
+            const std::string own = pointer.substr(at.size());
+            s.config_positions[own] = pos;
+            s.template_sources.erase(own);  // its text is in the workflow file now
+          }
+        }
+      };
+      const bool own_message = variant.set.contains("message");
+      if (own_message) setFields(copy);
+      const std::string as = "step '" + copy.id + "' as variant '" + variant.name +
+                             "' of experiment step '" + exp.id + "' sends it";
+      if (checkConfig(copy, *info, as,
+                      own_message ? std::function<void(Step&)>() : std::function(setFields))) {
+        wf_.steps[*target].variant_configs.push_back(
+            {spec.key, variant.name, std::make_shared<const Step>(std::move(copy))});
+      }
+    }
   }
 
   // A message file (`message: NAME`) merged into the step's parts, parts
@@ -250,6 +329,7 @@ class Validator {
       }
     }
     checkDeliveryKeys(step, name, info);
+    if (step.uses == kExperimentStep) return;  // its labels are its variants: checkExperimentBranches
     for (const auto& [label, target] : step.branches) {
       if (std::find(info.branches.begin(), info.branches.end(), label) != info.branches.end())
         continue;
@@ -259,6 +339,29 @@ class Validator {
         msg += "; it has no branches: its contacts go on to 'next' (or the following step)";
       else
         msg += "; its branches are " + joinList(info.branches, "and", true);
+      diags_.error(step.branch_pos.at(label), msg);
+    }
+  }
+
+  // An experiment's branches are named after its variants (and the holdout).
+  void checkExperimentBranches(const Step& step, const std::string& name) {
+    const experiment::Spec& spec = *step.experiment;
+    std::vector<std::string> labels;
+    for (const auto& v : spec.variants) labels.push_back(v.name);
+    labels.push_back(experiment::kHoldout);
+    for (const auto& [label, target] : step.branches) {
+      if (std::find(labels.begin(), labels.end(), label) != labels.end()) {
+        if (label == experiment::kHoldout && spec.holdout <= 0)
+          diags_.error(step.branch_pos.at(label),
+                       name + ": branch 'holdout' receives the contacts held out, but this "
+                              "experiment holds out nobody; add holdout: 10% (say) or remove "
+                              "the branch");
+        continue;
+      }
+      std::string msg = name + ": experiment has no variant named '" + label + "'";
+      const auto close = closeMatches(label, labels);
+      if (!close.empty()) msg += "; did you mean " + joinList(close, "or", true) + "?";
+      msg += " (branches are named after the variants: " + joinList(labels, "and", true) + ")";
       diags_.error(step.branch_pos.at(label), msg);
     }
   }
@@ -439,6 +542,7 @@ class Validator {
   std::map<std::string, size_t> index_;
   std::vector<std::string> ids_;
   std::set<size_t> broken_;
+  std::vector<Step> originals_;
 };
 
 }  // namespace

@@ -145,10 +145,10 @@ class Daemon:
         if r.returncode != 0:
             raise RuntimeError("import failed: " + r.stdout + r.stderr)
 
-    def start(self, wait_ready=True, timeout=60, env_extra=None):
+    def start(self, wait_ready=True, timeout=60, env_extra=None, now=None):
         """Starts `herald serve` with a fresh notify socket; waits for READY=1.
         `env_extra` adds to its environment (e.g. WATCHDOG_USEC, as systemd
-        sets it)."""
+        sets it); `now` (ISO 8601) starts its clock there (`--now`)."""
         if self.notify:
             self.notify.close()
         sock_path = os.path.join(self.dir, f"notify-{time.monotonic_ns()}.sock")
@@ -158,7 +158,8 @@ class Daemon:
         env.update(env_extra or {})
         self.stderr_path = os.path.join(self.dir, f"serve-{time.monotonic_ns()}.log")
         self.stderr = open(self.stderr_path, "w")
-        self.proc = subprocess.Popen([self.herald_bin, "--config", self.config, "serve"],
+        clock = ["--now", now] if now else []
+        self.proc = subprocess.Popen([self.herald_bin, "--config", self.config] + clock + ["serve"],
                                      stdout=subprocess.DEVNULL, stderr=self.stderr,
                                      cwd=self.dir, env=env)
         if wait_ready:

@@ -146,10 +146,10 @@ links:
         return subprocess.run([HERALD, "--config", self.config] + extra + list(args),
                               capture_output=True, text=True, env=self.env, timeout=60)
 
-    def sign(self, purpose, contact, expired=False, url=None):
+    def sign(self, purpose, contact, expired=False, url=None, revision=REVISION):
         """The public path of a link made by `herald links sign`."""
         args = ["links", "sign", purpose, "--contact", str(contact), "--workflow", "news",
-                "--revision", REVISION, "--step", "email", "--expires", "1h"]
+                "--revision", revision, "--step", "email", "--expires", "1h"]
         out = self.herald(*(args + (["--url", url] if url else [])),
                           now="2020-01-01T00:00:00Z" if expired else None)
         assert out.returncode == 0, out.stderr
@@ -604,6 +604,54 @@ class HttpApi(unittest.TestCase):
         self.assertEqual((s, r.getheader("Location")), (302, "https://shop.example/p?id=7"))
         props = json.loads(self.events_of(2, "click")[0][0])
         self.assertEqual(props["url"], "https://shop.example/p?id=7")
+        self.assertNotIn("machine", props)
+
+    def last_event(self, contact, type_):
+        with sqlite3.connect(self.server.db) as db:
+            row = db.execute("SELECT properties FROM events WHERE contact_id=? AND type=? "
+                             "ORDER BY id DESC LIMIT 1", (contact, type_)).fetchone()
+        return json.loads(row[0])
+
+    def test_public_links_flag_machine_opens_and_clicks(self):
+        # Contact 1 (contact 2's opens are counted by the tests above).
+        safari = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
+                  "(KHTML, like Gecko) Version/17.1 Safari/605.1.15")
+        gmail = ("Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 "
+                 "(via ggpht.com GoogleImageProxy)")
+        opened = self.server.sign("open", 1)
+        for ua, reason in ((safari, None), (gmail, None), ("Mozilla/5.0", "apple-privacy-proxy"),
+                           ("Barracuda Sentinel (EE)", "security-scanner"),
+                           ("curl/7.88.1", "automated-client")):
+            s, body, _ = self.public("GET", opened, headers={"User-Agent": ua})
+            self.assertEqual(s, 200, ua)
+            props = self.last_event(1, "open")
+            self.assertEqual(props.get("machine"), True if reason else None, ua)
+            self.assertEqual(props.get("machine_reason"), reason, ua)
+        # A scanner's click is flagged and still redirected: a person may be behind it.
+        clicked = self.server.sign("click", 1, url="https://shop.example/p?id=8")
+        s, _, r = self.public("GET", clicked, headers={"User-Agent": "Mimecast-URL-Protect/1.0"})
+        self.assertEqual((s, r.getheader("Location")), (302, "https://shop.example/p?id=8"))
+        props = self.last_event(1, "click")
+        self.assertEqual((props["machine"], props["machine_reason"]), (True, "security-scanner"))
+        s, _, r = self.public("GET", clicked, headers={"User-Agent": safari})
+        self.assertEqual(s, 302)
+        self.assertNotIn("machine", self.last_event(1, "click"))
+        # Timed from the send's ledger row (setUpClass sent 'news' to contact 2):
+        # an open a second after it is too fast for a person, an hour after it is not.
+        s, b, _ = self.admin("GET", "/api/v1/sends?workflow=news&contact=2&state=sent")
+        self.assertEqual((s, len(b["sends"])), (200, 1), b)
+        key = b["sends"][0]["key"]
+        revision = key.split("/")[1]
+        real = self.server.sign("open", 2, revision=revision)
+        for ago_ms, reason in ((1000, "too-fast"), (3_600_000, None)):
+            with sqlite3.connect(self.server.db, timeout=10) as db:
+                db.execute("UPDATE send_ledger SET updated_ms = ? WHERE workflow = 'news' AND "
+                           "contact_id = 2", (int(time.time() * 1000) - ago_ms,))
+            s, _, _ = self.public("GET", real, headers={"User-Agent": safari})
+            self.assertEqual(s, 200)
+            props = self.last_event(2, "open")
+            self.assertEqual(props["send"], key)
+            self.assertEqual(props.get("machine_reason"), reason, ago_ms)
 
 
 if __name__ == "__main__":
