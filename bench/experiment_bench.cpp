@@ -11,13 +11,17 @@
 // between control, b and c by the sticky hash (ExperimentStore::assign), and
 // N `sent` ledger rows of the workflow "winback" (one email per recipient).
 // Events: 10% purchases with an amount, 40% opens (a fifth flagged as machine
-// opens), 15% clicks, 30% page views, 5% other types; contacts uniform, times
-// uniform over the 30 days before and after the send.
+// opens), 15% clicks, 30% page views, 0.5% unsubscribes, 0.2% complaints,
+// 4.3% carts; contacts uniform, times uniform over the 30 days before and
+// after the send.
 //
 // Then it times, in this one process and alternating, median of --repeat
-// rounds after one warm-up of each, the counts of three goals over a 7-day
-// window: purchase as a conversion, purchase amount as a value (revenue per
-// recipient), and an open with machine opens left out (their JSON is read). Herald's side is
+// rounds after one warm-up of each, the counts of goals over a 7-day window:
+// a purchase as a conversion, an open with machine opens left out, and the
+// counts the experiment's report needs (revenue per recipient, and the
+// unsubscribe and complaint guardrails); then the whole report
+// (experiment::buildReport) beside the sum of the hand-written queries for
+// its counts. Herald's side is
 // ExperimentStore::goalCounts(); the reference is the same counts written by hand in SQL two ways
 // and run through the sqlite3 C API on the same file with the same page cache: the faster of the
 // two is the reference. The counts must be identical (exit 1 otherwise). Goals: Herald <= 2 s and
@@ -39,6 +43,8 @@
 #include <vector>
 
 #include "experiment/assignment.hpp"
+#include "experiment/report.hpp"
+#include "experiment/spec.hpp"
 #include "store/experiments.hpp"
 #include "store/store.hpp"
 
@@ -54,9 +60,16 @@ constexpr const char* kWorkflow = "winback";
 constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t kSendMs = 1'748'736'000'000;  // 2025-06-01T00:00:00Z
 constexpr int64_t kWindowMs = 7 * kDayMs;
+// The experiment step's `with`, as the report reads it: 50/30/20, revenue
+// per recipient within 7 days, two guardrails.
+constexpr const char* kSpec = R"({"key": "winback-subject",
+  "variants": [{"name": "control", "weight": 50}, {"name": "b", "weight": 30},
+               {"name": "c", "weight": 20}],
+  "goal": {"event": "purchase", "within": "7d", "value": "amount"},
+  "guardrails": ["unsubscribe", "complained"]})";
 // Bumped whenever generate() makes different data: bench/experiment.sh keeps
 // a database only while this stays the same (--data-version prints it).
-constexpr int kDataVersion = 2;
+constexpr int kDataVersion = 3;
 
 [[noreturn]] void fail(const std::string& why) {
   std::cerr << "herald-experiment-bench: " << why << '\n';
@@ -151,9 +164,8 @@ void generate(const Args& args) {
               static_cast<long long>(args.contacts), static_cast<long long>(args.events),
               static_cast<unsigned long long>(args.seed));
   auto store = herald::store::openSqliteStore(args.db);
-  store->experiments().registerExperiment({kKey, kWorkflow, "rev1", "subject_test",
-                                           R"({"variants":["control","b","c"]})", kSendMs,
-                                           kSendMs});
+  store->experiments().registerExperiment(
+      {kKey, kWorkflow, "rev1", "subject_test", kSpec, kSendMs, kSendMs});
   double t = seconds([&] {
     auto import = store->beginBulkContactImport();
     herald::store::Contact c;
@@ -175,6 +187,8 @@ void generate(const Args& args) {
     herald::store::Event click{0, 0, "click", {{"link", "https://shop.example/sale"}}, 0, {}};
     herald::store::Event view{0, 0, "page_view", {{"path", "/products/tee"}}, 0, std::nullopt};
     herald::store::Event other{0, 0, "cart_add", {{"sku", "sku-tee"}}, 0, std::nullopt};
+    herald::store::Event unsubscribe{0, 0, "unsubscribe", nlohmann::json::object(), 0, {}};
+    herald::store::Event complained{0, 0, "complained", nlohmann::json::object(), 0, {}};
     const char* const kAmounts[] = {"4.99", "12.50", "19.99", "29.00", "49.95", "120.00"};
     std::vector<herald::store::Event> purchases;
     for (const char* amount : kAmounts) {
@@ -183,16 +197,20 @@ void generate(const Args& args) {
     }
     auto import = store->beginEventImport();
     for (int64_t i = 0; i < args.events; ++i) {
-      const int64_t kind = rnd.below(100);
+      const int64_t kind = rnd.below(1000);  // per mille
       herald::store::Event* e = nullptr;
-      if (kind < 10) {
+      if (kind < 100) {
         e = &purchases[static_cast<size_t>(rnd.below(std::size(kAmounts)))];
-      } else if (kind < 50) {
-        e = kind < 18 ? &machine_open : &open;
-      } else if (kind < 65) {
+      } else if (kind < 500) {
+        e = kind < 180 ? &machine_open : &open;
+      } else if (kind < 650) {
         e = &click;
-      } else if (kind < 95) {
+      } else if (kind < 950) {
         e = &view;
+      } else if (kind < 955) {
+        e = &unsubscribe;
+      } else if (kind < 957) {
+        e = &complained;
       } else {
         e = &other;
       }
@@ -423,8 +441,14 @@ void printCounts(const std::vector<VariantCounts>& counts, bool value) {
   }
 }
 
-// Times one goal; returns false when the answers differ.
-bool benchGoal(const char* name, const GoalQuery& q, herald::store::Store& store, Reference& ref,
+struct GoalTimes {
+  double herald = 0;     // median seconds
+  double reference = 0;  // the faster hand-written form's median
+  bool same = true;      // the answers agree
+};
+
+// Times one goal.
+GoalTimes benchGoal(const char* name, const GoalQuery& q, herald::store::Store& store, Reference& ref,
                int repeat) {
   const bool value = q.value_property.has_value();
   auto& exp = store.experiments();
@@ -457,6 +481,60 @@ bool benchGoal(const char* name, const GoalQuery& q, herald::store::Store& store
     printCounts(j, value);
     printCounts(p, value);
   }
+  return {mh, reference, ok};
+}
+
+// The whole report (experiment::buildReport: the goal's and every
+// guardrail's counts, then the statistics) beside the sum of the faster
+// hand-written query for each of those counts.
+bool benchReport(herald::store::Store& store, Reference& ref, int repeat) {
+  const auto record = store.experiments().experiment(kKey);
+  if (!record) fail("the database has no experiment " + std::string(kKey));
+  std::vector<herald::experiment::Problem> problems;
+  const auto spec =
+      herald::experiment::parseSpec(nlohmann::json::parse(record->spec), kKey, problems);
+  std::vector<GoalQuery> queries;
+  auto add = [&](const herald::experiment::Goal& g) {
+    GoalQuery q;
+    q.event_type = g.event;
+    q.window_ms = g.window_ms;
+    q.value_property = g.value;
+    q.skip_machine = g.skipsMachines();
+    q.workflow = record->workflow;
+    queries.push_back(q);
+  };
+  add(spec.goal);
+  for (const auto& g : spec.guardrails) add(g);
+  bool ok = true;
+  double reference = 0;
+  for (const auto& q : queries) {
+    const std::string name = "report part: " + q.event_type + " within " +
+                             std::to_string(q.window_ms / kDayMs) + " days" +
+                             (q.value_property ? " (sum of " + *q.value_property + ")" : "");
+    const GoalTimes t = benchGoal(name.c_str(), q, store, ref, repeat);
+    reference += t.reference;
+    ok = ok && t.same;
+  }
+  const int64_t now_ms = kSendMs + 8 * kDayMs;
+  herald::experiment::buildReport(store.experiments(), *record, now_ms);  // warm-up
+  std::vector<double> times, cpu;
+  herald::experiment::Report report;
+  for (int i = 0; i < repeat; ++i) {
+    const double c = cpuSeconds();
+    times.push_back(seconds([&] {
+      report = herald::experiment::buildReport(store.experiments(), *record, now_ms);
+    }));
+    cpu.push_back(cpuSeconds() - c);
+  }
+  const double mr = median(times);
+  std::printf("\nthe report: experiment::buildReport, %zu counts + statistics (median of %d)\n",
+              queries.size(), repeat);
+  std::printf("  %-44s %8.3f s\n", "hand-written SQL, the same counts (sum)", reference);
+  std::printf("  %-44s %8.3f s   goal <= 2 s: %s (CPU %.3f s)\n", "Herald buildReport", mr,
+              mr <= 2.0 ? "met" : "MISSED", median(cpu));
+  std::printf("  %-44s %8.2fx   goal <= 1.5x: %s\n", "ratio Herald / reference",
+              reference > 0 ? mr / reference : 0.0, mr <= 1.5 * reference ? "met" : "MISSED");
+  std::printf("  status: %s\n", report.status.c_str());
   return ok;
 }
 
@@ -483,19 +561,17 @@ int main(int argc, char** argv) {
     conversion.event_type = "purchase";
     conversion.window_ms = kWindowMs;
     conversion.workflow = kWorkflow;
-    GoalQuery revenue = conversion;
-    revenue.value_property = "amount";
     GoalQuery opens = conversion;
     opens.event_type = "open";
     opens.skip_machine = true;
     bool ok = benchGoal("conversion goal: a purchase within 7 days", conversion, *store, ref,
-                        args.repeat);
-    ok = benchGoal("value goal: purchase amount within 7 days (revenue per recipient)", revenue,
-                   *store, ref, args.repeat) &&
-         ok;
+                        args.repeat)
+                  .same;
     ok = benchGoal("open goal: an open within 7 days, machine opens left out", opens, *store, ref,
-                   args.repeat) &&
+                   args.repeat)
+             .same &&
          ok;
+    ok = benchReport(*store, ref, args.repeat) && ok;
     if (!ok) {
       std::printf("\nFAILED: Herald's counts differ from the hand-written SQL's\n");
       return 1;
