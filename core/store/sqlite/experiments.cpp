@@ -214,6 +214,25 @@ std::vector<ExperimentAssignment> SqliteExperimentStore::assign(
     }
     out.push_back(std::move(existing));
   }
+  if (!out.empty()) {
+    int64_t first_assigned = INT64_MAX, first_exposed = INT64_MAX, last_exposed = INT64_MIN;
+    for (const auto& a : out) {
+      first_assigned = std::min(first_assigned, a.assigned_ms);
+      first_exposed = std::min(first_exposed, a.exposed_ms);
+      last_exposed = std::max(last_exposed, a.exposed_ms);
+    }
+    auto q = db_.query(
+        "INSERT INTO experiment_windows(key, first_assigned_ms, first_exposed_ms, "
+        "last_exposed_ms) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key) DO UPDATE SET "
+        "first_assigned_ms = min(first_assigned_ms, excluded.first_assigned_ms), "
+        "first_exposed_ms = min(first_exposed_ms, excluded.first_exposed_ms), "
+        "last_exposed_ms = max(last_exposed_ms, excluded.last_exposed_ms)");
+    q.bindText(1, key)
+        .bindInt(2, first_assigned)
+        .bindInt(3, first_exposed)
+        .bindInt(4, last_exposed);
+    q.run();
+  }
   tx.commit();
   return out;
 }
@@ -302,10 +321,10 @@ std::vector<VariantCounts> SqliteExperimentStore::goalCounts(const std::string& 
   int64_t first_exposed_ms = 0, last_exposed_ms = 0, first_assigned_ms = 0;
   {
     auto q = db_.query(
-        "SELECT min(exposed_ms), max(exposed_ms), min(assigned_ms) FROM experiment_assignments "
+        "SELECT first_exposed_ms, last_exposed_ms, first_assigned_ms FROM experiment_windows "
         "WHERE key = ?1");
     q.bindText(1, key);
-    if (!q.step() || q.isNull(0)) return {};
+    if (!q.step()) return {};  // nobody assigned yet
     first_exposed_ms = q.colInt(0);
     last_exposed_ms = q.colInt(1);
     first_assigned_ms = q.colInt(2);

@@ -358,6 +358,8 @@ CREATE TABLE IF NOT EXISTS journey_exits(
 //    and never recomputed (sticky). No foreign key to contacts: like the send
 //    ledger it is the record of what was done. The report reads it in
 //    primary key (contact) order, merged with the events and ledger indexes.
+//  - experiment_windows: per key, the earliest assignment and the first and
+//    last exposure, so the report knows the time span of its events at once.
 //  - experiment_decisions: the first decision of a key wins.
 //  - experiment_stops: variants stopped by a guardrail.
 //  - send_ledger_by_workflow_contact: a workflow's ledger rows in contact
@@ -384,6 +386,15 @@ CREATE TABLE IF NOT EXISTS experiment_assignments(
   exposed_ms  INTEGER NOT NULL,  -- the goal window opens here
   run_id      INTEGER NOT NULL,
   PRIMARY KEY(key, contact_id)
+) WITHOUT ROWID;
+-- The span of an experiment's windows, kept by assign() in the same
+-- transaction (it only ever widens): the report limits its event scans to
+-- it without reading every assignment first.
+CREATE TABLE IF NOT EXISTS experiment_windows(
+  key               TEXT PRIMARY KEY,
+  first_assigned_ms INTEGER NOT NULL,
+  first_exposed_ms  INTEGER NOT NULL,
+  last_exposed_ms   INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS experiment_decisions(
   key        TEXT PRIMARY KEY,

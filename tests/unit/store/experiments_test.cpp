@@ -342,6 +342,38 @@ TEST_F(ExperimentsTest, GoalCountsAgreeWithABruteForceCountSparseAndDense) {
   }
 }
 
+// The winner's rollout opens windows later than any test contact's: its
+// goal events are counted there.
+TEST_F(GoalCountsTest, ARolloutsLaterWindowCounts) {
+  const auto late = addContacts(8).back();
+  std::vector<ExperimentAssignment> waiting{row(late, "", ExperimentPhase::kWaiting)};
+  exp().assign("subj", waiting);
+  {
+    auto import = store_->beginEventImport();
+    import->insert(Event{0, late, "purchase", {{ "amount", 9 }}, 9500, std::nullopt});
+    import->commit();
+  }
+  GoalQuery q;
+  q.event_type = "purchase";
+  q.window_ms = 1000;
+  q.value_property = "amount";
+  auto before = exp().goalCounts("subj", q);
+  std::vector<ExperimentAssignment> rollout{row(late, "b", ExperimentPhase::kRollout, 9000)};
+  exp().assign("subj", rollout);
+  int64_t waiting_n = 0, rollout_conversions = 0;
+  double rollout_value = 0;
+  for (const auto& c : before)
+    if (c.phase == ExperimentPhase::kWaiting) waiting_n += c.n;
+  for (const auto& c : exp().goalCounts("subj", q)) {
+    if (c.phase != ExperimentPhase::kRollout) continue;
+    rollout_conversions += c.conversions;
+    rollout_value += c.value_sum;
+  }
+  EXPECT_EQ(waiting_n, 1);
+  EXPECT_EQ(rollout_conversions, 1);
+  EXPECT_DOUBLE_EQ(rollout_value, 9);
+}
+
 TEST_F(GoalCountsTest, AnUnknownExperimentHasNoCounts) {
   GoalQuery q;
   q.event_type = "purchase";
