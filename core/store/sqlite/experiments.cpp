@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <climits>
-#include <tuple>
+#include <memory>
 
 #include "store/store.hpp"
 
@@ -305,120 +305,177 @@ std::vector<VariantStop> SqliteExperimentStore::stoppedVariants(const std::strin
   return out;
 }
 
-// One pass over the experiment's assignments in contact order (its primary
-// key), merged with the goal's events, the workflow's sent rows and (when
-// asked) the machine events, all also in contact order: index scans only,
-// no sort, no event row read unless a JSON property is summed. (Probing the events
-// index once per recipient, the way an SQL query would, costs a B-tree
-// descent per recipient: about twice the time at a million recipients.)
+namespace {
+
+// One goal's part of a pass (goalCountsBatch): its event streams and its
+// counts, one entry per (variant, phase) group of the pass.
+struct GoalPass {
+  GoalPass(Db& db, const GoalQuery& goal, size_t index, int64_t from_ms, int64_t until_ms)
+      : amount(goal.value_property && *goal.value_property == "amount"),
+        json_value(goal.value_property && !amount),
+        path(json_value ? propertyPath(*goal.value_property) : std::string()),
+        events(db, withTag(kGoalEventsSql, index), goal.event_type, from_ms, until_ms) {
+    if (goal.skip_machine) {
+      machine.emplace(db, withTag(kMachineEventsSql, index), goal.event_type, from_ms, until_ms);
+    }
+  }
+
+  // Two passes stream at once, so each needs statements of its own: the
+  // connection caches one statement per SQL text.
+  static std::string withTag(std::string_view sql, size_t index) {
+    return fmt::format("{} /* goal {} */", sql, index);
+  }
+
+  const bool amount;
+  const bool json_value;
+  const std::string path;
+  ContactStream events;
+  std::optional<ContactStream> machine;
+  std::vector<VariantCounts> counts;
+};
+
+}  // namespace
+
 std::vector<VariantCounts> SqliteExperimentStore::goalCounts(const std::string& key,
                                                              const GoalQuery& goal) {
-  const bool amount = goal.value_property && *goal.value_property == "amount";
-  const bool json_value = goal.value_property && !amount;
-  const std::string path = json_value ? propertyPath(*goal.value_property) : std::string();
+  return goalCountsBatch(key, std::span<const GoalQuery>(&goal, 1)).at(0);
+}
 
-  // Every recipient's window lies in [first exposure, last exposure + window).
+// One pass over the experiment's assignments in contact order (its primary
+// key), merged with each goal's events, the workflows' sent rows and (when
+// asked) the machine events, all also in contact order: index scans only,
+// no sort, no event row read unless a JSON property is summed. (Probing the
+// events index once per recipient, the way an SQL query would, costs a
+// B-tree descent per recipient: several times the time at a million
+// recipients.) Each stream only covers the experiment's time span
+// (experiment_windows).
+std::vector<std::vector<VariantCounts>> SqliteExperimentStore::goalCountsBatch(
+    const std::string& key, std::span<const GoalQuery> goals) {
+  std::vector<std::vector<VariantCounts>> result(goals.size());
   int64_t first_exposed_ms = 0, last_exposed_ms = 0, first_assigned_ms = 0;
   {
     auto q = db_.query(
         "SELECT first_exposed_ms, last_exposed_ms, first_assigned_ms FROM experiment_windows "
         "WHERE key = ?1");
     q.bindText(1, key);
-    if (!q.step()) return {};  // nobody assigned yet
+    if (!q.step()) return result;  // nobody assigned yet
     first_exposed_ms = q.colInt(0);
     last_exposed_ms = q.colInt(1);
     first_assigned_ms = q.colInt(2);
   }
-  const int64_t events_until_ms = last_exposed_ms + std::max<int64_t>(goal.window_ms, 0);
 
+  std::vector<std::unique_ptr<GoalPass>> passes;
+  for (size_t g = 0; g < goals.size(); ++g) {
+    // Every recipient's window lies in [first exposure, last exposure + window).
+    const int64_t until_ms = last_exposed_ms + std::max<int64_t>(goals[g].window_ms, 0);
+    passes.push_back(std::make_unique<GoalPass>(db_, goals[g], g, first_exposed_ms, until_ms));
+  }
+  // The sent rows, one stream per workflow named; sent_of[g]: goal g's.
+  std::vector<std::string> workflows;
+  std::vector<int> sent_of(goals.size(), -1);
+  for (size_t g = 0; g < goals.size(); ++g) {
+    if (goals[g].workflow.empty()) continue;
+    auto it = std::find(workflows.begin(), workflows.end(), goals[g].workflow);
+    sent_of[g] = static_cast<int>(it - workflows.begin());
+    if (it == workflows.end()) workflows.push_back(goals[g].workflow);
+  }
+  std::vector<std::unique_ptr<ContactStream>> sent;
+  for (size_t w = 0; w < workflows.size(); ++w) {
+    sent.push_back(std::make_unique<ContactStream>(db_, GoalPass::withTag(kSentRowsSql, w),
+                                                   workflows[w], first_assigned_ms, INT64_MAX));
+  }
+  std::vector<int64_t> sent_count(workflows.size());
+  Stmt& value_stmt = db_.stmt(kEventValueSql);
+  std::vector<int64_t> machine_ids;  // the recipient's machine events
+
+  // The (variant, phase) groups in order of appearance, as stored.
+  std::vector<std::pair<std::string, std::string>> groups;
   auto assignments = db_.query(
       "SELECT contact_id, variant, phase, assigned_ms, exposed_ms FROM experiment_assignments "
       "WHERE key = ?1 ORDER BY contact_id");
   assignments.bindText(1, key);
-  ContactStream events(db_, kGoalEventsSql, goal.event_type, first_exposed_ms, events_until_ms);
-  std::optional<ContactStream> sent;
-  if (!goal.workflow.empty()) {
-    sent.emplace(db_, kSentRowsSql, goal.workflow, first_assigned_ms, INT64_MAX);
-  }
-  std::optional<ContactStream> machine;
-  if (goal.skip_machine) {
-    machine.emplace(db_, kMachineEventsSql, goal.event_type, first_exposed_ms, events_until_ms);
-  }
-  std::vector<int64_t> machine_ids;  // the recipient's machine events
-  Stmt& value_stmt = db_.stmt(kEventValueSql);
-
-  std::vector<VariantCounts> out;
-  std::vector<std::string> phase_texts;  // per entry of `out`, as stored
   bool first = true;
   while (assignments.step()) {
     const int64_t contact = assignments.colInt(0);
     if (first) {
-      events.seek(contact);
-      if (sent) sent->seek(contact);
-      if (machine) machine->seek(contact);
+      for (auto& p : passes) {
+        p->events.seek(contact);
+        if (p->machine) p->machine->seek(contact);
+      }
+      for (auto& stream : sent) stream->seek(contact);
       first = false;
     }
     const std::string_view variant = assignments.colView(1);
     const std::string_view phase = assignments.colView(2);
-    size_t i = 0;
-    while (i < out.size() && (out[i].variant != variant || phase_texts[i] != phase)) ++i;
-    if (i == out.size()) {
+    size_t group = 0;
+    while (group < groups.size() &&
+           (groups[group].first != variant || groups[group].second != phase)) {
+      ++group;
+    }
+    if (group == groups.size()) {
+      groups.emplace_back(variant, phase);
       VariantCounts c;
       c.variant = std::string(variant);
       c.phase = readPhase(assignments, 2);
-      out.push_back(std::move(c));
-      phase_texts.emplace_back(phase);
+      for (auto& p : passes) p->counts.push_back(c);
     }
-    VariantCounts& c = out[i];
-    ++c.n;
 
-    if (sent) {
-      const int64_t assigned_ms = assignments.colInt(3);
-      sent->skipTo(contact);
-      for (; sent->at(contact); sent->step()) {
-        if (sent->row().colInt(1) >= assigned_ms) ++c.sent;
+    const int64_t assigned_ms = assignments.colInt(3);
+    for (size_t w = 0; w < sent.size(); ++w) {
+      sent_count[w] = 0;
+      sent[w]->skipTo(contact);
+      for (; sent[w]->at(contact); sent[w]->step()) {
+        if (sent[w]->row().colInt(1) >= assigned_ms) ++sent_count[w];
       }
     }
 
     const int64_t from_ms = assignments.colInt(4);
-    const int64_t until_ms = from_ms + goal.window_ms;
-    bool converted = false;
-    int64_t units = 0;
-    double value = 0;
-    if (machine) {
+    for (size_t g = 0; g < passes.size(); ++g) {
+      GoalPass& p = *passes[g];
+      VariantCounts& c = p.counts[group];
+      ++c.n;
+      if (sent_of[g] >= 0) c.sent += sent_count[static_cast<size_t>(sent_of[g])];
+      const int64_t until_ms = from_ms + goals[g].window_ms;
       machine_ids.clear();
-      machine->skipTo(contact);
-      for (; machine->at(contact); machine->step()) machine_ids.push_back(machine->row().colInt(1));
-    }
-    events.skipTo(contact);
-    for (; events.at(contact); events.step()) {
-      const Query& e = events.row();
-      const int64_t at_ms = e.colInt(1);
-      if (at_ms < from_ms || at_ms >= until_ms) continue;
-      const int64_t id = e.colInt(3);
-      if (std::find(machine_ids.begin(), machine_ids.end(), id) != machine_ids.end()) continue;
-      if (json_value) {
-        Query v(value_stmt);
-        v.bindInt(1, id).bindText(2, path);
-        if (v.step() && !v.isNull(0)) value += v.colReal(0);
+      if (p.machine) {
+        p.machine->skipTo(contact);
+        for (; p.machine->at(contact); p.machine->step()) {
+          machine_ids.push_back(p.machine->row().colInt(1));
+        }
       }
-      converted = true;
-      if (amount && !e.isNull(2)) units += e.colInt(2);
+      bool converted = false;
+      int64_t units = 0;
+      double value = 0;
+      p.events.skipTo(contact);
+      for (; p.events.at(contact); p.events.step()) {
+        const Query& e = p.events.row();
+        const int64_t at_ms = e.colInt(1);
+        if (at_ms < from_ms || at_ms >= until_ms) continue;
+        const int64_t id = e.colInt(3);
+        if (std::find(machine_ids.begin(), machine_ids.end(), id) != machine_ids.end()) continue;
+        if (p.json_value) {
+          Query v(value_stmt);
+          v.bindInt(1, id).bindText(2, p.path);
+          if (v.step() && !v.isNull(0)) value += v.colReal(0);
+        }
+        converted = true;
+        if (p.amount && !e.isNull(2)) units += e.colInt(2);
+      }
+      if (converted) ++c.conversions;
+      if (p.amount) value = static_cast<double>(units) / 1'000'000.0;
+      c.value_sum += value;
+      c.value_sum_sq += value * value;
     }
-    if (converted) ++c.conversions;
-    if (amount) value = static_cast<double>(units) / 1'000'000.0;
-    c.value_sum += value;
-    c.value_sum_sq += value * value;
   }
-  std::vector<size_t> order(out.size());
+
+  // Variant then phase order.
+  std::vector<size_t> order(groups.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return std::tie(out[a].variant, phase_texts[a]) < std::tie(out[b].variant, phase_texts[b]);
-  });
-  std::vector<VariantCounts> sorted;
-  sorted.reserve(out.size());
-  for (size_t i : order) sorted.push_back(std::move(out[i]));
-  return sorted;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return groups[a] < groups[b]; });
+  for (size_t g = 0; g < passes.size(); ++g) {
+    for (size_t i : order) result[g].push_back(std::move(passes[g]->counts[i]));
+  }
+  return result;
 }
 
 }  // namespace herald::store::sqlite
