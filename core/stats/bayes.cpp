@@ -17,9 +17,10 @@ namespace {
 //   t_i = B(a + i, b + d) / ((d + i) B(1 + i, d) B(a, b)).
 // Consecutive terms have the ratio (a + i)(d + i) / ((a + b + d + i)(1 + i)),
 // which exceeds 1 exactly while i < (ad - a - b - d)/(b + 1): the terms rise to
-// one mode and fall. The sum starts at the mode (from log-gammas in long double,
-// ~1e-12 relative for parameters near 10^6) and walks both ways until the terms
-// no longer count, so it costs the spread of the terms, not c.
+// one mode and fall. The sum starts at the mode and walks both ways until the
+// terms no longer count, so it costs the spread of the terms, not c; the mode's
+// term comes from log-gammas in long double (~1e-12 relative for parameters
+// near 10^6).
 double chanceGreaterSum(double a, double b, double c, double d) {
   const auto terms = static_cast<int64_t>(std::llround(c));
   const auto ratio = [&](double i) { return (a + i) * (d + i) / ((a + b + d + i) * (1 + i)); };
@@ -28,24 +29,28 @@ double chanceGreaterSum(double a, double b, double c, double d) {
   };
   const double turn = std::floor((a * d - a - b - d) / (b + 1)) + 1;
   const auto mode = static_cast<int64_t>(std::clamp(turn, 0.0, static_cast<double>(terms - 1)));
-  const auto i0 = static_cast<long double>(mode);
-  const long double peak = std::exp(lbeta(a + i0, b + d) - std::log(d + i0) - lbeta(1 + i0, d) -
-                                    lbeta(static_cast<long double>(a), b));
-  constexpr long double kNegligible = 1e-20L;
-  long double sum = peak;
-  long double term = peak;
+  // The terms relative to the one at the mode (1 there, smaller elsewhere), in
+  // double: the walk is the cost of this function (thousands of terms when
+  // both arms hold ~10^6 recipients), and no term can overflow or underflow
+  // before it stops counting.
+  constexpr double kNegligible = 1e-18;
+  double relative_sum = 1;
+  double term = 1;
   for (int64_t i = mode; i + 1 < terms; ++i) {
     term *= ratio(static_cast<double>(i));
-    sum += term;
-    if (term < kNegligible * sum) break;
+    relative_sum += term;
+    if (term < kNegligible * relative_sum) break;
   }
-  term = peak;
+  term = 1;
   for (int64_t i = mode; i > 0; --i) {
     term /= ratio(static_cast<double>(i - 1));
-    sum += term;
-    if (term < kNegligible * sum) break;
+    relative_sum += term;
+    if (term < kNegligible * relative_sum) break;
   }
-  return static_cast<double>(std::min(sum, 1.0L));
+  const auto i0 = static_cast<long double>(mode);
+  const long double log_peak = lbeta(a + i0, b + d) - std::log(d + i0) - lbeta(1 + i0, d) -
+                               lbeta(static_cast<long double>(a), b);
+  return static_cast<double>(std::min(1.0L, std::exp(log_peak + std::log(relative_sum))));
 }
 
 // P(Y > X) for X ~ Beta(a, b), Y ~ Beta(c, d), c and b integers (a Beta
@@ -70,9 +75,21 @@ Bayes betaChanceToBeat(const Arm& control, const Arm& variant) {
   Bayes out;
   out.chance_to_beat = chanceGreater(a, b, c, d);
   // x f_A(x) = mean_A f_A+(x) with A+ = Beta(a + 1, b), so
-  // E[max(A - B, 0)] = mean_A P(A+ > B) - mean_B P(A > B+).
-  out.loss_variant = std::max(
-      0.0, mean_a * chanceGreater(c, d, a + 1, b) - mean_b * chanceGreater(c + 1, d, a, b));
+  //   E[max(A - B, 0)] = mean_A P(A+ > B) - mean_B P(A > B+),
+  // and (J. D. Cook, "Exact calculation of beta inequalities", from
+  // I_x(a + 1, b) = I_x(a, b) - x^a (1 - x)^b / (a B(a, b)))
+  //   P(A+ > B) = P(A > B) + h/a,  P(A > B+) = P(A > B) - h/c,
+  //   h = B(a + c, b + d) / (B(a, b) B(c, d)),
+  // so the loss needs no second sum.
+  const auto lbeta = [](long double x, long double y) {
+    return std::lgamma(x) + std::lgamma(y) - std::lgamma(x + y);
+  };
+  const auto h = static_cast<double>(
+      std::exp(lbeta(static_cast<long double>(a) + c, static_cast<long double>(b) + d) -
+               lbeta(a, b) - lbeta(c, d)));
+  const double control_ahead = 1 - out.chance_to_beat;  // P(A > B)
+  out.loss_variant =
+      std::max(0.0, control_ahead * (mean_a - mean_b) + h * (1 / (a + b) + 1 / (c + d)));
   // max(x, 0) - max(-x, 0) = x, so the two losses differ by E[B - A].
   out.loss_control = std::max(0.0, out.loss_variant + mean_b - mean_a);
   return out;

@@ -16,10 +16,12 @@ struct Bayes {
 };
 
 // Conversion goals: Beta(1 + conversions, 1 + n - conversions) posteriors (a
-// uniform prior), so an arm with n = 0 is Beta(1, 1). Computed exactly, by the
-// closed-form sums for P(Beta > Beta) (Evan Miller's formula; the losses are two
-// more such sums), accurate to ~1e-11 relative; the reference table checks them
-// against scipy.integrate.quad of the integrals.
+// uniform prior), so an arm with n = 0 is Beta(1, 1). Computed exactly: the
+// chance by the closed-form sum for P(Beta > Beta) (Evan Miller's formula), the
+// losses from it and one more Beta-function ratio (J. D. Cook's recurrences);
+// accurate to ~1e-11, checked against scipy.integrate.quad of the integrals.
+// Costs the spread of the posterior's terms: ~0.1 ms for two arms of 10^6
+// recipients at a 50% rate, microseconds for ordinary ones.
 Bayes betaChanceToBeat(const Arm& control, const Arm& variant);
 
 // Value goals: GrowthBook's Gaussian model with a flat prior on the absolute

@@ -36,19 +36,6 @@ void requireRule(const Rule& rule, size_t arm_count, size_t name_count) {
   }
 }
 
-// The variance of the estimated difference of the two arms' means (rates).
-double varianceOfDifference(GoalKind goal, const Arm& control, const Arm& variant) {
-  const auto of = [goal](const Arm& arm) {
-    const double n = static_cast<double>(arm.n);
-    if (goal == GoalKind::kConversion) {
-      const double rate = arm.sum / n;
-      return rate * (1 - rate) / n;
-    }
-    return armSampleVariance(arm) / n;
-  };
-  return of(control) + of(variant);
-}
-
 Bayes oriented(Bayes b, bool higher_is_better) {
   if (higher_is_better || !b.defined) return b;
   return {true, 1 - b.chance_to_beat, b.loss_control, b.loss_variant};
@@ -123,9 +110,15 @@ void decideSequential(const Rule& rule, const Describer& say, Verdict& v) {
         say.name(t + 1), say.name(0), say.interval(v.sequential[t]), better, level);
   } else if (all_worse) {
     v.winner = 0;
+    std::string sequences;
+    for (size_t t = 0; t < k; ++t) {
+      sequences += fmt::format("{}{}: {}", t == 0 ? "" : "; ", say.name(t + 1),
+                               say.interval(v.sequential[t]));
+    }
     v.reason = fmt::format(
-        "{} wins: every treatment's confidence sequence lies {} 0 ({}: {}; sequential test, {}).",
-        say.name(0), worse, say.name(1), say.interval(v.sequential[0]), level);
+        "{} wins: every treatment's confidence sequence lies {} 0 ({}; sequential "
+        "test, {}).",
+        say.name(0), worse, sequences, level);
   } else if (best_open >= 0) {
     const auto t = static_cast<size_t>(best_open);
     v.reason = fmt::format(
@@ -175,6 +168,18 @@ void decideBayesian(const Rule& rule, const Describer& say, Verdict& v) {
 }
 
 }  // namespace
+
+double varianceOfDifference(GoalKind goal, const Arm& control, const Arm& variant) {
+  const auto of = [goal](const Arm& arm) {
+    const double n = static_cast<double>(arm.n);
+    if (goal == GoalKind::kConversion) {
+      const double rate = arm.sum / n;
+      return rate * (1 - rate) / n;
+    }
+    return armSampleVariance(arm) / n;
+  };
+  return of(control) + of(variant);
+}
 
 Verdict decide(const Rule& rule, GoalKind goal, std::span<const Arm> arms,
                std::span<const std::string> names) {

@@ -46,6 +46,12 @@ struct Verdict {
   std::vector<Interval> sequential;
 };
 
+// The variance of the estimated difference of two arms' rates (conversion:
+// p(1 - p)/n per arm, the unpooled Wald variance) or means (value: s^2/n per arm,
+// the sample variance): what the sequential rule's confidence sequences use, so
+// a report drawing them agrees with the verdict. NaN when an arm is empty.
+double varianceOfDifference(GoalKind goal, const Arm& control, const Arm& variant);
+
 // Applies `rule` to `arms` ([0] is control). `names` (optional, one per arm) are
 // used in the reason; without them arms are called "control", "variant 1", ...
 // Throws std::invalid_argument for fewer than two arms, names of the wrong count,

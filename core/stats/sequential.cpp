@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "stats/checks.hpp"
@@ -12,9 +13,9 @@ namespace herald::stats {
 Interval confidenceSequence(double estimate, double variance_of_estimate, int64_t n_total,
                             double alpha, double tuning) {
   requireAlpha("confidenceSequence", alpha);
-  if (n_total < 1) {
+  if (n_total < 0) {
     throw std::invalid_argument(
-        fmt::format("confidenceSequence: n_total must be >= 1, got {}", n_total));
+        fmt::format("confidenceSequence: n_total must be >= 0, got {}", n_total));
   }
   if (!(tuning > 0)) {
     throw std::invalid_argument(
@@ -23,6 +24,10 @@ Interval confidenceSequence(double estimate, double variance_of_estimate, int64_
   if (variance_of_estimate < 0) {
     throw std::invalid_argument(fmt::format(
         "confidenceSequence: the variance of the estimate is negative ({})", variance_of_estimate));
+  }
+  if (n_total == 0) {  // nobody yet: no interval (a report shows the experiment as it starts)
+    constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+    return {kNaN, kNaN};
   }
   const double log_alpha = std::log(alpha);
   const double rho_sq = (-2 * log_alpha + std::log(-2 * log_alpha + 1)) / tuning;

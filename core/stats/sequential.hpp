@@ -13,8 +13,9 @@ namespace herald::stats {
 //   s^2   = variance_of_estimate x n_total
 //   half  = sqrt(s^2) sqrt(2 (n rho^2 + 1) ln(sqrt(n rho^2 + 1) / alpha) / (n rho)^2)
 // around `estimate`. `tuning` is the sample size (both arms) where the sequence
-// is tightest; GrowthBook's default 5000. Throws std::invalid_argument for alpha
-// outside (0, 1), n_total < 1, tuning <= 0 or a negative variance.
+// is tightest; GrowthBook's default 5000. NaN bounds when n_total = 0 (no one
+// yet) or the variance is NaN. Throws std::invalid_argument for alpha outside
+// (0, 1), n_total < 0, tuning <= 0 or a negative variance.
 Interval confidenceSequence(double estimate, double variance_of_estimate, int64_t n_total,
                             double alpha, double tuning = 5000);
 

@@ -3,6 +3,7 @@
 // stopping rule's verdicts read as documented.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <functional>
@@ -146,8 +147,11 @@ TEST(StatsEdges, HolmRefusesPValuesOutsideTheUnitIntervalAndKeepsNaN) {
 }
 
 TEST(StatsEdges, ConfidenceSequenceRefusesImpossibleSizes) {
-  EXPECT_EQ(refusal([] { confidenceSequence(0, 1, 0, 0.05); }),
-            "confidenceSequence: n_total must be >= 1, got 0");
+  EXPECT_EQ(refusal([] { confidenceSequence(0, 1, -1, 0.05); }),
+            "confidenceSequence: n_total must be >= 0, got -1");
+  // Nobody yet (a report of an experiment that just started): no interval.
+  const Interval none = confidenceSequence(std::nan(""), std::nan(""), 0, 0.05);
+  EXPECT_TRUE(std::isnan(none.low) && std::isnan(none.high));
   EXPECT_EQ(refusal([] { confidenceSequence(0, -1, 10, 0.05); }),
             "confidenceSequence: the variance of the estimate is negative (-1)");
   EXPECT_EQ(refusal([] { confidenceSequence(0, 1, 10, 0.05, 0); }),
@@ -258,6 +262,23 @@ TEST(StatsDecide, ReasonsCarryTheFigures) {
             "choosing it risks an expected loss of 0.00 pp.");
 }
 
+TEST(StatsDecide, ControlWinsWhenEveryTreatmentIsWorse) {
+  const std::vector<Arm> arms = {conversions(200, 2000), conversions(100, 2000),
+                                 conversions(120, 2000)};
+  const std::vector<std::string> names = {"plain", "emoji", "question"};
+  const Verdict v = decide({}, GoalKind::kConversion, arms, names);
+  EXPECT_EQ(v.winner, 0);
+  EXPECT_EQ(v.reason.rfind("plain wins: every treatment's confidence sequence lies below 0 "
+                           "(emoji: -",
+                           0),
+            0u)
+      << v.reason;
+  EXPECT_NE(v.reason.find("; question: -"), std::string::npos) << v.reason;
+  EXPECT_NE(v.reason.find("sequential test, alpha 0.025 each, 0.05 shared by 2 treatments)."),
+            std::string::npos)
+      << v.reason;
+}
+
 TEST(StatsDecide, LowerIsBetterTurnsTheRuleAround) {
   // Unsubscribes: the variant loses more people, so with lower-is-better control wins.
   const std::vector<Arm> arms = {conversions(20, 3000), conversions(60, 3000)};
@@ -290,26 +311,38 @@ TEST(StatsDecide, UndefinedComparisonsDecideNothing) {
   }
 }
 
-// The report calls decide once per goal: with five arms (four treatments, 10^6
-// recipients each, Beta quadrature for each) it must stay under a millisecond.
+// The report calls decide once per goal: with five arms (four treatments) of
+// 10^6 recipients each it must stay under a millisecond. Rates near 50% are the
+// slowest case of the exact Beta sums (their terms spread the widest).
 TEST(StatsDecide, FiveArmsTakeUnderAMillisecond) {
-  const std::vector<Arm> arms = {conversions(50000, 1000000), conversions(50400, 1000000),
-                                 conversions(49800, 1000000), conversions(51000, 1000000),
-                                 conversions(50100, 1000000)};
-  Rule rule;
-  decide(rule, GoalKind::kConversion, arms);  // warm up
-  constexpr int kRounds = 20;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < kRounds; ++i) decide(rule, GoalKind::kConversion, arms);
-  const double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() /
-      kRounds;
-  std::printf("decide, 5 arms of 10^6 recipients: %.3f ms\n", ms);
-  RecordProperty("decide_5_arms_ms", std::to_string(ms));
+  const std::vector<std::vector<Arm>> experiments = {
+      {conversions(50000, 1000000), conversions(50400, 1000000), conversions(49800, 1000000),
+       conversions(51000, 1000000), conversions(50100, 1000000)},
+      {conversions(500000, 1000000), conversions(502000, 1000000), conversions(499000, 1000000),
+       conversions(505000, 1000000), conversions(500500, 1000000)}};
+  for (const std::vector<Arm>& arms : experiments) {
+    const Rule rule;
+    decide(rule, GoalKind::kConversion, arms);  // warm up
+    // The fastest of 20 runs: the machine's other load only ever adds time.
+    double ms = 1e9;
+    for (int i = 0; i < 20; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      decide(rule, GoalKind::kConversion, arms);
+      ms = std::min(
+          ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                  .count());
+    }
+    const double rate = arms[0].sum / static_cast<double>(arms[0].n);
+    std::printf("decide, 5 arms of 10^6 recipients at a %.0f%% rate: %.3f ms\n", 100 * rate, ms);
+    RecordProperty("decide_5_arms_ms_at_" + std::to_string(static_cast<int>(100 * rate)) + "pct",
+                   std::to_string(ms));
+    if (testing::kOptimizedBuild) {
+      EXPECT_LT(ms, 1.0);
+    }
+  }
   if (!testing::kOptimizedBuild) {
     GTEST_SKIP() << "timing is only asserted in optimized, uninstrumented builds";
   }
-  EXPECT_LT(ms, 1.0);
 }
 
 }  // namespace

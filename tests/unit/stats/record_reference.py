@@ -4,6 +4,8 @@ SciPy and statsmodels (Debian's python3-scipy and python3-statsmodels), an
 implementation independent of Herald's C++ and of Boost.Math.
 
     /usr/bin/python3 tests/unit/stats/record_reference.py
+    /usr/bin/python3 tests/unit/stats/record_reference.py --check   # the file is current
+
 
 The GoogleTest in reference_test.cpp reads the JSON and checks every value to
 1e-6 relative (1e-9 absolute near 0). Where SciPy/statsmodels has the function,
@@ -14,6 +16,7 @@ NaN is written as null, infinities as the strings "inf" and "-inf".
 import json
 import math
 import pathlib
+import sys
 import warnings
 
 import numpy as np
@@ -459,8 +462,27 @@ def main():
              "sequential, value goal")]:
         add("decide", {"rule": rule, "goal": goal, "arms": arms}, decide(rule, goal, arms), note)
 
+    if "--check" in sys.argv[1:]:
+        recorded = json.loads(OUT.read_text())
+        if not same(recorded, json.loads(json.dumps(cases))):
+            print(f"{OUT} is not what this script records today: rerun it", file=sys.stderr)
+            sys.exit(1)
+        print(f"{OUT}: {len(cases)} cases, current")
+        return
     OUT.write_text(json.dumps(cases, indent=1, allow_nan=False) + "\n")
     print(f"wrote {len(cases)} cases to {OUT}")
+
+
+def same(a, b):
+    """Equal JSON, numbers to 1e-12 relative (another SciPy build may differ in the last bits)."""
+    if isinstance(a, float) or isinstance(b, float):
+        return (isinstance(a, (int, float)) and isinstance(b, (int, float))
+                and math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return a == b
 
 
 if __name__ == "__main__":
