@@ -223,6 +223,26 @@ class ExperimentsCli(unittest.TestCase):
         for to, subject in after:
             self.assertEqual(subject, first[to], f"{to} moved")
 
+    def test_a_variant_can_send_later(self):
+        sb = self.sb
+        sb.import_contacts([{"external_id": f"c{i}", "email": f"c{i}@example.com"}
+                            for i in range(1, 101)])
+        later = ("      key: timing\n      variants:\n        - name: now\n"
+                 "        - {name: later, send_after: 2h, set: {subject: Later}}\n"
+                 "      goal: open\n")
+        path = sb.write("wf.yaml", workflow(later))
+        r = self.herald("run", path, now=T0)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        first = self.messages()
+        self.assertTrue(first)
+        self.assertEqual({s for _, s in first}, {"We miss you"})
+        self.assertIn("journeys wait, the first until 2026-05-04T12:00:00Z", r.stdout)
+        r = self.herald("run", path, now="2026-05-04T12:00:01Z")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        after = self.messages()
+        self.assertEqual(len(after), 100)
+        self.assertEqual(len(after) - len(first), sum(1 for _, s in after if s == "Later"))
+
     def test_a_dry_run_stores_no_assignment(self):
         sb = self.sb
         sb.import_contacts([{"external_id": f"c{i}", "email": f"c{i}@example.com"}
