@@ -24,6 +24,12 @@ echo
 echo
 "$herald" run workflows/welcome.yaml
 echo
+# A subject-line test on the win-back email: 30% of the lapsed customers get
+# one of two subjects now, the rest wait three days for the winner.
+"$herald" run workflows/winback-subject-test.yaml
+echo
+"$herald" experiments show winback-subject
+echo
 # A message file previewed as one Korean-speaking customer would get it
 # (workflows/templates/winback.yaml: its ko variant and the shared footer).
 "$herald" template render workflows/templates/winback.yaml --locale ko --part subject

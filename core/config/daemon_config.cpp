@@ -25,8 +25,8 @@ SourcePos posOf(const std::filesystem::path& file, const YAML::Node& n) {
 std::string formatDuration(int64_t ms) {
   if (ms <= 0) return "0s";
   static constexpr std::pair<int64_t, const char*> kUnits[] = {
-      {7 * 86'400'000LL, "w"}, {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"},
-      {1000, "s"},           {1, "ms"}};
+      {7 * 86'400'000LL, "w"}, {86'400'000, "d"}, {3'600'000, "h"},
+      {60'000, "m"},           {1000, "s"},       {1, "ms"}};
   std::string out;
   for (const auto& [size, unit] : kUnits) {
     // Weeks only when the whole length is weeks: "10d" reads better than "1w3d".

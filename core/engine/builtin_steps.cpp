@@ -88,4 +88,13 @@ JourneyMove runBuiltin(const MoveContext& ctx, const store::DueJourney& journey,
                      journey.vars);
 }
 
+std::vector<JourneyMove> builtinMoves(const ExperimentRun& run,
+                                      const std::vector<store::DueJourney>& journeys) {
+  if (run.ctx.step.uses == workflow::kExperimentStep) return runExperiment(run, journeys);
+  std::vector<JourneyMove> moves;
+  moves.reserve(journeys.size());
+  for (const auto& j : journeys) moves.push_back(runBuiltin(run.ctx, j, run.dry_run));
+  return moves;
+}
+
 }  // namespace herald::engine

@@ -1,6 +1,10 @@
 #pragma once
-// The control-flow steps the engine runs itself: condition, wait, exit.
-// They never leave the engine thread and never fail a batch.
+// The steps the engine runs itself: condition, wait, exit, and experiment
+// (engine/experiment_step, which also reads and writes the store). They
+// never leave the engine thread and never fail a batch.
+#include <vector>
+
+#include "engine/experiment_step.hpp"
 #include "engine/moves.hpp"
 
 namespace herald::engine {
@@ -10,5 +14,9 @@ namespace herald::engine {
 // at once, so a dry run shows every step of the workflow.
 store::JourneyMove runBuiltin(const MoveContext& ctx, const store::DueJourney& journey,
                               bool dry_run);
+
+// The moves of a batch at any built-in step, in order.
+std::vector<store::JourneyMove> builtinMoves(const ExperimentRun& run,
+                                             const std::vector<store::DueJourney>& journeys);
 
 }  // namespace herald::engine

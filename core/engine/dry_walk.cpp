@@ -88,8 +88,9 @@ DryWalk walkTo(RunPlan& plan, const std::string& step_id, const store::Contact& 
     StepRuntime* rt = plan.find(j.step_id);
     if (!rt) break;
     walk.path.push_back(j.step_id);
+    const MoveContext ctx{wf, *rt->step, now_ms};
     const store::JourneyMove m = rt->builtin()
-                                     ? runBuiltin(MoveContext{wf, *rt->step, now_ms}, j, true)
+                                     ? builtinMoves({store, ctx, 0, true, nullptr}, {j}).front()
                                      : callStep(*rt, plan, j, services, io, now_ms);
     j.vars = m.vars;
     if (m.outcome == "retry") {

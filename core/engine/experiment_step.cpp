@@ -160,9 +160,8 @@ std::vector<JourneyMove> runExperiment(const ExperimentRun& run,
   moves.reserve(journeys.size());
   if (!step.experiment) {
     for (const auto& j : journeys)
-      moves.push_back(failureMove(run.ctx, j,
-                                  "experiment of step '" + step.id + "' was not compiled", false,
-                                  j.vars));
+      moves.push_back(failureMove(
+          run.ctx, j, "experiment of step '" + step.id + "' was not compiled", false, j.vars));
     return moves;
   }
   const experiment::Spec& spec = *step.experiment;

@@ -8,14 +8,12 @@
 #include "engine/batch_input.hpp"
 #include "engine/builtin_steps.hpp"
 #include "engine/delivery.hpp"
-#include "engine/experiment_step.hpp"
 #include "engine/handover.hpp"
 #include "engine/moves.hpp"
 #include "observe/metrics.hpp"
 #include "plugin/crash_report.hpp"
 #include "recommend/recommender.hpp"
 #include "util/log.hpp"
-#include "workflow/builtins.hpp"
 
 namespace herald::engine {
 
@@ -209,13 +207,8 @@ void RunLoop::runBuiltinBatch(StepRuntime& rt, std::vector<store::DueJourney> jo
   store::BatchCommit batch;
   batch.run_id = result_.run.id;
   batch.now_ms = now;
-  if (rt.step->uses == workflow::kExperimentStep) {
-    batch.moves = runExperiment(
-        {store_, ctx, result_.run.id, options_.dry_run, &rt.guardrails_checked_ms}, journeys);
-  } else {
-    batch.moves.reserve(journeys.size());
-    for (const auto& j : journeys) batch.moves.push_back(runBuiltin(ctx, j, options_.dry_run));
-  }
+  batch.moves = builtinMoves(
+      {store_, ctx, result_.run.id, options_.dry_run, &rt.guardrails_checked_ms}, journeys);
   commit(batch);
   observeBatch(rt, began, std::nullopt);
 }

@@ -8,6 +8,19 @@
 #include "stats/power.hpp"
 
 namespace herald::experiment {
+namespace {
+
+// 53182 -> "53,182": the numbers people compare at a glance.
+std::string grouped(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+}  // namespace
 
 std::optional<std::string> powerWarning(const Spec& spec, int64_t audience) {
   if (!spec.power || spec.variants.size() < 2) return std::nullopt;
@@ -23,10 +36,10 @@ std::optional<std::string> powerWarning(const Spec& spec, int64_t audience) {
   const Power& p = *spec.power;
   const int64_t needed = stats::sampleSizePerVariant(p.baseline, p.minimum_effect, alpha, kPower);
   if (per_arm >= needed) return std::nullopt;
-  std::string detectable = "none";
+  std::string detectable = "none (even a rate of 100% could not be told apart)";
   if (per_arm > 1) {
-    detectable = fmt::format(
-        "{:.0f}%", stats::minimumDetectableEffect(p.baseline, per_arm, alpha, kPower) * 100);
+    const double mde = stats::minimumDetectableEffect(p.baseline, per_arm, alpha, kPower);
+    if (std::isfinite(mde)) detectable = fmt::format("{:.0f}%", mde * 100);
   }
   return fmt::format(
       "too few contacts to detect the declared effect: the smallest variant gets about {} "
@@ -34,8 +47,8 @@ std::optional<std::string> powerWarning(const Spec& spec, int64_t audience) {
       "{:.4g}% baseline at 80% power (alpha {}, two-sided) needs {} per variant. With {} per "
       "variant the smallest lift it can detect is {}; raise the test share, use fewer variants, "
       "or declare a larger minimum_effect",
-      per_arm, audience, share * 100, p.minimum_effect * 100, p.baseline * 100, alpha, needed,
-      per_arm, detectable);
+      grouped(per_arm), grouped(audience), share * 100, p.minimum_effect * 100, p.baseline * 100,
+      alpha, grouped(needed), grouped(per_arm), detectable);
 }
 
 }  // namespace herald::experiment

@@ -18,6 +18,7 @@ namespace {
 using store::ExperimentPhase;
 
 constexpr double kConfidence = 0.95;
+constexpr double kGuardrailAlpha = 0.05;
 
 bool randomized(ExperimentPhase p) {
   return p == ExperimentPhase::kSplit || p == ExperimentPhase::kTest ||
@@ -53,18 +54,6 @@ stats::Arm armOf(const GoalFigures& g, bool value, double sum_sq) {
   a.sum = value ? g.value_sum : static_cast<double>(g.conversions);
   a.sum_sq = value ? sum_sq : static_cast<double>(g.conversions);
   return a;
-}
-
-// The variance of the difference of two arms' means (each mean's variance
-// from its own spread).
-double varianceOfDifference(const stats::Arm& a, const stats::Arm& b) {
-  auto var = [](const stats::Arm& x) {
-    if (x.n < 2) return 0.0;
-    const double mean = x.sum / static_cast<double>(x.n);
-    const double v = (x.sum_sq - x.sum * mean) / static_cast<double>(x.n - 1);
-    return std::max(0.0, v) / static_cast<double>(x.n);
-  };
-  return var(a) + var(b);
 }
 
 }  // namespace
@@ -141,9 +130,11 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
 
   // Rates, intervals, comparisons.
   std::vector<stats::Arm> arms;
-  for (size_t i = 0; i < r.arms.size(); ++i) arms.push_back(armOf(r.arms[i].goal, value, sum_sq[i]));
+  for (size_t i = 0; i < r.arms.size(); ++i)
+    arms.push_back(armOf(r.arms[i].goal, value, sum_sq[i]));
   const stats::Arm& control = arms.front();
   const stats::Rule rule = ruleOf(spec);
+  const auto goal_kind = value ? stats::GoalKind::kValue : stats::GoalKind::kConversion;
   const size_t treatments = spec.variants.size() - 1;
   std::vector<double> raw_p;
   for (size_t i = 0; i < r.arms.size(); ++i) {
@@ -151,8 +142,8 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
     const stats::Arm& a = arms[i];
     g.rate = a.n > 0 ? a.sum / static_cast<double>(a.n) : 0;
     if (value) {
-      const stats::Comparison self = stats::compareMeans(a, a, kConfidence);
-      g.ci = self.variant_ci;
+      // The t interval of the arm's mean (compareMeans gives it per arm).
+      g.ci = stats::compareMeans(a, a, kConfidence).variant_ci;
     } else {
       g.ci = stats::wilsonInterval(g.conversions, g.n, kConfidence);
     }
@@ -166,9 +157,9 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
     g.bayes = value ? stats::normalChanceToBeat(base, test) : stats::betaChanceToBeat(base, test);
     if (!holdout) {
       const double diff = g.vs_control->abs_lift;
-      g.sequential = stats::confidenceSequence(diff, varianceOfDifference(base, test),
-                                               base.n + test.n,
-                                               rule.alpha / static_cast<double>(treatments));
+      g.sequential = stats::confidenceSequence(
+          diff, stats::varianceOfDifference(goal_kind, base, test), base.n + test.n,
+          rule.alpha / static_cast<double>(treatments), rule.tuning);
       raw_p.push_back(g.vs_control->p_value);
     }
   }
@@ -206,12 +197,12 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
       f.count = static_cast<int64_t>(g[i].sum);
       f.rate = g[i].n > 0 ? g[i].sum / static_cast<double>(g[i].n) : 0;
       if (i > 0 && !r.arms[i].holdout) {
-        f.sequential = stats::confidenceSequence(f.rate - (g[0].n ? g[0].sum / g[0].n : 0),
-                                                 varianceOfDifference(g[0], g[i]),
-                                                 g[0].n + g[i].n,
-                                                 0.05 / static_cast<double>(treatments));
-        f.breached = g[0].n >= rule.min_sample && g[i].n >= rule.min_sample &&
-                     f.sequential->low > 0;
+        f.sequential = stats::confidenceSequence(
+            f.rate - (g[0].n ? g[0].sum / static_cast<double>(g[0].n) : 0),
+            stats::varianceOfDifference(stats::GoalKind::kConversion, g[0], g[i]), g[0].n + g[i].n,
+            kGuardrailAlpha / static_cast<double>(treatments), rule.tuning);
+        f.breached =
+            g[0].n >= rule.min_sample && g[i].n >= rule.min_sample && f.sequential->low > 0;
       }
       r.arms[i].guardrails.push_back(std::move(f));
     }
@@ -219,15 +210,16 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
 
   // The rule over the variants not stopped (the control always stays).
   std::vector<stats::Arm> live;
+  std::vector<std::string> live_names;
   std::vector<size_t> live_index;
   for (size_t i = 0; i < spec.variants.size(); ++i) {
     if (i > 0 && r.arms[i].stopped) continue;
     live.push_back(arms[i]);
+    live_names.push_back(r.arms[i].name);
     live_index.push_back(i);
   }
   if (live.size() >= 2) {
-    r.verdict = stats::decide(rule, value ? stats::GoalKind::kValue : stats::GoalKind::kConversion,
-                              live);
+    r.verdict = stats::decide(rule, goal_kind, live, live_names);
     if (r.verdict.winner >= 0) r.winner = static_cast<int>(live_index[r.verdict.winner]);
   } else {
     r.verdict.reason = "every variant but the control is stopped";
@@ -235,26 +227,27 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
 
   // One sentence for people.
   if (r.decision) {
-    r.status = r.decision->outcome == "winner"
-                   ? fmt::format("decided {}: the winner is '{}', sent to the rest",
-                                 formatIsoTime(r.decision->decided_ms), r.decision->variant)
-                   : fmt::format("decided {}: no winner; the rest got {}",
-                                 formatIsoTime(r.decision->decided_ms),
-                                 r.decision->variant.empty() ? "nothing"
-                                                             : "'" + r.decision->variant + "'");
+    r.status =
+        r.decision->outcome == "winner"
+            ? fmt::format("decided {}: the winner is '{}', sent to the rest",
+                          formatIsoTime(r.decision->decided_ms), r.decision->variant)
+            : fmt::format(
+                  "decided {}: no winner; the rest got {}", formatIsoTime(r.decision->decided_ms),
+                  r.decision->variant.empty() ? "nothing" : "'" + r.decision->variant + "'");
   } else if (spec.rollout) {
-    r.status = fmt::format("testing on {:.0f}% of the audience; the rule decides at {} ({})",
-                           spec.rollout->test_share * 100, formatIsoTime(r.decide_at),
-                           r.winner >= 0 ? "it would pick '" + r.arms[r.winner].name + "' now"
-                                         : r.verdict.reason);
+    r.status = fmt::format(
+        "testing on {:.0f}% of the audience; the rule decides at {} ({})",
+        spec.rollout->test_share * 100, formatIsoTime(r.decide_at),
+        r.winner >= 0 ? "it would pick '" + r.arms[r.winner].name + "' now" : r.verdict.reason);
   } else {
     r.status = r.winner >= 0 ? "running; the rule picks '" + r.arms[r.winner].name + "' now"
                              : "running; " + r.verdict.reason;
   }
   if (r.srm_mismatch) {
-    r.status += fmt::format(". WARNING: sample ratio mismatch (p = {:.2g}): the split does not "
-                            "match the weights, so these figures are unreliable",
-                            r.srm_p);
+    r.status += fmt::format(
+        ". WARNING: sample ratio mismatch (p = {:.2g}): the split does not "
+        "match the weights, so these figures are unreliable",
+        r.srm_p);
   }
   return r;
 }

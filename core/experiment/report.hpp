@@ -5,11 +5,10 @@
 // control, the guardrails, the sample-ratio check, what the rule says, and
 // the decision when one was made. `herald experiments show`, the admin API
 // and the decision itself (figures stored with it) read the same Report.
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "experiment/spec.hpp"
 #include "stats/bayes.hpp"
@@ -38,7 +37,7 @@ struct GuardrailFigures {
   int64_t count = 0;
   double rate = 0;
   std::optional<stats::Interval> sequential;  // treatments: of the difference to the control
-  bool breached = false;  // significantly worse than the control
+  bool breached = false;                      // significantly worse than the control
 };
 
 struct ArmReport {

@@ -32,8 +32,7 @@ class Reader {
   }
 
   // A duration such as 7d; `fallback` when absent.
-  int64_t duration(const json& obj, const char* key, const std::string& pointer,
-                   int64_t fallback) {
+  int64_t duration(const json& obj, const char* key, const std::string& pointer, int64_t fallback) {
     const auto value = text(obj, key);
     if (!value) return fallback;
     const auto d = config::parseDuration(*value);
@@ -187,11 +186,12 @@ void readRollout(Reader& r, const json& with, Spec& spec) {
   }
   tw.decide_after_ms = r.duration(t, "decide_after", at, 0);
   if (tw.decide_after_ms <= 0 && !t.contains("decide_after")) {
-    r.error(at, "test_then_winner needs decide_after: how long to wait after the test sends "
-                "before the rule picks the winner, e.g. decide_after: 3d");
+    r.error(at,
+            "test_then_winner needs decide_after: how long to wait after the test sends "
+            "before the rule picks the winner, e.g. decide_after: 3d");
   }
-  if (auto rule = r.text(t, "rule")) tw.rule = *rule == "bayesian" ? RuleKind::kBayesian
-                                                                   : RuleKind::kSequential;
+  if (auto rule = r.text(t, "rule"))
+    tw.rule = *rule == "bayesian" ? RuleKind::kBayesian : RuleKind::kSequential;
   if (auto a = t.find("alpha"); a != t.end() && a->is_number()) {
     tw.alpha = a->get<double>();
     if (!(tw.alpha > 0 && tw.alpha <= 0.2)) {
@@ -221,11 +221,12 @@ void readRollout(Reader& r, const json& with, Spec& spec) {
     tw.min_sample = m->get<int64_t>();
   }
   if (auto p = r.text(t, "if_no_winner")) {
-    tw.if_no_winner = *p == "best" ? NoWinner::kBest
+    tw.if_no_winner = *p == "best"   ? NoWinner::kBest
                       : *p == "stop" ? NoWinner::kStop
                                      : NoWinner::kControl;
   }
-  if (tw.decide_after_ms > 0 && tw.decide_after_ms < spec.goal.window_ms && !spec.goal.event.empty()) {
+  if (tw.decide_after_ms > 0 && tw.decide_after_ms < spec.goal.window_ms &&
+      !spec.goal.event.empty()) {
     r.warning(at + "/decide_after",
               fmt::format("the decision comes before the goal's window closes (decide_after is "
                           "shorter than the goal's within): contacts still converting then are "
@@ -264,8 +265,9 @@ Spec parseSpec(const json& with, const std::string& default_key, std::vector<Pro
   if (auto h = r.share(with, "holdout", "")) {
     spec.holdout = *h;
     if (*h >= 1) {
-      r.error("/holdout", "a holdout of 100% sends nothing to anyone; holdouts are usually 5% "
-                          "to 20%");
+      r.error("/holdout",
+              "a holdout of 100% sends nothing to anyone; holdouts are usually 5% "
+              "to 20%");
     } else if (*h > 0.5) {
       r.warning("/holdout",
                 fmt::format("a holdout of {:.0f}% sends nothing to most of the audience; "
@@ -276,8 +278,9 @@ Spec parseSpec(const json& with, const std::string& default_key, std::vector<Pro
   if (auto g = with.find("goal"); g != with.end()) {
     spec.goal = r.goal(*g, "/goal", "goal");
   } else {
-    r.error("", "an experiment needs a goal: the event that decides it, e.g. goal: {event: "
-                "purchase, within: 7d} (open, click, unsubscribe or any event type)");
+    r.error("",
+            "an experiment needs a goal: the event that decides it, e.g. goal: {event: "
+            "purchase, within: 7d} (open, click, unsubscribe or any event type)");
   }
   if (auto gs = with.find("guardrails"); gs != with.end() && gs->is_array()) {
     std::set<std::string> seen;
@@ -308,6 +311,11 @@ Spec parseSpec(const json& with, const std::string& default_key, std::vector<Pro
       r.error("/power/minimum_effect",
               "minimum_effect is the smallest relative lift worth detecting, above 0%, e.g. "
               "minimum_effect: 10% (3% -> 3.3%)");
+    } else if (power.baseline * (1 + power.minimum_effect) >= 1) {
+      r.error("/power/minimum_effect",
+              fmt::format("a {:.4g}% lift over a {:.4g}% baseline is a rate of 100% or more; "
+                          "minimum_effect is relative (10% takes 3% to 3.3%)",
+                          power.minimum_effect * 100, power.baseline * 100));
     } else {
       spec.power = power;
     }

@@ -6,11 +6,10 @@
 // each problem at FILE:LINE:COL from its JSON pointer) and the copy the
 // store keeps for reports.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace herald::experiment {
 

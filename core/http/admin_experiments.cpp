@@ -36,9 +36,9 @@ void addExperimentRoutes(Router& router, daemon::Control& control) {
                      "no experiment has this key (percent-encode a '/' in it as %2F); GET "
                      "/api/v1/experiments lists them"));
                }
-               respond(jsonResponse(
-                   ex.request, bhttp::status::ok,
-                   experiment::toJson(experiment::buildReport(xs, *record, control.clock().nowMs()))));
+               respond(jsonResponse(ex.request, bhttp::status::ok,
+                                    experiment::toJson(experiment::buildReport(
+                                        xs, *record, control.clock().nowMs()))));
              });
 }
 

@@ -16,8 +16,8 @@ void addContactRoutes(Router& router, daemon::Control& control,
 void addWorkflowRoutes(Router& router, daemon::Control& control,
                        HttpMetrics& metrics);  // admin_workflows.cpp
 void addRunRoutes(Router& router, daemon::Control& control,
-                  HttpMetrics& metrics);                       // admin_runs.cpp
-void addSendRoutes(Router& router, daemon::Control& control);  // admin_sends.cpp
+                  HttpMetrics& metrics);                             // admin_runs.cpp
+void addSendRoutes(Router& router, daemon::Control& control);        // admin_sends.cpp
 void addExperimentRoutes(Router& router, daemon::Control& control);  // admin_experiments.cpp
 // /metrics, /livez, /readyz, /api/v1/openapi.json (no token needed).
 void addObserveRoutes(Router& router, daemon::Control& control);  // admin_observe.cpp

@@ -123,7 +123,6 @@ const char* const kExperimentSchema = R"({
       "additionalProperties": false
     }
   },
-  "required": ["variants", "goal"],
   "additionalProperties": false
 })";
 
@@ -152,8 +151,10 @@ void compileExperiment(Step& step, const Workflow& wf, Diagnostics& diags) {
       wait.until_minute = parseTimeOfDay(v.send_at);
       if (!wait.until_minute) {
         diags.error(configPosition(step, "/variants/" + std::to_string(i) + "/send_at"),
-                    where + "send_at must be a time of day as HH:MM (24-hour), e.g. \"19:00\", "
-                            "got '" + v.send_at + "'");
+                    where +
+                        "send_at must be a time of day as HH:MM (24-hour), e.g. \"19:00\", "
+                        "got '" +
+                        v.send_at + "'");
         ok = false;
         continue;
       }

@@ -121,7 +121,8 @@ class Validator {
   // any, changes it), secrets resolved, the schema, then the plugin's own
   // checks. False when any failed.
   bool checkConfig(Step& step, const plugin::StepTypeInfo& info, const std::string& name,
-                   const std::function<void(Step&)>& after_expand = {}) {
+                   const std::function<void(Step&)>& after_expand = {},
+                   const std::string& schema_context = "") {
     const size_t before = diags_.errorCount();
     expandMessage(step, info);
     if (diags_.errorCount() != before) return false;
@@ -131,7 +132,7 @@ class Validator {
                         step.config, step.config_positions, diags_);
     if (diags_.errorCount() != before) return false;
     schema::validate(info.schema, step.config, step.config_positions, step.with_pos,
-                     "'with' of " + step.uses, diags_);
+                     schema_context.empty() ? "'with' of " + step.uses : schema_context, diags_);
     if (diags_.errorCount() != before) return false;
     plugin::StepSetup setup;
     setup.positions = &step.config_positions;
@@ -189,8 +190,8 @@ class Validator {
                              "sends exactly what the control sends (fine for an A/A test)");
         continue;
       }
-      const auto target = deliveryStepFrom(routed ? std::optional(exp.branches.at(variant.name))
-                                                  : wf_.nextOf(exp));
+      const auto target =
+          deliveryStepFrom(routed ? std::optional(exp.branches.at(variant.name)) : wf_.nextOf(exp));
       if (!target) {
         diags_.error(configPosition(exp, at),
                      name + ": variant '" + variant.name +
@@ -217,7 +218,9 @@ class Validator {
       const std::string as = "step '" + copy.id + "' as variant '" + variant.name +
                              "' of experiment step '" + exp.id + "' sends it";
       if (checkConfig(copy, *info, as,
-                      own_message ? std::function<void(Step&)>() : std::function(setFields))) {
+                      own_message ? std::function<void(Step&)>() : std::function(setFields),
+                      "'with' of " + copy.uses + " as variant '" + variant.name + "' of step '" +
+                          exp.id + "' sets it")) {
         wf_.steps[*target].variant_configs.push_back(
             {spec.key, variant.name, std::make_shared<const Step>(std::move(copy))});
       }
@@ -329,7 +332,8 @@ class Validator {
       }
     }
     checkDeliveryKeys(step, name, info);
-    if (step.uses == kExperimentStep) return;  // its labels are its variants: checkExperimentBranches
+    if (step.uses == kExperimentStep)
+      return;  // its labels are its variants: checkExperimentBranches
     for (const auto& [label, target] : step.branches) {
       if (std::find(info.branches.begin(), info.branches.end(), label) != info.branches.end())
         continue;
@@ -353,9 +357,10 @@ class Validator {
       if (std::find(labels.begin(), labels.end(), label) != labels.end()) {
         if (label == experiment::kHoldout && spec.holdout <= 0)
           diags_.error(step.branch_pos.at(label),
-                       name + ": branch 'holdout' receives the contacts held out, but this "
-                              "experiment holds out nobody; add holdout: 10% (say) or remove "
-                              "the branch");
+                       name +
+                           ": branch 'holdout' receives the contacts held out, but this "
+                           "experiment holds out nobody; add holdout: 10% (say) or remove "
+                           "the branch");
         continue;
       }
       std::string msg = name + ": experiment has no variant named '" + label + "'";

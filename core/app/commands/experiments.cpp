@@ -3,6 +3,8 @@
 // sent, exposed, conversions, rate, lift with intervals, raw and corrected
 // p-values, chance to beat the control, guardrails, the sample-ratio check
 // and the decision, or what it still needs).
+#include "store/experiments.hpp"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -11,7 +13,6 @@
 
 #include "app/command.hpp"
 #include "experiment/report.hpp"
-#include "store/experiments.hpp"
 #include "util/clock.hpp"
 
 namespace herald::app {
@@ -99,10 +100,10 @@ void printReport(const experiment::Report& r) {
   }
   std::cout << fmt::format("  status: {}\n\n", r.status);
 
-  std::cout << fmt::format("{:<14} {:>9} {:>9} {:>11} {:>10}  {:<22} {:>10} {:>24} {:>9} {:>9} {:>8}\n",
-                           "variant", "assigned", "sent", value ? "total" : "conversions",
-                           value ? "mean" : "rate", "95% interval", "lift", "lift 95% interval",
-                           "p", "p (Holm)", "P(beat)");
+  std::cout << fmt::format(
+      "{:<14} {:>9} {:>9} {:>11} {:>10}  {:<22} {:>10} {:>24} {:>9} {:>9} {:>8}\n", "variant",
+      "assigned", "sent", value ? "total" : "conversions", value ? "mean" : "rate", "95% interval",
+      "lift", "lift 95% interval", "p", "p (Holm)", "P(beat)");
   for (const auto& a : r.arms) {
     const auto& g = a.goal;
     std::string name = a.name + (a.control ? " *" : "") + (a.stopped ? " (stopped)" : "");
@@ -124,14 +125,15 @@ void printReport(const experiment::Report& r) {
         value ? fmt::format("{:.2f}", g.value_sum) : std::to_string(g.conversions), measure, ci,
         lift, lift_ci, p, p_holm, beat);
   }
-  std::cout << "  * control; lift is relative to the control (the holdout's row: the control "
-               "against the holdout)\n";
+  std::cout << (s.holdout > 0 ? "  * control; lift is relative to the control (the holdout's "
+                                "row: the control against the holdout)\n"
+                              : "  * control; lift is relative to the control\n");
   for (const auto& a : r.arms) {
-    if (a.rest > 0) std::cout << fmt::format("  {} also went to {} contacts after the test\n", a.name, a.rest);
+    if (a.rest > 0)
+      std::cout << fmt::format("  {} also went to {} contacts after the test\n", a.name, a.rest);
     if (a.stopped) std::cout << fmt::format("  {} was stopped: {}\n", a.name, a.stop_reason);
   }
-  if (r.waiting > 0)
-    std::cout << fmt::format("  {} contacts wait for the decision\n", r.waiting);
+  if (r.waiting > 0) std::cout << fmt::format("  {} contacts wait for the decision\n", r.waiting);
   if (!s.guardrails.empty()) {
     std::cout << "\nguardrails (a variant significantly worse than the control is stopped):\n";
     for (size_t k = 0; k < s.guardrails.size(); ++k) {
@@ -139,7 +141,8 @@ void printReport(const experiment::Report& r) {
       for (const auto& a : r.arms) {
         if (k >= a.guardrails.size()) continue;
         const auto& g = a.guardrails[k];
-        std::cout << fmt::format("  {} {}{}", a.name, percent(g.rate), g.breached ? " BREACHED" : "");
+        std::cout << fmt::format("  {} {}{}", a.name, percent(g.rate),
+                                 g.breached ? " BREACHED" : "");
       }
       std::cout << '\n';
     }
@@ -150,9 +153,10 @@ void printReport(const experiment::Report& r) {
                                           : "the split matches the weights");
   std::cout << fmt::format("rule now: {}\n", r.verdict.reason);
   if (r.decision) {
-    std::cout << fmt::format("decision ({}): {}{}\n", formatIsoTime(r.decision->decided_ms),
-                             r.decision->outcome == "winner" ? "winner " : "no winner; the rest got ",
-                             r.decision->variant.empty() ? "nothing" : "'" + r.decision->variant + "'");
+    std::cout << fmt::format(
+        "decision ({}): {}{}\n", formatIsoTime(r.decision->decided_ms),
+        r.decision->outcome == "winner" ? "winner " : "no winner; the rest got ",
+        r.decision->variant.empty() ? "nothing" : "'" + r.decision->variant + "'");
   }
 }
 

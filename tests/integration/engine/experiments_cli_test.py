@@ -6,6 +6,7 @@ decision, the winner to the rest), `herald experiments list|show`, sticky
 assignment across a new revision, and a dry run that stores nothing."""
 import csv
 import email
+import email.utils
 import json
 import os
 import sys
@@ -65,7 +66,7 @@ class ExperimentsCli(unittest.TestCase):
         for name in self.sb.outbox_files():
             with open(os.path.join(new, name), "rb") as f:
                 m = email.message_from_binary_file(f)
-            out.append((m["To"].strip(), m["Subject"].strip()))
+            out.append((email.utils.parseaddr(m["To"])[1], m["Subject"].strip()))
         return out
 
     # --- validate -----------------------------------------------------------
@@ -74,7 +75,7 @@ class ExperimentsCli(unittest.TestCase):
         cases = [
             # (with block, line, col, message part)
             ("      variants:\n        - name: only\n      goal: {event: purchase}\n",
-             7, 7, "an experiment needs at least two variants: the control (the first) and one "
+             8, 9, "an experiment needs at least two variants: the control (the first) and one "
                    "to test against it; it has 1"),
             ("      variants:\n        - name: a\n        - name: a\n      goal: purchase\n",
              9, 17, "two variants are named 'a'; every variant needs its own name"),
@@ -82,7 +83,7 @@ class ExperimentsCli(unittest.TestCase):
              9, 17, "'holdout' is the name of the contacts held out"),
             ("      variants:\n        - name: a\n        - {name: b, weight: 0}\n"
              "      goal: purchase\n",
-             9, 30, "weight must be a number above 0 (weights are relative"),
+             9, 29, "weight must be a number above 0 (weights are relative"),
             ("      variants:\n        - name: a\n        - name: b\n      holdout: lots\n"
              "      goal: purchase\n",
              10, 16, "holdout must be a share written as a percentage such as 10%"),
@@ -96,7 +97,7 @@ class ExperimentsCli(unittest.TestCase):
              11, 25, "test_then_winner needs decide_after"),
             ("      variants:\n        - name: a\n        - {name: b, send_at: '7pm'}\n"
              "      goal: purchase\n",
-             9, 31, "send_at must be a time of day as HH:MM (24-hour)"),
+             9, 30, "send_at must be a time of day as HH:MM (24-hour)"),
             ("      variants:\n        - name: a\n        - {name: b, set: {subjct: x}}\n"
              "      goal: purchase\n",
              9, 27, "subjct"),
@@ -108,8 +109,8 @@ class ExperimentsCli(unittest.TestCase):
                 self.assertIn(f"{path}:{line}:{col}: error: step 'test': {message}"
                               if "subjct" not in message else f"{path}:{line}:{col}: error:", out)
                 if "subjct" in message:
-                    self.assertIn("step 'send' as variant 'b' of experiment step 'test' sends it",
-                                  out)
+                    self.assertIn("unknown key 'subjct' in 'with' of outbox.email as variant 'b' "
+                                  "of step 'test' sets it; known keys: from, html", out)
 
     def test_branches_are_named_after_the_variants(self):
         text = workflow("      variants:\n        - name: usual\n        - name: sms\n"
@@ -125,7 +126,7 @@ class ExperimentsCli(unittest.TestCase):
                         extra_steps="  - id: end\n    uses: exit\n")
         path, code, out = self.validate(text)
         self.assertEqual(code, 1, out)
-        self.assertIn(f"{path}:9:22: error: step 'test': variant 'b' sets fields of the next "
+        self.assertIn(f"{path}:9:26: error: step 'test': variant 'b' sets fields of the next "
                       "delivery step, but its contacts reach none", out)
 
     def test_warnings_for_weights_and_a_variant_that_changes_nothing(self):
@@ -145,27 +146,28 @@ class ExperimentsCli(unittest.TestCase):
         self.assertEqual(code, 0, out)
         # 200 contacts x 30% test x 1/2: 30 per variant; statsmodels'
         # NormalIndPower gives 53,183 per variant for 3% -> 3.3% at 80% power.
-        self.assertIn(f"{path}:13:14: warning: step 'test': too few contacts to detect the "
+        self.assertIn(f"{path}:14:14: warning: step 'test': too few contacts to detect the "
                       "declared effect: the smallest variant gets about 30 contacts (200 in the "
-                      "audience x 15% x", out.replace("15%", "15%"))
-        self.assertRegex(out, r"needs 5\d,\d{3}|needs 5\d\d\d\d per variant")
+                      "audience x 15%), but detecting a 10% relative lift over a 3% baseline at "
+                      "80% power (alpha 0.05, two-sided) needs 53,182 per variant. With 30 per "
+                      "variant the smallest lift it can detect is 769%", out)
 
     # --- a test-then-winner run ----------------------------------------------
 
     def test_test_then_winner_over_two_runs(self):
         sb = self.sb
         sb.import_contacts([{"external_id": f"c{i}", "email": f"c{i}@example.com"}
-                            for i in range(1, 401)])
+                            for i in range(1, 2001)])
         path = sb.write("wf.yaml", workflow(GOOD))
         r = self.herald("run", path, now=T0)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         test = dict(self.messages())
-        self.assertGreater(len(test), 80)
-        self.assertLess(len(test), 160)
+        self.assertGreater(len(test), 500)
+        self.assertLess(len(test), 700)
         show = self.herald("experiments", "show", "subject-test", "--json", now=T0)
         self.assertEqual(show.returncode, 0, show.stderr)
         report = json.loads(show.stdout)
-        self.assertEqual(report["waiting"], 400 - len(test))
+        self.assertEqual(report["waiting"], 2000 - len(test))
         self.assertIsNone(report.get("decision"))
 
         # Purchases: half of the discount's contacts, a tenth of the control's.
@@ -187,8 +189,8 @@ class ExperimentsCli(unittest.TestCase):
         r = self.herald("run", path, now=DECIDE)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         messages = self.messages()
-        self.assertEqual(len(messages), 400)
-        self.assertEqual(len({to for to, _ in messages}), 400, "a contact got two messages")
+        self.assertEqual(len(messages), 2000)
+        self.assertEqual(len({to for to, _ in messages}), 2000, "a contact got two messages")
         rest = [s for to, s in messages if to not in test]
         self.assertEqual(set(rest), {"20% off for you"})
 
@@ -220,6 +222,26 @@ class ExperimentsCli(unittest.TestCase):
         self.assertEqual(len(after), 200)
         for to, subject in after:
             self.assertEqual(subject, first[to], f"{to} moved")
+
+    def test_a_variant_can_send_later(self):
+        sb = self.sb
+        sb.import_contacts([{"external_id": f"c{i}", "email": f"c{i}@example.com"}
+                            for i in range(1, 101)])
+        later = ("      key: timing\n      variants:\n        - name: now\n"
+                 "        - {name: later, send_after: 2h, set: {subject: Later}}\n"
+                 "      goal: open\n")
+        path = sb.write("wf.yaml", workflow(later))
+        r = self.herald("run", path, now=T0)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        first = self.messages()
+        self.assertTrue(first)
+        self.assertEqual({s for _, s in first}, {"We miss you"})
+        self.assertIn("journeys wait, the first until 2026-05-04T12:00:00Z", r.stdout)
+        r = self.herald("run", path, now="2026-05-04T12:00:01Z")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        after = self.messages()
+        self.assertEqual(len(after), 100)
+        self.assertEqual(len(after) - len(first), sum(1 for _, s in after if s == "Later"))
 
     def test_a_dry_run_stores_no_assignment(self):
         sb = self.sb

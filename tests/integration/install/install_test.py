@@ -97,7 +97,7 @@ def test_layout(root):
     examples = os.path.join(root, "usr/share/doc/herald/examples/workflows")
     shutil.copytree(examples, workflows, dirs_exist_ok=True)
     r = run([herald, "validate", "--config", moved, workflows])
-    check(r.returncode == 0 and "ok: 3 workflows, 5 segments valid" in r.stdout,
+    check(r.returncode == 0 and "ok: 4 workflows, 5 segments valid" in r.stdout,
           "validate of the example workflows in the workflows folder: " + r.stdout + r.stderr)
 
 

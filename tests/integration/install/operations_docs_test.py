@@ -76,7 +76,7 @@ def main(root):
 
     # The config loads and the validate example passes on the examples.
     r = sh(ex["validate"], root)
-    check(r.returncode == 0 and "ok: 3 workflows, 5 segments valid" in r.stdout,
+    check(r.returncode == 0 and "ok: 4 workflows, 5 segments valid" in r.stdout,
           "validate example: " + r.stdout + r.stderr)
 
     data = os.path.join(SOURCE, "workflows/data")
