@@ -271,6 +271,14 @@ nlohmann::json interval(const stats::Interval& i) {
 
 }  // namespace
 
+nlohmann::json summaryJson(const Report& r) {
+  return {{"key", r.record.key},
+          {"workflow", r.record.workflow},
+          {"step", r.record.step},
+          {"started", formatIsoTime(r.record.created_ms)},
+          {"status", r.status}};
+}
+
 nlohmann::json toJson(const Report& r) {
   nlohmann::json arms = nlohmann::json::array();
   for (const auto& a : r.arms) {

@@ -5,15 +5,13 @@ over two `herald run`s with --now (the test share, the rest waiting, the
 decision, the winner to the rest), `herald experiments list|show`, sticky
 assignment across a new revision, and a dry run that stores nothing."""
 import csv
-import email
-import email.utils
 import json
 import os
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Sandbox  # noqa: E402
+from common import Sandbox, outbox_messages  # noqa: E402
 
 HERALD = sys.argv.pop(1)
 PLUGIN_DIR = sys.argv.pop(1)
@@ -61,15 +59,7 @@ class ExperimentsCli(unittest.TestCase):
         return path, r.returncode, r.stdout + r.stderr
 
     def messages(self):
-        out = []
-        new = os.path.join(self.sb.outbox, "new")
-        for name in self.sb.outbox_files():
-            with open(os.path.join(new, name), "rb") as f:
-                m = email.message_from_binary_file(f)
-            out.append((email.utils.parseaddr(m["To"])[1], m["Subject"].strip()))
-        return out
-
-    # --- validate -----------------------------------------------------------
+        return outbox_messages(self.sb.outbox)
 
     def test_each_mistake_is_named_at_its_place(self):
         cases = [
