@@ -106,9 +106,15 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
     }
   }
 
+  // Every count in one pass over the assignments: [0] the goal, [1 + i]
+  // guardrail i (which need no `sent`: no workflow).
+  std::vector<store::GoalQuery> queries{queryFor(spec.goal, record.workflow)};
+  for (const auto& guard : spec.guardrails) queries.push_back(queryFor(guard, ""));
+  const auto counts = store.goalCountsBatch(record.key, queries);
+
   // The primary goal's counts (randomized contacts only) and who got what.
   std::vector<double> sum_sq(r.arms.size(), 0);
-  for (const auto& c : store.goalCounts(record.key, queryFor(spec.goal, record.workflow))) {
+  for (const auto& c : counts.at(0)) {
     if (c.phase == ExperimentPhase::kWaiting) {
       r.waiting += c.n;
       continue;
@@ -182,9 +188,10 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
   }
 
   // Guardrails: each treatment against the control.
-  for (const auto& guard : spec.guardrails) {
+  for (size_t k = 0; k < spec.guardrails.size(); ++k) {
+    const Goal& guard = spec.guardrails[k];
     std::vector<stats::Arm> g(r.arms.size());
-    for (const auto& c : store.goalCounts(record.key, queryFor(guard, record.workflow))) {
+    for (const auto& c : counts.at(1 + k)) {
       const int i = armIndex(c.variant);
       if (i < 0 || !randomized(c.phase)) continue;
       g[i].n += c.n;
@@ -263,6 +270,14 @@ nlohmann::json interval(const stats::Interval& i) {
 }
 
 }  // namespace
+
+nlohmann::json summaryJson(const Report& r) {
+  return {{"key", r.record.key},
+          {"workflow", r.record.workflow},
+          {"step", r.record.step},
+          {"started", formatIsoTime(r.record.created_ms)},
+          {"status", r.status}};
+}
 
 nlohmann::json toJson(const Report& r) {
   nlohmann::json arms = nlohmann::json::array();

@@ -80,4 +80,8 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
 // ready for a chart: docs/operations.md "Experiments over the API".
 nlohmann::json toJson(const Report& report);
 
+// One line of `herald experiments list --json` and GET /api/v1/experiments:
+// key, workflow, step, started, status.
+nlohmann::json summaryJson(const Report& report);
+
 }  // namespace herald::experiment

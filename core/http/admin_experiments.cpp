@@ -3,7 +3,6 @@
 #include "experiment/report.hpp"
 #include "http/admin_routes.hpp"
 #include "store/experiments.hpp"
-#include "util/clock.hpp"
 
 namespace herald::http {
 
@@ -16,14 +15,9 @@ void addExperimentRoutes(Router& router, daemon::Control& control) {
                auto& xs = control.store().experiments();
                const int64_t now = control.clock().nowMs();
                nlohmann::json out = nlohmann::json::array();
-               for (const auto& r : xs.listExperiments()) {
-                 const auto report = experiment::buildReport(xs, r, now);
-                 out.push_back({{"key", r.key},
-                                {"workflow", r.workflow},
-                                {"step", r.step},
-                                {"started", formatIsoTime(r.created_ms)},
-                                {"status", report.status}});
-               }
+               for (const auto& r : xs.listExperiments())
+                 out.push_back(experiment::summaryJson(experiment::buildReport(xs, r, now)));
+
                respond(jsonResponse(ex.request, bhttp::status::ok, {{"experiments", out}}));
              });
   router.add(bhttp::verb::get, "/api/v1/experiments/{key}",

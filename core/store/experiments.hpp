@@ -100,6 +100,11 @@ class ExperimentStore {
   // assignment, recipients with >= 1 event of q.event_type in
   // [exposed_ms, exposed_ms + window_ms), and the per-recipient value sums.
   virtual std::vector<VariantCounts> goalCounts(const std::string& key, const GoalQuery& q) = 0;
+  // goalCounts() of each query, in order, from one pass over the
+  // assignments: a report's goal and guardrails cost little more than one
+  // goal (the assignments and each workflow's sent rows are read once).
+  virtual std::vector<std::vector<VariantCounts>> goalCountsBatch(
+      const std::string& key, std::span<const GoalQuery> goals) = 0;
 };
 
 }  // namespace herald::store

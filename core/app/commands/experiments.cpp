@@ -54,14 +54,8 @@ int listExperiments(AppContext& ctx, const ListFlags& flags) {
   const auto records = xs.listExperiments();
   if (flags.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : records) {
-      const auto report = experiment::buildReport(xs, r, now);
-      out.push_back({{"key", r.key},
-                     {"workflow", r.workflow},
-                     {"step", r.step},
-                     {"started", formatIsoTime(r.created_ms)},
-                     {"status", report.status}});
-    }
+    for (const auto& r : records)
+      out.push_back(experiment::summaryJson(experiment::buildReport(xs, r, now)));
     std::cout << out.dump(2) << '\n';
     return 0;
   }

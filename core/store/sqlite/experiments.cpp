@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <climits>
-#include <tuple>
+#include <memory>
 
 #include "store/store.hpp"
 
@@ -70,20 +70,22 @@ std::string propertyPath(const std::string& name) {
 }
 
 // Rows of one statement in contact order, read as a merge join reads them:
-// the statement is "... WHERE <column> = ?1 AND contact_id >= ?2 ORDER BY
-// contact_id ..." with the contact id as column 0. skipTo() steps forward,
+// the statement is "... WHERE <column> = ?1 AND contact_id >= ?2 AND <time>
+// >= ?3 AND <time> < ?4 ORDER BY contact_id ..." with the contact id as
+// column 0. The time range (every recipient's window together) is tested
+// inside SQLite, so rows outside it never come out. skipTo() steps forward,
 // and when the wanted contact is still far ahead it seeks (one index
 // descent) instead: a small experiment among many events costs a probe per
 // recipient, a large one a single pass over the index.
 class ContactStream {
  public:
-  ContactStream(Db& db, std::string_view sql, std::string filter)
-      : stmt_(db.stmt(sql)), filter_(std::move(filter)) {}
+  ContactStream(Db& db, std::string_view sql, std::string filter, int64_t from_ms, int64_t until_ms)
+      : stmt_(db.stmt(sql)), filter_(std::move(filter)), from_ms_(from_ms), until_ms_(until_ms) {}
 
   void seek(int64_t contact) {
     q_.reset();
     q_.emplace(stmt_);
-    q_->bindText(1, filter_).bindInt(2, contact);
+    q_->bindText(1, filter_).bindInt(2, contact).bindInt(3, from_ms_).bindInt(4, until_ms_);
     step();
   }
   void skipTo(int64_t contact) {
@@ -99,6 +101,7 @@ class ContactStream {
   static constexpr int64_t kEnd = INT64_MAX;
   Stmt& stmt_;
   std::string filter_;  // bound without a copy: lives as long as the query
+  int64_t from_ms_, until_ms_;
   std::optional<Query> q_;
   int64_t contact_ = kEnd;
 };
@@ -107,15 +110,23 @@ class ContactStream {
 // events_by_type_contact alone (the rowid comes with every index entry).
 constexpr std::string_view kGoalEventsSql =
     "SELECT contact_id, at_ms, amount_units, id FROM events INDEXED BY events_by_type_contact "
-    "WHERE type = ?1 AND contact_id >= ?2 ORDER BY contact_id, at_ms";
+    "WHERE type = ?1 AND contact_id >= ?2 AND at_ms >= ?3 AND at_ms < ?4 "
+    "ORDER BY contact_id, at_ms";
 // A workflow's sent ledger rows in contact order (covering index).
 constexpr std::string_view kSentRowsSql =
     "SELECT contact_id, created_ms FROM send_ledger INDEXED BY send_ledger_by_workflow_contact "
-    "WHERE workflow = ?1 AND contact_id >= ?2 AND status = 'sent' ORDER BY contact_id";
-// What the index does not hold, read only for events inside a window.
-constexpr std::string_view kEventDetailSql =
-    "SELECT json_extract(properties, '$.machine') IS 1, "
-    "CAST(json_extract(properties, ?2) AS REAL) FROM events WHERE id = ?1";
+    "WHERE workflow = ?1 AND contact_id >= ?2 AND status = 'sent' AND created_ms >= ?3 AND "
+    "created_ms < ?4 ORDER BY contact_id";
+// Machine-made events of a type (properties.machine true: opens by privacy
+// proxies and scanners) in contact order, from the small partial index
+// events_machine: the report leaves them out without reading event rows.
+constexpr std::string_view kMachineEventsSql =
+    "SELECT contact_id, id FROM events INDEXED BY events_machine WHERE type = ?1 AND "
+    "contact_id >= ?2 AND at_ms >= ?3 AND at_ms < ?4 AND json_extract(properties, '$.machine') "
+    "IS 1 ORDER BY contact_id";
+// A JSON value goal's property, read only for events inside a window.
+constexpr std::string_view kEventValueSql =
+    "SELECT CAST(json_extract(properties, ?2) AS REAL) FROM events WHERE id = ?1";
 
 }  // namespace
 
@@ -203,6 +214,25 @@ std::vector<ExperimentAssignment> SqliteExperimentStore::assign(
     }
     out.push_back(std::move(existing));
   }
+  if (!out.empty()) {
+    int64_t first_assigned = INT64_MAX, first_exposed = INT64_MAX, last_exposed = INT64_MIN;
+    for (const auto& a : out) {
+      first_assigned = std::min(first_assigned, a.assigned_ms);
+      first_exposed = std::min(first_exposed, a.exposed_ms);
+      last_exposed = std::max(last_exposed, a.exposed_ms);
+    }
+    auto q = db_.query(
+        "INSERT INTO experiment_windows(key, first_assigned_ms, first_exposed_ms, "
+        "last_exposed_ms) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key) DO UPDATE SET "
+        "first_assigned_ms = min(first_assigned_ms, excluded.first_assigned_ms), "
+        "first_exposed_ms = min(first_exposed_ms, excluded.first_exposed_ms), "
+        "last_exposed_ms = max(last_exposed_ms, excluded.last_exposed_ms)");
+    q.bindText(1, key)
+        .bindInt(2, first_assigned)
+        .bindInt(3, first_exposed)
+        .bindInt(4, last_exposed);
+    q.run();
+  }
   tx.commit();
   return out;
 }
@@ -275,98 +305,177 @@ std::vector<VariantStop> SqliteExperimentStore::stoppedVariants(const std::strin
   return out;
 }
 
-// One pass over the experiment's assignments in contact order (its primary
-// key), merged with the goal's events and the workflow's sent rows, both
-// also in contact order: three index scans and no sort. (Probing the events
-// index once per recipient, the way an SQL query would, costs a B-tree
-// descent per recipient: about twice the time at a million recipients.)
+namespace {
+
+// One goal's part of a pass (goalCountsBatch): its event streams and its
+// counts, one entry per (variant, phase) group of the pass.
+struct GoalPass {
+  GoalPass(Db& db, const GoalQuery& goal, size_t index, int64_t from_ms, int64_t until_ms)
+      : amount(goal.value_property && *goal.value_property == "amount"),
+        json_value(goal.value_property && !amount),
+        path(json_value ? propertyPath(*goal.value_property) : std::string()),
+        events(db, withTag(kGoalEventsSql, index), goal.event_type, from_ms, until_ms) {
+    if (goal.skip_machine) {
+      machine.emplace(db, withTag(kMachineEventsSql, index), goal.event_type, from_ms, until_ms);
+    }
+  }
+
+  // Two passes stream at once, so each needs statements of its own: the
+  // connection caches one statement per SQL text.
+  static std::string withTag(std::string_view sql, size_t index) {
+    return fmt::format("{} /* goal {} */", sql, index);
+  }
+
+  const bool amount;
+  const bool json_value;
+  const std::string path;
+  ContactStream events;
+  std::optional<ContactStream> machine;
+  std::vector<VariantCounts> counts;
+};
+
+}  // namespace
+
 std::vector<VariantCounts> SqliteExperimentStore::goalCounts(const std::string& key,
                                                              const GoalQuery& goal) {
-  const bool amount = goal.value_property && *goal.value_property == "amount";
-  const bool json_value = goal.value_property && !amount;
-  const bool detail = json_value || goal.skip_machine;
-  const std::string path = json_value ? propertyPath(*goal.value_property) : std::string();
+  return goalCountsBatch(key, std::span<const GoalQuery>(&goal, 1)).at(0);
+}
 
+// One pass over the experiment's assignments in contact order (its primary
+// key), merged with each goal's events, the workflows' sent rows and (when
+// asked) the machine events, all also in contact order: index scans only,
+// no sort, no event row read unless a JSON property is summed. (Probing the
+// events index once per recipient, the way an SQL query would, costs a
+// B-tree descent per recipient: several times the time at a million
+// recipients.) Each stream only covers the experiment's time span
+// (experiment_windows).
+std::vector<std::vector<VariantCounts>> SqliteExperimentStore::goalCountsBatch(
+    const std::string& key, std::span<const GoalQuery> goals) {
+  std::vector<std::vector<VariantCounts>> result(goals.size());
+  int64_t first_exposed_ms = 0, last_exposed_ms = 0, first_assigned_ms = 0;
+  {
+    auto q = db_.query(
+        "SELECT first_exposed_ms, last_exposed_ms, first_assigned_ms FROM experiment_windows "
+        "WHERE key = ?1");
+    q.bindText(1, key);
+    if (!q.step()) return result;  // nobody assigned yet
+    first_exposed_ms = q.colInt(0);
+    last_exposed_ms = q.colInt(1);
+    first_assigned_ms = q.colInt(2);
+  }
+
+  std::vector<std::unique_ptr<GoalPass>> passes;
+  for (size_t g = 0; g < goals.size(); ++g) {
+    // Every recipient's window lies in [first exposure, last exposure + window).
+    const int64_t until_ms = last_exposed_ms + std::max<int64_t>(goals[g].window_ms, 0);
+    passes.push_back(std::make_unique<GoalPass>(db_, goals[g], g, first_exposed_ms, until_ms));
+  }
+  // The sent rows, one stream per workflow named; sent_of[g]: goal g's.
+  std::vector<std::string> workflows;
+  std::vector<int> sent_of(goals.size(), -1);
+  for (size_t g = 0; g < goals.size(); ++g) {
+    if (goals[g].workflow.empty()) continue;
+    auto it = std::find(workflows.begin(), workflows.end(), goals[g].workflow);
+    sent_of[g] = static_cast<int>(it - workflows.begin());
+    if (it == workflows.end()) workflows.push_back(goals[g].workflow);
+  }
+  std::vector<std::unique_ptr<ContactStream>> sent;
+  for (size_t w = 0; w < workflows.size(); ++w) {
+    sent.push_back(std::make_unique<ContactStream>(db_, GoalPass::withTag(kSentRowsSql, w),
+                                                   workflows[w], first_assigned_ms, INT64_MAX));
+  }
+  std::vector<int64_t> sent_count(workflows.size());
+  Stmt& value_stmt = db_.stmt(kEventValueSql);
+  std::vector<int64_t> machine_ids;  // the recipient's machine events
+
+  // The (variant, phase) groups in order of appearance, as stored.
+  std::vector<std::pair<std::string, std::string>> groups;
   auto assignments = db_.query(
       "SELECT contact_id, variant, phase, assigned_ms, exposed_ms FROM experiment_assignments "
       "WHERE key = ?1 ORDER BY contact_id");
   assignments.bindText(1, key);
-  ContactStream events(db_, kGoalEventsSql, goal.event_type);
-  std::optional<ContactStream> sent;
-  if (!goal.workflow.empty()) sent.emplace(db_, kSentRowsSql, goal.workflow);
-  Stmt& detail_stmt = db_.stmt(kEventDetailSql);
-
-  std::vector<VariantCounts> out;
-  std::vector<std::string> phase_texts;  // per entry of `out`, as stored
   bool first = true;
   while (assignments.step()) {
     const int64_t contact = assignments.colInt(0);
     if (first) {
-      events.seek(contact);
-      if (sent) sent->seek(contact);
+      for (auto& p : passes) {
+        p->events.seek(contact);
+        if (p->machine) p->machine->seek(contact);
+      }
+      for (auto& stream : sent) stream->seek(contact);
       first = false;
     }
     const std::string_view variant = assignments.colView(1);
     const std::string_view phase = assignments.colView(2);
-    size_t i = 0;
-    while (i < out.size() && (out[i].variant != variant || phase_texts[i] != phase)) ++i;
-    if (i == out.size()) {
+    size_t group = 0;
+    while (group < groups.size() &&
+           (groups[group].first != variant || groups[group].second != phase)) {
+      ++group;
+    }
+    if (group == groups.size()) {
+      groups.emplace_back(variant, phase);
       VariantCounts c;
       c.variant = std::string(variant);
       c.phase = readPhase(assignments, 2);
-      out.push_back(std::move(c));
-      phase_texts.emplace_back(phase);
+      for (auto& p : passes) p->counts.push_back(c);
     }
-    VariantCounts& c = out[i];
-    ++c.n;
 
-    if (sent) {
-      const int64_t assigned_ms = assignments.colInt(3);
-      sent->skipTo(contact);
-      for (; sent->at(contact); sent->step()) {
-        if (sent->row().colInt(1) >= assigned_ms) ++c.sent;
+    const int64_t assigned_ms = assignments.colInt(3);
+    for (size_t w = 0; w < sent.size(); ++w) {
+      sent_count[w] = 0;
+      sent[w]->skipTo(contact);
+      for (; sent[w]->at(contact); sent[w]->step()) {
+        if (sent[w]->row().colInt(1) >= assigned_ms) ++sent_count[w];
       }
     }
 
     const int64_t from_ms = assignments.colInt(4);
-    const int64_t until_ms = from_ms + goal.window_ms;
-    bool converted = false;
-    int64_t units = 0;
-    double value = 0;
-    events.skipTo(contact);
-    for (; events.at(contact); events.step()) {
-      const Query& e = events.row();
-      const int64_t at_ms = e.colInt(1);
-      if (at_ms < from_ms || at_ms >= until_ms) continue;
-      if (detail) {
-        Query d(detail_stmt);
-        d.bindInt(1, e.colInt(3));
-        if (json_value) {
-          d.bindText(2, path);
-        } else {
-          d.bindNull(2);
+    for (size_t g = 0; g < passes.size(); ++g) {
+      GoalPass& p = *passes[g];
+      VariantCounts& c = p.counts[group];
+      ++c.n;
+      if (sent_of[g] >= 0) c.sent += sent_count[static_cast<size_t>(sent_of[g])];
+      const int64_t until_ms = from_ms + goals[g].window_ms;
+      machine_ids.clear();
+      if (p.machine) {
+        p.machine->skipTo(contact);
+        for (; p.machine->at(contact); p.machine->step()) {
+          machine_ids.push_back(p.machine->row().colInt(1));
         }
-        if (!d.step()) continue;
-        if (goal.skip_machine && d.colInt(0) != 0) continue;
-        if (json_value && !d.isNull(1)) value += d.colReal(1);
       }
-      converted = true;
-      if (amount && !e.isNull(2)) units += e.colInt(2);
+      bool converted = false;
+      int64_t units = 0;
+      double value = 0;
+      p.events.skipTo(contact);
+      for (; p.events.at(contact); p.events.step()) {
+        const Query& e = p.events.row();
+        const int64_t at_ms = e.colInt(1);
+        if (at_ms < from_ms || at_ms >= until_ms) continue;
+        const int64_t id = e.colInt(3);
+        if (std::find(machine_ids.begin(), machine_ids.end(), id) != machine_ids.end()) continue;
+        if (p.json_value) {
+          Query v(value_stmt);
+          v.bindInt(1, id).bindText(2, p.path);
+          if (v.step() && !v.isNull(0)) value += v.colReal(0);
+        }
+        converted = true;
+        if (p.amount && !e.isNull(2)) units += e.colInt(2);
+      }
+      if (converted) ++c.conversions;
+      if (p.amount) value = static_cast<double>(units) / 1'000'000.0;
+      c.value_sum += value;
+      c.value_sum_sq += value * value;
     }
-    if (converted) ++c.conversions;
-    if (amount) value = static_cast<double>(units) / 1'000'000.0;
-    c.value_sum += value;
-    c.value_sum_sq += value * value;
   }
-  std::vector<size_t> order(out.size());
+
+  // Variant then phase order.
+  std::vector<size_t> order(groups.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return std::tie(out[a].variant, phase_texts[a]) < std::tie(out[b].variant, phase_texts[b]);
-  });
-  std::vector<VariantCounts> sorted;
-  sorted.reserve(out.size());
-  for (size_t i : order) sorted.push_back(std::move(out[i]));
-  return sorted;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return groups[a] < groups[b]; });
+  for (size_t g = 0; g < passes.size(); ++g) {
+    for (size_t i : order) result[g].push_back(std::move(passes[g]->counts[i]));
+  }
+  return result;
 }
 
 }  // namespace herald::store::sqlite

@@ -21,6 +21,8 @@ class SqliteExperimentStore final : public ExperimentStore {
   void stopVariant(const std::string& key, const VariantStop& stop) override;
   std::vector<VariantStop> stoppedVariants(const std::string& key) override;
   std::vector<VariantCounts> goalCounts(const std::string& key, const GoalQuery& q) override;
+  std::vector<std::vector<VariantCounts>> goalCountsBatch(
+      const std::string& key, std::span<const GoalQuery> goals) override;
 
  private:
   Db& db_;

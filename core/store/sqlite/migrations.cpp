@@ -358,10 +358,15 @@ CREATE TABLE IF NOT EXISTS journey_exits(
 //    and never recomputed (sticky). No foreign key to contacts: like the send
 //    ledger it is the record of what was done. The report reads it in
 //    primary key (contact) order, merged with the events and ledger indexes.
+//  - experiment_windows: per key, the earliest assignment and the first and
+//    last exposure, so the report knows the time span of its events at once.
 //  - experiment_decisions: the first decision of a key wins.
 //  - experiment_stops: variants stopped by a guardrail.
 //  - send_ledger_by_workflow_contact: a workflow's ledger rows in contact
 //    order, for the report's `sent` (covering: status and created_ms are in it).
+//  - events_machine: events flagged `machine: true` (opens by privacy proxies
+//    and link scanners), a small partial index, so open goals leave them out
+//    without reading the rows of all the other opens.
 constexpr const char* kV8 = R"sql(
 CREATE TABLE IF NOT EXISTS experiments(
   key        TEXT PRIMARY KEY,
@@ -382,6 +387,15 @@ CREATE TABLE IF NOT EXISTS experiment_assignments(
   run_id      INTEGER NOT NULL,
   PRIMARY KEY(key, contact_id)
 ) WITHOUT ROWID;
+-- The span of an experiment's windows, kept by assign() in the same
+-- transaction (it only ever widens): the report limits its event scans to
+-- it without reading every assignment first.
+CREATE TABLE IF NOT EXISTS experiment_windows(
+  key               TEXT PRIMARY KEY,
+  first_assigned_ms INTEGER NOT NULL,
+  first_exposed_ms  INTEGER NOT NULL,
+  last_exposed_ms   INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS experiment_decisions(
   key        TEXT PRIMARY KEY,
   decided_ms INTEGER NOT NULL,
@@ -398,6 +412,8 @@ CREATE TABLE IF NOT EXISTS experiment_stops(
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS send_ledger_by_workflow_contact
   ON send_ledger(workflow, contact_id, status, created_ms);
+CREATE INDEX IF NOT EXISTS events_machine ON events(type, contact_id, at_ms)
+  WHERE json_extract(properties, '$.machine') IS 1;
 )sql";
 
 constexpr std::array<Migration, 8> kMigrations{{

@@ -123,6 +123,23 @@ nlohmann::json exportMessages(Db& db, int64_t id) {
   return out;
 }
 
+// The experiments the contact was placed in, and where (sticky assignments).
+nlohmann::json exportExperiments(Db& db, int64_t id) {
+  auto out = nlohmann::json::array();
+  auto q = db.query(
+      "SELECT key, variant, phase, assigned_ms, run_id FROM experiment_assignments "
+      "WHERE contact_id = ?1 ORDER BY assigned_ms, key");
+  q.bindInt(1, id);
+  while (q.step()) {
+    out.push_back({{"experiment", q.colText(0)},
+                   {"variant", q.colText(1)},
+                   {"phase", q.colText(2)},
+                   {"assigned_at", formatIsoTime(q.colInt(3))},
+                   {"run_id", q.colInt(4)}});
+  }
+  return out;
+}
+
 nlohmann::json exportEvents(Db& db, int64_t id) {
   auto out = nlohmann::json::array();
   auto q = db.query(
@@ -190,6 +207,7 @@ std::optional<nlohmann::json> SqliteStore::exportContact(int64_t contact_id) {
   out["events"] = exportEvents(db_, contact_id);
   out["journeys"] = exportJourneys(db_, contact_id);
   out["messages"] = exportMessages(db_, contact_id);
+  out["experiments"] = exportExperiments(db_, contact_id);
   return out;
 }
 

@@ -4,8 +4,6 @@ wait; purchases arrive as events over the admin API; started again at the
 decision time, the daemon decides by the rule and sends the winner to the
 rest; the report (CLI and admin API) shows it. SIGKILL during the decision
 and the roll-out: the rest never get the remainder twice or two variants."""
-import email
-import email.utils
 import json
 import os
 import signal
@@ -15,6 +13,9 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Daemon  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "engine"))
+from common import outbox_messages  # noqa: E402
 
 HERALD = sys.argv[1]
 PLUGIN_DIR = sys.argv[2]
@@ -58,14 +59,7 @@ class ExperimentUnderTheDaemon(unittest.TestCase):
                                 for i in range(1, CONTACTS + 1)])
 
     def messages(self):
-        """(recipient, subject) of every message in the outbox."""
-        out = []
-        new = os.path.join(self.d.outbox, "new")
-        for name in self.d.outbox_files():
-            with open(os.path.join(new, name), "rb") as f:
-                m = email.message_from_binary_file(f)
-            out.append((email.utils.parseaddr(m["To"])[1], m["Subject"].strip()))
-        return out
+        return outbox_messages(self.d.outbox)
 
     def report(self):
         status, body = self.d.http("GET", "/api/v1/experiments/subject-test")

@@ -1,6 +1,8 @@
 """Shared set-up for the engine's CLI tests: a temp state dir with its own
 config, contacts imported through `herald contacts import`."""
 import csv
+import email
+import email.utils
 import os
 import sqlite3
 import subprocess
@@ -91,6 +93,17 @@ class Sandbox:
             return []
         with open(path) as f:
             return [l for l in f.read().splitlines() if l.strip()]
+
+
+def outbox_messages(outbox):
+    """(recipient address, subject) of every email in an outbox folder."""
+    out = []
+    new = os.path.join(outbox, "new")
+    for name in sorted(os.listdir(new)) if os.path.isdir(new) else []:
+        with open(os.path.join(new, name), "rb") as f:
+            m = email.message_from_binary_file(f)
+        out.append((email.utils.parseaddr(m["To"])[1], m["Subject"].strip()))
+    return out
 
 
 def passes(db_path):

@@ -5,15 +5,13 @@ over two `herald run`s with --now (the test share, the rest waiting, the
 decision, the winner to the rest), `herald experiments list|show`, sticky
 assignment across a new revision, and a dry run that stores nothing."""
 import csv
-import email
-import email.utils
 import json
 import os
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Sandbox  # noqa: E402
+from common import Sandbox, outbox_messages  # noqa: E402
 
 HERALD = sys.argv.pop(1)
 PLUGIN_DIR = sys.argv.pop(1)
@@ -61,15 +59,7 @@ class ExperimentsCli(unittest.TestCase):
         return path, r.returncode, r.stdout + r.stderr
 
     def messages(self):
-        out = []
-        new = os.path.join(self.sb.outbox, "new")
-        for name in self.sb.outbox_files():
-            with open(os.path.join(new, name), "rb") as f:
-                m = email.message_from_binary_file(f)
-            out.append((email.utils.parseaddr(m["To"])[1], m["Subject"].strip()))
-        return out
-
-    # --- validate -----------------------------------------------------------
+        return outbox_messages(self.sb.outbox)
 
     def test_each_mistake_is_named_at_its_place(self):
         cases = [
@@ -222,6 +212,26 @@ class ExperimentsCli(unittest.TestCase):
         self.assertEqual(len(after), 200)
         for to, subject in after:
             self.assertEqual(subject, first[to], f"{to} moved")
+
+    def test_a_variant_can_send_later(self):
+        sb = self.sb
+        sb.import_contacts([{"external_id": f"c{i}", "email": f"c{i}@example.com"}
+                            for i in range(1, 101)])
+        later = ("      key: timing\n      variants:\n        - name: now\n"
+                 "        - {name: later, send_after: 2h, set: {subject: Later}}\n"
+                 "      goal: open\n")
+        path = sb.write("wf.yaml", workflow(later))
+        r = self.herald("run", path, now=T0)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        first = self.messages()
+        self.assertTrue(first)
+        self.assertEqual({s for _, s in first}, {"We miss you"})
+        self.assertIn("journeys wait, the first until 2026-05-04T12:00:00Z", r.stdout)
+        r = self.herald("run", path, now="2026-05-04T12:00:01Z")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        after = self.messages()
+        self.assertEqual(len(after), 100)
+        self.assertEqual(len(after) - len(first), sum(1 for _, s in after if s == "Later"))
 
     def test_a_dry_run_stores_no_assignment(self):
         sb = self.sb

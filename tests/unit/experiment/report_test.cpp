@@ -11,6 +11,7 @@
 
 #include "experiment/decision.hpp"
 #include "experiment/power_check.hpp"
+#include "stats/mean.hpp"
 #include "stats/proportion.hpp"
 #include "store_fixture.hpp"
 
@@ -87,6 +88,29 @@ TEST_F(ReportTest, FiguresAreTheStatisticsOfTheStoredCounts) {
   const auto json = toJson(r);
   EXPECT_EQ(json["arms"][1]["goal"]["conversions"], 50);
   EXPECT_EQ(json["arms"][2]["goal"]["lift"]["against"], "holdout");
+}
+
+TEST_F(ReportTest, AValueGoalComparesTheMeanPerRecipient) {
+  const auto ids = addContacts(300);
+  const auto rec = record(R"({"variants": [{"name": "a"}, {"name": "b"}],
+    "goal": {"event": "purchase", "within": "1d", "value": "amount"}})");
+  assign(slice(ids, 0, 150), "a", ExperimentPhase::kSplit);
+  assign(slice(ids, 150, 300), "b", ExperimentPhase::kSplit);
+  events(slice(ids, 0, 30), "purchase", kT0 + kHour, {{"amount", 10}});
+  events(slice(ids, 150, 180), "purchase", kT0 + kHour, {{"amount", 40}});
+  events(slice(ids, 150, 160), "purchase", kT0 + 2 * kHour, {{"amount", 5}});
+  const Report r = buildReport(store_->experiments(), rec, kT0 + 30 * kHour);
+  EXPECT_DOUBLE_EQ(r.arms[0].goal.value_sum, 300);
+  EXPECT_DOUBLE_EQ(r.arms[1].goal.value_sum, 1250);
+  EXPECT_DOUBLE_EQ(r.arms[0].goal.rate, 2.0);
+  // Per recipient: 10 of b's have 45, 20 have 40, 120 have 0.
+  const stats::Arm a{150, 300, 30 * 100.0};
+  const stats::Arm b{150, 1250, 10 * 45.0 * 45 + 20 * 40.0 * 40};
+  const auto expected = stats::compareMeans(a, b, 0.95);
+  ASSERT_TRUE(r.arms[1].goal.vs_control);
+  EXPECT_DOUBLE_EQ(r.arms[1].goal.vs_control->p_value, expected.p_value);
+  EXPECT_DOUBLE_EQ(r.arms[1].goal.vs_control->abs_lift, expected.abs_lift);
+  EXPECT_EQ(toJson(r)["goal"]["kind"], "value");
 }
 
 TEST_F(ReportTest, ASplitUnlikeTheWeightsIsFlagged) {

@@ -73,7 +73,7 @@ TEST_F(EventsTest, AFirstLoadWithRepeatedEventIdsKeepsTheFirst) {
   EXPECT_EQ(rawQuery(dbPath(),
                      "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
                      "tbl_name = 'events'"),
-            "3");
+            "4");  // by contact, by type and contact, by external id, machine events
 }
 
 }  // namespace

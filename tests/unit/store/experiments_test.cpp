@@ -342,6 +342,79 @@ TEST_F(ExperimentsTest, GoalCountsAgreeWithABruteForceCountSparseAndDense) {
   }
 }
 
+// The winner's rollout opens windows later than any test contact's: its
+// goal events are counted there.
+TEST_F(GoalCountsTest, ARolloutsLaterWindowCounts) {
+  const auto late = addContacts(8).back();
+  std::vector<ExperimentAssignment> waiting{row(late, "", ExperimentPhase::kWaiting)};
+  exp().assign("subj", waiting);
+  {
+    auto import = store_->beginEventImport();
+    import->insert(Event{0, late, "purchase", {{ "amount", 9 }}, 9500, std::nullopt});
+    import->commit();
+  }
+  GoalQuery q;
+  q.event_type = "purchase";
+  q.window_ms = 1000;
+  q.value_property = "amount";
+  auto before = exp().goalCounts("subj", q);
+  std::vector<ExperimentAssignment> rollout{row(late, "b", ExperimentPhase::kRollout, 9000)};
+  exp().assign("subj", rollout);
+  int64_t waiting_n = 0, rollout_conversions = 0;
+  double rollout_value = 0;
+  for (const auto& c : before)
+    if (c.phase == ExperimentPhase::kWaiting) waiting_n += c.n;
+  for (const auto& c : exp().goalCounts("subj", q)) {
+    if (c.phase != ExperimentPhase::kRollout) continue;
+    rollout_conversions += c.conversions;
+    rollout_value += c.value_sum;
+  }
+  EXPECT_EQ(waiting_n, 1);
+  EXPECT_EQ(rollout_conversions, 1);
+  EXPECT_DOUBLE_EQ(rollout_value, 9);
+}
+
+// One pass for several goals (a report's goal and guardrails) gives what
+// each goal's own call gives, whatever the goals share.
+TEST_F(GoalCountsTest, ABatchEqualsTheGoalsOneByOne) {
+  std::vector<GoalQuery> goals(5);
+  goals[0].event_type = "purchase";
+  goals[0].window_ms = 1000;
+  goals[0].value_property = "amount";
+  goals[0].workflow = "winback";
+  goals[1] = goals[0];  // the same events, another window, no value
+  goals[1].window_ms = 600;
+  goals[1].value_property.reset();
+  goals[2].event_type = "open";
+  goals[2].window_ms = 1000;
+  goals[2].skip_machine = true;
+  goals[2].workflow = "other-workflow";
+  goals[3] = goals[2];
+  goals[3].skip_machine = false;
+  goals[3].workflow = "winback";
+  goals[4].event_type = "purchase";
+  goals[4].window_ms = 1000;
+  goals[4].value_property = "items";
+  const auto batch = exp().goalCountsBatch("subj", goals);
+  ASSERT_EQ(batch.size(), goals.size());
+  for (size_t g = 0; g < goals.size(); ++g) {
+    SCOPED_TRACE("goal " + std::to_string(g));
+    const auto one = exp().goalCounts("subj", goals[g]);
+    ASSERT_EQ(batch[g].size(), one.size());
+    for (size_t i = 0; i < one.size(); ++i) {
+      EXPECT_EQ(batch[g][i].variant, one[i].variant);
+      EXPECT_EQ(batch[g][i].phase, one[i].phase);
+      EXPECT_EQ(batch[g][i].n, one[i].n);
+      EXPECT_EQ(batch[g][i].sent, one[i].sent);
+      EXPECT_EQ(batch[g][i].conversions, one[i].conversions);
+      EXPECT_DOUBLE_EQ(batch[g][i].value_sum, one[i].value_sum);
+      EXPECT_DOUBLE_EQ(batch[g][i].value_sum_sq, one[i].value_sum_sq);
+    }
+  }
+  EXPECT_EQ(batch[2][0].sent + batch[2][1].sent + batch[2][2].sent, 1);  // other-workflow's row
+  EXPECT_TRUE(exp().goalCountsBatch("nope", goals).at(4).empty());
+}
+
 TEST_F(GoalCountsTest, AnUnknownExperimentHasNoCounts) {
   GoalQuery q;
   q.event_type = "purchase";

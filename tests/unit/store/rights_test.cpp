@@ -1,6 +1,7 @@
 // The contact's rights against a real SQLite file: what an export contains,
 // what an erasure removes and keeps, and the salted-hash suppression list
 // that keeps an erased or suppressed address from coming back.
+#include "store/experiments.hpp"
 #include "store/suppression_hash.hpp"
 #include "store_fixture.hpp"
 
@@ -79,7 +80,21 @@ class RightsTest : public StoreTest {
 };
 
 TEST_F(RightsTest, AnExportHoldsEverythingStoredAboutThePerson) {
+  std::vector<ExperimentAssignment> placed(1);
+  placed[0].contact_id = ann_;
+  placed[0].variant = "personal";
+  placed[0].phase = ExperimentPhase::kTest;
+  placed[0].assigned_ms = 1'000;
+  placed[0].run_id = run_;
+  store_->experiments().assign("winback-subject", placed);
   auto x = store_->exportContact(ann_);
+  const auto& experiments = (*x)["experiments"];
+  ASSERT_EQ(experiments.size(), 1u);
+  EXPECT_EQ(experiments[0]["experiment"], "winback-subject");
+  EXPECT_EQ(experiments[0]["variant"], "personal");
+  EXPECT_EQ(experiments[0]["phase"], "test");
+  EXPECT_EQ(experiments[0]["assigned_at"], "1970-01-01T00:00:01Z");
+  EXPECT_EQ((*store_->exportContact(bob_))["experiments"].size(), 0u);
   ASSERT_TRUE(x);
   EXPECT_EQ((*x)["format"], "herald-contact-export/1");
   const auto& c = (*x)["contact"];

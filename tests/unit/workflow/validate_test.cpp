@@ -93,10 +93,12 @@ TEST_F(Validate, ThreeIndependentMistakesGiveThreeErrors) {
 }
 
 TEST_F(Validate, UnknownStepTypeWithoutACloseMatchListsTheTypes) {
-  EXPECT_THAT(check(kHead + "  - id: a\n    uses: mailchimp\n"),
-              ElementsAre("5:11: error: step 'a': unknown step type 'mailchimp'; known step types: "
-                          "condition, exit, wait, wftest.pick and wftest.send (`herald plugins` "
-                          "lists them all)"));
+  EXPECT_THAT(
+      check(kHead + "  - id: a\n    uses: mailchimp\n"),
+      ElementsAre(
+          "5:11: error: step 'a': unknown step type 'mailchimp'; known step types: "
+          "condition, exit, experiment, wait, wftest.pick and wftest.send (`herald plugins` "
+          "lists them all)"));
 }
 
 TEST_F(Validate, SchemaErrorsInWith) {
