@@ -25,6 +25,8 @@ struct Batch {
   const experiment::Spec& spec;
   const workflow::Step& step;
   int64_t now;
+  experiment::Split split{spec.holdout, spec.rollout ? spec.rollout->test_share : 1.0,
+                          spec.weights()};
 
   bool stopped(const std::vector<store::VariantStop>& stops, const std::string& variant) const {
     for (const auto& s : stops)
@@ -47,8 +49,6 @@ struct Batch {
     a.assigned_ms = now;
     a.exposed_ms = now;
     a.run_id = run.run_id;
-    const experiment::Split split{spec.holdout, spec.rollout ? spec.rollout->test_share : 1.0,
-                                  spec.weights()};
     const auto placed =
         experiment::place(split, experiment::bucketOf(spec.key, std::to_string(j.contact.id)));
     switch (placed.kind) {
