@@ -11,15 +11,6 @@ namespace {
 using store::JourneyMove;
 using store::JourneyStatus;
 
-JourneyMove start(const MoveContext& ctx, const store::DueJourney& journey) {
-  JourneyMove m;
-  m.journey_id = journey.journey_id;
-  m.from_step = ctx.step.id;
-  m.wake_ms = ctx.now_ms;
-  m.vars = journey.vars.is_object() ? journey.vars : nlohmann::json::object();
-  return m;
-}
-
 void goTo(JourneyMove& m, const std::optional<std::string>& target) {
   m.to_step = target;
   m.status = target ? JourneyStatus::kActive : JourneyStatus::kDone;
@@ -33,7 +24,7 @@ JourneyMove condition(const MoveContext& ctx, const store::DueJourney& journey) 
   const bool holds =
       workflow::evaluate(*ctx.step.condition, journey.contact, journey.vars, journey.context);
   const std::string label = holds ? "then" : "else";
-  JourneyMove m = start(ctx, journey);
+  JourneyMove m = startMove(ctx, journey);
   m.outcome = "branch:" + label;
   auto it = ctx.step.branches.find(label);
   // A condition without an `else` (or `then`) lets those journeys carry on
@@ -48,7 +39,7 @@ JourneyMove wait(const MoveContext& ctx, const store::DueJourney& journey, bool 
     return failureMove(ctx, journey, "wait of step '" + ctx.step.id + "' was not compiled", false,
                        journey.vars);
   }
-  JourneyMove m = start(ctx, journey);
+  JourneyMove m = startMove(ctx, journey);
   m.outcome = "wait";
   const int64_t wake = workflow::wakeTime(*ctx.step.wait, ctx.now_ms, journey.contact.timezone);
   const auto next = ctx.workflow.nextOf(ctx.step);
@@ -66,7 +57,7 @@ JourneyMove wait(const MoveContext& ctx, const store::DueJourney& journey, bool 
 }
 
 JourneyMove exitStep(const MoveContext& ctx, const store::DueJourney& journey) {
-  JourneyMove m = start(ctx, journey);
+  JourneyMove m = startMove(ctx, journey);
   m.outcome = "exit";
   m.to_step = std::nullopt;
   // The workflow's own end: the journey is done. kExited is left for a

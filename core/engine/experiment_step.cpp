@@ -80,18 +80,9 @@ struct Batch {
     a.variant = decision.variant;  // "" when the rest get nothing
   }
 
-  JourneyMove start(const store::DueJourney& j) const {
-    JourneyMove m;
-    m.journey_id = j.journey_id;
-    m.from_step = step.id;
-    m.wake_ms = now;
-    m.vars = j.vars.is_object() ? j.vars : nlohmann::json::object();
-    return m;
-  }
-
   JourneyMove move(const store::DueJourney& j, const ExperimentAssignment& a,
                    int64_t decide_at) const {
-    JourneyMove m = start(j);
+    JourneyMove m = startMove(run.ctx, j);
     const workflow::Workflow& wf = run.ctx.workflow;
     auto branch = [&](const std::string& label) -> std::optional<std::string> {
       auto it = step.branches.find(label);

@@ -38,6 +38,10 @@ std::string knownBranches(const workflow::Step& step) {
 
 }  // namespace
 
+JourneyMove startMove(const MoveContext& ctx, const store::DueJourney& journey) {
+  return base(ctx, journey, journey.vars.is_object() ? journey.vars : nlohmann::json::object());
+}
+
 nlohmann::json mergeVars(const nlohmann::json& vars, const nlohmann::json& output) {
   nlohmann::json merged = vars.is_object() ? vars : nlohmann::json::object();
   if (output.is_object() && !output.empty()) merged.merge_patch(output);

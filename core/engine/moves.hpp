@@ -46,6 +46,10 @@ store::JourneyMove deferralMove(const MoveContext& ctx, const store::DueJourney&
 store::JourneyMove continueMove(const MoveContext& ctx, const store::DueJourney& journey,
                                 std::string note);
 
+// The move of a journey leaving `ctx.step` now with its variables as they
+// are: the start every move is made from.
+store::JourneyMove startMove(const MoveContext& ctx, const store::DueJourney& journey);
+
 // Backoff before retry number `failed_attempts` + 1.
 int64_t retryDelayMs(const workflow::RetryPolicy& policy, int failed_attempts);
 

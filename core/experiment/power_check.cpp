@@ -6,22 +6,9 @@
 #include <cmath>
 
 #include "stats/power.hpp"
+#include "util/group_digits.hpp"
 
 namespace herald::experiment {
-namespace {
-
-// 53182 -> "53,182": the numbers people compare at a glance.
-std::string grouped(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
-
-}  // namespace
-
 std::optional<std::string> powerWarning(const Spec& spec, int64_t audience) {
   if (!spec.power || spec.variants.size() < 2) return std::nullopt;
   double total = 0, smallest = spec.variants.front().weight;
@@ -47,8 +34,8 @@ std::optional<std::string> powerWarning(const Spec& spec, int64_t audience) {
       "{:.4g}% baseline at 80% power (alpha {}, two-sided) needs {} per variant. With {} per "
       "variant the smallest lift it can detect is {}; raise the test share, use fewer variants, "
       "or declare a larger minimum_effect",
-      grouped(per_arm), grouped(audience), share * 100, p.minimum_effect * 100, p.baseline * 100,
-      alpha, grouped(needed), grouped(per_arm), detectable);
+      groupDigits(per_arm), groupDigits(audience), share * 100, p.minimum_effect * 100,
+      p.baseline * 100, alpha, groupDigits(needed), groupDigits(per_arm), detectable);
 }
 
 }  // namespace herald::experiment

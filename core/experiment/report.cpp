@@ -147,12 +147,8 @@ Report buildReport(store::ExperimentStore& store, const store::ExperimentRecord&
     GoalFigures& g = r.arms[i].goal;
     const stats::Arm& a = arms[i];
     g.rate = a.n > 0 ? a.sum / static_cast<double>(a.n) : 0;
-    if (value) {
-      // The t interval of the arm's mean (compareMeans gives it per arm).
-      g.ci = stats::compareMeans(a, a, kConfidence).variant_ci;
-    } else {
-      g.ci = stats::wilsonInterval(g.conversions, g.n, kConfidence);
-    }
+    g.ci = value ? stats::meanInterval(a, kConfidence)
+                 : stats::wilsonInterval(g.conversions, g.n, kConfidence);
     if (i == 0) continue;
     const bool holdout = r.arms[i].holdout;
     // The holdout's row: the control against it.

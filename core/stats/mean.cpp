@@ -16,6 +16,17 @@ double armSampleVariance(const Arm& arm) {
   return std::max(0.0, (arm.sum_sq - arm.sum * arm.sum / n) / (n - 1));
 }
 
+Interval meanInterval(const Arm& arm, double confidence) {
+  requireConfidence("meanInterval", confidence);
+  requireValueArm("meanInterval", "arm", arm);
+  if (arm.n < 2) return {std::nan(""), std::nan("")};
+  const double mean = armMean(arm);
+  const double t = boost::math::quantile(
+      boost::math::complement(StudentsT(static_cast<double>(arm.n) - 1), (1 - confidence) / 2));
+  const double half = t * std::sqrt(armSampleVariance(arm) / static_cast<double>(arm.n));
+  return {mean - half, mean + half};
+}
+
 Comparison compareMeans(const Arm& control, const Arm& variant, double confidence) {
   requireConfidence("compareMeans", confidence);
   requireValueArm("compareMeans", "control", control);
@@ -31,9 +42,7 @@ Comparison compareMeans(const Arm& control, const Arm& variant, double confidenc
   const double var_mean_c = armSampleVariance(control) / nc;
   const double var_mean_v = armSampleVariance(variant) / nv;
 
-  const double t_mean = boost::math::quantile(boost::math::complement(StudentsT(nv - 1), tail));
-  const double half_mean = t_mean * std::sqrt(var_mean_v);
-  c.variant_ci = {c.variant - half_mean, c.variant + half_mean};
+  c.variant_ci = meanInterval(variant, confidence);
 
   c.abs_lift = c.variant - c.control;
   const double var_diff = var_mean_c + var_mean_v;

@@ -11,6 +11,9 @@ namespace herald::stats {
 double armMean(const Arm& arm);
 double armSampleVariance(const Arm& arm);
 
+// The Student t interval of an arm's mean; NaN bounds when n < 2.
+Interval meanInterval(const Arm& arm, double confidence);
+
 // The variant against control for a value goal: t interval of the variant's mean,
 // Welch's test and interval of the difference (Welch–Satterthwaite degrees of
 // freedom), the relative lift with the same critical value. Undefined (NaN) when

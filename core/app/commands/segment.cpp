@@ -25,6 +25,7 @@
 #include "segment/time.hpp"
 #include "util/clock.hpp"
 #include "util/csv_write.hpp"
+#include "util/group_digits.hpp"
 #include "util/money.hpp"
 #include "util/time_zone.hpp"
 
@@ -52,17 +53,6 @@ struct RfmFlags {
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// "1,234,567"
-std::string grouped(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return n < 0 ? "-" + out : out;
 }
 
 // A CLI11 check for --timezone: a zone of the tz database.
@@ -231,7 +221,7 @@ int preview(AppContext& ctx, const RuleFlags& flags) {
     return 0;
   }
   std::cout << fmt::format("segment {}: {} matching contact{} ({:.2f} s)\n", loaded->rule.label,
-                           grouped(count), count == 1 ? "" : "s", count_seconds);
+                           groupDigits(count), count == 1 ? "" : "s", count_seconds);
   if (sample.empty()) return 0;
 
   std::vector<std::string> attrs;
@@ -274,7 +264,7 @@ int preview(AppContext& ctx, const RuleFlags& flags) {
   for (const auto& r : rows) print(r);
   if (count > static_cast<int64_t>(sample.size())) {
     std::cout << fmt::format("… the first {} of {}, by id (--sample N for more)\n", sample.size(),
-                             grouped(count));
+                             groupDigits(count));
   }
   return 0;
 }
@@ -383,7 +373,7 @@ int exportSegment(AppContext& ctx, const ExportFlags& flags) {
     return 1;
   }
   std::cerr << fmt::format("segment {}: exported {} contact{} as {} to {} ({:.2f} s)\n",
-                           loaded->rule.label, grouped(count), count == 1 ? "" : "s", format,
+                           loaded->rule.label, groupDigits(count), count == 1 ? "" : "s", format,
                            flags.output.empty() ? "standard output" : flags.output,
                            secondsSince(start));
   return 0;
@@ -460,8 +450,8 @@ int rfm(AppContext& ctx, const RfmFlags& flags) {
   std::cout << fmt::format(
       "RFM as of {}{} over '{}' events (amount: '{}'): {} contact{} with at least one ({:.2f} "
       "s)\n",
-      formatIsoTime(as_of_ms), since, options.event_type, options.amount_property, grouped(total),
-      total == 1 ? "" : "s", seconds);
+      formatIsoTime(as_of_ms), since, options.event_type, options.amount_property,
+      groupDigits(total), total == 1 ? "" : "s", seconds);
   if (total == 0) return 0;
   std::cout << fmt::format("\n{:<20} {:>10} {:>6}  {:>5} {:>5} {:>5}  {:>9} {:>11}\n", "segment",
                            "contacts", "share", "R", "F", "M", "purchases", "amount");
@@ -469,7 +459,7 @@ int rfm(AppContext& ctx, const RfmFlags& flags) {
     const SegmentTally t = tally.count(name) ? tally[name] : SegmentTally{};
     std::cout << fmt::format(
         "{:<20} {:>10} {:>5.1f}%  {:>5.2f} {:>5.2f} {:>5.2f}  {:>9.1f} {:>11.2f}\n", name,
-        grouped(t.contacts), 100.0 * avg(static_cast<double>(t.contacts), total),
+        groupDigits(t.contacts), 100.0 * avg(static_cast<double>(t.contacts), total),
         avg(static_cast<double>(t.r), t.contacts), avg(static_cast<double>(t.f), t.contacts),
         avg(static_cast<double>(t.m), t.contacts),
         avg(static_cast<double>(t.purchases), t.contacts),
